@@ -1,0 +1,48 @@
+//! The command line: one file per subcommand. `main.rs` only parses and calls
+//! [`run`], which turns any error into one line on stderr and exit code 1.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub mod demo;
+pub mod plugins;
+pub mod serve;
+
+/// Self-hosted analytics dashboards with sandboxed WebAssembly plugins.
+#[derive(Debug, Parser)]
+#[command(name = "wasmdash", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands of `wasmdash`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create demo data (once) and serve it with the built-in plugins.
+    Demo(demo::DemoArgs),
+    /// Serve dashboards from a configuration file.
+    Serve(serve::ServeArgs),
+    /// Inspect installed plugins or check a plugin file.
+    #[command(subcommand)]
+    Plugins(plugins::PluginsCommand),
+}
+
+/// Run a parsed command line; errors become one line on stderr and exit 1.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Demo(args) => demo::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Plugins(cmd) => plugins::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            // One readable line: the context chain joined, no backtrace.
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

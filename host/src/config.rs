@@ -1,0 +1,1 @@
+//! `wasmdash.toml`: read once at start, validated into typed structs.

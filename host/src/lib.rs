@@ -1,0 +1,23 @@
+//! wasmdash: a self-hosted analytics dashboard host whose widgets, export
+//! formats and alert rules are sandboxed WebAssembly components.
+//!
+//! The crate is a library plus the `wasmdash` binary, so tests drive the same
+//! code the binary runs. Modules keep one concern each and talk through typed
+//! values:
+//!
+//! - [`plugins`] is the only module that knows wasmtime: it loads, limits and
+//!   calls plugins.
+//! - [`data`] is the only module that knows SQL: it compiles declared metrics
+//!   into queries that aggregate in the database.
+//! - [`frame`] holds the columnar values passed from data to plugins.
+//! - [`config`] reads and validates `wasmdash.toml`.
+//! - [`web`] and [`api`] are the only modules that know HTTP.
+//! - [`cli`] holds one file per subcommand.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod data;
+pub mod frame;
+pub mod plugins;
+pub mod web;

@@ -1,0 +1,2 @@
+//! Placeholder: the SDK is being written.
+#![deny(missing_docs)]
