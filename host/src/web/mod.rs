@@ -1,11 +1,21 @@
-//! HTTP: `app(state)` builds the router, apart from `main` so tests can drive it.
+//! HTTP: `app(state)` builds the router, apart from `main` so tests can drive
+//! it without a socket. One file per page or feature; maud views are plain
+//! functions returning `Markup`.
 
 use std::sync::Arc;
 
-use axum::{Router, routing::get};
+use axum::{Router, middleware, routing::get};
 
 use crate::data::DataEngine;
 use crate::plugins::PluginRegistry;
+
+pub mod assets;
+pub mod error;
+pub mod layout;
+pub mod sanitize;
+pub mod security;
+
+pub use error::{AppError, JsonError};
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -20,5 +30,7 @@ pub struct AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .merge(assets::router())
+        .layer(middleware::from_fn(security::headers))
         .with_state(state)
 }

@@ -1,0 +1,134 @@
+//! One error type for every web handler.
+//!
+//! Each domain error maps to a status and a message a person can act on;
+//! internals are logged, never shown. HTML requests get a small page (or a
+//! fragment for htmx), JSON requests get `{"error": "..."}`.
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use maud::html;
+
+/// An error a handler returns.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    /// The request is malformed or asks for something invalid (400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Not signed in (401).
+    #[error("please sign in")]
+    Unauthorized,
+    /// Signed in, but not allowed (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// No such thing, or not visible to this user (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// A stale version or a duplicate (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// The body is too large (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// Valid syntax, invalid content (422).
+    #[error("{0}")]
+    Unprocessable(String),
+    /// Something upstream failed: a database or plugin (502/504 are not
+    /// used; the message says what failed without internals).
+    #[error("{public}")]
+    Internal {
+        /// Shown to the user.
+        public: String,
+        /// Logged only.
+        detail: String,
+    },
+}
+
+impl AppError {
+    /// An internal error: logs `detail`, shows a generic message.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::Internal {
+            public: "something went wrong on our side; it has been logged".into(),
+            detail: detail.to_string(),
+        }
+    }
+
+    /// The HTTP status for this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Render as JSON (for `/api/v1`).
+    pub fn into_json(self) -> Response {
+        self.log();
+        let status = self.status();
+        (status, Json(serde_json::json!({ "error": self.to_string() }))).into_response()
+    }
+
+    fn log(&self) {
+        if let Self::Internal { detail, .. } = self {
+            tracing::error!(%detail, "request failed");
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        let status = self.status();
+        let body = html! {
+            div.flash.error role="alert" {
+                strong { (status.canonical_reason().unwrap_or("Error")) ": " }
+                (self.to_string())
+            }
+        };
+        (status, body).into_response()
+    }
+}
+
+/// A JSON API error: same mapping, JSON body.
+#[derive(Debug)]
+pub struct JsonError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for JsonError {
+    fn from(err: E) -> Self {
+        Self(err.into())
+    }
+}
+
+impl IntoResponse for JsonError {
+    fn into_response(self) -> Response {
+        self.0.into_json()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_hide_details() {
+        let err = AppError::internal("connection refused to 10.0.0.1:5432");
+        assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!err.to_string().contains("10.0.0.1"));
+    }
+
+    #[test]
+    fn user_errors_keep_their_message() {
+        let err = AppError::Conflict("the dashboard changed; reload".into());
+        assert_eq!(err.status(), StatusCode::CONFLICT);
+        assert_eq!(err.to_string(), "the dashboard changed; reload");
+    }
+}
