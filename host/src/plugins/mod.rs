@@ -1,8 +1,48 @@
 //! The plugin runtime: the only module that knows wasmtime.
+//!
+//! - [`PluginRuntime`] owns the engine, the sandbox limits and the compiled
+//!   cache; every call runs in a fresh store under a deadline.
+//! - [`PluginRegistry`] holds the built-in and drop-in plugins and hands out
+//!   typed handles: [`WidgetPlugin`], [`ExporterPlugin`] (with
+//!   [`ExportSession`]) and [`AlertRulePlugin`].
+//! - Every failure is a [`PluginError`] naming the plugin.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), wasmdash::plugins::PluginError> {
+//! use wasmdash::plugins::{PluginRegistry, PluginRuntime, PluginSettings};
+//! let settings = PluginSettings::default();
+//! let runtime = PluginRuntime::new(&settings, std::path::Path::new("/tmp/wasmdash-cache"))?;
+//! let registry = PluginRegistry::load(runtime, &settings)?;
+//! for info in registry.list() {
+//!     println!("{} {} {}", info.kind, info.id, info.version);
+//! }
+//! # Ok(()) }
+//! ```
 
 use std::path::PathBuf;
 
 use serde::Deserialize;
+
+mod bindings;
+mod builtin;
+mod cache;
+mod error;
+mod handles;
+mod info;
+mod loaded;
+mod registry;
+mod runtime;
+mod sandbox;
+mod watch;
+
+pub use error::{PluginError, Result};
+pub use handles::{AlertRulePlugin, ExportSession, ExporterPlugin, WidgetPlugin};
+pub use info::{
+    AlertInput, AlertState, Evaluation, ExportOptions, PluginInfo, PluginKind, PluginSource,
+    RenderContext,
+};
+pub use registry::{PluginProblem, PluginRegistry};
+pub use runtime::PluginRuntime;
 
 /// `[plugins]` in `wasmdash.toml`: where drop-in plugins live and the sandbox
 /// limits every call runs under.
@@ -36,6 +76,24 @@ impl Default for PluginSettings {
     }
 }
 
-/// All installed plugins (placeholder until the runtime lands).
-#[derive(Debug, Default)]
-pub struct PluginRegistry;
+/// Run `fut` to completion on a short-lived thread with its own runtime, so
+/// synchronous entry points (registry loading, the CLI, the watcher) work
+/// both inside and outside a tokio runtime.
+fn block_on<F>(fut: F) -> F::Output
+where
+    F: Future + Send,
+    F::Output: Send,
+{
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_time()
+                    .build()
+                    .map(|rt| rt.block_on(fut))
+            })
+            .join()
+    })
+    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    .unwrap_or_else(|e| panic!("cannot start a tokio runtime for plugin loading: {e}"))
+}

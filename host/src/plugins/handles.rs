@@ -1,0 +1,250 @@
+//! Typed handles to loaded plugins: one per kind, each call in a fresh store
+//! (an export session keeps one store for its lifetime).
+
+use std::sync::Arc;
+
+use tokio::sync::OwnedSemaphorePermit;
+use wasmtime::Store;
+use wasmtime::component::ResourceAny;
+
+use crate::frame::{Batch, ColumnSchema, WidgetData};
+
+use super::bindings::{self, exporter, wit};
+use super::error::{PluginError, Result};
+use super::info::{AlertInput, Evaluation, ExportOptions, PluginInfo, RenderContext};
+use super::loaded::{Exports, LoadedPlugin};
+use super::sandbox::HostState;
+
+/// Map the guest's own `plugin-error` to ours.
+fn guest_error(plugin: &str, e: wit::PluginError) -> PluginError {
+    let plugin = plugin.to_owned();
+    match e {
+        wit::PluginError::InvalidConfig(message) => PluginError::InvalidConfig { plugin, message },
+        wit::PluginError::InvalidData(message) => PluginError::InvalidData { plugin, message },
+        wit::PluginError::Internal(message) => PluginError::Internal { plugin, message },
+    }
+}
+
+fn check_size(plugin: &str, size: usize, limit: u64) -> Result<()> {
+    if size as u64 > limit {
+        return Err(PluginError::OutputTooLarge {
+            plugin: plugin.to_owned(),
+            size: size as u64,
+            limit,
+        });
+    }
+    Ok(())
+}
+
+/// A widget plugin.
+#[derive(Debug, Clone)]
+pub struct WidgetPlugin(pub(crate) Arc<LoadedPlugin>);
+
+impl WidgetPlugin {
+    /// What the widget says about itself.
+    pub fn info(&self) -> &PluginInfo {
+        &self.0.info
+    }
+
+    /// Render the widget to an HTML fragment (not yet sanitized).
+    pub async fn render(
+        &self,
+        config: &str,
+        data: &WidgetData,
+        ctx: &RenderContext,
+    ) -> Result<String> {
+        let p = &self.0;
+        let (id, rt) = (p.info.id.as_str(), &p.runtime);
+        let Exports::Widget(indices) = &p.exports else {
+            unreachable!("WidgetPlugin is only built from widget exports")
+        };
+        let data = bindings::widget_data(data);
+        let ctx = bindings::render_context(ctx);
+        let _slot = rt.slot(id).await?;
+        let mut store = rt.new_store();
+        rt.arm(&mut store);
+        let outcome = rt
+            .with_deadline(async {
+                let instance = p.pre.instantiate_async(&mut store).await?;
+                let guest = indices.load(&mut store, &instance)?;
+                guest.call_render(&mut store, config, &data, &ctx).await
+            })
+            .await;
+        let html = rt
+            .settle(id, &store, outcome)?
+            .map_err(|e| guest_error(id, e))?;
+        check_size(id, html.len(), rt.max_output_bytes())?;
+        Ok(html)
+    }
+}
+
+/// An exporter plugin.
+#[derive(Debug, Clone)]
+pub struct ExporterPlugin(pub(crate) Arc<LoadedPlugin>);
+
+impl ExporterPlugin {
+    /// What the exporter says about itself.
+    pub fn info(&self) -> &PluginInfo {
+        &self.0.info
+    }
+
+    /// Start an export of rows with `schema`. The session holds one sandbox
+    /// slot until it is finished or dropped.
+    pub async fn open(
+        &self,
+        options: &ExportOptions,
+        schema: &[ColumnSchema],
+    ) -> Result<ExportSession> {
+        let p = &self.0;
+        let (id, rt) = (p.info.id.as_str(), &p.runtime);
+        let Exports::Exporter(indices) = &p.exports else {
+            unreachable!("ExporterPlugin is only built from exporter exports")
+        };
+        let options = bindings::export_options(options);
+        let schema: Vec<_> = schema.iter().map(bindings::column_schema).collect();
+        let slot = rt.slot(id).await?;
+        let mut store = rt.new_store();
+        rt.arm(&mut store);
+        let outcome = rt
+            .with_deadline(async {
+                let instance = p.pre.instantiate_async(&mut store).await?;
+                let guest = indices.load(&mut store, &instance)?;
+                let session = guest.call_open(&mut store, &options, &schema).await?;
+                Ok((guest, session))
+            })
+            .await;
+        let (guest, session) = rt.settle(id, &store, outcome)?;
+        let handle = session.map_err(|e| guest_error(id, e))?;
+        Ok(ExportSession {
+            plugin: p.clone(),
+            store,
+            guest,
+            handle,
+            broken: false,
+            _slot: slot,
+        })
+    }
+}
+
+/// One export in progress: `write` each batch, then `finish`.
+pub struct ExportSession {
+    plugin: Arc<LoadedPlugin>,
+    store: Store<HostState>,
+    guest: exporter::Guest,
+    handle: ResourceAny,
+    /// Set after any failure: the guest may be mid-call, so refuse more calls.
+    broken: bool,
+    _slot: OwnedSemaphorePermit,
+}
+
+impl std::fmt::Debug for ExportSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportSession")
+            .field("plugin", &self.plugin.info.id)
+            .field("broken", &self.broken)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ExportSession {
+    /// Encode one batch; returns the bytes to append to the output.
+    pub async fn write(&mut self, batch: &Batch) -> Result<Vec<u8>> {
+        let batch = bindings::batch(batch);
+        self.call(|guest, store, handle| {
+            Box::pin(async move { guest.session().call_write(store, handle, &batch).await })
+        })
+        .await
+    }
+
+    /// End the export; returns the final bytes.
+    pub async fn finish(mut self) -> Result<Vec<u8>> {
+        let bytes = self
+            .call(|guest, store, handle| {
+                Box::pin(async move { guest.session().call_finish(store, handle).await })
+            })
+            .await?;
+        // Dropping the resource runs the guest's destructor; its failure
+        // cannot change the finished output, so it is only logged.
+        let p = self.plugin.clone();
+        let rt = &p.runtime;
+        rt.arm(&mut self.store);
+        let outcome = rt
+            .with_deadline(self.handle.resource_drop_async(&mut self.store))
+            .await;
+        if let Err(e) = rt.settle(&p.info.id, &self.store, outcome) {
+            tracing::warn!(error = %e, "exporter session destructor failed");
+        }
+        Ok(bytes)
+    }
+
+    async fn call<F>(&mut self, f: F) -> Result<Vec<u8>>
+    where
+        F: for<'a> FnOnce(
+            &'a exporter::Guest,
+            &'a mut Store<HostState>,
+            ResourceAny,
+        ) -> std::pin::Pin<
+            Box<
+                dyn Future<
+                        Output = wasmtime::Result<std::result::Result<Vec<u8>, wit::PluginError>>,
+                    > + Send
+                    + 'a,
+            >,
+        >,
+    {
+        let p = self.plugin.clone();
+        let (id, rt) = (p.info.id.as_str(), &p.runtime);
+        if self.broken {
+            return Err(PluginError::Internal {
+                plugin: id.to_owned(),
+                message: "export session already failed".into(),
+            });
+        }
+        rt.arm(&mut self.store);
+        let outcome = rt
+            .with_deadline(f(&self.guest, &mut self.store, self.handle))
+            .await;
+        let result = rt
+            .settle(id, &self.store, outcome)
+            .and_then(|r| r.map_err(|e| guest_error(id, e)))
+            .and_then(|bytes| check_size(id, bytes.len(), rt.max_output_bytes()).map(|()| bytes));
+        self.broken = result.is_err();
+        result
+    }
+}
+
+/// An alert-rule plugin.
+#[derive(Debug, Clone)]
+pub struct AlertRulePlugin(pub(crate) Arc<LoadedPlugin>);
+
+impl AlertRulePlugin {
+    /// What the rule says about itself.
+    pub fn info(&self) -> &PluginInfo {
+        &self.0.info
+    }
+
+    /// Evaluate the rule with its JSON config against `input`.
+    pub async fn evaluate(&self, config: &str, input: &AlertInput) -> Result<Evaluation> {
+        let p = &self.0;
+        let (id, rt) = (p.info.id.as_str(), &p.runtime);
+        let Exports::AlertRule(indices) = &p.exports else {
+            unreachable!("AlertRulePlugin is only built from alert-rule exports")
+        };
+        let input = bindings::alert_input(input);
+        let _slot = rt.slot(id).await?;
+        let mut store = rt.new_store();
+        rt.arm(&mut store);
+        let outcome = rt
+            .with_deadline(async {
+                let instance = p.pre.instantiate_async(&mut store).await?;
+                let guest = indices.load(&mut store, &instance)?;
+                guest.call_evaluate(&mut store, config, &input).await
+            })
+            .await;
+        let evaluation = rt
+            .settle(id, &store, outcome)?
+            .map_err(|e| guest_error(id, e))?;
+        check_size(id, evaluation.message.len(), rt.max_output_bytes())?;
+        Ok(bindings::evaluation(evaluation))
+    }
+}

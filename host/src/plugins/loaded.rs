@@ -1,0 +1,235 @@
+//! One plugin compiled, linked and described: recognising which world a
+//! component implements (and saying clearly when it implements none, or an
+//! other WIT version), pre-instantiating it, and caching its `describe()`.
+
+use std::sync::Arc;
+
+use wasmtime::component::{Component, InstancePre, types::ComponentItem};
+
+use super::bindings::{self, alert, exporter, widget};
+use super::error::{PluginError, Result};
+use super::info::{PluginInfo, PluginKind, PluginSource};
+use super::runtime::PluginRuntime;
+use super::sandbox::HostState;
+
+/// Where each plugin interface's exports sit in a pre-instantiated component.
+pub(crate) enum Exports {
+    Widget(widget::GuestIndices),
+    Exporter(exporter::GuestIndices),
+    AlertRule(alert::GuestIndices),
+}
+
+/// A plugin ready to be called: its description and its instance template.
+pub(crate) struct LoadedPlugin {
+    pub(crate) info: PluginInfo,
+    pub(crate) runtime: Arc<PluginRuntime>,
+    pub(crate) pre: InstancePre<HostState>,
+    pub(crate) exports: Exports,
+}
+
+impl std::fmt::Debug for LoadedPlugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedPlugin")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LoadedPlugin {
+    /// Compile, link and describe `wasm`. `name` names it in errors until
+    /// its id is known (a file path or the built-in's name).
+    pub(crate) async fn load(
+        runtime: &Arc<PluginRuntime>,
+        wasm: &[u8],
+        name: &str,
+        source: PluginSource,
+    ) -> Result<Arc<Self>> {
+        let component = runtime.compile(wasm, name)?;
+        let kind = detect_kind(&component, runtime, name)?;
+        let pre = runtime
+            .linker()
+            .instantiate_pre(&component)
+            .map_err(|e| PluginError::Link {
+                plugin: name.to_owned(),
+                detail: format!("{e:#}"),
+            })?;
+        let wrong_types = |e: wasmtime::Error| PluginError::WrongWorld {
+            plugin: name.to_owned(),
+            detail: format!(
+                "exports {} with other types than this host expects: {e:#}",
+                bindings::export_name(kind)
+            ),
+        };
+        let exports = match kind {
+            PluginKind::Widget => {
+                Exports::Widget(widget::GuestIndices::new(&pre).map_err(wrong_types)?)
+            }
+            PluginKind::Exporter => {
+                Exports::Exporter(exporter::GuestIndices::new(&pre).map_err(wrong_types)?)
+            }
+            PluginKind::AlertRule => {
+                Exports::AlertRule(alert::GuestIndices::new(&pre).map_err(wrong_types)?)
+            }
+        };
+        let info = describe(runtime, &pre, &exports, name, source).await?;
+        validate_info(&info, name)?;
+        Ok(Arc::new(Self {
+            info,
+            runtime: runtime.clone(),
+            pre,
+            exports,
+        }))
+    }
+}
+
+/// Which plugin world `component` implements, judged by its exports.
+fn detect_kind(component: &Component, runtime: &PluginRuntime, name: &str) -> Result<PluginKind> {
+    let ty = component.component_type();
+    let exports: Vec<String> = ty
+        .exports(runtime.engine())
+        .filter(|(_, item)| matches!(item.ty, ComponentItem::ComponentInstance(_)))
+        .map(|(n, _)| n.to_owned())
+        .collect();
+    let kinds = [
+        PluginKind::Widget,
+        PluginKind::Exporter,
+        PluginKind::AlertRule,
+    ];
+    let found: Vec<PluginKind> = kinds
+        .into_iter()
+        .filter(|k| exports.contains(&bindings::export_name(*k)))
+        .collect();
+    match found.as_slice() {
+        [kind] => return Ok(*kind),
+        [] => {}
+        _ => {
+            return Err(PluginError::WrongWorld {
+                plugin: name.to_owned(),
+                detail: "exports more than one plugin interface; a plugin implements exactly one \
+                         of the worlds widget, exporter, alert-rule"
+                    .into(),
+            });
+        }
+    }
+    // Same interface, other version: say which version it was built for.
+    let prefix = format!("{}/", bindings::WIT_PACKAGE);
+    if let Some(other) = exports.iter().find(|e| e.starts_with(&prefix)) {
+        return Err(PluginError::VersionMismatch {
+            plugin: name.to_owned(),
+            found: other.clone(),
+            supported: bindings::WIT_VERSION.to_owned(),
+        });
+    }
+    let listed = if exports.is_empty() {
+        "no interfaces".to_owned()
+    } else {
+        exports.join(", ")
+    };
+    Err(PluginError::WrongWorld {
+        plugin: name.to_owned(),
+        detail: format!(
+            "it exports {listed}; expected one of {}, {}, {} (worlds widget, exporter, alert-rule)",
+            bindings::export_name(PluginKind::Widget),
+            bindings::export_name(PluginKind::Exporter),
+            bindings::export_name(PluginKind::AlertRule),
+        ),
+    })
+}
+
+async fn describe(
+    runtime: &Arc<PluginRuntime>,
+    pre: &InstancePre<HostState>,
+    exports: &Exports,
+    name: &str,
+    source: PluginSource,
+) -> Result<PluginInfo> {
+    let _slot = runtime.slot(name).await?;
+    let mut store = runtime.new_store();
+    runtime.arm(&mut store);
+    let outcome = runtime
+        .with_deadline(async {
+            let instance = pre.instantiate_async(&mut store).await?;
+            let info = match exports {
+                Exports::Widget(ix) => {
+                    let i = ix
+                        .load(&mut store, &instance)?
+                        .call_describe(&mut store)
+                        .await?;
+                    PluginInfo {
+                        kind: PluginKind::Widget,
+                        id: i.id,
+                        name: i.name,
+                        version: i.version,
+                        description: i.description,
+                        config_schema: i.config_schema,
+                        source,
+                        data_shape: Some(bindings::data_shape(i.data_shape)),
+                        media_type: None,
+                        file_extension: None,
+                    }
+                }
+                Exports::Exporter(ix) => {
+                    let i = ix
+                        .load(&mut store, &instance)?
+                        .call_describe(&mut store)
+                        .await?;
+                    PluginInfo {
+                        kind: PluginKind::Exporter,
+                        id: i.id,
+                        name: i.name,
+                        version: i.version,
+                        description: i.description,
+                        config_schema: i.config_schema,
+                        source,
+                        data_shape: None,
+                        media_type: Some(i.media_type),
+                        file_extension: Some(i.file_extension),
+                    }
+                }
+                Exports::AlertRule(ix) => {
+                    let i = ix
+                        .load(&mut store, &instance)?
+                        .call_describe(&mut store)
+                        .await?;
+                    PluginInfo {
+                        kind: PluginKind::AlertRule,
+                        id: i.id,
+                        name: i.name,
+                        version: i.version,
+                        description: i.description,
+                        config_schema: i.config_schema,
+                        source,
+                        data_shape: None,
+                        media_type: None,
+                        file_extension: None,
+                    }
+                }
+            };
+            Ok(info)
+        })
+        .await;
+    runtime.settle(name, &store, outcome)
+}
+
+/// Ids become URL segments and config keys: keep them boring.
+fn validate_info(info: &PluginInfo, name: &str) -> Result<()> {
+    let id_ok = !info.id.is_empty()
+        && info.id.len() <= 64
+        && info
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let problem = if !id_ok {
+        format!("id {:?} must be 1-64 characters of a-z, 0-9 and -", info.id)
+    } else if info.name.trim().is_empty() {
+        "name is empty".to_owned()
+    } else if serde_json::from_str::<serde_json::Value>(&info.config_schema).is_err() {
+        "config-schema is not valid JSON".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(PluginError::InvalidDescription {
+        plugin: name.to_owned(),
+        detail: problem,
+    })
+}

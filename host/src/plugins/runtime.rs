@@ -1,0 +1,330 @@
+//! The engine every plugin runs on, and the guard around every call.
+//!
+//! - One `Engine` with the pooling allocator, sized from
+//!   `max_concurrency`; a semaphore with as many permits queues callers
+//!   instead of failing when every slot is busy.
+//! - Epoch interruption driven by a plain `std::thread` ticker (a tokio task
+//!   could itself be starved by a spinning guest). On each tick the guest
+//!   yields to the executor, so a busy plugin cannot hog a worker thread, and
+//!   past its deadline it traps.
+//! - Each call also runs under `tokio::time::timeout`, because epochs do not
+//!   interrupt a guest blocked in a host call (e.g. sleeping through WASI).
+//! - WASI p2 is linked, but the context grants nothing (see `sandbox`).
+
+use std::path::Path;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use wasmtime::component::{Component, Linker};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap,
+    UpdateDeadline,
+};
+
+use super::PluginSettings;
+use super::cache::CompiledCache;
+use super::error::{PluginError, Result};
+use super::sandbox::{self, HostState, SandboxLimits};
+
+/// How often the epoch advances. A deadline is honoured to within one tick.
+const TICK: Duration = Duration::from_millis(5);
+/// Largest stack a guest may use before it traps with a stack overflow.
+const MAX_WASM_STACK: usize = 512 * 1024;
+/// Fiber stack of an async call; must exceed `MAX_WASM_STACK` plus host frames.
+const ASYNC_STACK: usize = 2 * 1024 * 1024;
+/// Largest accepted memory limit, MiB (32-bit linear memories).
+const MAX_MEMORY_LIMIT_MIB: u64 = 4096;
+
+/// The call ran into the wall-clock backstop.
+#[derive(Debug)]
+pub(crate) struct TimedOut;
+
+/// What a guarded call produced.
+pub(crate) type Outcome<R> = std::result::Result<wasmtime::Result<R>, TimedOut>;
+
+/// The shared wasmtime engine, linker, compiled cache and limits.
+pub struct PluginRuntime {
+    engine: Engine,
+    linker: Linker<HostState>,
+    cache: CompiledCache,
+    limits: SandboxLimits,
+    timeout: Duration,
+    max_output_bytes: u64,
+    memory_limit_mib: u64,
+    max_concurrency: u32,
+    slots: Arc<Semaphore>,
+    /// The ticker thread stops once this is dropped.
+    _ticker_alive: Arc<()>,
+}
+
+impl std::fmt::Debug for PluginRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PluginRuntime")
+            .field("timeout", &self.timeout)
+            .field("memory_limit_mib", &self.memory_limit_mib)
+            .field("max_output_bytes", &self.max_output_bytes)
+            .field("max_concurrency", &self.max_concurrency)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PluginRuntime {
+    /// Build the engine from `settings`, caching compiled plugins in `cache_dir`.
+    pub fn new(settings: &PluginSettings, cache_dir: &Path) -> Result<Arc<Self>> {
+        validate(settings)?;
+        let memory_bytes = usize::try_from(settings.memory_limit_mib << 20)
+            .map_err(|_| PluginError::Settings("memory_limit_mib too large".into()))?;
+        let n = settings.max_concurrency;
+        let mut pool = PoolingAllocationConfig::new();
+        pool.total_component_instances(n)
+            .total_core_instances(n * sandbox::MAX_INSTANCES as u32)
+            .total_memories(n * sandbox::MAX_MEMORIES as u32)
+            .total_tables(n * sandbox::MAX_TABLES as u32)
+            .total_stacks(n)
+            .max_core_instances_per_component(sandbox::MAX_INSTANCES as u32)
+            .max_memories_per_component(sandbox::MAX_MEMORIES as u32)
+            .max_tables_per_component(sandbox::MAX_TABLES as u32)
+            .max_memory_size(memory_bytes);
+
+        let mut config = Config::new();
+        config
+            .wasm_component_model(true)
+            .epoch_interruption(true)
+            .shared_memory(false)
+            .max_wasm_stack(MAX_WASM_STACK)
+            .async_stack_size(ASYNC_STACK)
+            .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        let engine = Engine::new(&config).map_err(|e| PluginError::Runtime(format!("{e:#}")))?;
+
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
+            .map_err(|e| PluginError::Runtime(format!("{e:#}")))?;
+
+        let cache = CompiledCache::new(&engine, cache_dir)?;
+        let alive = Arc::new(());
+        spawn_ticker(engine.clone(), Arc::downgrade(&alive))?;
+
+        Ok(Arc::new(Self {
+            engine,
+            linker,
+            cache,
+            limits: SandboxLimits { memory_bytes },
+            timeout: Duration::from_millis(settings.timeout_ms),
+            max_output_bytes: settings.max_output_bytes,
+            memory_limit_mib: settings.memory_limit_mib,
+            max_concurrency: n,
+            slots: Arc::new(Semaphore::new(n as usize)),
+            _ticker_alive: alive,
+        }))
+    }
+
+    /// The engine.
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The linker with (capability-free) WASI p2.
+    pub(crate) fn linker(&self) -> &Linker<HostState> {
+        &self.linker
+    }
+
+    /// Largest output of one call, bytes.
+    pub(crate) fn max_output_bytes(&self) -> u64 {
+        self.max_output_bytes
+    }
+
+    /// Compile `wasm` (or load it from the cache) after checking it is a
+    /// component at all, so a core module gets a clear message.
+    pub(crate) fn compile(&self, wasm: &[u8], name: &str) -> Result<Component> {
+        check_header(wasm, name)?;
+        self.cache.load_or_compile(&self.engine, wasm, name)
+    }
+
+    /// Where the compiled artifact of `wasm` is cached (for tests and benches).
+    pub fn cached_artifact_path(&self, wasm: &[u8]) -> std::path::PathBuf {
+        self.cache.path_for(wasm)
+    }
+
+    /// A sandbox slot, waiting a while when all are busy.
+    pub(crate) async fn slot(&self, plugin: &str) -> Result<OwnedSemaphorePermit> {
+        let wait = (self.timeout * 20).max(Duration::from_secs(2));
+        match tokio::time::timeout(wait, self.slots.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(PluginError::Busy {
+                plugin: plugin.to_owned(),
+                slots: self.max_concurrency,
+            }),
+        }
+    }
+
+    /// A fresh store with the sandbox limits and the epoch policy.
+    pub(crate) fn new_store(&self) -> Store<HostState> {
+        let mut store = Store::new(&self.engine, HostState::new(self.limits));
+        store.limiter(|state| state.limiter());
+        store.epoch_deadline_callback(|ctx| {
+            if Instant::now() >= ctx.data().deadline {
+                Ok(UpdateDeadline::Interrupt)
+            } else {
+                // Give the executor a turn each tick, then keep going.
+                Ok(UpdateDeadline::Yield(1))
+            }
+        });
+        store.set_epoch_deadline(1);
+        store
+    }
+
+    /// Await `call` (which drives `store`) under the call deadline. Pass the
+    /// outcome to [`Self::settle`] once the store is free again.
+    pub(crate) async fn with_deadline<R>(
+        &self,
+        call: impl Future<Output = wasmtime::Result<R>>,
+    ) -> Outcome<R> {
+        // Backstop a little past the epoch deadline: spinning guests trap on
+        // the epoch first, guests blocked in a host call are cut here.
+        tokio::time::timeout(self.timeout + 2 * TICK, call)
+            .await
+            .map_err(|_| TimedOut)
+    }
+
+    /// Turn the outcome of a call into a typed result naming `plugin`.
+    pub(crate) fn settle<R>(
+        &self,
+        plugin: &str,
+        store: &Store<HostState>,
+        outcome: Outcome<R>,
+    ) -> Result<R> {
+        match outcome {
+            Ok(Ok(r)) => Ok(r),
+            Ok(Err(e)) => Err(self.classify(plugin, store, e)),
+            Err(TimedOut) => Err(self.timed_out(plugin)),
+        }
+    }
+
+    /// Start the deadline of the next call on `store`.
+    pub(crate) fn arm(&self, store: &mut Store<HostState>) {
+        store.data_mut().deadline = Instant::now() + self.timeout;
+        store.set_epoch_deadline(1);
+    }
+
+    fn timed_out(&self, plugin: &str) -> PluginError {
+        PluginError::Timeout {
+            plugin: plugin.to_owned(),
+            timeout_ms: self.timeout.as_millis() as u64,
+        }
+    }
+
+    /// Map a wasmtime error from a call into a `PluginError`.
+    fn classify(
+        &self,
+        plugin: &str,
+        store: &Store<HostState>,
+        err: wasmtime::Error,
+    ) -> PluginError {
+        let trap = err.downcast_ref::<Trap>().copied();
+        if trap == Some(Trap::Interrupt) {
+            return self.timed_out(plugin);
+        }
+        if trap == Some(Trap::StackOverflow) {
+            return PluginError::StackOverflow {
+                plugin: plugin.to_owned(),
+            };
+        }
+        if store.data().refused_grow() {
+            return PluginError::OutOfMemory {
+                plugin: plugin.to_owned(),
+                limit_mib: self.memory_limit_mib,
+            };
+        }
+        let mut detail = match trap {
+            Some(t) => t.to_string(),
+            None => format!("{err:#}"),
+        };
+        let log = store.data().log.contents();
+        let tail = last_lines(&log, 4);
+        if !tail.is_empty() {
+            detail.push_str("; stderr: ");
+            detail.push_str(&tail);
+        }
+        PluginError::Trap {
+            plugin: plugin.to_owned(),
+            detail,
+        }
+    }
+}
+
+fn validate(s: &PluginSettings) -> Result<()> {
+    let problem = if s.timeout_ms == 0 {
+        "timeout_ms must be at least 1"
+    } else if s.memory_limit_mib == 0 || s.memory_limit_mib > MAX_MEMORY_LIMIT_MIB {
+        "memory_limit_mib must be between 1 and 4096"
+    } else if s.max_output_bytes == 0 {
+        "max_output_bytes must be at least 1"
+    } else if s.max_concurrency == 0 || s.max_concurrency > 10_000 {
+        "max_concurrency must be between 1 and 10000"
+    } else {
+        return Ok(());
+    };
+    Err(PluginError::Settings(problem.into()))
+}
+
+/// Refuse anything that is not a component with a message saying what it is.
+fn check_header(wasm: &[u8], name: &str) -> Result<()> {
+    const MAGIC: &[u8] = b"\0asm";
+    let found = if wasm.len() < 8 || &wasm[..4] != MAGIC {
+        "not WebAssembly at all"
+    } else if wasm[4..8] == [1, 0, 0, 0] {
+        "a core WebAssembly module; build for wasm32-wasip2 to get a component"
+    } else if wasm[6..8] == [1, 0] {
+        return Ok(());
+    } else {
+        "an unknown WebAssembly encoding"
+    };
+    Err(PluginError::NotAComponent {
+        plugin: name.to_owned(),
+        found: found.to_owned(),
+    })
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(n)..].join(" | ")
+}
+
+fn spawn_ticker(engine: Engine, alive: Weak<()>) -> Result<()> {
+    std::thread::Builder::new()
+        .name("wasmdash-epoch".into())
+        .spawn(move || {
+            while alive.upgrade().is_some() {
+                std::thread::sleep(TICK);
+                engine.increment_epoch();
+            }
+        })
+        .map(drop)
+        .map_err(|e| PluginError::Runtime(format!("cannot start epoch ticker: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_check_names_what_it_found() {
+        let err = check_header(b"hello world", "x").unwrap_err().to_string();
+        assert!(err.contains("not WebAssembly"), "{err}");
+        let err = check_header(b"\0asm\x01\0\0\0", "x")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("core WebAssembly module"), "{err}");
+        assert!(check_header(b"\0asm\x0d\0\x01\0", "x").is_ok());
+    }
+
+    #[test]
+    fn zero_limits_are_refused() {
+        let settings = PluginSettings {
+            timeout_ms: 0,
+            ..PluginSettings::default()
+        };
+        assert!(matches!(validate(&settings), Err(PluginError::Settings(_))));
+    }
+}
