@@ -1,5 +1,37 @@
 //! The data engine: the only module that knows SQL.
+//!
+//! Declared datasets and metrics (from `wasmdash.toml`) are compiled into
+//! SQL that aggregates in the database — scalar, series, categories, rows —
+//! per dialect ([`dialect`]), run on pooled read-only connections with a
+//! timeout, and cached with single-flight. Results are [`crate::frame`]
+//! types, ready for plugins.
+//!
+//! ```no_run
+//! # async fn demo(config: &wasmdash::config::Config) -> Result<(), wasmdash::data::DataError> {
+//! use wasmdash::data::{BucketSpec, DataEngine, RangeSpec};
+//! let engine = DataEngine::connect(config).await?;
+//! let range: RangeSpec = "30d".parse()?;
+//! let card = engine.scalar("revenue", &range, false).await?;
+//! let chart = engine.series("revenue", &range, BucketSpec::Auto, true).await?;
+//! # let _ = (card, chart); Ok(()) }
+//! ```
 
-/// Sources, datasets and metrics (placeholder until the engine lands).
-#[derive(Debug, Default)]
-pub struct DataEngine;
+mod batch;
+mod buckets;
+mod cache;
+mod catalog;
+mod compile;
+pub mod demo;
+pub mod dialect;
+mod engine;
+mod error;
+mod source;
+pub mod timerange;
+
+pub use batch::BatchStream;
+pub use buckets::{AUTO_MAX_POINTS, BucketSpec, MAX_POINTS};
+pub use catalog::{DatasetInfo, MetricInfo};
+pub use dialect::Bucket;
+pub use engine::{Clock, DataEngine, MAX_PAGE_ROWS, MAX_TOP, RowsQuery};
+pub use error::{DataError, Result};
+pub use timerange::{RangeSpec, ResolvedRange};

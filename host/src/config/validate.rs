@@ -1,0 +1,292 @@
+//! Checks of a parsed configuration that need more than one key, and the
+//! `WASMDASH_*` override scheme.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::{Aggregate, Config, ConfigError, ENV_PREFIX, Filter, FilterOp, Literal};
+
+/// Where a source's database is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SourceLocation {
+    /// An SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection string.
+    Postgres(String),
+}
+
+impl SourceLocation {
+    /// Parse a source URL; relative SQLite paths resolve against `base`.
+    pub fn parse(url: &str, base: &Path) -> Result<Self, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("`sqlite://` needs a file path".into());
+            }
+            return Ok(Self::Sqlite(base.join(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_string()));
+        }
+        Err("must start with `sqlite://` or `postgres://`".into())
+    }
+}
+
+/// True for names safe in every dialect: ASCII letters, digits and `_`,
+/// not starting with a digit, at most 63 bytes. Identifiers are quoted as
+/// well; this rule keeps them portable and readable in errors.
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s.len() <= 63
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+pub(super) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, column)
+}
+
+/// Apply `WASMDASH_A__B=value` overrides. Returns the text unchanged when
+/// there are none, so error positions match the file.
+pub(super) fn apply_env(
+    text: &str,
+    file: &Path,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<String, ConfigError> {
+    let overrides: Vec<(String, String)> = env
+        .into_iter()
+        .filter(|(k, _)| k.starts_with(ENV_PREFIX) && k.contains("__"))
+        .collect();
+    if overrides.is_empty() {
+        return Ok(text.to_string());
+    }
+    // Syntax errors are reported against the file, before any override.
+    let mut doc: toml::Table = toml::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+        ConfigError::Syntax {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    for (var, raw) in overrides {
+        let err = |message: &str| ConfigError::Env {
+            var: var.clone(),
+            message: message.to_string(),
+        };
+        let path: Vec<String> = var[ENV_PREFIX.len()..]
+            .split("__")
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let value = raw_to_value(&raw);
+        match path.as_slice() {
+            [section, key] if section == "server" || section == "plugins" => {
+                let table = doc
+                    .entry(section.clone())
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                let table = table.as_table_mut().ok_or_else(|| err("not a table"))?;
+                table.insert(key.clone(), value);
+            }
+            [section, name, key] if section == "source" => {
+                let sources = doc
+                    .get_mut("source")
+                    .and_then(toml::Value::as_array_mut)
+                    .ok_or_else(|| err("no [[source]] is configured"))?;
+                let source = sources
+                    .iter_mut()
+                    .filter_map(toml::Value::as_table_mut)
+                    .find(|t| {
+                        t.get("name")
+                            .and_then(toml::Value::as_str)
+                            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                    })
+                    .ok_or_else(|| err(&format!("no source named `{name}`")))?;
+                source.insert(key.clone(), value);
+            }
+            _ => {
+                return Err(err(
+                    "expected WASMDASH_SERVER__KEY, WASMDASH_PLUGINS__KEY or WASMDASH_SOURCE__NAME__KEY",
+                ));
+            }
+        }
+    }
+    toml::to_string(&doc).map_err(|e| ConfigError::Env {
+        var: ENV_PREFIX.into(),
+        message: e.to_string(),
+    })
+}
+
+/// `10` → integer, `true` → bool, anything else → the string itself.
+fn raw_to_value(raw: &str) -> toml::Value {
+    if let Ok(i) = raw.parse::<i64>() {
+        return toml::Value::Integer(i);
+    }
+    match raw {
+        "true" => toml::Value::Boolean(true),
+        "false" => toml::Value::Boolean(false),
+        _ => toml::Value::String(raw.to_string()),
+    }
+}
+
+/// Cross-key checks. Schema checks against the database happen when the
+/// data engine connects.
+pub(super) fn check(config: &Config, text: &str) -> Result<(), ConfigError> {
+    let invalid =
+        |span: std::ops::Range<usize>, key: String, message: String| ConfigError::Invalid {
+            file: config.file.clone(),
+            line: line_col(text, span.start).0,
+            key,
+            message,
+        };
+    let base = config.base_dir();
+    let mut names = HashSet::new();
+    for s in &config.sources {
+        let key = |k: &str| format!("source \"{}\".{k}", s.name.get_ref());
+        if !is_name(s.name.get_ref()) {
+            return Err(invalid(s.name.span(), key("name"), NAME_RULE.into()));
+        }
+        if !names.insert(s.name.get_ref().as_str()) {
+            return Err(invalid(s.name.span(), key("name"), "defined twice".into()));
+        }
+        SourceLocation::parse(&s.url, &base).map_err(|m| invalid(s.name.span(), key("url"), m))?;
+        if s.pool_size == 0 || s.pool_size > 256 {
+            return Err(invalid(
+                s.name.span(),
+                key("pool_size"),
+                "must be 1..=256".into(),
+            ));
+        }
+        if s.query_timeout_ms == 0 || s.stream_timeout_ms == 0 {
+            return Err(invalid(
+                s.name.span(),
+                key("query_timeout_ms"),
+                "must be > 0".into(),
+            ));
+        }
+    }
+    let mut names = HashSet::new();
+    for d in &config.datasets {
+        let key = |k: &str| format!("dataset \"{}\".{k}", d.name.get_ref());
+        let bad = |k: &str, m: &str| invalid(d.name.span(), key(k), m.to_string());
+        if !is_name(d.name.get_ref()) {
+            return Err(bad("name", NAME_RULE));
+        }
+        if !names.insert(d.name.get_ref().as_str()) {
+            return Err(bad("name", "defined twice"));
+        }
+        if config.source(&d.source).is_none() {
+            return Err(bad("source", &format!("no source named `{}`", d.source)));
+        }
+        match (&d.table, &d.query) {
+            (Some(t), None) => {
+                if !t.split('.').all(is_identifier) || t.split('.').count() > 2 {
+                    return Err(bad("table", IDENT_RULE));
+                }
+            }
+            (None, Some(q)) => {
+                let head = q.trim_start().to_ascii_lowercase();
+                if !(head.starts_with("select") || head.starts_with("with")) {
+                    return Err(bad("query", "must be a SELECT (or WITH ... SELECT)"));
+                }
+                if q.trim().trim_end_matches(';').contains(';') {
+                    return Err(bad("query", "must be a single statement"));
+                }
+            }
+            _ => return Err(bad("table", "set exactly one of `table` and `query`")),
+        }
+        if !is_identifier(&d.time_column) {
+            return Err(bad("time_column", IDENT_RULE));
+        }
+        for c in &d.columns {
+            if !is_identifier(c.name()) {
+                return Err(bad("columns", &format!("`{}`: {IDENT_RULE}", c.name())));
+            }
+        }
+    }
+    let mut names = HashSet::new();
+    for m in &config.metrics {
+        let key = |k: &str| format!("metric \"{}\".{k}", m.name.get_ref());
+        let bad = |k: &str, msg: &str| invalid(m.name.span(), key(k), msg.to_string());
+        if !is_name(m.name.get_ref()) {
+            return Err(bad("name", NAME_RULE));
+        }
+        if !names.insert(m.name.get_ref().as_str()) {
+            return Err(bad("name", "defined twice"));
+        }
+        if !config
+            .datasets
+            .iter()
+            .any(|d| d.name.get_ref() == &m.dataset)
+        {
+            return Err(bad("dataset", &format!("no dataset named `{}`", m.dataset)));
+        }
+        match (&m.column, m.aggregate) {
+            (None, Aggregate::Count | Aggregate::Ratio) => {}
+            (None, _) => return Err(bad("column", "this aggregate needs a column")),
+            (Some(c), _) if !is_identifier(c) => return Err(bad("column", IDENT_RULE)),
+            _ => {}
+        }
+        if (m.aggregate == Aggregate::Ratio) != !m.ratio_filter.is_empty() {
+            return Err(bad(
+                "ratio_filter",
+                "is required for `ratio` and only allowed there",
+            ));
+        }
+        for (k, filters) in [("filters", &m.filters), ("ratio_filter", &m.ratio_filter)] {
+            for f in filters {
+                check_filter(f).map_err(|msg| bad(k, &msg))?;
+            }
+        }
+        for dim in &m.dimensions {
+            if !is_identifier(dim) {
+                return Err(bad("dimensions", &format!("`{dim}`: {IDENT_RULE}")));
+            }
+        }
+        if m.decimals.is_some_and(|d| d > 12) {
+            return Err(bad("decimals", "must be at most 12"));
+        }
+        if m.cache_ttl_secs > 86_400 {
+            return Err(bad("cache_ttl_secs", "must be at most 86400 (one day)"));
+        }
+    }
+    Ok(())
+}
+
+const NAME_RULE: &str = "use 1-64 ASCII letters, digits, `_` or `-`";
+const IDENT_RULE: &str =
+    "use an identifier of ASCII letters, digits and `_` (not starting with a digit)";
+
+/// A filter's value must fit its operator.
+pub(crate) fn check_filter(f: &Filter) -> Result<(), String> {
+    if !is_identifier(&f.column) {
+        return Err(format!("column `{}`: {IDENT_RULE}", f.column));
+    }
+    match (f.op, &f.value) {
+        (FilterOp::IsNull | FilterOp::IsNotNull, None) => Ok(()),
+        (FilterOp::IsNull | FilterOp::IsNotNull, Some(_)) => {
+            Err(format!("`{}`: `is null` takes no value", f.column))
+        }
+        (FilterOp::In, Some(Literal::List(items)))
+            if !items.is_empty() && !items.iter().any(|i| matches!(i, Literal::List(_))) =>
+        {
+            Ok(())
+        }
+        (FilterOp::In, _) => Err(format!("`{}`: `in` needs a non-empty list", f.column)),
+        (_, Some(Literal::List(_)) | None) => {
+            Err(format!("`{}`: this comparison needs one value", f.column))
+        }
+        _ => Ok(()),
+    }
+}
