@@ -10,14 +10,20 @@
 //! - [`data`] is the only module that knows SQL: it compiles declared metrics
 //!   into queries that aggregate in the database.
 //! - [`frame`] holds the columnar values passed from data to plugins.
+//! - [`store`] is the only module that knows sled: users, sessions,
+//!   dashboards and their history, flushed before every acknowledgement.
+//! - [`auth`] turns credentials into users and answers, in one place, what
+//!   a user may do.
 //! - [`config`] reads and validates `wasmdash.toml`.
 //! - [`web`] and [`api`] are the only modules that know HTTP.
 //! - [`cli`] holds one file per subcommand.
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod data;
 pub mod frame;
 pub mod plugins;
+pub mod store;
 pub mod web;

@@ -1,0 +1,65 @@
+//! Creating users, checking passwords, changing passwords.
+
+use chrono::{DateTime, Utc};
+
+use super::Auth;
+use super::error::{AuthError, Result};
+use super::password::{check_password_rules, dummy_verify, hash_password, verify_password};
+use crate::store::{Role, StoreError, User, UserId, validate_username};
+
+impl Auth {
+    /// Create a user. Fails, with nothing stored, on an invalid or taken
+    /// username (any letter case) or a password outside the length rules.
+    pub fn create_user(
+        &self,
+        username: &str,
+        password: &str,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
+        validate_username(username)?;
+        check_password_rules(password)?;
+        // Cheap early answer before the costly hash; the store's
+        // transaction is what really guarantees uniqueness.
+        if self.store.user_by_name(username)?.is_some() {
+            return Err(StoreError::DuplicateUsername(username.to_owned()).into());
+        }
+        let user = User {
+            id: UserId::random(),
+            username: username.to_owned(),
+            password_hash: hash_password(password)?,
+            role,
+            created: now,
+            password_changed_at: now,
+            disabled: false,
+        };
+        self.store.insert_user(&user)?;
+        Ok(user)
+    }
+
+    /// Check a username and password. Unknown users cost as much time as
+    /// wrong passwords, and both give [`AuthError::InvalidCredentials`].
+    pub fn authenticate(&self, username: &str, password: &str) -> Result<User> {
+        let Some(user) = self.store.user_by_name(username)? else {
+            dummy_verify(password);
+            return Err(AuthError::InvalidCredentials);
+        };
+        if !verify_password(password, &user.password_hash) {
+            return Err(AuthError::InvalidCredentials);
+        }
+        if user.disabled {
+            return Err(AuthError::AccountDisabled);
+        }
+        Ok(user)
+    }
+
+    /// Set a new password and end all of the user's sessions ("log out
+    /// everywhere"); the caller signs the user in again if they changed
+    /// their own password. API tokens stay valid: they are revoked
+    /// separately.
+    pub fn change_password(&self, user: &UserId, password: &str, now: DateTime<Utc>) -> Result<User> {
+        check_password_rules(password)?;
+        let hash = hash_password(password)?;
+        Ok(self.store.set_password_hash(user, &hash, now)?)
+    }
+}

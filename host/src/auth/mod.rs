@@ -1,0 +1,100 @@
+//! Authentication and authorization: passwords, sessions, CSRF tokens, API
+//! tokens, and the permission rules every route asks.
+//!
+//! [`Auth`] is the service the web layer holds next to the store; it
+//! turns credentials into a [`User`](crate::store::User). What that user
+//! may do is answered by [`can`], [`can_create_dashboard`] and
+//! [`can_manage_users`], and nowhere else. Times are passed in (`now`)
+//! rather than read from the clock, so expiry is testable without waiting.
+//!
+//! Password hashing is deliberately slow (Argon2id); from async code call
+//! the methods that take a password on a blocking thread.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use chrono::Utc;
+//! use wasmdash::auth::{Action, Auth, AuthConfig, can};
+//! use wasmdash::store::{Role, SledStore, Store};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let store: Arc<dyn Store> = Arc::new(SledStore::open("./wasmdash-demo".as_ref())?);
+//! let auth = Auth::new(store.clone(), AuthConfig::default());
+//! auth.create_user("alice", "a long password", Role::Editor, Utc::now())?;
+//! let signed_in = auth.login("alice", "a long password", None, Utc::now())?;
+//! // The browser keeps `signed_in.token`; each request then does:
+//! let (user, _session) = auth.validate_session(signed_in.token.as_str(), Utc::now())?;
+//! for dashboard in store.dashboards()? {
+//!     println!("{}: {}", dashboard.content.title, can(&user, Action::Edit, &dashboard));
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+use std::sync::Arc;
+
+use chrono::Duration;
+
+use crate::store::Store;
+
+mod accounts;
+mod csrf;
+mod error;
+mod password;
+mod permission;
+mod sessions;
+mod tokens;
+
+pub use csrf::{CSRF_FIELD, CSRF_HEADER, check_csrf};
+pub use error::{AuthError, Result};
+pub use password::{
+    MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, check_password_rules, hash_password, verify_password,
+};
+pub use permission::{Action, can, can_create_dashboard, can_manage_users, visible_to};
+pub use sessions::{NewSession, SessionToken};
+pub use tokens::{API_TOKEN_PREFIX, NewApiToken, bearer_token};
+
+/// Session lifetimes.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// A session ends after this long without a request (sliding expiry).
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, however active.
+    pub absolute_timeout: Duration,
+    /// Activity is written back at most this often per session or token,
+    /// so reading a dashboard does not cost a disk flush per request.
+    pub touch_interval: Duration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::hours(12),
+            absolute_timeout: Duration::days(7),
+            touch_interval: Duration::seconds(60),
+        }
+    }
+}
+
+/// Accounts, sessions and API tokens over a [`Store`].
+#[derive(Debug, Clone)]
+pub struct Auth {
+    store: Arc<dyn Store>,
+    config: AuthConfig,
+}
+
+impl Auth {
+    /// A service over `store`.
+    pub fn new(store: Arc<dyn Store>, config: AuthConfig) -> Self {
+        Self { store, config }
+    }
+
+    /// The store it uses.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Its configuration.
+    pub fn config(&self) -> &AuthConfig {
+        &self.config
+    }
+}

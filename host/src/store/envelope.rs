@@ -1,0 +1,80 @@
+//! Versioned values: every record is stored as `{"v": N, "value": ...}`.
+//!
+//! sled is beta and our records will grow; the version number lets a later
+//! wasmdash migrate old records on read and lets an older wasmdash refuse,
+//! clearly, records it cannot understand instead of misreading them. JSON
+//! keeps the database inspectable and the backup format trivial.
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use super::error::{Result, StoreError};
+
+/// The schema version this build writes and the newest it reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Out<'a, T> {
+    v: u32,
+    value: &'a T,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    v: u32,
+}
+
+#[derive(Deserialize)]
+struct In<T> {
+    value: T,
+}
+
+/// Encode a record for `tree`.
+pub(crate) fn encode<T: Serialize>(tree: &'static str, value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(&Out {
+        v: SCHEMA_VERSION,
+        value,
+    })
+    .map_err(|e| StoreError::Corrupt {
+        tree,
+        reason: format!("could not encode: {e}"),
+    })
+}
+
+/// Decode a record read from `tree`.
+pub(crate) fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T> {
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt {
+        tree,
+        reason: e.to_string(),
+    };
+    let header: Header = serde_json::from_slice(bytes).map_err(corrupt)?;
+    if header.v > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            tree,
+            found: header.v,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    // Version 1 is the only one so far; later versions migrate here.
+    let record: In<T> = serde_json::from_slice(bytes).map_err(corrupt)?;
+    Ok(record.value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_refuses_newer() {
+        let bytes = encode("t", &vec![1, 2, 3]).unwrap();
+        assert_eq!(decode::<Vec<i32>>("t", &bytes).unwrap(), vec![1, 2, 3]);
+        let newer = br#"{"v": 99, "value": [1]}"#;
+        assert!(matches!(
+            decode::<Vec<i32>>("t", newer),
+            Err(StoreError::NewerSchema { found: 99, .. })
+        ));
+        assert!(matches!(
+            decode::<Vec<i32>>("t", b"garbage"),
+            Err(StoreError::Corrupt { .. })
+        ));
+    }
+}
