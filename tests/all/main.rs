@@ -1,1 +1,4 @@
 //! End-to-end tests, one module per topic.
+
+mod plugins;
+mod plugins_registry;

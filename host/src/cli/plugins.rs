@@ -3,23 +3,111 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
+
+use crate::plugins::{PluginRegistry, PluginRuntime, PluginSettings};
+
 /// Subcommands of `wasmdash plugins`.
 #[derive(Debug, clap::Subcommand)]
 pub enum PluginsCommand {
     /// List installed plugins: kind, id, version, source.
+    ///
+    /// Shows the built-in plugins plus the drop-in `.wasm` files of
+    /// `--plugins-dir`; files that were refused are reported on stderr.
     List {
-        /// Print JSON instead of a table.
+        /// Print a JSON array (with name and description) instead of a table.
         #[arg(long)]
         json: bool,
+        /// Folder of drop-in `.wasm` plugins to include.
+        #[arg(long, value_name = "DIR", env = "WASMDASH_PLUGINS_DIR")]
+        plugins_dir: Option<PathBuf>,
+        /// Where compiled plugins are cached [default: ~/.cache/wasmdash/plugin-cache].
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Load a plugin file under the sandbox limits and describe it.
+    ///
+    /// Exits with status 1 and one line on stderr when the file is not a
+    /// usable plugin (not a component, wrong world or WIT version, trap...).
     Check {
         /// The `.wasm` component to check.
         file: PathBuf,
+        /// Where compiled plugins are cached [default: ~/.cache/wasmdash/plugin-cache].
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
     },
 }
 
 /// Run `wasmdash plugins ...`.
-pub fn run(_cmd: PluginsCommand) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`wasmdash plugins` is not implemented yet")
+pub fn run(cmd: PluginsCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        PluginsCommand::List {
+            json,
+            plugins_dir,
+            cache_dir,
+        } => list(json, plugins_dir, cache_dir),
+        PluginsCommand::Check { file, cache_dir } => check(&file, cache_dir),
+    }
+}
+
+/// `~/.cache/wasmdash/plugin-cache`, or a temp folder without a home.
+fn default_cache_dir() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("wasmdash")
+        .join("plugin-cache")
+}
+
+fn list(json: bool, dir: Option<PathBuf>, cache_dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let settings = PluginSettings {
+        dir,
+        ..PluginSettings::default()
+    };
+    let cache_dir = cache_dir.unwrap_or_else(default_cache_dir);
+    let runtime =
+        PluginRuntime::new(&settings, &cache_dir).context("starting the plugin runtime")?;
+    let registry = PluginRegistry::load_unwatched(runtime, &settings).context("loading plugins")?;
+    let plugins = registry.list();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&plugins)?);
+    } else {
+        for p in &plugins {
+            println!(
+                "{:<11} {:<16} {:<8} {}",
+                p.kind.to_string(),
+                p.id,
+                p.version,
+                p.source
+            );
+        }
+    }
+    for problem in registry.problems() {
+        eprintln!("refused {}: {}", problem.path.display(), problem.reason);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(file: &std::path::Path, cache_dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let settings = PluginSettings::default();
+    let cache_dir = cache_dir.unwrap_or_else(default_cache_dir);
+    let runtime =
+        PluginRuntime::new(&settings, &cache_dir).context("starting the plugin runtime")?;
+    let info = PluginRegistry::check_file(&runtime, file)?;
+    println!(
+        "ok: {} {} {} ({})",
+        info.kind, info.id, info.version, info.name
+    );
+    println!("  {}", info.description);
+    if let Some(shape) = info.data_shape {
+        println!(
+            "  data shape: {}",
+            serde_json::to_string(&shape)?.trim_matches('"')
+        );
+    }
+    if let (Some(media), Some(ext)) = (&info.media_type, &info.file_extension) {
+        println!("  output: {media} (.{ext})");
+    }
+    Ok(ExitCode::SUCCESS)
 }
