@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 pub mod demo;
 pub mod plugins;
 pub mod serve;
+pub mod user;
 
 /// Self-hosted analytics dashboards with sandboxed WebAssembly plugins.
 #[derive(Debug, Parser)]
@@ -28,6 +29,9 @@ pub enum Command {
     /// Inspect installed plugins or check a plugin file.
     #[command(subcommand)]
     Plugins(plugins::PluginsCommand),
+    /// Add users, list them, change a password.
+    #[command(subcommand)]
+    User(user::UserCommand),
 }
 
 /// Run a parsed command line; errors become one line on stderr and exit 1.
@@ -36,6 +40,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Plugins(cmd) => plugins::run(cmd),
+        Command::User(cmd) => user::run(cmd),
     };
     match result {
         Ok(code) => code,
