@@ -10,6 +10,7 @@ use crate::data::DataEngine;
 use crate::plugins::PluginRegistry;
 
 pub mod assets;
+pub mod binding;
 pub mod error;
 pub mod layout;
 pub mod sanitize;
