@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::{Router, middleware, routing::get};
 
+use crate::auth::Auth;
 use crate::data::DataEngine;
 use crate::plugins::PluginRegistry;
 
@@ -15,6 +16,7 @@ pub mod error;
 pub mod layout;
 pub mod sanitize;
 pub mod security;
+pub mod session;
 
 pub use error::{AppError, JsonError};
 
@@ -25,6 +27,8 @@ pub struct AppState {
     pub plugins: Arc<PluginRegistry>,
     /// Sources, datasets, metrics.
     pub data: Arc<DataEngine>,
+    /// Accounts, sessions, tokens (and through it the state store).
+    pub auth: Arc<Auth>,
 }
 
 /// Build the application router.
