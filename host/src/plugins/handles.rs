@@ -248,3 +248,34 @@ impl AlertRulePlugin {
         Ok(bindings::evaluation(evaluation))
     }
 }
+
+/// Web handlers and export streams need `Send` futures; fail the build here
+/// rather than in their code if a change breaks that.
+#[cfg(test)]
+#[expect(dead_code, reason = "only type-checked, never called")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one of each value the calls take"
+)]
+fn calls_are_send(
+    w: &WidgetPlugin,
+    e: &ExporterPlugin,
+    s: &mut ExportSession,
+    a: &AlertRulePlugin,
+    data: &WidgetData,
+    ctx: &RenderContext,
+    options: &ExportOptions,
+    batch: &Batch,
+    input: &AlertInput,
+) {
+    fn is_send<T: Send>(_: &T) {}
+    is_send(&w.render("", data, ctx));
+    is_send(&e.open(options, &[]));
+    is_send(&s.write(batch));
+    is_send(&a.evaluate("", input));
+}
+
+#[cfg(test)]
+fn _session_is_send(s: ExportSession) -> impl Send {
+    s.finish()
+}

@@ -76,6 +76,12 @@ impl Default for PluginSettings {
     }
 }
 
+/// The built-in components embedded in this binary: (package name, wasm).
+/// For tooling and benchmarks; normal code goes through [`PluginRegistry`].
+pub fn builtin_components() -> &'static [(&'static str, &'static [u8])] {
+    builtin::BUILTIN_PLUGINS
+}
+
 /// Run `fut` to completion on a short-lived thread with its own runtime, so
 /// synchronous entry points (registry loading, the CLI, the watcher) work
 /// both inside and outside a tokio runtime.
