@@ -7,6 +7,7 @@ use std::sync::Arc;
 use axum::{Router, middleware, routing::get};
 
 use crate::auth::Auth;
+use crate::config::Config;
 use crate::data::DataEngine;
 use crate::plugins::PluginRegistry;
 
@@ -14,6 +15,7 @@ pub mod assets;
 pub mod binding;
 pub mod error;
 pub mod layout;
+pub mod login;
 pub mod sanitize;
 pub mod security;
 pub mod session;
@@ -29,6 +31,10 @@ pub struct AppState {
     pub data: Arc<DataEngine>,
     /// Accounts, sessions, tokens (and through it the state store).
     pub auth: Arc<Auth>,
+    /// The validated configuration (timezone, locale, ...).
+    pub config: Arc<Config>,
+    /// Mark the session cookie `Secure` (serving behind HTTPS).
+    pub secure_cookies: bool,
 }
 
 /// Build the application router.
@@ -36,6 +42,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(assets::router())
+        .merge(login::router())
+        .merge(crate::api::router())
         .layer(middleware::from_fn(security::headers))
         .with_state(state)
 }
