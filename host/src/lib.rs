@@ -25,5 +25,6 @@ pub mod config;
 pub mod data;
 pub mod frame;
 pub mod plugins;
+pub mod server;
 pub mod store;
 pub mod web;

@@ -1,1 +1,46 @@
-//! The `/api/v1` JSON handlers.
+//! The `/api/v1` JSON handlers: thin adapters over [`crate::data::DataEngine`].
+//!
+//! - `GET /api/v1/metrics`, `GET /api/v1/datasets`
+//! - `GET /api/v1/metrics/{name}/value?range=30d&sparkline=true`
+//! - `GET /api/v1/metrics/{name}/series?range=30d&bucket=day&compare=previous`
+//! - `GET /api/v1/metrics/{name}/categories?range=30d&by=status&top=5`
+//! - `GET /api/v1/datasets/{name}/rows?columns=id,status&filter=status:eq:error&order=id&desc=true&limit=50&offset=0`
+//!
+//! Ranges are `range=` (e.g. `24h`, `30d`, `this_month`, `previous_month`)
+//! or `from=`/`to=` (RFC 3339 or `YYYY-MM-DD`, a `to` date included).
+//! Errors are `{"error": "..."}` with a 4xx status for request mistakes.
+//!
+//! Until sign-in exists (issue 4) the API is read-only and `wasmdash serve`
+//! refuses `/api/` requests unless it listens on loopback or
+//! `[server] api_without_auth = true` is set (see [`crate::server`]).
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::web::AppState;
+
+pub mod error;
+mod json;
+mod metrics;
+mod params;
+mod rows;
+
+pub use error::ApiError;
+
+/// The `/api/v1` routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/metrics", get(metrics::list))
+        .route("/api/v1/metrics/{name}/value", get(metrics::value))
+        .route("/api/v1/metrics/{name}/series", get(metrics::series))
+        .route("/api/v1/metrics/{name}/categories", get(metrics::categories))
+        .route("/api/v1/datasets", get(rows::list))
+        .route("/api/v1/datasets/{name}/rows", get(rows::rows))
+        // Unknown API paths answer JSON too (a router fallback would also
+        // catch the HTML pages).
+        .route("/api/v1/{*rest}", get(not_found))
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!("no API route `{}`", params::short(uri.path())))
+}

@@ -1,0 +1,95 @@
+//! Metric endpoints: list, value, series, categories.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use super::json;
+use super::params::Params;
+use crate::data::BucketSpec;
+use crate::web::AppState;
+
+pub(crate) type Q = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+/// `GET /api/v1/metrics`
+pub(crate) async fn list(State(state): State<AppState>, q: Q) -> Result<Json<Value>, ApiError> {
+    Params::new(q, &[])?;
+    Ok(Json(json!({ "metrics": state.data.metrics() })))
+}
+
+/// `GET /api/v1/metrics/{name}/value?range=30d&sparkline=true`
+pub(crate) async fn value(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    q: Q,
+) -> Result<Json<Value>, ApiError> {
+    let p = Params::new(q, &["range", "from", "to", "sparkline"])?;
+    let range = p.range()?;
+    let d = state.data.scalar(&name, &range, p.bool("sparkline")?).await?;
+    let change = match (d.value, d.previous) {
+        (Some(v), Some(prev)) if prev != 0.0 => Some((v - prev) / prev.abs() * 100.0),
+        _ => None,
+    };
+    Ok(Json(json!({
+        "metric": name,
+        "label": d.label,
+        "range": range.to_string(),
+        "value": d.value,
+        "previous": d.previous,
+        "change_percent": change,
+        "format": d.format,
+        "sparkline": d.sparkline.as_ref().map(json::series),
+    })))
+}
+
+/// `GET /api/v1/metrics/{name}/series?range=30d&bucket=day&compare=previous`
+pub(crate) async fn series(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    q: Q,
+) -> Result<Json<Value>, ApiError> {
+    let p = Params::new(q, &["range", "from", "to", "bucket", "compare"])?;
+    let range = p.range()?;
+    let bucket: BucketSpec = p.get("bucket").unwrap_or("auto").parse()?;
+    let compare = match p.get("compare") {
+        None | Some("none") => false,
+        Some("previous") => true,
+        Some(_) => return Err(ApiError::BadRequest("`compare` must be `previous` or `none`".into())),
+    };
+    let d = state.data.series(&name, &range, bucket, compare).await?;
+    Ok(Json(json!({
+        "metric": name,
+        "label": d.label,
+        "range": range.to_string(),
+        "bucket": d.bucket,
+        "points": json::series(&d.points),
+        "previous": d.previous.as_ref().map(json::series),
+        "format": d.format,
+    })))
+}
+
+/// `GET /api/v1/metrics/{name}/categories?range=30d&by=status&top=5`
+pub(crate) async fn categories(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    q: Q,
+) -> Result<Json<Value>, ApiError> {
+    let p = Params::new(q, &["range", "from", "to", "by", "top"])?;
+    let range = p.range()?;
+    let by = p
+        .get("by")
+        .ok_or_else(|| ApiError::BadRequest("`by` (the dimension to group by) is required".into()))?;
+    let top = p.number::<u32>("top")?.unwrap_or(5);
+    let d = state.data.categories(&name, &range, by, top).await?;
+    Ok(Json(json!({
+        "metric": name,
+        "label": d.label,
+        "range": range.to_string(),
+        "dimension": d.dimension,
+        "labels": d.labels,
+        "values": d.values,
+        "format": d.format,
+    })))
+}

@@ -1,0 +1,51 @@
+//! Dataset endpoints: list and rows.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use super::json;
+use super::metrics::Q;
+use super::params::Params;
+use crate::data::RowsQuery;
+use crate::web::AppState;
+
+/// `GET /api/v1/datasets`
+pub(crate) async fn list(State(state): State<AppState>, q: Q) -> Result<Json<Value>, ApiError> {
+    Params::new(q, &[])?;
+    Ok(Json(json!({ "datasets": state.data.datasets() })))
+}
+
+/// `GET /api/v1/datasets/{name}/rows?columns=a,b&filter=c:eq:v&order=a&desc=true&limit=50&offset=0`
+pub(crate) async fn rows(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    q: Q,
+) -> Result<Json<Value>, ApiError> {
+    let p = Params::new(
+        q,
+        &["range", "from", "to", "columns", "filter", "order", "desc", "limit", "offset"],
+    )?;
+    let query = RowsQuery {
+        columns: p
+            .get("columns")
+            .map(|c| c.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
+        range: p.optional_range()?,
+        filters: p.filters()?,
+        order_by: p.get("order").map(str::to_string),
+        descending: p.bool("desc")?,
+        limit: p.number("limit")?,
+        offset: p.number("offset")?.unwrap_or(0),
+    };
+    let d = state.data.rows(&name, &query).await?;
+    Ok(Json(json!({
+        "dataset": name,
+        "label": d.label,
+        "columns": d.schema,
+        "rows": json::rows(&d.rows),
+        "total_rows": d.total_rows,
+        "offset": d.offset,
+    })))
+}

@@ -1,0 +1,146 @@
+//! Start-up shared by `wasmdash serve` and `wasmdash demo`: config → data
+//! engine → plugin registry → app state → listening socket.
+//!
+//! Split in two steps, [`Server::bind`] and [`Server::run`], so tests can
+//! bind `127.0.0.1:0`, learn the port, and drive the real server over HTTP.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+
+use crate::api::ApiError;
+use crate::config::Config;
+use crate::data::{DataEngine, DataError};
+use crate::auth::{Auth, AuthConfig};
+use crate::plugins::{PluginError, PluginRegistry, PluginRuntime};
+use crate::store::{SledStore, StoreError};
+use crate::web::{self, AppState};
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// A data source, dataset or metric is wrong.
+    #[error("data: {0}")]
+    Data(#[from] DataError),
+    /// The plugin runtime or registry failed to load.
+    #[error("plugins: {0}")]
+    Plugins(#[from] PluginError),
+    /// The state store (users, dashboards) cannot be opened.
+    #[error("state store: {0}")]
+    Store(#[from] StoreError),
+    /// The address cannot be listened on.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The server failed while running.
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A bound, not yet serving, server.
+#[derive(Debug)]
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    app: Router,
+    addr: SocketAddr,
+}
+
+impl Server {
+    /// Connect the data engine (checking every metric against the
+    /// schema), load plugins, and bind `[server] listen`.
+    pub async fn bind(config: &Config) -> Result<Self, ServeError> {
+        let data = Arc::new(DataEngine::connect(config).await?);
+        let cache_dir = config
+            .plugins
+            .cache_dir
+            .as_ref()
+            .map(|d| config.base_dir().join(d))
+            .unwrap_or_else(|| config.data_dir().join("plugin-cache"));
+        let mut settings = config.plugins.clone();
+        settings.dir = settings.dir.map(|d| config.base_dir().join(d));
+        let runtime = PluginRuntime::new(&settings, &cache_dir)?;
+        let plugins: Arc<PluginRegistry> = PluginRegistry::load(runtime, &settings)?;
+        let listener = tokio::net::TcpListener::bind(&config.server.listen)
+            .await
+            .map_err(|source| ServeError::Bind {
+                addr: config.server.listen.clone(),
+                source,
+            })?;
+        let addr = listener.local_addr()?;
+        let store = SledStore::open(&config.data_dir())?;
+        let state = AppState {
+            plugins,
+            data,
+            auth: Arc::new(Auth::new(Arc::new(store), AuthConfig::default())),
+            config: Arc::new(config.clone()),
+            // TODO(integration): a `[server]` key once HTTPS deployments are documented.
+            secure_cookies: false,
+        };
+        let mut app = web::app(state);
+        // No sign-in yet: the API is only served where nobody else can
+        // reach it, unless the admin opts in.
+        if !addr.ip().is_loopback() && !config.server.api_without_auth {
+            tracing::warn!(%addr, "/api/v1 is disabled on a non-loopback address; set [server] api_without_auth = true to serve it");
+            app = app.layer(middleware::from_fn(refuse_api));
+        }
+        Ok(Self { listener, app, addr })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serve until `shutdown` completes, then finish in-flight requests.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+        tracing::info!(addr = %self.addr, "serving");
+        axum::serve(self.listener, self.app)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        Ok(())
+    }
+}
+
+async fn refuse_api(req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        return ApiError::Forbidden(
+            "the JSON API is served only on loopback until sign-in exists; set [server] api_without_auth = true to allow it"
+                .into(),
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+/// Resolves on Ctrl-C (or SIGTERM on Unix).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
