@@ -19,6 +19,7 @@ pub mod login;
 pub mod sanitize;
 pub mod security;
 pub mod session;
+pub mod widgets;
 
 pub use error::{AppError, JsonError};
 
@@ -43,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .merge(assets::router())
         .merge(login::router())
+        .merge(widgets::router())
         .merge(crate::api::router())
         .layer(middleware::from_fn(security::headers))
         .with_state(state)
