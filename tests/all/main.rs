@@ -2,3 +2,5 @@
 
 mod plugins;
 mod plugins_registry;
+mod data_conformance;
+mod data_support;

@@ -1,0 +1,311 @@
+//! Conformance: the same config and queries give the same results on
+//! SQLite and on the real PostgreSQL, and the numbers match what the
+//! generated rows say.
+
+use futures::StreamExt;
+use wasmdash::config::{Filter, FilterOp, Literal};
+use wasmdash::data::{BucketSpec, DataEngine, RangeSpec, RowsQuery};
+use wasmdash::frame::{Batch, ColumnValues, Series};
+
+use crate::data_support::{self as support, PgSchema};
+
+const RANGES: &[&str] = &[
+    "24h",
+    "7d",
+    "30d",
+    "today",
+    "yesterday",
+    "this_week",
+    "this_month",
+    "previous_month",
+    "previous_week",
+    "this_quarter",
+    "this_year",
+];
+const METRICS: &[&str] = &[
+    "total_orders",
+    "revenue",
+    "avg_completion",
+    "error_rate",
+    "customers",
+    "max_amount",
+    "no_region",
+];
+
+fn close(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+        _ => false,
+    }
+}
+
+fn same_series(a: &Series, b: &Series, what: &str) {
+    assert_eq!(a.timestamps, b.timestamps, "{what}: bucket starts");
+    assert_eq!(a.nulls, b.nulls, "{what}: nulls");
+    for (x, y) in a.values.iter().zip(&b.values) {
+        assert!(close(Some(*x), Some(*y)), "{what}: {x} vs {y}");
+    }
+}
+
+/// Rows as comparable strings, whatever the column encoding.
+fn flatten(batch: &Batch) -> Vec<String> {
+    let mut rows = vec![String::new(); batch.row_count as usize];
+    for col in &batch.columns {
+        for (i, row) in rows.iter_mut().enumerate() {
+            let v = if col.is_null(i) {
+                "null".to_string()
+            } else {
+                match &col.values {
+                    ColumnValues::Float64(v) => format!("{:.6}", v[i]),
+                    ColumnValues::Int64(v) | ColumnValues::Timestamp(v) => v[i].to_string(),
+                    ColumnValues::Boolean(v) => v[i].to_string(),
+                    ColumnValues::Text(v) => v[i].clone(),
+                    ColumnValues::Dictionary { dictionary, codes } => {
+                        dictionary[codes[i] as usize].clone()
+                    }
+                }
+            };
+            row.push_str(&v);
+            row.push('|');
+        }
+    }
+    rows
+}
+
+async fn compare(lite: &DataEngine, pg: &DataEngine) {
+    for metric in METRICS {
+        for range in RANGES {
+            let r: RangeSpec = range.parse().unwrap();
+            let (a, b) = (
+                lite.scalar(metric, &r, true).await.unwrap(),
+                pg.scalar(metric, &r, true).await.unwrap(),
+            );
+            let what = format!("scalar {metric} {range}");
+            assert!(
+                close(a.value, b.value),
+                "{what}: {:?} vs {:?}",
+                a.value,
+                b.value
+            );
+            assert!(
+                close(a.previous, b.previous),
+                "{what} previous: {:?} vs {:?}",
+                a.previous,
+                b.previous
+            );
+            same_series(
+                a.sparkline.as_ref().unwrap(),
+                b.sparkline.as_ref().unwrap(),
+                &what,
+            );
+        }
+        for (range, bucket) in [
+            ("24h", "hour"),
+            ("7d", "hour"),
+            ("30d", "day"),
+            ("this_year", "week"),
+            ("this_year", "month"),
+            ("90d", "auto"),
+            ("yesterday", "minute"),
+        ] {
+            let r: RangeSpec = range.parse().unwrap();
+            let bucket: BucketSpec = bucket.parse().unwrap();
+            let a = lite.series(metric, &r, bucket, true).await.unwrap();
+            let b = pg.series(metric, &r, bucket, true).await.unwrap();
+            let what = format!("series {metric} {range} {bucket:?}");
+            assert_eq!(a.bucket, b.bucket);
+            same_series(&a.points, &b.points, &what);
+            same_series(
+                a.previous.as_ref().unwrap(),
+                b.previous.as_ref().unwrap(),
+                &what,
+            );
+        }
+    }
+    for (metric, by) in [
+        ("total_orders", "status"),
+        ("total_orders", "region"),
+        ("revenue", "region"),
+        ("error_rate", "region"),
+        ("avg_completion", "region"),
+    ] {
+        for top in [1, 2, 10] {
+            let r: RangeSpec = "30d".parse().unwrap();
+            let a = lite.categories(metric, &r, by, top).await.unwrap();
+            let b = pg.categories(metric, &r, by, top).await.unwrap();
+            assert_eq!(a.labels, b.labels, "categories {metric} by {by} top {top}");
+            for (x, y) in a.values.iter().zip(&b.values) {
+                assert!(
+                    close(Some(*x), Some(*y)),
+                    "categories {metric} {by}: {x} vs {y}"
+                );
+            }
+        }
+    }
+    let queries = [
+        RowsQuery {
+            order_by: Some("id".into()),
+            limit: Some(50),
+            offset: 10,
+            ..RowsQuery::default()
+        },
+        RowsQuery {
+            columns: vec![
+                "id".into(),
+                "status".into(),
+                "amount".into(),
+                "created_at".into(),
+                "completion_seconds".into(),
+            ],
+            range: Some("7d".parse().unwrap()),
+            filters: vec![
+                Filter {
+                    column: "status".into(),
+                    op: FilterOp::In,
+                    value: Some(Literal::List(vec![
+                        Literal::Text("error".into()),
+                        Literal::Text("completed".into()),
+                    ])),
+                },
+                Filter {
+                    column: "amount".into(),
+                    op: FilterOp::Gt,
+                    value: Some(Literal::Text("100.5".into())),
+                },
+            ],
+            order_by: Some("amount".into()),
+            descending: true,
+            limit: Some(200),
+            ..RowsQuery::default()
+        },
+        RowsQuery {
+            filters: vec![Filter {
+                column: "region".into(),
+                op: FilterOp::IsNull,
+                value: None,
+            }],
+            order_by: Some("created_at".into()),
+            limit: Some(30),
+            ..RowsQuery::default()
+        },
+    ];
+    for q in &queries {
+        let a = lite.rows("orders", q).await.unwrap();
+        let b = pg.rows("orders", q).await.unwrap();
+        assert_eq!(a.schema, b.schema);
+        assert_eq!(a.total_rows, b.total_rows);
+        assert!(a.rows.row_count > 0);
+        assert_eq!(flatten(&a.rows), flatten(&b.rows), "rows {q:?}");
+    }
+    // Streams: same rows, in batches of at most the asked size.
+    let q = RowsQuery {
+        order_by: Some("id".into()),
+        ..RowsQuery::default()
+    };
+    let mut all = Vec::new();
+    for engine in [lite, pg] {
+        let (schema, mut stream) = engine.stream_rows("orders", &q, 700).await.unwrap();
+        assert_eq!(schema.len(), 7);
+        let mut rows = Vec::new();
+        while let Some(batch) = stream.next().await {
+            let batch = batch.unwrap();
+            assert!(batch.row_count <= 700);
+            rows.extend(flatten(&batch));
+        }
+        all.push(rows);
+    }
+    assert_eq!(all[0].len(), 5_000);
+    assert_eq!(all[0], all[1]);
+}
+
+#[tokio::test]
+async fn sqlite_and_postgres_give_identical_results() {
+    let rows = support::orders(5_000);
+    let Some(schema) = PgSchema::create(&rows).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    support::sqlite_db(dir.path(), &rows);
+    let lite = support::engine(
+        &support::config_text("sqlite://orders.db", "orders", ""),
+        dir.path(),
+    )
+    .await;
+    let pg_text = support::config_text(
+        wasmdash_tests::POSTGRES_URL,
+        &format!("{}.orders", schema.name),
+        "",
+    );
+    let pg = support::engine(&pg_text, dir.path()).await;
+    compare(&lite, &pg).await;
+    schema.drop_now().await;
+}
+
+#[tokio::test]
+async fn sqlite_results_match_the_generated_rows() {
+    let rows = support::orders(5_000);
+    let dir = tempfile::tempdir().unwrap();
+    support::sqlite_db(dir.path(), &rows);
+    let lite = support::engine(
+        &support::config_text("sqlite://orders.db", "orders", ""),
+        dir.path(),
+    )
+    .await;
+    // An absolute UTC range, counted here by hand from the same rows.
+    let (from, to) = ("2025-03-01T00:00:00Z", "2025-03-15T00:00:00Z");
+    let inside: Vec<_> = rows
+        .iter()
+        .filter(|o| {
+            o.created_at.as_str() >= "2025-03-01 00:00:00"
+                && o.created_at.as_str() < "2025-03-15 00:00:00"
+        })
+        .collect();
+    let r = RangeSpec::absolute(from, to).unwrap();
+    let total = lite.scalar("total_orders", &r, false).await.unwrap();
+    assert_eq!(total.value, Some(inside.len() as f64));
+    let errors = inside.iter().filter(|o| o.status == "error").count() as f64;
+    let rate = lite
+        .scalar("error_rate", &r, false)
+        .await
+        .unwrap()
+        .value
+        .unwrap();
+    assert!((rate - errors / inside.len() as f64).abs() < 1e-12);
+    let revenue: f64 = inside
+        .iter()
+        .filter(|o| o.status != "cancelled")
+        .map(|o| o.amount)
+        .sum();
+    let got = lite
+        .scalar("revenue", &r, false)
+        .await
+        .unwrap()
+        .value
+        .unwrap();
+    assert!((got - revenue).abs() < 1e-6, "{got} vs {revenue}");
+    // Day series (Berlin days) sum to the total; empty buckets are 0.
+    let series = lite
+        .series(
+            "total_orders",
+            &r,
+            BucketSpec::Fixed(wasmdash::data::Bucket::Day),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        series.points.values.iter().sum::<f64>(),
+        inside.len() as f64
+    );
+    assert!(series.points.nulls.is_empty());
+    // Categories: top 2 statuses plus "other" add up to the total.
+    let cats = lite
+        .categories("total_orders", &r, "status", 2)
+        .await
+        .unwrap();
+    assert_eq!(cats.labels.len(), 3);
+    assert_eq!(cats.labels[2], "other");
+    assert_eq!(cats.values.iter().sum::<f64>(), inside.len() as f64);
+    assert_eq!(cats.labels[0], "completed");
+}

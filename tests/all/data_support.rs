@@ -1,0 +1,280 @@
+//! Shared data for the data-engine tests: a small deterministic `orders`
+//! table loaded into a real SQLite file and, when reachable, into a fresh
+//! schema of the machine's PostgreSQL (dropped afterwards).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use wasmdash::config::Config;
+use wasmdash::data::DataEngine;
+
+/// "Now" for every data test: just after the Berlin DST change of
+/// 2025-03-30, so day buckets cross it.
+pub(crate) const NOW: &str = "2025-04-01T10:00:00Z";
+
+pub(crate) fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(NOW)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// One generated order.
+#[derive(Debug, Clone)]
+pub(crate) struct Order {
+    pub(crate) id: i64,
+    pub(crate) created_at: String,
+    pub(crate) status: &'static str,
+    pub(crate) region: Option<&'static str>,
+    pub(crate) customer_id: i64,
+    pub(crate) amount: f64,
+    pub(crate) completion_seconds: Option<i64>,
+}
+
+/// `n` orders over the 70 days before [`NOW`], the same on every run.
+pub(crate) fn orders(n: usize) -> Vec<Order> {
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |m: u64| {
+        // xorshift64*: deterministic, no dependency.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_F491_4F6C_DD1D) % m
+    };
+    let start = now() - Duration::days(70);
+    (0..n)
+        .map(|i| {
+            let t = start + Duration::seconds(next(70 * 86_400) as i64);
+            let status = [
+                "completed",
+                "completed",
+                "completed",
+                "active",
+                "error",
+                "cancelled",
+            ][next(6) as usize];
+            let region =
+                [Some("eu"), Some("us"), Some("apac"), Some("latam"), None][next(5) as usize];
+            Order {
+                id: i as i64 + 1,
+                created_at: t.format("%Y-%m-%d %H:%M:%S").to_string(),
+                status,
+                region,
+                customer_id: next(300) as i64,
+                amount: (100 + next(50_000)) as f64 / 100.0,
+                completion_seconds: (status == "completed").then(|| 30 + next(7_200) as i64),
+            }
+        })
+        .collect()
+}
+
+/// An SQLite file holding `rows` as `orders`, plus a `canary` table the
+/// injection tests check survives.
+pub(crate) fn sqlite_db(dir: &Path, rows: &[Order]) -> PathBuf {
+    let path = dir.join("orders.db");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, status TEXT NOT NULL,
+           region TEXT, customer_id INTEGER NOT NULL, amount REAL NOT NULL, completion_seconds INTEGER);
+         CREATE INDEX orders_created_at ON orders(created_at);
+         CREATE TABLE canary (x INTEGER); INSERT INTO canary VALUES (1);",
+    )
+    .unwrap();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut ins = tx
+            .prepare("INSERT INTO orders VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            .unwrap();
+        for o in rows {
+            ins.execute(rusqlite::params![
+                o.id,
+                o.created_at,
+                o.status,
+                o.region,
+                o.customer_id,
+                o.amount,
+                o.completion_seconds
+            ])
+            .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    path
+}
+
+/// A PostgreSQL schema of its own for one test, dropped on [`PgSchema::drop_now`].
+pub(crate) struct PgSchema {
+    pub(crate) name: String,
+    client: tokio_postgres::Client,
+}
+
+impl PgSchema {
+    /// A fresh schema holding `rows` as `orders` (and a `canary` table), or
+    /// `None` (after printing why) when PostgreSQL is not reachable and CI
+    /// does not require it.
+    pub(crate) async fn create(rows: &[Order]) -> Option<Self> {
+        let connect = tokio_postgres::connect(wasmdash_tests::POSTGRES_URL, tokio_postgres::NoTls);
+        let (client, conn) =
+            match tokio::time::timeout(std::time::Duration::from_secs(5), connect).await {
+                Ok(Ok(c)) => c,
+                other => {
+                    let why = match other {
+                        Ok(Err(e)) => e.to_string(),
+                        _ => "connect timed out".into(),
+                    };
+                    assert!(
+                        !wasmdash_tests::services_required(),
+                        "PostgreSQL is required: {why}"
+                    );
+                    eprintln!(
+                        "skipping: PostgreSQL at {} unreachable: {why}",
+                        wasmdash_tests::POSTGRES_URL
+                    );
+                    return None;
+                }
+            };
+        tokio::spawn(conn);
+        let name = format!(
+            "wasmdash_t{}_{}",
+            std::process::id(),
+            Utc::now()
+                .timestamp_nanos_opt()
+                .unwrap_or_default()
+                .rem_euclid(1_000_000_000)
+        );
+        client
+            .batch_execute(&format!(
+                "CREATE SCHEMA {name};
+                 CREATE TABLE {name}.orders (id bigint PRIMARY KEY, created_at timestamp NOT NULL,
+                   status text NOT NULL, region text, customer_id bigint NOT NULL,
+                   amount double precision NOT NULL, completion_seconds bigint);
+                 CREATE INDEX ON {name}.orders(created_at);
+                 CREATE TABLE {name}.canary (x int); INSERT INTO {name}.canary VALUES (1);"
+            ))
+            .await
+            .unwrap();
+        let ins = client
+            .prepare(&format!(
+                "INSERT INTO {name}.orders VALUES ($1, $2::text::timestamp, $3, $4, $5, $6, $7)"
+            ))
+            .await
+            .unwrap();
+        client.batch_execute("BEGIN").await.unwrap();
+        for o in rows {
+            client
+                .execute(
+                    &ins,
+                    &[&o.id, &o.created_at, &o.status, &o.region, &o.customer_id, &o.amount, &o.completion_seconds],
+                )
+                .await
+                .unwrap();
+        }
+        client.batch_execute("COMMIT").await.unwrap();
+        Some(Self { name, client })
+    }
+
+    /// Rows left in the canary table.
+    pub(crate) async fn canary_rows(&self) -> i64 {
+        let row = self
+            .client
+            .query_one(&format!("SELECT count(*) FROM {}.canary", self.name), &[])
+            .await
+            .unwrap();
+        row.get(0)
+    }
+
+    /// Drop the schema and everything in it.
+    pub(crate) async fn drop_now(self) {
+        self.client
+            .batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name))
+            .await
+            .unwrap();
+    }
+}
+
+/// The config used by the data tests; `table` is `orders` or
+/// `<schema>.orders`. Extra TOML (more datasets) goes at the end.
+pub(crate) fn config_text(url: &str, table: &str, extra: &str) -> String {
+    format!(
+        r#"
+[server]
+timezone = "Europe/Berlin"
+
+[[source]]
+name = "main"
+url = "{url}"
+query_timeout_ms = 2000
+
+[[dataset]]
+name = "orders"
+label = "Orders"
+source = "main"
+table = "{table}"
+time_column = "created_at"
+columns = ["id", "created_at", "status", "region", "customer_id", "amount", "completion_seconds"]
+
+[[metric]]
+name = "total_orders"
+label = "Total orders"
+dataset = "orders"
+aggregate = "count"
+dimensions = ["status", "region"]
+
+[[metric]]
+name = "revenue"
+dataset = "orders"
+aggregate = "sum"
+column = "amount"
+filters = [{{ column = "status", op = "!=", value = "cancelled" }}]
+dimensions = ["region", "status"]
+format = "currency"
+unit = "EUR"
+
+[[metric]]
+name = "avg_completion"
+dataset = "orders"
+aggregate = "avg"
+column = "completion_seconds"
+filters = [{{ column = "status", op = "=", value = "completed" }}]
+dimensions = ["region"]
+format = "duration"
+
+[[metric]]
+name = "error_rate"
+dataset = "orders"
+aggregate = "ratio"
+ratio_filter = [{{ column = "status", op = "=", value = "error" }}]
+dimensions = ["region"]
+format = "percent"
+
+[[metric]]
+name = "customers"
+dataset = "orders"
+aggregate = "count_distinct"
+column = "customer_id"
+
+[[metric]]
+name = "max_amount"
+dataset = "orders"
+aggregate = "max"
+column = "amount"
+filters = [{{ column = "region", op = "in", value = ["eu", "us"] }}, {{ column = "amount", op = ">=", value = 10 }}]
+
+[[metric]]
+name = "no_region"
+dataset = "orders"
+aggregate = "count"
+filters = [{{ column = "region", op = "is null" }}]
+{extra}
+"#
+    )
+}
+
+/// Parse `text` (as if in `dir`) and connect an engine with the test clock.
+pub(crate) async fn engine(text: &str, dir: &Path) -> DataEngine {
+    let config = Config::parse(text, &dir.join("wasmdash.toml"), Vec::new()).unwrap();
+    DataEngine::connect(&config)
+        .await
+        .unwrap()
+        .with_clock(Arc::new(now))
+}
