@@ -9,8 +9,10 @@ pub mod fixtures {
     include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 }
 
-/// The `wasmdash` binary, next to the test executable in the target dir;
-/// built with `cargo build -p wasmdash --bin wasmdash` when missing.
+/// The `wasmdash` binary, next to the test executable in the target dir.
+/// `cargo test -p wasmdash-tests` does not build another package's binary,
+/// so the first call runs `cargo build -p wasmdash --bin wasmdash` (a no-op
+/// when it is fresh) to never test a stale binary.
 pub fn wasmdash_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
@@ -21,13 +23,18 @@ pub fn wasmdash_bin() -> PathBuf {
             .and_then(Path::parent)
             .expect("test executable lives in target/<profile>/deps");
         let bin = profile_dir.join(format!("wasmdash{}", std::env::consts::EXE_SUFFIX));
-        if !bin.is_file() {
-            let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-                .args(["build", "-p", "wasmdash", "--bin", "wasmdash"])
-                .status()
-                .expect("run cargo build for the wasmdash binary");
-            assert!(status.success(), "cargo build -p wasmdash failed");
+        let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        cargo.args(["build", "-p", "wasmdash", "--bin", "wasmdash"]);
+        if profile_dir.ends_with("release") {
+            cargo.arg("--release");
         }
+        let status = cargo
+            .status()
+            .expect("run cargo build for the wasmdash binary");
+        assert!(
+            status.success(),
+            "cargo build -p wasmdash --bin wasmdash failed"
+        );
         bin
     })
     .clone()
