@@ -17,6 +17,7 @@ pub mod error;
 pub mod layout;
 pub mod login;
 pub mod sanitize;
+pub mod schema_form;
 pub mod security;
 pub mod session;
 pub mod widgets;
