@@ -1,0 +1,94 @@
+//! A small SVG chart toolkit producing markup inside the host's allowlist:
+//! no `style`, no `id`, no script; colours come from `currentColor` and the
+//! palette classes `wd-c0`..`wd-c7`, which the host stylesheet themes.
+//!
+//! ```
+//! use wasmdash_widget_sdk::svg::{self, LinearScale};
+//! let x = LinearScale::new((0.0, 3.0), (0.0, 300.0));
+//! let y = LinearScale::new((0.0, 10.0), (100.0, 0.0));
+//! let pts: Vec<(f64, f64)> = [1.0, 4.0, 9.0, 2.0].iter().enumerate()
+//!     .map(|(i, v)| (x.map(i as f64), y.map(*v))).collect();
+//! let mut out = svg::open(300, 100, "Orders per day");
+//! out.push_str(&svg::path(&svg::line_path(&pts), "wd-line wd-c0"));
+//! out.push_str(svg::CLOSE);
+//! assert!(out.starts_with("<svg") && out.contains("role=\"img\""));
+//! ```
+
+mod axis;
+mod downsample;
+mod pie;
+mod scale;
+mod shapes;
+
+pub use axis::{Axis, x_axis_labels, x_axis_time, y_axis};
+pub use downsample::{lttb, min_max};
+pub use pie::{arc_path, slice_angles};
+pub use scale::{LinearScale, nice_ticks};
+pub use shapes::{area_path, bar, line_path, path, sparkline};
+
+use crate::html::escape;
+
+/// Number of palette classes (`wd-c0`..`wd-c7`).
+pub const PALETTE: usize = 8;
+
+/// The palette class of series or slice `i` (wrapping).
+pub fn palette(i: usize) -> String {
+    format!("wd-c{}", i % PALETTE)
+}
+
+/// Closing tag for [`open`].
+pub const CLOSE: &str = "</svg>";
+
+/// Open an accessible chart: `<svg viewBox role="img" aria-label><title>`.
+/// The chart scales to its container; `width`/`height` set the coordinate
+/// system.
+pub fn open(width: u32, height: u32, label: &str) -> String {
+    let label = escape(label);
+    format!(
+        "<svg class=\"wd-chart\" viewBox=\"0 0 {width} {height}\" \
+         preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"{label}\">\
+         <title>{label}</title>"
+    )
+}
+
+/// A coordinate rounded to 0.01, without trailing zeros, so paths stay short.
+pub fn num(v: f64) -> String {
+    if !v.is_finite() {
+        return "0".to_owned();
+    }
+    let r = (v * 100.0).round() / 100.0;
+    let s = format!("{r:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".to_owned() } else { s.to_owned() }
+}
+
+/// `<text>` at (x, y) with a class and `text-anchor` (`start`, `middle`,
+/// `end`), content escaped.
+pub fn text(x: f64, y: f64, anchor: &str, class: &str, content: &str) -> String {
+    format!(
+        "<text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" fill=\"currentColor\">{}</text>",
+        num(x),
+        num(y),
+        escape(content)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_short() {
+        assert_eq!(num(1.0), "1");
+        assert_eq!(num(1.234), "1.23");
+        assert_eq!(num(-0.001), "0");
+        assert_eq!(num(f64::NAN), "0");
+    }
+
+    #[test]
+    fn open_is_accessible_and_escaped() {
+        let s = open(10, 20, "a<b");
+        assert!(s.contains("aria-label=\"a&lt;b\"") && s.contains("<title>a&lt;b</title>"));
+        assert!(!s.contains("style") && !s.contains(" id="));
+    }
+}
