@@ -94,7 +94,11 @@ mod tests {
             assert_eq!(res.headers()[header::CONTENT_TYPE], asset.media_type);
         }
         let res = router::<()>()
-            .oneshot(Request::get("/assets/../Cargo.toml").body(Body::empty()).unwrap())
+            .oneshot(
+                Request::get("/assets/../Cargo.toml")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND);

@@ -13,6 +13,9 @@ use crate::plugins::PluginRegistry;
 
 pub mod assets;
 pub mod binding;
+pub mod dashboard_view;
+pub mod dashboards;
+pub mod editor;
 pub mod error;
 pub mod layout;
 pub mod login;
@@ -46,6 +49,9 @@ pub fn app(state: AppState) -> Router {
         .merge(assets::router())
         .merge(login::router())
         .merge(widgets::router())
+        .merge(dashboards::router())
+        .merge(dashboard_view::router())
+        .merge(editor::router())
         .merge(crate::api::router())
         .layer(middleware::from_fn(security::headers))
         .with_state(state)

@@ -1,0 +1,175 @@
+//! One dashboard: the time-range picker, auto-refresh, tabs and the grid
+//! of widgets, each loading itself with `hx-get`.
+
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    routing::get,
+};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::dashboards::page_context;
+use super::layout::{Section, page};
+use super::session::Viewer;
+use super::widgets::{DEFAULT_RANGE, range_from, visible_dashboard};
+use super::{AppError, AppState};
+use crate::auth::{Action, can};
+use crate::store::{Dashboard, Layout, Widget};
+
+/// Route of the dashboard page.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/dashboards/{id}", get(view))
+}
+
+/// Relative ranges offered in the picker.
+pub const RANGES: &[(&str, &str)] = &[
+    ("1h", "Last hour"),
+    ("24h", "Last 24 hours"),
+    ("7d", "Last 7 days"),
+    ("30d", "Last 30 days"),
+    ("90d", "Last 90 days"),
+    ("365d", "Last 365 days"),
+    ("today", "Today"),
+    ("this_week", "This week"),
+    ("this_month", "This month"),
+    ("previous_month", "Previous month"),
+    ("this_quarter", "This quarter"),
+    ("this_year", "This year"),
+    ("custom", "Custom…"),
+];
+
+/// Auto-refresh choices, seconds (0 = off).
+pub const REFRESH: &[(u32, &str)] = &[
+    (0, "Off"),
+    (30, "30 s"),
+    (60, "1 min"),
+    (300, "5 min"),
+    (900, "15 min"),
+];
+
+/// The page's query: the range it opens with.
+#[derive(Debug, Deserialize)]
+pub struct ViewParams {
+    #[serde(default)]
+    range: Option<String>,
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+}
+
+async fn view(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(params): Query<ViewParams>,
+) -> Result<Markup, AppError> {
+    let dashboard = visible_dashboard(&state, &viewer, &id, Action::View)?;
+    // Refuse a bad range up front rather than in every widget.
+    range_from(
+        params.range.as_deref(),
+        params.from.as_deref(),
+        params.to.as_deref(),
+    )?;
+    let editable = can(&viewer.user, Action::Edit, &dashboard);
+    let ctx = page_context(&viewer, Section::Dashboards);
+    Ok(page(
+        &dashboard.content.title,
+        &ctx,
+        html! {
+            div.page-head {
+                h1 { (dashboard.content.title) }
+                span.spacer {}
+                (range_picker(&params))
+                label.sr-only for="refresh" { "Auto-refresh" }
+                select #refresh aria-label="Auto-refresh" {
+                    @for (secs, label) in REFRESH {
+                        option value=(secs) { "Refresh: " (label) }
+                    }
+                }
+                @if editable {
+                    a.btn href={ "/dashboards/" (id) "/widgets/new" } { "Add widget" }
+                    button #edit-toggle type="button" aria-pressed="false" { "Edit layout" }
+                }
+                span #save-status.save-status.muted role="status" {}
+            }
+            (body(&dashboard, editable))
+        },
+    ))
+}
+
+fn range_picker(params: &ViewParams) -> Markup {
+    let current = params.range.as_deref().unwrap_or(DEFAULT_RANGE);
+    let custom = current == "custom";
+    html! {
+        form #range-form.toolbar role="search" aria-label="Time range" {
+            select name="range" aria-label="Time range" {
+                @for (value, label) in RANGES {
+                    option value=(value) selected[*value == current] { (label) }
+                }
+            }
+            span #custom-range.toolbar hidden[!custom] {
+                label.sr-only for="range-from" { "From" }
+                input #range-from type="date" name="from" value=[params.from.as_deref()];
+                label.sr-only for="range-to" { "To" }
+                input #range-to type="date" name="to" value=[params.to.as_deref()];
+            }
+        }
+    }
+}
+
+fn body(dashboard: &Dashboard, editable: bool) -> Markup {
+    if dashboard.content.widgets.is_empty() {
+        return html! {
+            div.panel.empty-state {
+                p { "This dashboard has no widgets yet." }
+                @if editable {
+                    p { a.btn.btn-primary href={ "/dashboards/" (dashboard.id.as_str()) "/widgets/new" } { "Add your first widget" } }
+                }
+            }
+        };
+    }
+    match &dashboard.content.layout {
+        Layout::Grid => grid(dashboard, 0, editable),
+        Layout::Tabs { tabs } => html! {
+            div.tabs role="tablist" {
+                @for (i, name) in tabs.iter().enumerate() {
+                    button type="button" role="tab" data-tab=(i) aria-selected=(if i == 0 { "true" } else { "false" }) { (name) }
+                }
+            }
+            @for i in 0..tabs.len() {
+                div.tab-panel role="tabpanel" data-tab=(i) hidden[i != 0] {
+                    (grid(dashboard, u32::try_from(i).unwrap_or(u32::MAX), editable))
+                }
+            }
+        },
+    }
+}
+
+fn grid(dashboard: &Dashboard, tab: u32, editable: bool) -> Markup {
+    let id = dashboard.id.as_str();
+    html! {
+        div.grid-stack data-dashboard=(id) data-version=(dashboard.version)
+            data-editable=(editable) data-tab=(tab) {
+            @for w in dashboard.content.widgets.iter().filter(|w| w.tab == tab) {
+                (item(id, w))
+            }
+        }
+    }
+}
+
+fn item(dashboard_id: &str, w: &Widget) -> Markup {
+    html! {
+        div.grid-stack-item gs-id=(w.id) gs-x=(w.x) gs-y=(w.y) gs-w=(w.w) gs-h=(w.h) {
+            section.grid-stack-item-content.widget aria-label=(w.title)
+                hx-get={ "/dashboards/" (dashboard_id) "/widgets/" (w.id) }
+                hx-trigger="load, wd-refresh from:body"
+                hx-include="#range-form"
+                hx-swap="innerHTML" {
+                div.widget-head { h2.widget-title { (w.title) } }
+                div.widget-body { span.widget-loading { "Loading…" } }
+            }
+        }
+    }
+}

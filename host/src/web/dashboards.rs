@@ -1,0 +1,248 @@
+//! The dashboards list: create, rename, clone, delete, set as default.
+//!
+//! Every change goes through htmx, which sends the CSRF header; the
+//! handlers answer with `HX-Redirect` (or `HX-Refresh`) so a reload shows
+//! exactly what was saved.
+
+use axum::{
+    Form, Router,
+    extract::{Path, State},
+    http::{HeaderMap, HeaderValue},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use chrono::Utc;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::layout::{PageContext, Section, page};
+use super::session::{Viewer, Writer, session_cookie};
+use super::widgets::visible_dashboard;
+use super::{AppError, AppState};
+use crate::auth::{Action, can, can_create_dashboard, visible_to};
+use crate::store::{Dashboard, DashboardContent, Layout};
+
+/// Routes of the list and its actions.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/dashboards", get(list).post(create))
+        .route("/dashboards/{id}/delete", post(delete))
+        .route("/dashboards/{id}/default", post(set_default))
+        .route("/dashboards/{id}/clone", post(clone))
+        .route("/dashboards/{id}/rename", post(rename))
+}
+
+/// The page context for a signed-in viewer.
+pub fn page_context(viewer: &Viewer, section: Section) -> PageContext {
+    PageContext {
+        username: Some(viewer.user.username.clone()),
+        is_admin: viewer.user.role == crate::store::Role::Admin,
+        csrf_token: viewer.csrf_token().map(str::to_owned),
+        section,
+    }
+}
+
+/// Tell htmx to navigate to `to`.
+pub fn hx_redirect(to: &str) -> Result<Response, AppError> {
+    let mut response = ().into_response();
+    response.headers_mut().insert(
+        "HX-Redirect",
+        HeaderValue::from_str(to).map_err(AppError::internal)?,
+    );
+    Ok(response)
+}
+
+/// `/`: the user's default dashboard, else the list; sign-in when needed.
+async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    let Some(token) = session_cookie(&headers) else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let Ok((user, _)) = state.auth.validate_session(token, Utc::now()) else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let store = state.auth.store();
+    if let Some(id) = store.default_dashboard(&user.id)?
+        && let Some(d) = store.dashboard(&id)?
+        && can(&user, Action::View, &d)
+    {
+        return Ok(Redirect::to(&format!("/dashboards/{}", id.as_str())).into_response());
+    }
+    Ok(Redirect::to("/dashboards").into_response())
+}
+
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, AppError> {
+    let store = state.auth.store();
+    let dashboards = visible_to(&viewer.user, store.dashboards()?);
+    let default = store.default_dashboard(&viewer.user.id)?;
+    let may_create = can_create_dashboard(&viewer.user);
+    let ctx = page_context(&viewer, Section::Dashboards);
+    Ok(page(
+        "Dashboards",
+        &ctx,
+        html! {
+            div.page-head { h1 { "Dashboards" } }
+            @if may_create {
+                form.panel.toolbar hx-post="/dashboards" hx-target="#create-error" {
+                    label.sr-only for="new-title" { "Title" }
+                    input #new-title type="text" name="title" placeholder="New dashboard title" required maxlength="200";
+                    select name="layout" aria-label="Layout" {
+                        option value="grid" { "Grid" }
+                        option value="tabs" { "Tabs" }
+                    }
+                    button.btn-primary type="submit" { "Create dashboard" }
+                    span #create-error {}
+                }
+            }
+            @if dashboards.is_empty() {
+                div.panel.empty-state {
+                    p { "No dashboards yet." }
+                    @if may_create { p { "Give your first one a title above, then add widgets to it." } }
+                    @else { p { "Ask an editor to share a dashboard with you." } }
+                }
+            } @else {
+                table.list.panel {
+                    thead { tr { th scope="col" { "Title" } th scope="col" { "Widgets" } th scope="col" { "Updated" } th scope="col" { span.sr-only { "Actions" } } } }
+                    tbody {
+                        @for d in &dashboards { (row(&viewer, d, default.as_ref() == Some(&d.id), may_create)) }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn row(viewer: &Viewer, d: &Dashboard, is_default: bool, may_create: bool) -> Markup {
+    let id = d.id.as_str();
+    html! {
+        tr {
+            td {
+                a href={ "/dashboards/" (id) } { (d.content.title) }
+                @if is_default { " " span.muted { "(default)" } }
+            }
+            td { (d.content.widgets.len()) }
+            td.muted { (d.updated.format("%Y-%m-%d %H:%M UTC")) }
+            td.toolbar {
+                @if !is_default {
+                    button hx-post={ "/dashboards/" (id) "/default" } { "Set as default" }
+                }
+                @if may_create {
+                    button hx-post={ "/dashboards/" (id) "/clone" } { "Clone" }
+                }
+                @if can(&viewer.user, Action::Delete, d) {
+                    button.btn-danger hx-post={ "/dashboards/" (id) "/delete" }
+                        hx-confirm={ "Delete the dashboard “" (d.content.title) "”? This cannot be undone." } { "Delete" }
+                }
+            }
+        }
+    }
+}
+
+/// The create form.
+#[derive(Debug, Deserialize)]
+pub struct CreateForm {
+    title: String,
+    #[serde(default)]
+    layout: Option<String>,
+}
+
+fn layout_from(name: Option<&str>) -> Result<Layout, AppError> {
+    match name.unwrap_or("grid") {
+        "grid" => Ok(Layout::Grid),
+        "tabs" => Ok(Layout::Tabs {
+            tabs: vec!["Overview".into()],
+        }),
+        other => Err(AppError::BadRequest(format!(
+            "unknown layout {other:?}; use grid or tabs"
+        ))),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Writer(viewer): Writer,
+    Form(form): Form<CreateForm>,
+) -> Result<Response, AppError> {
+    if !can_create_dashboard(&viewer.user) {
+        return Err(AppError::Forbidden(
+            "viewers cannot create dashboards".into(),
+        ));
+    }
+    let content = DashboardContent {
+        title: form.title.trim().to_owned(),
+        layout: layout_from(form.layout.as_deref())?,
+        widgets: Vec::new(),
+    };
+    let dashboard = Dashboard::new(viewer.user.id.clone(), content, Utc::now())
+        .map_err(|e| AppError::Unprocessable(e.to_string()))?;
+    state.auth.store().insert_dashboard(&dashboard)?;
+    hx_redirect(&format!("/dashboards/{}", dashboard.id.as_str()))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Writer(viewer): Writer,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let d = visible_dashboard(&state, &viewer, &id, Action::Delete)?;
+    state.auth.store().delete_dashboard(&d.id)?;
+    hx_redirect("/dashboards")
+}
+
+async fn set_default(
+    State(state): State<AppState>,
+    Writer(viewer): Writer,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let d = visible_dashboard(&state, &viewer, &id, Action::View)?;
+    state
+        .auth
+        .store()
+        .set_default_dashboard(&viewer.user.id, Some(&d.id))?;
+    hx_redirect("/dashboards")
+}
+
+async fn clone(
+    State(state): State<AppState>,
+    Writer(viewer): Writer,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    if !can_create_dashboard(&viewer.user) {
+        return Err(AppError::Forbidden(
+            "viewers cannot create dashboards".into(),
+        ));
+    }
+    let d = visible_dashboard(&state, &viewer, &id, Action::View)?;
+    let title: String = format!("Copy of {}", d.content.title)
+        .chars()
+        .take(200)
+        .collect();
+    let copy = state
+        .auth
+        .store()
+        .clone_dashboard(&d.id, &viewer.user.id, &title, Utc::now())?;
+    hx_redirect(&format!("/dashboards/{}", copy.id.as_str()))
+}
+
+/// The rename form: new title and the version it was edited from.
+#[derive(Debug, Deserialize)]
+pub struct RenameForm {
+    title: String,
+    version: u64,
+}
+
+async fn rename(
+    State(state): State<AppState>,
+    Writer(viewer): Writer,
+    Path(id): Path<String>,
+    Form(form): Form<RenameForm>,
+) -> Result<Response, AppError> {
+    let d = visible_dashboard(&state, &viewer, &id, Action::Edit)?;
+    let mut content = d.content.clone();
+    content.title = form.title.trim().to_owned();
+    state
+        .auth
+        .store()
+        .update_dashboard(&d.id, form.version, &content, Utc::now())?;
+    hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
+}
