@@ -25,6 +25,7 @@ pub mod config;
 pub mod data;
 pub mod frame;
 pub mod plugins;
+pub mod seed;
 pub mod server;
 pub mod store;
 pub mod web;
