@@ -1,0 +1,233 @@
+//! Built-in exporter `csv`: RFC 4180 (CRLF line ends, fields quoted when
+//! they hold the delimiter, a quote or a line break), a header row, an
+//! optional UTF-8 BOM for Excel, and formula-injection protection on by
+//! default: a text cell starting with `=`, `+`, `-`, `@`, tab or CR gets a
+//! leading `'` (and quotes), as OWASP recommends, so spreadsheets show it as
+//! text instead of running it.
+
+use serde::Deserialize;
+use wasmdash_widget_sdk::{
+    Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError,
+    Value, config, time,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Config {
+    delimiter: String,
+    bom: bool,
+    formula_protection: bool,
+    header: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { delimiter: ",".into(), bom: false, formula_protection: true, header: true }
+    }
+}
+
+fn schema() -> String {
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "CSV",
+        "type": "object",
+        "properties": {
+            "delimiter": {
+                "type": "string", "title": "Delimiter", "minLength": 1, "maxLength": 1, "default": ",",
+                "description": "One character between fields, e.g. \",\", \";\" or a tab."
+            },
+            "bom": {
+                "type": "boolean", "title": "UTF-8 BOM", "default": false,
+                "description": "Start the file with a byte order mark so Excel reads it as UTF-8."
+            },
+            "formula_protection": {
+                "type": "boolean", "title": "Formula protection", "default": true,
+                "description": "Prefix text starting with = + - @, tab or CR with ' so spreadsheets do not run it as a formula."
+            },
+            "header": {
+                "type": "boolean", "title": "Header row", "default": true,
+                "description": "Write the column names as the first row."
+            }
+        },
+        "additionalProperties": false
+    })
+    .to_string()
+}
+
+/// The `csv` exporter.
+pub struct Csv;
+
+/// One CSV export in progress.
+pub struct CsvSession {
+    delimiter: char,
+    protect: bool,
+    offset_minutes: i32,
+    /// Header (and BOM), emitted with the first write or at finish.
+    pending: Option<String>,
+}
+
+impl Exporter for Csv {
+    type Session = CsvSession;
+
+    fn describe() -> ExporterInfo {
+        ExporterInfo {
+            id: "csv".into(),
+            name: "CSV".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            description: "Comma-separated values (RFC 4180) for spreadsheets and scripts.".into(),
+            media_type: "text/csv; charset=utf-8".into(),
+            file_extension: "csv".into(),
+            config_schema: schema(),
+        }
+    }
+
+    fn open(options: ExportOptions, schema: Vec<ColumnSchema>) -> Result<CsvSession, PluginError> {
+        let cfg: Config = config(&options.config)?;
+        let mut chars = cfg.delimiter.chars();
+        let delimiter = match (chars.next(), chars.next()) {
+            (Some(c), None) if !matches!(c, '"' | '\r' | '\n') => c,
+            _ => {
+                return Err(PluginError::InvalidConfig(format!(
+                    "config: delimiter must be one character other than a quote or line break, got {:?}",
+                    cfg.delimiter
+                )));
+            }
+        };
+        let mut session = CsvSession {
+            delimiter,
+            protect: cfg.formula_protection,
+            offset_minutes: options.utc_offset_minutes,
+            pending: None,
+        };
+        let mut head = String::new();
+        if cfg.bom {
+            head.push('\u{FEFF}');
+        }
+        if cfg.header {
+            for (i, c) in schema.iter().enumerate() {
+                if i > 0 {
+                    head.push(delimiter);
+                }
+                session.push_text(&mut head, &c.name);
+            }
+            head.push_str("\r\n");
+        }
+        session.pending = Some(head);
+        Ok(session)
+    }
+}
+
+/// Cells starting with these are read as formulas by spreadsheets.
+fn is_dangerous(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+impl CsvSession {
+    fn push_field(&self, out: &mut String, field: &str, force_quotes: bool) {
+        let needs = force_quotes
+            || field.contains(|c| c == self.delimiter || c == '"' || c == '\r' || c == '\n');
+        if needs {
+            out.push('"');
+            out.push_str(&field.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(field);
+        }
+    }
+
+    fn push_text(&self, out: &mut String, s: &str) {
+        if self.protect && is_dangerous(s) {
+            self.push_field(out, &format!("'{s}"), true);
+        } else {
+            self.push_field(out, s, false);
+        }
+    }
+}
+
+impl ExportSession for CsvSession {
+    fn write(&mut self, batch: Batch) -> Result<Vec<u8>, PluginError> {
+        let mut out = self.pending.take().unwrap_or_default();
+        let cols = batch.columns.len();
+        for row in 0..batch.rows() {
+            for col in 0..cols {
+                if col > 0 {
+                    out.push(self.delimiter);
+                }
+                match batch.value(row, col) {
+                    Value::Null => {}
+                    Value::Float(v) if v.is_finite() => out.push_str(&v.to_string()),
+                    Value::Float(_) => {}
+                    Value::Int(v) => out.push_str(&v.to_string()),
+                    Value::Timestamp(ms) => out.push_str(&time::iso8601(ms, self.offset_minutes)),
+                    Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+                    Value::Text(s) => self.push_text(&mut out, s),
+                }
+            }
+            out.push_str("\r\n");
+        }
+        Ok(out.into_bytes())
+    }
+
+    fn finish(&mut self) -> Result<Vec<u8>, PluginError> {
+        Ok(self.pending.take().unwrap_or_default().into_bytes())
+    }
+}
+
+wasmdash_widget_sdk::export_plugin!(exporter: Csv);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmdash_widget_sdk::{Column, ColumnKind, ColumnValues};
+
+    fn open(cfg: &str) -> Result<CsvSession, PluginError> {
+        let schema = ["name", "n"]
+            .iter()
+            .map(|n| ColumnSchema { name: (*n).into(), label: (*n).into(), kind: ColumnKind::Text })
+            .collect();
+        Csv::open(
+            ExportOptions {
+                config: cfg.into(),
+                title: "t".into(),
+                time_range: None,
+                timezone: "UTC".into(),
+                utc_offset_minutes: 0,
+                generated_at_ms: 0,
+            },
+            schema,
+        )
+    }
+
+    fn batch(texts: &[&str]) -> Batch {
+        Batch {
+            row_count: texts.len() as u32,
+            columns: vec![
+                Column { values: ColumnValues::Text(texts.iter().map(|s| (*s).into()).collect()), nulls: vec![] },
+                Column {
+                    values: ColumnValues::Float64(vec![-1.5; texts.len()]),
+                    nulls: (0..texts.len()).map(|i| i == 0).collect(),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn quotes_and_protects() {
+        let mut s = open("").unwrap();
+        let out = String::from_utf8(s.write(batch(&["a,b", "=1+1", "say \"hi\"\n"])).unwrap()).unwrap();
+        assert_eq!(out, "name,n\r\n\"a,b\",\r\n\"'=1+1\",-1.5\r\n\"say \"\"hi\"\"\n\",-1.5\r\n");
+        assert!(s.finish().unwrap().is_empty());
+    }
+
+    #[test]
+    fn options_and_bad_delimiter() {
+        let mut s = open(r#"{"delimiter":";","bom":true,"formula_protection":false,"header":false}"#).unwrap();
+        let out = String::from_utf8(s.write(batch(&["x;y", "@x"])).unwrap()).unwrap();
+        assert_eq!(out, "\u{FEFF}\"x;y\";\r\n@x;-1.5\r\n");
+        for bad in [r#"{"delimiter":""}"#, r#"{"delimiter":",,"}"#, r#"{"delimiter":"\""}"#, r#"{"bom":1}"#] {
+            assert!(matches!(open(bad), Err(PluginError::InvalidConfig(_))), "{bad}");
+        }
+        let mut empty = open("").unwrap();
+        assert_eq!(empty.finish().unwrap(), b"name,n\r\n");
+    }
+}

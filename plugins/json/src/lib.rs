@@ -1,0 +1,187 @@
+//! Built-in exporter `json`: a JSON array of objects streamed batch by batch
+//! (`[` with the first batch, commas between rows, `]` at finish), or NDJSON
+//! (one object per line). Numbers stay numbers, nulls stay null, timestamps
+//! are ISO 8601 strings in the export's UTC offset.
+
+use std::fmt::Write as _;
+
+use serde::Deserialize;
+use wasmdash_widget_sdk::{
+    Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError,
+    Value, config, time,
+};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Config {
+    ndjson: bool,
+}
+
+fn schema() -> String {
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "JSON",
+        "type": "object",
+        "properties": {
+            "ndjson": {
+                "type": "boolean", "title": "NDJSON", "default": false,
+                "description": "One JSON object per line instead of one array."
+            }
+        },
+        "additionalProperties": false
+    })
+    .to_string()
+}
+
+/// The `json` exporter.
+pub struct Json;
+
+/// One JSON export in progress.
+pub struct JsonSession {
+    ndjson: bool,
+    offset_minutes: i32,
+    /// Column names, already JSON-encoded with the colon.
+    keys: Vec<String>,
+    rows_written: u64,
+}
+
+fn json_string(s: &str) -> String {
+    // Serializing a &str cannot fail.
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+impl Exporter for Json {
+    type Session = JsonSession;
+
+    fn describe() -> ExporterInfo {
+        ExporterInfo {
+            id: "json".into(),
+            name: "JSON".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            description: "A JSON array of row objects with typed values (or NDJSON).".into(),
+            media_type: "application/json".into(),
+            file_extension: "json".into(),
+            config_schema: schema(),
+        }
+    }
+
+    fn open(options: ExportOptions, schema: Vec<ColumnSchema>) -> Result<JsonSession, PluginError> {
+        let cfg: Config = config(&options.config)?;
+        Ok(JsonSession {
+            ndjson: cfg.ndjson,
+            offset_minutes: options.utc_offset_minutes,
+            keys: schema.iter().map(|c| format!("{}:", json_string(&c.name))).collect(),
+            rows_written: 0,
+        })
+    }
+}
+
+impl ExportSession for JsonSession {
+    fn write(&mut self, batch: Batch) -> Result<Vec<u8>, PluginError> {
+        let mut out = String::new();
+        for row in 0..batch.rows() {
+            if !self.ndjson {
+                out.push_str(if self.rows_written == 0 { "[\n" } else { ",\n" });
+            }
+            out.push('{');
+            for (col, key) in self.keys.iter().enumerate() {
+                if col > 0 {
+                    out.push(',');
+                }
+                out.push_str(key);
+                match batch.value(row, col) {
+                    Value::Null => out.push_str("null"),
+                    Value::Float(v) if v.is_finite() => {
+                        // serde_json prints floats so they parse back exactly.
+                        out.push_str(&serde_json::Value::from(v).to_string());
+                    }
+                    Value::Float(_) => out.push_str("null"),
+                    Value::Int(v) => {
+                        let _ = write!(out, "{v}");
+                    }
+                    Value::Timestamp(ms) => out.push_str(&json_string(&time::iso8601(ms, self.offset_minutes))),
+                    Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+                    Value::Text(s) => out.push_str(&json_string(s)),
+                }
+            }
+            out.push('}');
+            if self.ndjson {
+                out.push('\n');
+            }
+            self.rows_written += 1;
+        }
+        Ok(out.into_bytes())
+    }
+
+    fn finish(&mut self) -> Result<Vec<u8>, PluginError> {
+        Ok(match (self.ndjson, self.rows_written) {
+            (true, _) => Vec::new(),
+            (false, 0) => b"[]\n".to_vec(),
+            (false, _) => b"\n]\n".to_vec(),
+        })
+    }
+}
+
+wasmdash_widget_sdk::export_plugin!(exporter: Json);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmdash_widget_sdk::{Column, ColumnKind, ColumnValues};
+
+    fn open(cfg: &str) -> Result<JsonSession, PluginError> {
+        let schema = [("t", ColumnKind::Timestamp), ("v", ColumnKind::Float64), ("s", ColumnKind::Text)]
+            .iter()
+            .map(|(n, k)| ColumnSchema { name: (*n).into(), label: (*n).into(), kind: *k })
+            .collect();
+        Json::open(
+            ExportOptions {
+                config: cfg.into(),
+                title: "t".into(),
+                time_range: None,
+                timezone: "Europe/Berlin".into(),
+                utc_offset_minutes: 60,
+                generated_at_ms: 0,
+            },
+            schema,
+        )
+    }
+
+    fn batch(n: usize) -> Batch {
+        Batch {
+            row_count: n as u32,
+            columns: vec![
+                Column { values: ColumnValues::Timestamp(vec![0; n]), nulls: vec![] },
+                Column { values: ColumnValues::Float64(vec![0.1; n]), nulls: (0..n).map(|i| i == 1).collect() },
+                Column { values: ColumnValues::Text(vec!["\"ü\"\n".into(); n]), nulls: vec![] },
+            ],
+        }
+    }
+
+    #[test]
+    fn array_over_batches_parses_with_types() {
+        let mut s = open("").unwrap();
+        let mut out = s.write(batch(2)).unwrap();
+        out.extend(s.write(batch(0)).unwrap());
+        out.extend(s.write(batch(1)).unwrap());
+        out.extend(s.finish().unwrap());
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let rows = v.as_array().unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0]["t"], "1970-01-01T01:00:00+01:00");
+        assert_eq!(rows[0]["v"], 0.1);
+        assert!(rows[1]["v"].is_null());
+        assert_eq!(rows[2]["s"], "\"ü\"\n");
+    }
+
+    #[test]
+    fn empty_and_ndjson_and_bad_config() {
+        let mut s = open("").unwrap();
+        assert_eq!(s.finish().unwrap(), b"[]\n");
+        let mut s = open(r#"{"ndjson":true}"#).unwrap();
+        let out = String::from_utf8(s.write(batch(2)).unwrap()).unwrap();
+        assert_eq!(out.lines().count(), 2);
+        assert!(out.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+        assert!(matches!(open(r#"{"ndjson":"yes"}"#), Err(PluginError::InvalidConfig(_))));
+    }
+}
