@@ -57,7 +57,12 @@ impl Auth {
     /// everywhere"); the caller signs the user in again if they changed
     /// their own password. API tokens stay valid: they are revoked
     /// separately.
-    pub fn change_password(&self, user: &UserId, password: &str, now: DateTime<Utc>) -> Result<User> {
+    pub fn change_password(
+        &self,
+        user: &UserId,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
         check_password_rules(password)?;
         let hash = hash_password(password)?;
         Ok(self.store.set_password_hash(user, &hash, now)?)

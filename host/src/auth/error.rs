@@ -23,9 +23,7 @@ pub enum AuthError {
     #[error("your session has expired; please sign in again")]
     SessionExpired,
     /// The CSRF token is missing or wrong.
-    #[error(
-        "this request did not carry the right security token; reload the page and try again"
-    )]
+    #[error("this request did not carry the right security token; reload the page and try again")]
     CsrfMismatch,
     /// The bearer token is malformed, unknown or revoked, or its user is
     /// disabled.

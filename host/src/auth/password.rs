@@ -66,9 +66,8 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// response times do not reveal which usernames exist.
 pub(crate) fn dummy_verify(password: &str) {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    let hash = DUMMY.get_or_init(|| {
-        hash_password(&crate::store::random_hex(16)).unwrap_or_default()
-    });
+    let hash =
+        DUMMY.get_or_init(|| hash_password(&crate::store::random_hex(16)).unwrap_or_default());
     let _ = verify_password(password, hash);
 }
 

@@ -46,9 +46,10 @@ pub fn can(user: &User, action: Action, dashboard: &Dashboard) -> bool {
         return true;
     }
     match (action, dashboard.sharing) {
-        (Action::View | Action::Export, Sharing::ReadOnly { role } | Sharing::Editable { role }) => {
-            user.role >= role
-        }
+        (
+            Action::View | Action::Export,
+            Sharing::ReadOnly { role } | Sharing::Editable { role },
+        ) => user.role >= role,
         (Action::Edit, Sharing::Editable { role }) => user.role >= role,
         _ => false,
     }

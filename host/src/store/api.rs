@@ -62,8 +62,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn session(&self, hash: &TokenHash) -> Result<Option<Session>>;
     /// Record activity: new `last_seen` and `expires`. A session deleted in
     /// the meantime stays deleted.
-    fn touch_session(&self, hash: &TokenHash, last_seen: DateTime<Utc>, expires: DateTime<Utc>)
-    -> Result<()>;
+    fn touch_session(
+        &self,
+        hash: &TokenHash,
+        last_seen: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<()>;
     /// End one session; ending an unknown one is not an error.
     fn delete_session(&self, hash: &TokenHash) -> Result<()>;
     /// End every session of a user; returns how many there were.
@@ -90,14 +94,22 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         now: DateTime<Utc>,
     ) -> Result<Dashboard>;
     /// Change who may see or edit it; does not change the version.
-    fn set_sharing(&self, id: &DashboardId, sharing: Sharing, now: DateTime<Utc>)
-    -> Result<Dashboard>;
+    fn set_sharing(
+        &self,
+        id: &DashboardId,
+        sharing: Sharing,
+        now: DateTime<Utc>,
+    ) -> Result<Dashboard>;
     /// The kept versions (at most [`KEPT_VERSIONS`]), newest first.
     fn dashboard_versions(&self, id: &DashboardId) -> Result<Vec<Dashboard>>;
     /// Make an old version's content current again, as a new version, so
     /// the history stays linear and nothing is lost.
-    fn restore_dashboard(&self, id: &DashboardId, version: u64, now: DateTime<Utc>)
-    -> Result<Dashboard>;
+    fn restore_dashboard(
+        &self,
+        id: &DashboardId,
+        version: u64,
+        now: DateTime<Utc>,
+    ) -> Result<Dashboard>;
     /// Delete a dashboard and its history.
     fn delete_dashboard(&self, id: &DashboardId) -> Result<()>;
     /// Set or clear a user's default (home) dashboard.

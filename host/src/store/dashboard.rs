@@ -260,14 +260,22 @@ impl Widget {
             return Err(DashboardError::ZeroSize(id()));
         }
         // checked_add: huge values must be an error, not an overflow.
-        if self.x.checked_add(self.w).is_none_or(|end| end > GRID_COLUMNS) {
+        if self
+            .x
+            .checked_add(self.w)
+            .is_none_or(|end| end > GRID_COLUMNS)
+        {
             return Err(DashboardError::OffGrid {
                 widget: id(),
                 x: self.x,
                 w: self.w,
             });
         }
-        if self.y.checked_add(self.h).is_none_or(|end| end > MAX_GRID_ROWS) {
+        if self
+            .y
+            .checked_add(self.h)
+            .is_none_or(|end| end > MAX_GRID_ROWS)
+        {
             return Err(DashboardError::TooLow(id()));
         }
         if self.tab as usize >= tabs {
@@ -312,7 +320,10 @@ mod tests {
 
     #[test]
     fn accepts_a_full_row() {
-        let c = content(Layout::Grid, vec![widget("a", 0, 6, 0), widget("b", 6, 6, 0)]);
+        let c = content(
+            Layout::Grid,
+            vec![widget("a", 0, 6, 0), widget("b", 6, 6, 0)],
+        );
         assert_eq!(c.validate(), Ok(()));
     }
 
@@ -322,17 +333,35 @@ mod tests {
             tabs: vec!["One".into(), "Two".into()],
         };
         let cases = [
-            (content(Layout::Grid, vec![widget("a", 7, 6, 0)]), "off the grid"),
-            (content(Layout::Grid, vec![widget("a", u32::MAX, 6, 0)]), "off the grid"),
-            (content(Layout::Grid, vec![widget("a", 0, 0, 0)]), "at least 1 wide"),
+            (
+                content(Layout::Grid, vec![widget("a", 7, 6, 0)]),
+                "off the grid",
+            ),
+            (
+                content(Layout::Grid, vec![widget("a", u32::MAX, 6, 0)]),
+                "off the grid",
+            ),
+            (
+                content(Layout::Grid, vec![widget("a", 0, 0, 0)]),
+                "at least 1 wide",
+            ),
             (content(Layout::Grid, vec![widget("a", 0, 1, 1)]), "tab 1"),
             (content(tabs.clone(), vec![widget("a", 0, 1, 2)]), "tab 2"),
             (
-                content(Layout::Grid, vec![widget("a", 0, 1, 0), widget("a", 1, 1, 0)]),
+                content(
+                    Layout::Grid,
+                    vec![widget("a", 0, 1, 0), widget("a", 1, 1, 0)],
+                ),
                 "two widgets",
             ),
-            (content(Layout::Grid, vec![widget("a/b", 0, 1, 0)]), "invalid"),
-            (content(Layout::Tabs { tabs: vec![] }, vec![]), "1 to 50 tabs"),
+            (
+                content(Layout::Grid, vec![widget("a/b", 0, 1, 0)]),
+                "invalid",
+            ),
+            (
+                content(Layout::Tabs { tabs: vec![] }, vec![]),
+                "1 to 50 tabs",
+            ),
             (
                 content(
                     Layout::Tabs {

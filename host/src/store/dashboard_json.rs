@@ -38,7 +38,9 @@ pub enum DashboardJsonError {
     #[error("not a wasmdash dashboard export (format {0:?})")]
     WrongFormat(String),
     /// Written by a newer wasmdash.
-    #[error("dashboard schema {0} is newer than this wasmdash understands ({DASHBOARD_JSON_SCHEMA})")]
+    #[error(
+        "dashboard schema {0} is newer than this wasmdash understands ({DASHBOARD_JSON_SCHEMA})"
+    )]
     NewerSchema(u32),
     /// Well-formed but structurally invalid (off-grid widget, ...).
     #[error(transparent)]
@@ -77,7 +79,11 @@ pub fn import_dashboard(text: &str) -> Result<DashboardContent, DashboardJsonErr
     match header.schema {
         Some(s) if s > DASHBOARD_JSON_SCHEMA => return Err(DashboardJsonError::NewerSchema(s)),
         Some(_) => {}
-        None => return Err(DashboardJsonError::Malformed("missing field `schema`".into())),
+        None => {
+            return Err(DashboardJsonError::Malformed(
+                "missing field `schema`".into(),
+            ));
+        }
     }
     let doc: Document =
         serde_json::from_str(text).map_err(|e| DashboardJsonError::Malformed(e.to_string()))?;
@@ -129,7 +135,10 @@ mod tests {
             *doc.pointer_mut(path).unwrap() = value;
             doc.to_string()
         };
-        assert!(matches!(import_dashboard("{"), Err(DashboardJsonError::Malformed(_))));
+        assert!(matches!(
+            import_dashboard("{"),
+            Err(DashboardJsonError::Malformed(_))
+        ));
         assert!(matches!(
             import_dashboard(&with("/format", "other".into())),
             Err(DashboardJsonError::WrongFormat(_))

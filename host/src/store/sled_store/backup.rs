@@ -60,7 +60,10 @@ impl SledStore {
     pub(super) fn import_all_impl(&self, backup: &Backup) -> Result<()> {
         let bad = |why: String| StoreError::InvalidBackup(why);
         if backup.format != BACKUP_FORMAT {
-            return Err(bad(format!("format is {:?}, expected {BACKUP_FORMAT:?}", backup.format)));
+            return Err(bad(format!(
+                "format is {:?}, expected {BACKUP_FORMAT:?}",
+                backup.format
+            )));
         }
         if backup.schema > BACKUP_SCHEMA {
             return Err(bad(format!(
@@ -81,8 +84,8 @@ impl SledStore {
             for entry in entries {
                 let key = hex::decode(&entry.key)
                     .map_err(|e| bad(format!("{tree}: key {:?}: {e}", entry.key)))?;
-                let value = serde_json::to_vec(&entry.value)
-                    .map_err(|e| bad(format!("{tree}: {e}")))?;
+                let value =
+                    serde_json::to_vec(&entry.value).map_err(|e| bad(format!("{tree}: {e}")))?;
                 check_record(tree, &value)?;
                 decoded.push((index, key, value));
             }

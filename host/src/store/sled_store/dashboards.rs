@@ -114,7 +114,10 @@ impl SledStore {
                 let mut next = current(dashboards, id)?;
                 next.sharing = sharing;
                 next.updated = now;
-                dashboards.insert(id.as_str(), encode(trees::DASHBOARDS, &next).or_else(abort)?)?;
+                dashboards.insert(
+                    id.as_str(),
+                    encode(trees::DASHBOARDS, &next).or_else(abort)?,
+                )?;
                 Ok(next)
             })
             .map_err(from_tx)?;

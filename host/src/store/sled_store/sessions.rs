@@ -69,7 +69,8 @@ impl SledStore {
                     let mut s: Session = decode(trees::SESSIONS, &bytes).or_else(abort)?;
                     s.last_seen = last_seen;
                     s.expires = expires;
-                    sessions.insert(hash.as_bytes(), encode(trees::SESSIONS, &s).or_else(abort)?)?;
+                    sessions
+                        .insert(hash.as_bytes(), encode(trees::SESSIONS, &s).or_else(abort)?)?;
                 }
                 Ok(())
             })

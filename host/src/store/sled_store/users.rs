@@ -103,10 +103,8 @@ impl SledStore {
         if self.user_impl(&token.user)?.is_none() {
             return Err(StoreError::UserNotFound);
         }
-        self.api_tokens.insert(
-            token.hash.as_bytes(),
-            encode(trees::API_TOKENS, token)?,
-        )?;
+        self.api_tokens
+            .insert(token.hash.as_bytes(), encode(trees::API_TOKENS, token)?)?;
         self.flush()
     }
 
