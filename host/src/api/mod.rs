@@ -19,6 +19,7 @@ use axum::routing::get;
 
 use crate::web::AppState;
 
+pub mod dashboards;
 pub mod error;
 mod json;
 mod metrics;
@@ -30,10 +31,14 @@ pub use error::ApiError;
 /// The `/api/v1` routes.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(dashboards::router())
         .route("/api/v1/metrics", get(metrics::list))
         .route("/api/v1/metrics/{name}/value", get(metrics::value))
         .route("/api/v1/metrics/{name}/series", get(metrics::series))
-        .route("/api/v1/metrics/{name}/categories", get(metrics::categories))
+        .route(
+            "/api/v1/metrics/{name}/categories",
+            get(metrics::categories),
+        )
         .route("/api/v1/datasets", get(rows::list))
         .route("/api/v1/datasets/{name}/rows", get(rows::rows))
         // Unknown API paths answer JSON too (a router fallback would also

@@ -19,6 +19,7 @@ pub mod editor;
 pub mod error;
 pub mod layout;
 pub mod login;
+pub mod plugins_page;
 pub mod sanitize;
 pub mod schema_form;
 pub mod security;
@@ -52,6 +53,7 @@ pub fn app(state: AppState) -> Router {
         .merge(dashboards::router())
         .merge(dashboard_view::router())
         .merge(editor::router())
+        .merge(plugins_page::router())
         .merge(crate::api::router())
         .layer(middleware::from_fn(security::headers))
         .with_state(state)

@@ -1,0 +1,55 @@
+//! `/plugins`: what is installed, and which drop-in files were refused.
+
+use axum::{Router, extract::State, routing::get};
+use maud::{Markup, html};
+
+use super::dashboards::page_context;
+use super::layout::{Section, page};
+use super::session::Viewer;
+use super::{AppError, AppState};
+
+/// Route of the plugins page.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/plugins", get(list))
+}
+
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, AppError> {
+    let plugins = state.plugins.list();
+    let problems = state.plugins.problems();
+    let ctx = page_context(&viewer, Section::Plugins);
+    Ok(page(
+        "Plugins",
+        &ctx,
+        html! {
+            div.page-head { h1 { "Plugins" } }
+            @if !problems.is_empty() {
+                div.panel {
+                    h2 { "Refused files" }
+                    ul {
+                        @for p in &problems {
+                            li { code { (p.path.display()) } ": " (p.reason) }
+                        }
+                    }
+                }
+            }
+            table.list.panel {
+                thead { tr {
+                    th scope="col" { "Kind" } th scope="col" { "Id" } th scope="col" { "Name" }
+                    th scope="col" { "Version" } th scope="col" { "Source" }
+                } }
+                tbody {
+                    @for p in &plugins {
+                        tr {
+                            td { (p.kind.label()) }
+                            td { code { (p.id) } }
+                            td { (p.name) br; small.muted { (p.description) } }
+                            td { (p.version) }
+                            td { (p.source.to_string()) }
+                        }
+                    }
+                }
+            }
+            p.muted { "Drop a .wasm file into the plugins folder to add a widget, export format or alert rule; it is picked up without a restart." }
+        },
+    ))
+}
