@@ -194,11 +194,19 @@ impl PluginRuntime {
         store: &Store<HostState>,
         outcome: Outcome<R>,
     ) -> Result<R> {
-        match outcome {
+        let result = match outcome {
             Ok(Ok(r)) => Ok(r),
             Ok(Err(e)) => Err(self.classify(plugin, store, e)),
             Err(TimedOut) => Err(self.timed_out(plugin)),
+        };
+        // Guest output is for the operator's log, never for the page.
+        let log = &store.data().log;
+        let output = log.contents();
+        if !output.is_empty() {
+            tracing::debug!(plugin, %output, "plugin wrote to stdout/stderr");
+            log.clear();
         }
+        result
     }
 
     /// Start the deadline of the next call on `store`.

@@ -35,6 +35,14 @@ impl LogPipe {
         String::from_utf8_lossy(&bytes).into_owned()
     }
 
+    /// Forget what was written (after it was logged).
+    pub(crate) fn clear(&self) {
+        self.tail
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
     fn push(&self, buf: &[u8]) {
         let mut tail = self.tail.lock().unwrap_or_else(PoisonError::into_inner);
         let keep = buf.len().min(LOG_TAIL_BYTES);
