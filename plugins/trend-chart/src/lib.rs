@@ -1,0 +1,218 @@
+//! Built-in widget `trend-chart`: a metric over time as an SVG line or area
+//! chart with a y axis, time labels in the viewer's UTC offset, an optional
+//! dashed previous-period overlay, and long series reduced to about one
+//! point per pixel (min/max per pixel, so spikes stay visible).
+
+use std::fmt::Write as _;
+
+use serde::Deserialize;
+use wasmdash_widget_sdk::svg::{self, Axis, LinearScale};
+use wasmdash_widget_sdk::{
+    DataShape, PluginError, RenderContext, Series, SeriesData, Widget, WidgetData, WidgetInfo,
+    config, format, html,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+struct Config {
+    title: String,
+    style: Style,
+    show_previous: bool,
+    y_from_zero: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { title: String::new(), style: Style::Line, show_previous: true, y_from_zero: true }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Style {
+    Line,
+    Area,
+}
+
+fn schema() -> String {
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Trend chart",
+        "type": "object",
+        "properties": {
+            "metric": { "type": "string", "title": "Metric", "description": "The metric to chart.", "x-wasmdash": "metric" },
+            "title": { "type": "string", "title": "Title", "description": "Empty uses the metric's label.", "default": "" },
+            "style": { "type": "string", "title": "Style", "enum": ["line", "area"], "default": "line",
+                       "description": "A line, or a line with the area below it filled." },
+            "show_previous": { "type": "boolean", "title": "Previous period", "default": true,
+                               "description": "Overlay the previous period as a dashed line." },
+            "y_from_zero": { "type": "boolean", "title": "Start y axis at zero", "default": true,
+                             "description": "Off zooms the y axis to the values' range." }
+        }
+    })
+    .to_string()
+}
+
+/// The `trend-chart` widget.
+pub struct TrendChart;
+
+impl Widget for TrendChart {
+    fn describe() -> WidgetInfo {
+        WidgetInfo {
+            id: "trend-chart".into(),
+            name: "Trend chart".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            description: "A metric over time as a line or area chart, with the previous period.".into(),
+            data_shape: DataShape::Series,
+            config_schema: schema(),
+        }
+    }
+
+    fn render(config_json: &str, data: WidgetData, ctx: &RenderContext) -> Result<String, PluginError> {
+        let cfg: Config = config(config_json)?;
+        let WidgetData::Series(data) = data else {
+            return Err(PluginError::InvalidData("trend-chart needs series data".into()));
+        };
+        Ok(render(&cfg, &data, ctx))
+    }
+}
+
+/// Runs of consecutive non-null points, so a gap in the data is a gap in the
+/// line. `at` gives the x timestamp of point `i` (the previous period is
+/// drawn at the current period's timestamps, bucket by bucket).
+fn segments(series: &Series, at: impl Fn(usize) -> Option<i64>) -> Vec<Vec<(f64, f64)>> {
+    let mut out = vec![Vec::new()];
+    for i in 0..series.len() {
+        let null = series.nulls.get(i).copied().unwrap_or(false) || !series.values[i].is_finite();
+        match at(i) {
+            Some(t) if !null => out.last_mut().map(|s| s.push((t as f64, series.values[i]))).unwrap_or(()),
+            _ => out.push(Vec::new()),
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
+    let title = if cfg.title.trim().is_empty() { &data.label } else { &cfg.title };
+    let current = segments(&data.points, |i| data.points.timestamps.get(i).copied());
+    if current.is_empty() {
+        return html::empty_state(title);
+    }
+    let previous = match (&data.previous, cfg.show_previous) {
+        (Some(p), true) => segments(p, |i| data.points.timestamps.get(i).copied()),
+        _ => Vec::new(),
+    };
+    let (w, h) = (ctx.width.clamp(160, 2400), ctx.height.clamp(100, 1600));
+    let area = Axis::with_margins(f64::from(w), f64::from(h), 52.0, 24.0);
+    let all = current.iter().chain(&previous).flatten();
+    let (t0, t1) = all.clone().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (start, end) = if ctx.time_range.end_ms > ctx.time_range.start_ms {
+        (ctx.time_range.start_ms.min(t0 as i64), ctx.time_range.end_ms.max(t1 as i64))
+    } else {
+        (t0 as i64, t1 as i64)
+    };
+    let x = LinearScale::new((start as f64, end as f64), (area.left, area.right));
+    let y = LinearScale::for_values(all.map(|p| p.1), cfg.y_from_zero, (area.bottom, area.top));
+    let pixels = (area.right - area.left).max(1.0) as usize;
+    let to_px = |seg: &Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+        svg::min_max(seg, pixels).iter().map(|(t, v)| (x.map(*t), y.map(*v))).collect()
+    };
+
+    let mut out = String::from("<div class=\"wd-widget wd-trend-chart\"><div class=\"wd-title\">");
+    html::escape_into(&mut out, title);
+    out.push_str("</div>");
+    let label = format!("{title} over {}", ctx.time_range.label);
+    out.push_str(&svg::open(w, h, &label));
+    out.push_str(&svg::y_axis(&area, &y, 5, |v| format::value_compact(v, &data.format)));
+    let ticks = ((area.right - area.left) / 90.0).max(2.0) as usize;
+    out.push_str(&svg::x_axis_time(&area, &x, start, end, ctx.utc_offset_minutes, ticks));
+    for seg in &previous {
+        let d = svg::line_path(&to_px(seg));
+        let _ = write!(
+            out,
+            "<path class=\"wd-line wd-previous wd-c7\" d=\"{d}\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>"
+        );
+    }
+    for seg in &current {
+        let px = to_px(seg);
+        if cfg.style == Style::Area {
+            let base = y.map(y.domain.0.max(0.0).min(y.domain.1));
+            out.push_str(&svg::path(&svg::area_path(&px, base), "wd-area wd-c0"));
+        }
+        out.push_str(&svg::path(&svg::line_path(&px), "wd-line wd-c0"));
+        if px.len() == 1 {
+            // A lone point has no line; show it as a dot.
+            let _ = write!(out, "<circle class=\"wd-point wd-c0\" cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"currentColor\"/>", svg::num(px[0].0), svg::num(px[0].1));
+        }
+    }
+    out.push_str(svg::CLOSE);
+    if !previous.is_empty() {
+        out.push_str(
+            "<ul class=\"wd-legend\"><li><span class=\"wd-swatch wd-c0\"></span>This period</li>\
+             <li><span class=\"wd-swatch wd-c7 wd-dashed\"></span>Previous period</li></ul>",
+        );
+    }
+    out.push_str("</div>");
+    out
+}
+
+wasmdash_widget_sdk::export_plugin!(widget: TrendChart);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmdash_widget_sdk::{TimeRange, ValueFormat};
+
+    const HOUR: i64 = 3_600_000;
+
+    fn ctx() -> RenderContext {
+        RenderContext {
+            width: 400,
+            height: 200,
+            time_range: TimeRange { start_ms: 0, end_ms: 24 * HOUR, label: "Today".into() },
+            timezone: "Europe/Berlin".into(),
+            utc_offset_minutes: 60,
+            locale: "en-US".into(),
+        }
+    }
+
+    fn data(n: usize, previous: bool) -> WidgetData {
+        let series = |k: f64| Series {
+            timestamps: (0..n as i64).map(|i| i * 24 * HOUR / n as i64).collect(),
+            values: (0..n).map(|i| k * (i % 17) as f64).collect(),
+            nulls: (0..n).map(|i| i == 3).collect(),
+        };
+        WidgetData::Series(SeriesData {
+            label: "Orders".into(),
+            bucket: "hour".into(),
+            points: series(1.0),
+            previous: previous.then(|| series(0.5)),
+            format: ValueFormat::default(),
+        })
+    }
+
+    #[test]
+    fn draws_axes_lines_and_previous() {
+        let h = TrendChart::render(r#"{"style":"area"}"#, data(24, true), &ctx()).unwrap();
+        assert!(h.contains("role=\"img\"") && h.contains("wd-area") && h.contains("wd-previous"), "{h}");
+        // Ticks fall on local (UTC+1) round hours: 12:00 local is 11:00 UTC.
+        assert!(h.contains(">12:00<") && h.contains("x=\"207.83\""), "{h}");
+        assert!(!h.contains("style=") && !h.contains(" id="));
+        // The null at index 3 splits the line.
+        assert!(h.matches("class=\"wd-line wd-c0\"").count() >= 2);
+    }
+
+    #[test]
+    fn long_series_are_downsampled() {
+        let h = TrendChart::render("", data(100_000, false), &ctx()).unwrap();
+        assert!(h.len() < 200_000, "{} bytes", h.len());
+    }
+
+    #[test]
+    fn empty_and_bad_config() {
+        let h = TrendChart::render("", data(0, false), &ctx()).unwrap();
+        assert!(h.contains("No data for this range"));
+        assert!(matches!(TrendChart::render(r#"{"style":"pie"}"#, data(3, false), &ctx()), Err(PluginError::InvalidConfig(_))));
+    }
+}
