@@ -70,12 +70,13 @@ fn list(json: bool, dir: Option<PathBuf>, cache_dir: Option<PathBuf>) -> anyhow:
         PluginRuntime::new(&settings, &cache_dir).context("starting the plugin runtime")?;
     let registry = PluginRegistry::load_unwatched(runtime, &settings).context("loading plugins")?;
     let plugins = registry.list();
+    let mut out = String::new();
     if json {
-        println!("{}", serde_json::to_string_pretty(&plugins)?);
+        out = serde_json::to_string_pretty(&plugins)? + "\n";
     } else {
         for p in &plugins {
-            println!(
-                "{:<11} {:<16} {:<8} {}",
+            out += &format!(
+                "{:<11} {:<16} {:<8} {}\n",
                 p.kind.to_string(),
                 p.id,
                 p.version,
@@ -83,10 +84,20 @@ fn list(json: bool, dir: Option<PathBuf>, cache_dir: Option<PathBuf>) -> anyhow:
             );
         }
     }
+    print_out(&out)?;
     for problem in registry.problems() {
         eprintln!("refused {}: {}", problem.path.display(), problem.reason);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Print to stdout; a closed pipe (`wasmdash plugins list | head`) is fine.
+fn print_out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("writing to stdout"),
+        _ => Ok(()),
+    }
 }
 
 fn check(file: &std::path::Path, cache_dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
