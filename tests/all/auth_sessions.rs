@@ -8,6 +8,9 @@ use wasmdash::store::{Role, StoreError};
 
 use crate::store_support::{at, snapshot, t0, temp_auth};
 
+/// Recognises the error a case expects.
+type IsExpected = fn(&AuthError) -> bool;
+
 fn short_sessions() -> AuthConfig {
     AuthConfig {
         idle_timeout: Duration::minutes(30),
@@ -22,7 +25,7 @@ fn create_user_refuses_bad_input_and_stores_nothing() {
     auth.create_user("dana", "password-1", Role::Editor, t0())
         .unwrap();
     let before = snapshot(&**auth.store());
-    let cases: [(&str, &str, fn(&AuthError) -> bool); 4] = [
+    let cases: [(&str, &str, IsExpected); 4] = [
         ("DANA", "password-2", |e| {
             matches!(e, AuthError::Store(StoreError::DuplicateUsername(_)))
         }),
