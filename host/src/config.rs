@@ -26,8 +26,8 @@ use crate::plugins::PluginSettings;
 
 mod validate;
 
-pub use validate::{SourceLocation, is_identifier};
 pub(crate) use validate::check_filter as validate_filter;
+pub use validate::{SourceLocation, is_identifier};
 
 /// Prefix of every override variable.
 pub const ENV_PREFIX: &str = "WASMDASH_";
@@ -432,3 +432,6 @@ impl Config {
             .unwrap_or(SourceLocation::Sqlite(PathBuf::new()))
     }
 }
+
+#[cfg(test)]
+mod tests;

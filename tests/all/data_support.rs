@@ -183,6 +183,20 @@ impl PgSchema {
         row.get(0)
     }
 
+    /// Active statements (other than ours) whose text contains `needle`.
+    pub(crate) async fn count_running(&self, needle: &str) -> i64 {
+        let row = self
+            .client
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' \
+                 AND pid <> pg_backend_pid() AND strpos(query, $1) > 0",
+                &[&needle],
+            )
+            .await
+            .unwrap();
+        row.get(0)
+    }
+
     /// Drop the schema and everything in it.
     pub(crate) async fn drop_now(self) {
         self.client

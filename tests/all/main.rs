@@ -10,3 +10,6 @@ mod store_dashboards;
 mod store_process;
 mod store_support;
 mod store_users;
+mod data_injection;
+mod data_timeout;
+mod api_http;

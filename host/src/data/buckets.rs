@@ -59,17 +59,21 @@ impl BucketSpec {
                 .into_iter()
                 .find(|b| secs / b.approx_secs() <= AUTO_MAX_POINTS)
                 .unwrap_or(Bucket::Month)),
-            Self::Fixed(b) if secs / b.approx_secs() > MAX_POINTS => Err(DataError::BadBucket(format!(
-                "`{}` buckets over this range give more than {MAX_POINTS} points; use a larger bucket",
-                b.name()
-            ))),
+            Self::Fixed(b) if secs / b.approx_secs() > MAX_POINTS => {
+                Err(DataError::BadBucket(format!(
+                    "`{}` buckets over this range give more than {MAX_POINTS} points; use a larger bucket",
+                    b.name()
+                )))
+            }
             Self::Fixed(b) => Ok(b),
         }
     }
 }
 
 fn naive(secs: i64) -> NaiveDateTime {
-    DateTime::from_timestamp(secs, 0).unwrap_or_default().naive_utc()
+    DateTime::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .naive_utc()
 }
 
 /// The key of the bucket holding local seconds `local` (mirrors
@@ -96,7 +100,11 @@ fn next(key: i64, bucket: Bucket) -> i64 {
     match bucket {
         Bucket::Month => {
             let d = naive(key).date();
-            let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
+            let (y, m) = if d.month() == 12 {
+                (d.year() + 1, 1)
+            } else {
+                (d.year(), d.month() + 1)
+            };
             NaiveDate::from_ymd_opt(y, m, 1)
                 .unwrap_or(d)
                 .and_time(Default::default())
@@ -129,7 +137,11 @@ pub(crate) fn keys(tz: Tz, r: &TimeRange, bucket: Bucket) -> Vec<(i64, i64)> {
 /// the start, then one pair per change (DST) inside the range.
 pub(crate) fn offsets(tz: Tz, r: &TimeRange) -> Vec<(i64, i64)> {
     let offset_at = |secs: i64| -> i64 {
-        i64::from(tz.offset_from_utc_datetime(&naive(secs)).fix().local_minus_utc())
+        i64::from(
+            tz.offset_from_utc_datetime(&naive(secs))
+                .fix()
+                .local_minus_utc(),
+        )
     };
     let (start, end) = (r.start_ms.div_euclid(1000), r.end_ms.div_euclid(1000) + 1);
     let mut out = vec![(start, offset_at(start))];
@@ -143,7 +155,11 @@ pub(crate) fn offsets(tz: Tz, r: &TimeRange) -> Vec<(i64, i64)> {
             let (mut lo, mut hi) = (t, u);
             while hi - lo > 1 {
                 let mid = lo + (hi - lo) / 2;
-                if offset_at(mid) == offset_at(t) { lo = mid } else { hi = mid }
+                if offset_at(mid) == offset_at(t) {
+                    lo = mid
+                } else {
+                    hi = mid
+                }
             }
             out.push((hi, offset_at(hi)));
         }
@@ -158,7 +174,11 @@ mod tests {
 
     fn range(a: &str, b: &str) -> TimeRange {
         let ms = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis();
-        TimeRange { start_ms: ms(a), end_ms: ms(b), label: String::new() }
+        TimeRange {
+            start_ms: ms(a),
+            end_ms: ms(b),
+            label: String::new(),
+        }
     }
 
     #[test]
@@ -175,7 +195,9 @@ mod tests {
     fn berlin_dst_change_is_found_to_the_second() {
         let r = range("2025-03-29T00:00:00Z", "2025-04-01T00:00:00Z");
         let o = offsets(chrono_tz::Europe::Berlin, &r);
-        let change = DateTime::parse_from_rfc3339("2025-03-30T01:00:00Z").unwrap().timestamp();
+        let change = DateTime::parse_from_rfc3339("2025-03-30T01:00:00Z")
+            .unwrap()
+            .timestamp();
         assert_eq!(o, vec![(r.start_ms / 1000, 3600), (change, 7200)]);
         assert_eq!(offsets(Tz::UTC, &r).len(), 1);
     }
@@ -188,17 +210,36 @@ mod tests {
         let ms = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis();
         assert_eq!(
             starts,
-            vec![ms("2025-03-29T23:00:00Z"), ms("2025-03-30T22:00:00Z"), ms("2025-03-31T22:00:00Z")]
+            vec![
+                ms("2025-03-29T23:00:00Z"),
+                ms("2025-03-30T22:00:00Z"),
+                ms("2025-03-31T22:00:00Z")
+            ]
         );
     }
 
     #[test]
     fn weeks_start_on_monday_and_months_on_the_first() {
         // 2025-01-01 (Wednesday) → Monday 2024-12-30.
-        let jan1 = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap().and_hms_opt(13, 0, 0).unwrap().and_utc().timestamp();
-        let monday = NaiveDate::from_ymd_opt(2024, 12, 30).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+        let jan1 = NaiveDate::from_ymd_opt(2025, 1, 1)
+            .unwrap()
+            .and_hms_opt(13, 0, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp();
+        let monday = NaiveDate::from_ymd_opt(2024, 12, 30)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp();
         assert_eq!(floor(jan1, Bucket::Week), monday);
-        let dec = NaiveDate::from_ymd_opt(2024, 12, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+        let dec = NaiveDate::from_ymd_opt(2024, 12, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp();
         assert_eq!(floor(jan1 - 86_400 * 3, Bucket::Month), dec);
         assert_eq!(next(dec, Bucket::Month), jan1 - 13 * 3600);
     }

@@ -39,7 +39,10 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
         F: Future<Output = Result<V>>,
     {
         let slot = {
-            let mut slots = self.slots.lock().map_err(|_| DataError::db("cache lock poisoned"))?;
+            let mut slots = self
+                .slots
+                .lock()
+                .map_err(|_| DataError::db("cache lock poisoned"))?;
             let now = Instant::now();
             if slots.len() >= SWEEP_AT {
                 slots.retain(|_, s| s.get().is_none_or(|(at, _)| now.duration_since(*at) < ttl));

@@ -107,22 +107,38 @@ impl Catalog {
             let mut kinds: HashMap<String, Option<ColumnKind>> = described.into_iter().collect();
             // Declared kinds win for columns the database cannot type.
             for c in &d.columns {
-                if let crate::config::ColumnConfig::Detailed { name, kind: Some(k), .. } = c {
+                if let crate::config::ColumnConfig::Detailed {
+                    name,
+                    kind: Some(k),
+                    ..
+                } = c
+                {
                     if let Some(slot) = kinds.get_mut(name) {
                         *slot = Some(*k);
                     }
                 }
             }
             match kinds.get_mut(&d.time_column) {
-                None => return Err(schema_err(format!("time column `{}` does not exist", d.time_column))),
+                None => {
+                    return Err(schema_err(format!(
+                        "time column `{}` does not exist",
+                        d.time_column
+                    )));
+                }
                 Some(k @ (None | Some(ColumnKind::Timestamp))) => *k = Some(ColumnKind::Timestamp),
                 // SQLite stores times as ISO-8601 text.
-                Some(k @ Some(ColumnKind::Text)) if src.is_sqlite() => *k = Some(ColumnKind::Timestamp),
+                Some(k @ Some(ColumnKind::Text)) if src.is_sqlite() => {
+                    *k = Some(ColumnKind::Timestamp)
+                }
                 Some(_) => {
                     return Err(schema_err(format!(
                         "time column `{}` must hold timestamps{}",
                         d.time_column,
-                        if src.is_sqlite() { " as ISO-8601 text (YYYY-MM-DD HH:MM:SS, UTC)" } else { "" }
+                        if src.is_sqlite() {
+                            " as ISO-8601 text (YYYY-MM-DD HH:MM:SS, UTC)"
+                        } else {
+                            ""
+                        }
                     )));
                 }
             }
@@ -139,7 +155,9 @@ impl Catalog {
                     .iter()
                     .map(|c| match c {
                         crate::config::ColumnConfig::Name(n) => (n.clone(), None),
-                        crate::config::ColumnConfig::Detailed { name, label, .. } => (name.clone(), label.clone()),
+                        crate::config::ColumnConfig::Detailed { name, label, .. } => {
+                            (name.clone(), label.clone())
+                        }
                     })
                     .collect()
             };
@@ -148,7 +166,11 @@ impl Catalog {
                 let kind = *kinds
                     .get(&n)
                     .ok_or_else(|| schema_err(format!("column `{n}` does not exist")))?;
-                columns.push(ColumnSchema { label: label.unwrap_or_else(|| n.clone()), name: n, kind });
+                columns.push(ColumnSchema {
+                    label: label.unwrap_or_else(|| n.clone()),
+                    name: n,
+                    kind,
+                });
             }
             datasets.push(Dataset {
                 info: DatasetInfo {
@@ -172,19 +194,28 @@ impl Catalog {
                 .ok_or_else(|| err(format!("no dataset `{}`", m.dataset)))?;
             let kinds = &all_kinds[dataset];
             if let Some(c) = &m.column {
-                let kind = kinds.get(c).ok_or_else(|| err(format!("column `{c}` does not exist")))?;
+                let kind = kinds
+                    .get(c)
+                    .ok_or_else(|| err(format!("column `{c}` does not exist")))?;
                 let numeric = matches!(kind, ColumnKind::Int64 | ColumnKind::Float64);
-                if matches!(m.aggregate, Aggregate::Sum | Aggregate::Avg | Aggregate::Min | Aggregate::Max) && !numeric {
-                    return Err(err(format!("column `{c}` is not numeric; cannot {:?} it", m.aggregate)));
+                if matches!(
+                    m.aggregate,
+                    Aggregate::Sum | Aggregate::Avg | Aggregate::Min | Aggregate::Max
+                ) && !numeric
+                {
+                    return Err(err(format!(
+                        "column `{c}` is not numeric; cannot {:?} it",
+                        m.aggregate
+                    )));
                 }
             }
             let bind_all = |filters: &[Filter]| -> Result<Vec<BoundFilter>> {
                 filters
                     .iter()
                     .map(|f| {
-                        let kind = *kinds
-                            .get(&f.column)
-                            .ok_or_else(|| err(format!("filter column `{}` does not exist", f.column)))?;
+                        let kind = *kinds.get(&f.column).ok_or_else(|| {
+                            err(format!("filter column `{}` does not exist", f.column))
+                        })?;
                         bind_filter(f, kind, tz).map_err(|m| err(m.to_string()))
                     })
                     .collect()
@@ -197,7 +228,10 @@ impl Catalog {
             };
             for dim in &m.dimensions {
                 if datasets[dataset].column(dim).is_none() {
-                    return Err(err(format!("dimension `{dim}` is not an exposed column of `{}`", m.dataset)));
+                    return Err(err(format!(
+                        "dimension `{dim}` is not an exposed column of `{}`",
+                        m.dataset
+                    )));
                 }
             }
             metrics.push(Metric {
@@ -249,9 +283,17 @@ fn coerce(l: &Literal, kind: ColumnKind, tz: Tz, column: &str) -> Result<SqlValu
             }
         ))
     };
+    if let Literal::Text(s) = l {
+        // PostgreSQL refuses NUL in text; refuse it everywhere alike.
+        if s.contains('\0') {
+            return Err(DataError::BadFilter(format!("value for `{column}` contains a NUL character")));
+        }
+    }
     Ok(match (kind, l) {
         (ColumnKind::Int64, Literal::Int(i)) => SqlValue::Int(*i),
-        (ColumnKind::Int64, Literal::Text(s)) => SqlValue::Int(s.trim().parse().map_err(|_| bad())?),
+        (ColumnKind::Int64, Literal::Text(s)) => {
+            SqlValue::Int(s.trim().parse().map_err(|_| bad())?)
+        }
         (ColumnKind::Float64, Literal::Int(i)) => SqlValue::Float(*i as f64),
         (ColumnKind::Float64 | ColumnKind::Int64, Literal::Float(f)) => SqlValue::Float(*f),
         (ColumnKind::Float64, Literal::Text(s)) => {
@@ -272,7 +314,9 @@ fn coerce(l: &Literal, kind: ColumnKind, tz: Tz, column: &str) -> Result<SqlValu
             };
             let ms = match bound {
                 Bound::Instant(t) => t.timestamp_millis(),
-                Bound::Date(d) => super::timerange::to_utc(tz, d.and_time(Default::default())).timestamp_millis(),
+                Bound::Date(d) => {
+                    super::timerange::to_utc(tz, d.and_time(Default::default())).timestamp_millis()
+                }
             };
             SqlValue::Timestamp(ms)
         }

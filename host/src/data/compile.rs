@@ -89,7 +89,11 @@ impl Builder<'_> {
                 .map(|p| self.id(p))
                 .collect::<Vec<_>>()
                 .join("."),
-            From::Query(q) => format!("({}) AS {}", q.trim().trim_end_matches(';'), self.id("wasmdash_q")),
+            From::Query(q) => format!(
+                "({}) AS {}",
+                q.trim().trim_end_matches(';'),
+                self.id("wasmdash_q")
+            ),
         }
     }
 
@@ -122,7 +126,10 @@ impl Builder<'_> {
 
     /// `WHERE` over the range and the filters.
     fn where_(&mut self, t: &Target<'_>, r: Option<&TimeRange>, filters: &[BoundFilter]) -> String {
-        let mut parts: Vec<String> = r.map(|r| self.range(t.time_column, r)).into_iter().collect();
+        let mut parts: Vec<String> = r
+            .map(|r| self.range(t.time_column, r))
+            .into_iter()
+            .collect();
         parts.extend(filters.iter().map(|f| self.filter(f)));
         if parts.is_empty() {
             String::new()
@@ -143,7 +150,10 @@ impl Builder<'_> {
             Aggregate::Max => format!("MAX({col})"),
             Aggregate::Ratio => {
                 let cond: Vec<String> = m.ratio.iter().map(|f| self.filter(f)).collect();
-                format!("AVG(CASE WHEN {} THEN 1.0 ELSE 0.0 END)", cond.join(" AND "))
+                format!(
+                    "AVG(CASE WHEN {} THEN 1.0 ELSE 0.0 END)",
+                    cond.join(" AND ")
+                )
             }
         };
         self.d.select_as(&expr, ColumnKind::Float64)
@@ -160,12 +170,18 @@ impl Builder<'_> {
 
 /// The value over the current and the previous range, tagged 0 and 1.
 pub(crate) fn scalar(t: Target<'_>, m: &MetricPlan, cur: &TimeRange, prev: &TimeRange) -> Query {
-    let mut b = Builder { d: t.dialect, params: Vec::new() };
+    let mut b = Builder {
+        d: t.dialect,
+        params: Vec::new(),
+    };
     let from = b.from(t.from);
     let part = |b: &mut Builder<'_>, tag: i64, r: &TimeRange| {
         let agg = b.aggregate(m);
         let w = b.where_(&t, Some(r), &m.filters);
-        format!("SELECT {} AS tag, {agg} AS v FROM {from}{w}", b.d.select_as(&tag.to_string(), ColumnKind::Int64))
+        format!(
+            "SELECT {} AS tag, {agg} AS v FROM {from}{w}",
+            b.d.select_as(&tag.to_string(), ColumnKind::Int64)
+        )
     };
     let first = part(&mut b, 0, cur);
     let second = part(&mut b, 1, prev);
@@ -186,7 +202,10 @@ pub(crate) fn series(
     bucket: Bucket,
     offsets: &[(i64, i64)],
 ) -> Query {
-    let mut b = Builder { d: t.dialect, params: Vec::new() };
+    let mut b = Builder {
+        d: t.dialect,
+        params: Vec::new(),
+    };
     let epoch = t.dialect.epoch_seconds(&b.id(t.time_column));
     let local = match offsets {
         [] | [(_, 0)] => epoch.clone(),
@@ -205,7 +224,9 @@ pub(crate) fn series(
             format!("({epoch} + {case})")
         }
     };
-    let key = t.dialect.select_as(&t.dialect.bucket_start(&local, bucket), ColumnKind::Int64);
+    let key = t
+        .dialect
+        .select_as(&t.dialect.bucket_start(&local, bucket), ColumnKind::Int64);
     let agg = b.aggregate(m);
     let from = b.from(t.from);
     let w = b.where_(&t, Some(r), &m.filters);
@@ -214,8 +235,17 @@ pub(crate) fn series(
 }
 
 /// The biggest `limit` groups by `dim`, as text, biggest first.
-pub(crate) fn categories(t: Target<'_>, m: &MetricPlan, r: &TimeRange, dim: &str, limit: u32) -> Query {
-    let mut b = Builder { d: t.dialect, params: Vec::new() };
+pub(crate) fn categories(
+    t: Target<'_>,
+    m: &MetricPlan,
+    r: &TimeRange,
+    dim: &str,
+    limit: u32,
+) -> Query {
+    let mut b = Builder {
+        d: t.dialect,
+        params: Vec::new(),
+    };
     let key = t.dialect.select_as(&b.id(dim), ColumnKind::Text);
     let agg = b.aggregate(m);
     let from = b.from(t.from);
@@ -239,7 +269,10 @@ pub(crate) fn categories_other(
     dim: &str,
     keys: &[Option<String>],
 ) -> Query {
-    let mut b = Builder { d: t.dialect, params: Vec::new() };
+    let mut b = Builder {
+        d: t.dialect,
+        params: Vec::new(),
+    };
     let agg = b.aggregate(m);
     let from = b.from(t.from);
     let mut w = b.where_(&t, Some(r), &m.filters);
@@ -254,17 +287,30 @@ pub(crate) fn categories_other(
     let cond = match (named.is_empty(), has_null) {
         (true, true) => format!("{col} IS NOT NULL"),
         (true, false) => "1 = 1".to_string(),
-        (false, true) => format!("{col} IS NOT NULL AND {text_col} NOT IN ({})", named.join(", ")),
-        (false, false) => format!("({col} IS NULL OR {text_col} NOT IN ({}))", named.join(", ")),
+        (false, true) => format!(
+            "{col} IS NOT NULL AND {text_col} NOT IN ({})",
+            named.join(", ")
+        ),
+        (false, false) => format!(
+            "({col} IS NULL OR {text_col} NOT IN ({}))",
+            named.join(", ")
+        ),
     };
-    w = if w.is_empty() { format!(" WHERE {cond}") } else { format!("{w} AND {cond}") };
+    w = if w.is_empty() {
+        format!(" WHERE {cond}")
+    } else {
+        format!("{w} AND {cond}")
+    };
     let text = format!("SELECT {agg} AS v FROM {from}{w}");
     b.finish(text, vec![ColumnKind::Float64])
 }
 
 /// Selected columns of matching rows.
 pub(crate) fn rows(t: Target<'_>, p: &RowsPlan<'_>) -> Query {
-    let mut b = Builder { d: t.dialect, params: Vec::new() };
+    let mut b = Builder {
+        d: t.dialect,
+        params: Vec::new(),
+    };
     let cols: Vec<String> = p
         .columns
         .iter()
@@ -293,10 +339,16 @@ pub(crate) fn rows(t: Target<'_>, p: &RowsPlan<'_>) -> Query {
 
 /// How many rows match (for paging).
 pub(crate) fn count(t: Target<'_>, range: Option<&TimeRange>, filters: &[BoundFilter]) -> Query {
-    let mut b = Builder { d: t.dialect, params: Vec::new() };
+    let mut b = Builder {
+        d: t.dialect,
+        params: Vec::new(),
+    };
     let from = b.from(t.from);
     let w = b.where_(&t, range, filters);
-    let text = format!("SELECT {} FROM {from}{w}", t.dialect.select_as("COUNT(*)", ColumnKind::Int64));
+    let text = format!(
+        "SELECT {} FROM {from}{w}",
+        t.dialect.select_as("COUNT(*)", ColumnKind::Int64)
+    );
     b.finish(text, vec![ColumnKind::Int64])
 }
 
@@ -312,7 +364,10 @@ mod tests {
             filters: vec![BoundFilter {
                 column: "region".into(),
                 op: FilterOp::In,
-                values: vec![SqlValue::Text("eu".into()), SqlValue::Text("x'); DROP TABLE t; --".into())],
+                values: vec![
+                    SqlValue::Text("eu".into()),
+                    SqlValue::Text("x'); DROP TABLE t; --".into()),
+                ],
             }],
             ratio: vec![BoundFilter {
                 column: "status".into(),
@@ -323,14 +378,22 @@ mod tests {
     }
 
     fn range() -> TimeRange {
-        TimeRange { start_ms: 0, end_ms: 86_400_000, label: String::new() }
+        TimeRange {
+            start_ms: 0,
+            end_ms: 86_400_000,
+            label: String::new(),
+        }
     }
 
     #[test]
     fn values_are_bound_never_spliced() {
         let from = From::Table(vec!["orders".into()]);
         for d in [&SqliteDialect as &dyn Dialect, &PostgresDialect] {
-            let t = Target { dialect: d, from: &from, time_column: "created_at" };
+            let t = Target {
+                dialect: d,
+                from: &from,
+                time_column: "created_at",
+            };
             let q = scalar(t, &plan(), &range(), &range());
             assert!(!q.text.contains("DROP"), "{}", q.text);
             assert_eq!(q.params.len(), 2 * 5);
@@ -340,7 +403,11 @@ mod tests {
     #[test]
     fn sqlite_series_buckets_by_day_in_sql() {
         let from = From::Table(vec!["orders".into()]);
-        let t = Target { dialect: &SqliteDialect, from: &from, time_column: "created_at" };
+        let t = Target {
+            dialect: &SqliteDialect,
+            from: &from,
+            time_column: "created_at",
+        };
         let q = series(t, &plan(), &range(), Bucket::Day, &[(0, 3600)]);
         assert!(q.text.starts_with(
             "SELECT CAST((((unixepoch(\"created_at\") + 3600)) / 86400 * 86400) AS INTEGER) AS bucket"
@@ -351,8 +418,18 @@ mod tests {
     #[test]
     fn postgres_series_switches_offsets_at_dst_transitions() {
         let from = From::Table(vec!["public".into(), "orders".into()]);
-        let t = Target { dialect: &PostgresDialect, from: &from, time_column: "created_at" };
-        let q = series(t, &plan(), &range(), Bucket::Month, &[(0, 3600), (1000, 7200)]);
+        let t = Target {
+            dialect: &PostgresDialect,
+            from: &from,
+            time_column: "created_at",
+        };
+        let q = series(
+            t,
+            &plan(),
+            &range(),
+            Bucket::Month,
+            &[(0, 3600), (1000, 7200)],
+        );
         assert!(q.text.contains("CASE WHEN CAST(FLOOR(EXTRACT(EPOCH FROM \"created_at\")) AS bigint) < $1::bigint THEN 3600 ELSE 7200 END"), "{}", q.text);
         assert!(q.text.contains("FROM \"public\".\"orders\""));
         assert_eq!(q.params[0], SqlValue::Int(1000));
@@ -361,16 +438,29 @@ mod tests {
     #[test]
     fn other_category_excludes_top_keys_and_keeps_nulls() {
         let from = From::Query("SELECT * FROM orders;".into());
-        let t = Target { dialect: &SqliteDialect, from: &from, time_column: "created_at" };
+        let t = Target {
+            dialect: &SqliteDialect,
+            from: &from,
+            time_column: "created_at",
+        };
         let q = categories_other(t, &plan(), &range(), "status", &[Some("a".into())]);
         assert!(q.text.contains("(SELECT * FROM orders) AS \"wasmdash_q\""));
-        assert!(q.text.contains("(\"status\" IS NULL OR CAST(\"status\" AS TEXT) NOT IN (?"), "{}", q.text);
+        assert!(
+            q.text
+                .contains("(\"status\" IS NULL OR CAST(\"status\" AS TEXT) NOT IN (?"),
+            "{}",
+            q.text
+        );
     }
 
     #[test]
     fn rows_order_text_by_bytes_on_postgres() {
         let from = From::Table(vec!["orders".into()]);
-        let t = Target { dialect: &PostgresDialect, from: &from, time_column: "created_at" };
+        let t = Target {
+            dialect: &PostgresDialect,
+            from: &from,
+            time_column: "created_at",
+        };
         let cols = vec![("status".to_string(), ColumnKind::Text)];
         let p = RowsPlan {
             columns: &cols,

@@ -222,14 +222,31 @@ mod tests {
     #[test]
     fn placeholders_follow_each_dialect() {
         assert_eq!(SqliteDialect.placeholder(3, &SqlValue::Int(1)), "?3");
-        assert_eq!(PostgresDialect.placeholder(2, &SqlValue::Text("x".into())), "$2::text");
-        assert_eq!(PostgresDialect.placeholder(1, &SqlValue::Timestamp(0)), "$1");
+        assert_eq!(
+            PostgresDialect.placeholder(2, &SqlValue::Text("x".into())),
+            "$2::text"
+        );
+        assert_eq!(
+            PostgresDialect.placeholder(1, &SqlValue::Timestamp(0)),
+            "$1"
+        );
     }
 
     #[test]
     fn month_buckets_use_calendar_functions() {
-        assert!(SqliteDialect.bucket_start("x", Bucket::Month).contains("strftime('%Y-%m-01'"));
-        assert!(PostgresDialect.bucket_start("x", Bucket::Month).contains("date_trunc('month'"));
-        assert_eq!(SqliteDialect.bucket_start("x", Bucket::Hour), "((x) / 3600 * 3600)");
+        assert!(
+            SqliteDialect
+                .bucket_start("x", Bucket::Month)
+                .contains("strftime('%Y-%m-01'")
+        );
+        assert!(
+            PostgresDialect
+                .bucket_start("x", Bucket::Month)
+                .contains("date_trunc('month'")
+        );
+        assert_eq!(
+            SqliteDialect.bucket_start("x", Bucket::Hour),
+            "((x) / 3600 * 3600)"
+        );
     }
 }

@@ -124,12 +124,20 @@ impl DataEngine {
 
     /// Every metric.
     pub fn metrics(&self) -> Vec<MetricInfo> {
-        self.catalog.metrics.iter().map(|m| m.info.clone()).collect()
+        self.catalog
+            .metrics
+            .iter()
+            .map(|m| m.info.clone())
+            .collect()
     }
 
     /// Every dataset.
     pub fn datasets(&self) -> Vec<DatasetInfo> {
-        self.catalog.datasets.iter().map(|d| d.info.clone()).collect()
+        self.catalog
+            .datasets
+            .iter()
+            .map(|d| d.info.clone())
+            .collect()
     }
 
     fn metric(&self, name: &str) -> Result<(&Metric, &Dataset, &Source)> {
@@ -163,7 +171,12 @@ impl DataEngine {
 
     /// The metric over `range` and over the previous period; with
     /// `sparkline`, also an `auto`-bucketed series of the range.
-    pub async fn scalar(&self, metric: &str, range: &RangeSpec, sparkline: bool) -> Result<ScalarData> {
+    pub async fn scalar(
+        &self,
+        metric: &str,
+        range: &RangeSpec,
+        sparkline: bool,
+    ) -> Result<ScalarData> {
         let (m, d, s) = self.metric(metric)?;
         let r = range.resolve((self.clock)(), self.tz)?;
         let key = format!("{metric}|{range}|{sparkline}");
@@ -177,7 +190,16 @@ impl DataEngine {
                         .and_then(|row| row.get(1).and_then(Cell::as_f64))
                 };
                 let spark = if sparkline {
-                    Some(self.series_points(m, d, s, &r.current, BucketSpec::Auto.resolve(&r.current)?).await?)
+                    Some(
+                        self.series_points(
+                            m,
+                            d,
+                            s,
+                            &r.current,
+                            BucketSpec::Auto.resolve(&r.current)?,
+                        )
+                        .await?,
+                    )
                 } else {
                     None
                 };
@@ -226,7 +248,14 @@ impl DataEngine {
             .await
     }
 
-    async fn series_points(&self, m: &Metric, d: &Dataset, s: &Source, r: &TimeRange, b: Bucket) -> Result<Series> {
+    async fn series_points(
+        &self,
+        m: &Metric,
+        d: &Dataset,
+        s: &Source,
+        r: &TimeRange,
+        b: Bucket,
+    ) -> Result<Series> {
         let offsets = buckets::offsets(self.tz, r);
         let q = compile::series(Self::target(d, s), &m.plan, r, b, &offsets);
         let rows = s.query(q).await?;
@@ -234,7 +263,11 @@ impl DataEngine {
             .iter()
             .filter_map(|row| Some((row.first()?.as_i64()?, row.get(1).and_then(Cell::as_f64))))
             .collect();
-        let fill = if m.plan.aggregate.is_count() { Some(0.0) } else { None };
+        let fill = if m.plan.aggregate.is_count() {
+            Some(0.0)
+        } else {
+            None
+        };
         let mut out = Series::default();
         let mut nulls = Vec::new();
         for (key, start_ms) in buckets::keys(self.tz, r, b) {
@@ -251,7 +284,13 @@ impl DataEngine {
 
     /// The metric grouped by `by` (an allowed dimension): the `top`
     /// biggest groups, then "other" for the rest.
-    pub async fn categories(&self, metric: &str, range: &RangeSpec, by: &str, top: u32) -> Result<CategoriesData> {
+    pub async fn categories(
+        &self,
+        metric: &str,
+        range: &RangeSpec,
+        by: &str,
+        top: u32,
+    ) -> Result<CategoriesData> {
         let (m, d, s) = self.metric(metric)?;
         if !m.info.dimensions.iter().any(|dim| dim == by) {
             return Err(DataError::DimensionNotAllowed {
@@ -261,14 +300,18 @@ impl DataEngine {
             });
         }
         if !(1..=MAX_TOP).contains(&top) {
-            return Err(DataError::BadParameter(format!("top must be 1..={MAX_TOP}")));
+            return Err(DataError::BadParameter(format!(
+                "top must be 1..={MAX_TOP}"
+            )));
         }
         let r = range.resolve((self.clock)(), self.tz)?;
         let key = format!("{metric}|{range}|{by}|{top}");
         self.categories
             .get_or_load(key, m.ttl, async {
                 let t = Self::target(d, s);
-                let mut rows = s.query(compile::categories(t, &m.plan, &r.current, by, top + 1)).await?;
+                let mut rows = s
+                    .query(compile::categories(t, &m.plan, &r.current, by, top + 1))
+                    .await?;
                 let more = rows.len() > top as usize;
                 rows.truncate(top as usize);
                 let mut keys = Vec::new();
@@ -281,15 +324,23 @@ impl DataEngine {
                 for row in rows {
                     let mut row = row.into_iter();
                     let k = row.next().and_then(Cell::into_text);
-                    out.labels.push(k.clone().unwrap_or_else(|| "(none)".into()));
-                    out.values.push(row.next().and_then(|c| c.as_f64()).unwrap_or(0.0));
+                    out.labels
+                        .push(k.clone().unwrap_or_else(|| "(none)".into()));
+                    out.values
+                        .push(row.next().and_then(|c| c.as_f64()).unwrap_or(0.0));
                     keys.push(k);
                 }
                 if more {
                     let q = compile::categories_other(t, &m.plan, &r.current, by, &keys);
                     let other = s.query(q).await?;
                     out.labels.push("other".into());
-                    out.values.push(other.first().and_then(|r| r.first()).and_then(Cell::as_f64).unwrap_or(0.0));
+                    out.values.push(
+                        other
+                            .first()
+                            .and_then(|r| r.first())
+                            .and_then(Cell::as_f64)
+                            .unwrap_or(0.0),
+                    );
                 }
                 Ok(out)
             })
@@ -301,7 +352,14 @@ impl DataEngine {
         d: &'a Dataset,
         q: &'a RowsQuery,
         default_limit: Option<u64>,
-    ) -> Result<(Vec<(String, ColumnKind)>, Vec<ColumnSchema>, Vec<compile::BoundFilter>, Option<TimeRange>, Option<(&'a str, ColumnKind, bool)>, Option<u64>)> {
+    ) -> Result<(
+        Vec<(String, ColumnKind)>,
+        Vec<ColumnSchema>,
+        Vec<compile::BoundFilter>,
+        Option<TimeRange>,
+        Option<(&'a str, ColumnKind, bool)>,
+        Option<u64>,
+    )> {
         let unknown = |c: &str| DataError::UnknownColumn {
             dataset: d.info.name.clone(),
             column: short(c),
@@ -328,7 +386,11 @@ impl DataEngine {
             None => None,
         };
         let order = match &q.order_by {
-            Some(c) => Some((c.as_str(), d.column(c).ok_or_else(|| unknown(c))?.kind, q.descending)),
+            Some(c) => Some((
+                c.as_str(),
+                d.column(c).ok_or_else(|| unknown(c))?.kind,
+                q.descending,
+            )),
             None => None,
         };
         let limit = q.limit.or(default_limit);
@@ -339,11 +401,20 @@ impl DataEngine {
     pub async fn rows(&self, dataset: &str, q: &RowsQuery) -> Result<RowsData> {
         let (d, s) = self.dataset(dataset)?;
         if q.limit.is_some_and(|l| l == 0 || l > MAX_PAGE_ROWS) {
-            return Err(DataError::BadParameter(format!("limit must be 1..={MAX_PAGE_ROWS}")));
+            return Err(DataError::BadParameter(format!(
+                "limit must be 1..={MAX_PAGE_ROWS}"
+            )));
         }
         let (cols, schema, filters, range, order, limit) = self.rows_plan(d, q, Some(100))?;
         let t = Self::target(d, s);
-        let plan = RowsPlan { columns: &cols, range: range.as_ref(), filters: &filters, order, limit, offset: q.offset };
+        let plan = RowsPlan {
+            columns: &cols,
+            range: range.as_ref(),
+            filters: &filters,
+            order,
+            limit,
+            offset: q.offset,
+        };
         let data = s.query(compile::rows(t, &plan)).await?;
         let total = s.query(compile::count(t, range.as_ref(), &filters)).await?;
         let kinds: Vec<ColumnKind> = cols.iter().map(|(_, k)| *k).collect();
@@ -355,7 +426,11 @@ impl DataEngine {
             label: d.info.label.clone(),
             schema,
             rows: batch.finish(),
-            total_rows: total.first().and_then(|r| r.first()).and_then(Cell::as_i64).map(|n| n.max(0) as u64),
+            total_rows: total
+                .first()
+                .and_then(|r| r.first())
+                .and_then(Cell::as_i64)
+                .map(|n| n.max(0) as u64),
             offset: q.offset,
         })
     }
@@ -370,11 +445,22 @@ impl DataEngine {
     ) -> Result<(Vec<ColumnSchema>, BatchStream)> {
         let (d, s) = self.dataset(dataset)?;
         if !(1..=100_000).contains(&batch_size) {
-            return Err(DataError::BadParameter("batch size must be 1..=100000".into()));
+            return Err(DataError::BadParameter(
+                "batch size must be 1..=100000".into(),
+            ));
         }
         let (cols, schema, filters, range, order, limit) = self.rows_plan(d, q, None)?;
-        let plan = RowsPlan { columns: &cols, range: range.as_ref(), filters: &filters, order, limit, offset: q.offset };
-        let stream = s.stream(compile::rows(Self::target(d, s), &plan), batch_size).await?;
+        let plan = RowsPlan {
+            columns: &cols,
+            range: range.as_ref(),
+            filters: &filters,
+            order,
+            limit,
+            offset: q.offset,
+        };
+        let stream = s
+            .stream(compile::rows(Self::target(d, s), &plan), batch_size)
+            .await?;
         Ok((schema, stream))
     }
 }
@@ -390,10 +476,16 @@ fn align(current: &Series, previous: &Series, count: bool) -> Series {
     };
     let mut nulls = Vec::with_capacity(n);
     for i in 0..n {
-        let v = previous.values.get(i).copied().filter(|_| {
-            !previous.nulls.get(i).copied().unwrap_or(false)
+        let v = previous
+            .values
+            .get(i)
+            .copied()
+            .filter(|_| !previous.nulls.get(i).copied().unwrap_or(false));
+        let v = v.or(if count && i >= previous.values.len() {
+            Some(0.0)
+        } else {
+            None
         });
-        let v = v.or(if count && i >= previous.values.len() { Some(0.0) } else { None });
         out.values.push(v.unwrap_or(0.0));
         nulls.push(v.is_none());
     }
@@ -407,4 +499,3 @@ fn align(current: &Series, previous: &Series, count: bool) -> Series {
 fn short(s: &str) -> String {
     s.chars().take(64).collect()
 }
-

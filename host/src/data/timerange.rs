@@ -39,7 +39,10 @@ impl Period {
     ];
 
     fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(p, _)| *p == self).map_or("", |(_, n)| n)
+        Self::ALL
+            .iter()
+            .find(|(p, _)| *p == self)
+            .map_or("", |(_, n)| n)
     }
 
     /// First day of the period containing `d`.
@@ -223,7 +226,13 @@ impl RangeSpec {
                 } else {
                     format!("Previous {}", p.name())
                 };
-                (at(start_local), at(cur_local), at(before), at(start_local), label)
+                (
+                    at(start_local),
+                    at(cur_local),
+                    at(before),
+                    at(start_local),
+                    label,
+                )
             }
             Self::Absolute { from, to } => {
                 let start = match from {
@@ -232,7 +241,9 @@ impl RangeSpec {
                 };
                 let end = match to {
                     Bound::Instant(t) => t,
-                    Bound::Date(d) => to_utc(tz, (d + Duration::days(1)).and_time(Default::default())),
+                    Bound::Date(d) => {
+                        to_utc(tz, (d + Duration::days(1)).and_time(Default::default()))
+                    }
                 };
                 if end <= start {
                     return Err(DataError::BadRange("`to` must be after `from`".into()));
@@ -305,27 +316,63 @@ mod tests {
     }
 
     fn resolve(spec: &str, now: &str, tz: Tz) -> ResolvedRange {
-        spec.parse::<RangeSpec>().unwrap().resolve(at(now), tz).unwrap()
+        spec.parse::<RangeSpec>()
+            .unwrap()
+            .resolve(at(now), tz)
+            .unwrap()
     }
 
     #[test]
     fn every_named_range_parses_and_prints_back() {
         for s in [
-            "1h", "24h", "7d", "30d", "90d", "365d", "this_day", "this_week", "this_month",
-            "this_quarter", "this_year", "previous_day", "previous_week", "previous_month",
-            "previous_quarter", "previous_year",
+            "1h",
+            "24h",
+            "7d",
+            "30d",
+            "90d",
+            "365d",
+            "this_day",
+            "this_week",
+            "this_month",
+            "this_quarter",
+            "this_year",
+            "previous_day",
+            "previous_week",
+            "previous_month",
+            "previous_quarter",
+            "previous_year",
         ] {
             assert_eq!(s.parse::<RangeSpec>().unwrap().to_string(), s);
         }
-        assert_eq!("today".parse::<RangeSpec>().unwrap(), RangeSpec::Current(Period::Day));
+        assert_eq!(
+            "today".parse::<RangeSpec>().unwrap(),
+            RangeSpec::Current(Period::Day)
+        );
     }
 
     #[test]
     fn hostile_or_silly_ranges_are_rejected() {
-        for s in ["", "0d", "-1d", "99999d", "1w", "30d; DROP TABLE x", "this_decade", "d"] {
-            assert!(matches!(s.parse::<RangeSpec>(), Err(DataError::BadRange(_))), "{s}");
+        for s in [
+            "",
+            "0d",
+            "-1d",
+            "99999d",
+            "1w",
+            "30d; DROP TABLE x",
+            "this_decade",
+            "d",
+        ] {
+            assert!(
+                matches!(s.parse::<RangeSpec>(), Err(DataError::BadRange(_))),
+                "{s}"
+            );
         }
-        assert!(RangeSpec::absolute("2025-02-01", "2025-01-01").unwrap().resolve(Utc::now(), Tz::UTC).is_err());
+        assert!(
+            RangeSpec::absolute("2025-02-01", "2025-01-01")
+                .unwrap()
+                .resolve(Utc::now(), Tz::UTC)
+                .is_err()
+        );
         assert!(RangeSpec::absolute("yesterday", "2025-01-01").is_err());
     }
 
@@ -343,16 +390,27 @@ mod tests {
         // 2025-03-30: Berlin jumps from 02:00 to 03:00.
         let r = resolve("today", "2025-03-30T21:00:00Z", chrono_tz::Europe::Berlin);
         assert_eq!(r.current.start_ms, ms("2025-03-29T23:00:00Z"));
-        let yesterday = resolve("yesterday", "2025-03-31T10:00:00Z", chrono_tz::Europe::Berlin);
+        let yesterday = resolve(
+            "yesterday",
+            "2025-03-31T10:00:00Z",
+            chrono_tz::Europe::Berlin,
+        );
         assert_eq!(yesterday.current.start_ms, ms("2025-03-29T23:00:00Z"));
         assert_eq!(yesterday.current.end_ms, ms("2025-03-30T22:00:00Z"));
-        assert_eq!(yesterday.current.end_ms - yesterday.current.start_ms, 23 * 3_600_000);
+        assert_eq!(
+            yesterday.current.end_ms - yesterday.current.start_ms,
+            23 * 3_600_000
+        );
     }
 
     #[test]
     fn new_york_fall_back_day_is_25_hours() {
         // 2025-11-02: New York goes from 02:00 EDT back to 01:00 EST.
-        let r = resolve("yesterday", "2025-11-03T15:00:00Z", chrono_tz::America::New_York);
+        let r = resolve(
+            "yesterday",
+            "2025-11-03T15:00:00Z",
+            chrono_tz::America::New_York,
+        );
         assert_eq!(r.current.start_ms, ms("2025-11-02T04:00:00Z"));
         assert_eq!(r.current.end_ms, ms("2025-11-03T05:00:00Z"));
         assert_eq!(r.previous.end_ms - r.previous.start_ms, 24 * 3_600_000);
@@ -391,11 +449,14 @@ mod tests {
     #[test]
     fn absolute_dates_include_the_last_day_in_local_time() {
         let spec = RangeSpec::absolute("2025-01-01", "2025-01-31").unwrap();
-        let r = spec.resolve(Utc::now(), chrono_tz::America::New_York).unwrap();
+        let r = spec
+            .resolve(Utc::now(), chrono_tz::America::New_York)
+            .unwrap();
         assert_eq!(r.current.start_ms, ms("2025-01-01T05:00:00Z"));
         assert_eq!(r.current.end_ms, ms("2025-02-01T05:00:00Z"));
         assert_eq!(r.previous.end_ms, r.current.start_ms);
-        let spec = RangeSpec::absolute("2025-01-01T00:00:00Z", "2025-01-01T06:00:00+02:00").unwrap();
+        let spec =
+            RangeSpec::absolute("2025-01-01T00:00:00Z", "2025-01-01T06:00:00+02:00").unwrap();
         let r = spec.resolve(Utc::now(), Tz::UTC).unwrap();
         assert_eq!(r.current.end_ms - r.current.start_ms, 4 * 3_600_000);
     }
@@ -403,9 +464,15 @@ mod tests {
     #[test]
     fn gaps_move_forward_and_ambiguous_times_take_the_earlier() {
         let berlin = chrono_tz::Europe::Berlin;
-        let gap = NaiveDate::from_ymd_opt(2025, 3, 30).unwrap().and_hms_opt(2, 30, 0).unwrap();
+        let gap = NaiveDate::from_ymd_opt(2025, 3, 30)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
         assert_eq!(to_utc(berlin, gap), at("2025-03-30T01:00:00Z"));
-        let twice = NaiveDate::from_ymd_opt(2025, 10, 26).unwrap().and_hms_opt(2, 30, 0).unwrap();
+        let twice = NaiveDate::from_ymd_opt(2025, 10, 26)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
         assert_eq!(to_utc(berlin, twice), at("2025-10-26T00:30:00Z"));
     }
 }

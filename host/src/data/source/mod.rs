@@ -38,12 +38,13 @@ impl Source {
         let pool = match config.source_location(source) {
             SourceLocation::Sqlite(path) => {
                 let size = source.pool_size;
-                let open = tokio::task::spawn_blocking(move || sqlite::SqliteSource::open(path, size));
+                let open =
+                    tokio::task::spawn_blocking(move || sqlite::SqliteSource::open(path, size));
                 Pool::Sqlite(Arc::new(open.await.map_err(DataError::db)??))
             }
-            SourceLocation::Postgres(url) => {
-                Pool::Postgres(postgres::PostgresSource::connect(&url, source.pool_size, timeout).await?)
-            }
+            SourceLocation::Postgres(url) => Pool::Postgres(
+                postgres::PostgresSource::connect(&url, source.pool_size, timeout).await?,
+            ),
         };
         Ok(Self {
             name,
@@ -76,7 +77,10 @@ impl Source {
 
     /// Names and kinds of the columns of `from_sql` (a quoted table or a
     /// parenthesised query); `None` when the database cannot tell.
-    pub(crate) async fn describe(&self, from_sql: String) -> Result<Vec<(String, Option<ColumnKind>)>> {
+    pub(crate) async fn describe(
+        &self,
+        from_sql: String,
+    ) -> Result<Vec<(String, Option<ColumnKind>)>> {
         match &self.pool {
             Pool::Sqlite(s) => s.describe(from_sql, self.timeout).await,
             Pool::Postgres(p) => p.describe(&from_sql).await,

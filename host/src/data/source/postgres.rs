@@ -66,7 +66,9 @@ impl PostgresSource {
         match tokio::time::timeout(Duration::from_secs(10), self.pool.get()).await {
             Ok(Ok(c)) => Ok(c),
             Ok(Err(e)) => Err(DataError::db(e)),
-            Err(_) => Err(DataError::db("timed out waiting for a PostgreSQL connection")),
+            Err(_) => Err(DataError::db(
+                "timed out waiting for a PostgreSQL connection",
+            )),
         }
     }
 
@@ -96,7 +98,10 @@ impl PostgresSource {
     }
 
     /// Names and kinds of the columns `from` yields.
-    pub(crate) async fn describe(&self, from_sql: &str) -> Result<Vec<(String, Option<ColumnKind>)>> {
+    pub(crate) async fn describe(
+        &self,
+        from_sql: &str,
+    ) -> Result<Vec<(String, Option<ColumnKind>)>> {
         let client = self.client().await?;
         let stmt = client
             .prepare(&format!("SELECT * FROM {from_sql} LIMIT 0"))
@@ -111,7 +116,12 @@ impl PostgresSource {
 
     /// Stream rows in batches; the session is held by a task feeding a
     /// bounded channel, so rows never pile up in memory.
-    pub(crate) async fn stream(&self, q: Query, batch_size: usize, limit: Duration) -> Result<BatchStream> {
+    pub(crate) async fn stream(
+        &self,
+        q: Query,
+        batch_size: usize,
+        limit: Duration,
+    ) -> Result<BatchStream> {
         let mut client = self.client().await?;
         let (tx, stream) = BatchStream::channel();
         tokio::spawn(async move {
@@ -176,7 +186,9 @@ fn read_row(row: &tokio_postgres::Row, kinds: &[ColumnKind]) -> Result<Vec<Cell>
                     row.try_get::<_, Option<i64>>(i).map(|v| v.map(Cell::Int))
                 }
                 ColumnKind::Float64 => row.try_get::<_, Option<f64>>(i).map(|v| v.map(Cell::Float)),
-                ColumnKind::Text => row.try_get::<_, Option<String>>(i).map(|v| v.map(Cell::Text)),
+                ColumnKind::Text => row
+                    .try_get::<_, Option<String>>(i)
+                    .map(|v| v.map(Cell::Text)),
                 ColumnKind::Boolean => row.try_get::<_, Option<bool>>(i).map(|v| v.map(Cell::Bool)),
             };
             cell.map(|c| c.unwrap_or(Cell::Null)).map_err(DataError::db)
@@ -195,7 +207,11 @@ fn kind_of_type(t: &Type) -> ColumnKind {
 }
 
 impl ToSql for SqlValue {
-    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, Box<dyn StdError + Sync + Send>> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn StdError + Sync + Send>> {
         match self {
             Self::Int(i) => i.to_sql(ty, out),
             Self::Float(f) => f.to_sql(ty, out),
@@ -203,7 +219,8 @@ impl ToSql for SqlValue {
             Self::Bool(b) => b.to_sql(ty, out),
             Self::Timestamp(ms) => {
                 // Encoded as the compared column's type; sessions run in UTC.
-                let t = chrono::DateTime::from_timestamp_millis(*ms).ok_or("timestamp out of range")?;
+                let t =
+                    chrono::DateTime::from_timestamp_millis(*ms).ok_or("timestamp out of range")?;
                 match *ty {
                     Type::TIMESTAMP => t.naive_utc().to_sql(ty, out),
                     Type::DATE => t.date_naive().to_sql(ty, out),

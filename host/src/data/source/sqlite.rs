@@ -57,7 +57,8 @@ impl SqliteSource {
             conn.progress_handler(1_000, Some(move || Instant::now() >= deadline))
                 .map_err(DataError::db)?;
             let result = f(&conn);
-            conn.progress_handler(0, None::<fn() -> bool>).map_err(DataError::db)?;
+            conn.progress_handler(0, None::<fn() -> bool>)
+                .map_err(DataError::db)?;
             if let Ok(mut idle) = this.idle.lock() {
                 idle.push(conn);
             }
@@ -74,7 +75,11 @@ impl SqliteSource {
     }
 
     /// Run a query and read every (aggregated) row.
-    pub(crate) async fn query(self: &Arc<Self>, q: Query, limit: Duration) -> Result<Vec<Vec<Cell>>> {
+    pub(crate) async fn query(
+        self: &Arc<Self>,
+        q: Query,
+        limit: Duration,
+    ) -> Result<Vec<Vec<Cell>>> {
         self.with_conn(limit, move |conn| {
             let mut stmt = conn.prepare_cached(&q.text).map_err(map_err)?;
             let params = bind(&q.params);
@@ -157,7 +162,9 @@ fn open(path: &PathBuf) -> Result<Connection> {
     })?;
     // Fail on an empty or non-database file now rather than on first query.
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
-        .map_err(|e| DataError::Schema(format!("{} is not readable as SQLite: {e}", path.display())))?;
+        .map_err(|e| {
+            DataError::Schema(format!("{} is not readable as SQLite: {e}", path.display()))
+        })?;
     Ok(conn)
 }
 
@@ -206,7 +213,9 @@ fn read_row(row: &rusqlite::Row<'_>, kinds: &[ColumnKind]) -> Result<Vec<Cell>> 
                 (ValueRef::Integer(n), ColumnKind::Boolean) => Cell::Bool(n != 0),
                 (ValueRef::Integer(n), ColumnKind::Text) => Cell::Text(n.to_string()),
                 (ValueRef::Integer(n), _) => Cell::Int(n),
-                (ValueRef::Real(f), ColumnKind::Int64 | ColumnKind::Timestamp) => Cell::Int(f as i64),
+                (ValueRef::Real(f), ColumnKind::Int64 | ColumnKind::Timestamp) => {
+                    Cell::Int(f as i64)
+                }
                 (ValueRef::Real(f), ColumnKind::Text) => Cell::Text(f.to_string()),
                 (ValueRef::Real(f), _) => Cell::Float(f),
                 (ValueRef::Text(t) | ValueRef::Blob(t), _) => {
@@ -228,7 +237,12 @@ fn kind_of_decl(decl: &str) -> Option<ColumnKind> {
         ColumnKind::Text
     } else if d.contains("BOOL") {
         ColumnKind::Boolean
-    } else if d.contains("REAL") || d.contains("FLOA") || d.contains("DOUB") || d.contains("NUM") || d.contains("DEC") {
+    } else if d.contains("REAL")
+        || d.contains("FLOA")
+        || d.contains("DOUB")
+        || d.contains("NUM")
+        || d.contains("DEC")
+    {
         ColumnKind::Float64
     } else {
         return None;

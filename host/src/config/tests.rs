@@ -1,0 +1,102 @@
+use super::*;
+
+const GOOD: &str = r#"
+[server]
+listen = "127.0.0.1:9000"
+timezone = "Europe/Berlin"
+
+[[source]]
+name = "main"
+url = "sqlite://db/orders.db"
+
+[[dataset]]
+name = "orders"
+source = "main"
+table = "orders"
+time_column = "created_at"
+
+[[metric]]
+name = "error_rate"
+dataset = "orders"
+aggregate = "ratio"
+ratio_filter = [{ column = "status", op = "=", value = "error" }]
+format = "percent"
+"#;
+
+fn parse(text: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+    Config::parse(text, Path::new("/etc/wasmdash/wasmdash.toml"), env)
+}
+
+#[test]
+fn a_good_file_parses_with_defaults_and_relative_paths() {
+    let c = parse(GOOD, &[]).unwrap();
+    assert_eq!(c.server.timezone, chrono_tz::Europe::Berlin);
+    assert_eq!(c.sources[0].query_timeout_ms, 10_000);
+    assert_eq!(c.metrics[0].cache_ttl_secs, 60);
+    assert_eq!(
+        c.source_location(&c.sources[0]),
+        SourceLocation::Sqlite(PathBuf::from("/etc/wasmdash/db/orders.db"))
+    );
+    assert_eq!(c.data_dir(), PathBuf::from("/etc/wasmdash/data"));
+}
+
+#[test]
+fn unknown_keys_name_the_file_line_and_key() {
+    let text = GOOD.replace("aggregate = \"ratio\"", "aggregate = \"ratio\"\ncolour = \"red\"");
+    let e = parse(&text, &[]).unwrap_err().to_string();
+    assert!(e.starts_with("/etc/wasmdash/wasmdash.toml:"), "{e}");
+    assert!(e.contains("colour"), "{e}");
+    let ConfigError::Syntax { line, .. } = parse(&text, &[]).unwrap_err() else { panic!() };
+    assert!(line >= 17, "line {line}");
+}
+
+#[test]
+fn bad_timezone_and_aggregate_are_explained() {
+    let e = parse(&GOOD.replace("Europe/Berlin", "Mars/Olympus"), &[]).unwrap_err();
+    assert!(e.to_string().contains("unknown IANA timezone `Mars/Olympus`"), "{e}");
+    let e = parse(&GOOD.replace("\"ratio\"", "\"median\""), &[]).unwrap_err();
+    assert!(e.to_string().contains("median"), "{e}");
+}
+
+#[test]
+fn cross_references_are_checked_and_name_the_metric() {
+    let e = parse(&GOOD.replace("dataset = \"orders\"", "dataset = \"sales\""), &[]).unwrap_err();
+    let ConfigError::Invalid { line, key, message, .. } = &e else { panic!("{e}") };
+    assert_eq!(key, "metric \"error_rate\".dataset");
+    assert_eq!(*line, 17);
+    assert!(message.contains("sales"));
+    let e = parse(&GOOD.replace("aggregate = \"ratio\"", "aggregate = \"sum\""), &[]).unwrap_err();
+    assert!(e.to_string().contains("needs a column"), "{e}");
+    let e = parse(&GOOD.replace("table = \"orders\"", "table = \"orders; DROP\""), &[]).unwrap_err();
+    assert!(e.to_string().contains("dataset \"orders\".table"), "{e}");
+    let e = parse(&GOOD.replace("op = \"=\"", "op = \"in\""), &[]).unwrap_err();
+    assert!(e.to_string().contains("non-empty list"), "{e}");
+    let e = parse(&GOOD.replace("sqlite://db/orders.db", "mysql://x"), &[]).unwrap_err();
+    assert!(e.to_string().contains("source \"main\".url"), "{e}");
+}
+
+#[test]
+fn env_overrides_replace_keys_and_bad_ones_are_named() {
+    let c = parse(
+        GOOD,
+        &[
+            ("WASMDASH_SERVER__LISTEN", "0.0.0.0:80"),
+            ("WASMDASH_SOURCE__MAIN__URL", "postgres://u:p@db/x"),
+            ("WASMDASH_SOURCE__MAIN__POOL_SIZE", "9"),
+            ("WASMDASH_PLUGINS__TIMEOUT_MS", "500"),
+            ("WASMDASH_CONFIG", "ignored: no double underscore"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(c.server.listen, "0.0.0.0:80");
+    assert_eq!(c.sources[0].url, "postgres://u:p@db/x");
+    assert_eq!(c.sources[0].pool_size, 9);
+    assert_eq!(c.plugins.timeout_ms, 500);
+    let e = parse(GOOD, &[("WASMDASH_SOURCE__OTHER__URL", "x")]).unwrap_err();
+    assert!(e.to_string().starts_with("environment variable WASMDASH_SOURCE__OTHER__URL"), "{e}");
+    let e = parse(GOOD, &[("WASMDASH_SERVER__COLOUR", "red")]).unwrap_err();
+    assert!(e.to_string().contains("colour"), "{e}");
+    let e = parse(GOOD, &[("WASMDASH_NOPE__X", "1")]).unwrap_err();
+    assert!(matches!(e, ConfigError::Env { .. }), "{e}");
+}
