@@ -6,10 +6,10 @@
 
 use crate::types::{FormatKind, ValueFormat};
 
-/// Decimals chosen when the format does not say: none for large or whole
-/// numbers, two for the rest (trailing zeros trimmed).
+/// Decimals chosen when the format does not say: none for whole numbers,
+/// up to two from 1 up, up to three below (trailing zeros trimmed).
 fn auto_decimals(v: f64) -> (usize, bool) {
-    if v.fract() == 0.0 || v.abs() >= 1000.0 {
+    if v.fract() == 0.0 {
         (0, false)
     } else if v.abs() >= 1.0 {
         (2, true)

@@ -1,0 +1,229 @@
+//! Built-in widget `data-table`: a page of rows as a real `<table>` with
+//! column headers marked for sorting (`aria-sort`, buttons carrying
+//! `data-wd-sort`), the page info and previous/next buttons carrying
+//! `data-wd-offset`. No script: the host wires the data attributes up.
+
+use std::fmt::Write as _;
+
+use serde::Deserialize;
+use wasmdash_widget_sdk::{
+    ColumnKind, DataShape, PluginError, RenderContext, RowsData, Value, Widget, WidgetData,
+    WidgetInfo, config, format, html, time,
+};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Config {
+    title: String,
+    sort_column: Option<String>,
+    sort_direction: SortDirection,
+    page_size: Option<u32>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum SortDirection {
+    #[default]
+    Asc,
+    Desc,
+}
+
+fn schema() -> String {
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Data table",
+        "type": "object",
+        "properties": {
+            "title": { "type": "string", "title": "Title", "description": "Empty uses the dataset's label.", "default": "" },
+            "sort_column": { "type": "string", "title": "Sort by", "description": "Column the rows are sorted by." },
+            "sort_direction": { "type": "string", "title": "Sort direction", "enum": ["asc", "desc"], "default": "asc" },
+            "page_size": { "type": "integer", "title": "Rows per page", "minimum": 1, "maximum": 1000, "default": 50,
+                           "description": "How many rows a page shows." }
+        }
+    })
+    .to_string()
+}
+
+/// The `data-table` widget.
+pub struct DataTable;
+
+impl Widget for DataTable {
+    fn describe() -> WidgetInfo {
+        WidgetInfo {
+            id: "data-table".into(),
+            name: "Data table".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            description: "Rows as a sortable, paginated table.".into(),
+            data_shape: DataShape::Rows,
+            config_schema: schema(),
+        }
+    }
+
+    fn render(config_json: &str, data: WidgetData, ctx: &RenderContext) -> Result<String, PluginError> {
+        let cfg: Config = config(config_json)?;
+        if cfg.page_size.is_some_and(|p| !(1..=1000).contains(&p)) {
+            return Err(PluginError::InvalidConfig("config: page_size must be between 1 and 1000".into()));
+        }
+        let WidgetData::Rows(data) = data else {
+            return Err(PluginError::InvalidData("data-table needs rows data".into()));
+        };
+        if data.rows.columns.len() != data.schema.len() {
+            return Err(PluginError::InvalidData(format!(
+                "data-table got {} columns for a schema of {}",
+                data.rows.columns.len(),
+                data.schema.len()
+            )));
+        }
+        Ok(render(&cfg, &data, ctx))
+    }
+}
+
+fn cell(out: &mut String, v: Value<'_>, offset_minutes: i32) {
+    match v {
+        Value::Null => out.push_str("<td class=\"wd-null\">–</td>"),
+        Value::Float(f) => {
+            let _ = write!(out, "<td class=\"wd-num\">{}</td>", format::number(f, None));
+        }
+        Value::Int(i) => {
+            let _ = write!(out, "<td class=\"wd-num\">{}</td>", format::number(i as f64, Some(0)));
+        }
+        Value::Timestamp(ms) => {
+            let _ = write!(
+                out,
+                "<td class=\"wd-time\"><time datetime=\"{}\">{}</time></td>",
+                time::iso8601(ms, offset_minutes),
+                time::date_time(ms, offset_minutes)
+            );
+        }
+        Value::Bool(b) => out.push_str(if b { "<td class=\"wd-bool\">yes</td>" } else { "<td class=\"wd-bool\">no</td>" }),
+        Value::Text(s) => {
+            out.push_str("<td>");
+            html::escape_into(out, s);
+            out.push_str("</td>");
+        }
+    }
+}
+
+fn render(cfg: &Config, data: &RowsData, ctx: &RenderContext) -> String {
+    let title = if cfg.title.trim().is_empty() { &data.label } else { &cfg.title };
+    let rows = data.rows.rows();
+    if rows == 0 || data.schema.is_empty() {
+        return html::empty_state(title);
+    }
+    let mut out = String::from("<div class=\"wd-widget wd-data-table\"><div class=\"wd-title\">");
+    html::escape_into(&mut out, title);
+    out.push_str("</div><div class=\"wd-table-scroll\"><table class=\"wd-table\"><thead><tr>");
+    for c in &data.schema {
+        let sorted = cfg.sort_column.as_deref() == Some(c.name.as_str());
+        let (aria, next) = match (sorted, cfg.sort_direction) {
+            (true, SortDirection::Asc) => ("ascending", "desc"),
+            (true, SortDirection::Desc) => ("descending", "asc"),
+            (false, _) => ("none", "asc"),
+        };
+        let num = matches!(c.kind, ColumnKind::Float64 | ColumnKind::Int64);
+        let label = if c.label.is_empty() { &c.name } else { &c.label };
+        let _ = write!(
+            out,
+            "<th scope=\"col\" class=\"wd-sortable{}\" aria-sort=\"{aria}\"><button type=\"button\" class=\"wd-sort\" \
+             data-wd-sort=\"{}\" data-wd-dir=\"{next}\">{}</button></th>",
+            if num { " wd-num" } else { "" },
+            html::escape(&c.name),
+            html::escape(label)
+        );
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in 0..rows {
+        out.push_str("<tr>");
+        for col in 0..data.schema.len() {
+            cell(&mut out, data.rows.value(row, col), ctx.utc_offset_minutes);
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>");
+
+    let page = u64::from(cfg.page_size.unwrap_or(data.rows.row_count.max(1)));
+    let first = data.offset + 1;
+    let last = data.offset + rows as u64;
+    let info = match data.total_rows {
+        Some(t) => format!("Rows {}–{} of {}", format::number(first as f64, Some(0)), format::number(last as f64, Some(0)), format::number(t as f64, Some(0))),
+        None => format!("Rows {}–{}", format::number(first as f64, Some(0)), format::number(last as f64, Some(0))),
+    };
+    let has_prev = data.offset > 0;
+    let has_next = data.total_rows.map_or(rows as u64 >= page, |t| last < t);
+    let button = |label: &str, class: &str, offset: u64, enabled: bool| {
+        format!(
+            "<button type=\"button\" class=\"wd-page {class}\" data-wd-offset=\"{offset}\"{}>{label}</button>",
+            if enabled { "" } else { " disabled" }
+        )
+    };
+    let _ = write!(
+        out,
+        "<nav class=\"wd-pagination\" aria-label=\"Pages\">{}<span class=\"wd-page-info\">{info}</span>{}</nav></div>",
+        button("‹ Previous", "wd-page-prev", data.offset.saturating_sub(page), has_prev),
+        button("Next ›", "wd-page-next", last, has_next)
+    );
+    out
+}
+
+wasmdash_widget_sdk::export_plugin!(widget: DataTable);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmdash_widget_sdk::{Batch, Column, ColumnSchema, ColumnValues, TimeRange};
+
+    fn ctx() -> RenderContext {
+        RenderContext {
+            width: 600,
+            height: 300,
+            time_range: TimeRange { start_ms: 0, end_ms: 1, label: "Today".into() },
+            timezone: "UTC".into(),
+            utc_offset_minutes: 0,
+            locale: "en-US".into(),
+        }
+    }
+
+    fn data(n: usize, offset: u64, total: Option<u64>) -> WidgetData {
+        let schema = vec![
+            ColumnSchema { name: "customer".into(), label: "Customer".into(), kind: ColumnKind::Text },
+            ColumnSchema { name: "amount".into(), label: "Amount".into(), kind: ColumnKind::Float64 },
+            ColumnSchema { name: "at".into(), label: "".into(), kind: ColumnKind::Timestamp },
+        ];
+        WidgetData::Rows(RowsData {
+            label: "Orders".into(),
+            schema,
+            rows: Batch {
+                row_count: n as u32,
+                columns: vec![
+                    Column { values: ColumnValues::Text(vec!["<b>Ann</b>".into(); n]), nulls: vec![] },
+                    Column { values: ColumnValues::Float64(vec![1234.5; n]), nulls: (0..n).map(|i| i == 0).collect() },
+                    Column { values: ColumnValues::Timestamp(vec![0; n]), nulls: vec![] },
+                ],
+            },
+            total_rows: total,
+            offset,
+        })
+    }
+
+    #[test]
+    fn table_headers_cells_and_pages() {
+        let h = DataTable::render(r#"{"sort_column":"amount","sort_direction":"desc"}"#, data(3, 3, Some(10)), &ctx()).unwrap();
+        assert_eq!(h.matches("<th scope=\"col\"").count(), 3);
+        assert!(h.contains("aria-sort=\"descending\"") && h.contains("data-wd-sort=\"amount\" data-wd-dir=\"asc\""), "{h}");
+        assert!(h.contains("&lt;b&gt;Ann") && h.contains("1,234.5") && h.contains("wd-null"));
+        assert!(h.contains("Rows 4–6 of 10") && h.contains("data-wd-offset=\"0\"") && h.contains("data-wd-offset=\"6\""));
+        assert!(!h.contains("disabled"), "{h}");
+        let last = DataTable::render("", data(4, 6, Some(10)), &ctx()).unwrap();
+        assert!(last.contains("wd-page-next\" data-wd-offset=\"10\" disabled"), "{last}");
+    }
+
+    #[test]
+    fn empty_and_bad_inputs() {
+        assert!(DataTable::render("", data(0, 0, Some(0)), &ctx()).unwrap().contains("No data for this range"));
+        assert!(matches!(DataTable::render(r#"{"page_size":0}"#, data(1, 0, None), &ctx()), Err(PluginError::InvalidConfig(_))));
+        assert!(matches!(DataTable::render(r#"{"sort_direction":"up"}"#, data(1, 0, None), &ctx()), Err(PluginError::InvalidConfig(_))));
+        let WidgetData::Rows(mut r) = data(1, 0, None) else { unreachable!() };
+        r.rows.columns.pop();
+        assert!(matches!(DataTable::render("", WidgetData::Rows(r), &ctx()), Err(PluginError::InvalidData(_))));
+    }
+}
