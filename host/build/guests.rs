@@ -46,9 +46,16 @@ pub(crate) fn members(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// Tell cargo which inputs should rebuild the guests: manifests and sources,
-/// not the folders themselves (someone may have a `target/` inside them).
+/// Tell cargo which inputs should rebuild the guests: manifests and sources
+/// of every member, plus the workspace folder itself when that is safe.
 pub(crate) fn rerun_if_changed(workspace: &Path, extra: &[&Path]) {
+    // Watching the whole folder also notices a newly added member crate, but
+    // cargo scans folders recursively, so only do it while no `target/` sits
+    // inside (someone building the guests by hand would make every host
+    // build rerun this script).
+    if workspace.is_dir() && !workspace.join("target").exists() {
+        println!("cargo:rerun-if-changed={}", workspace.display());
+    }
     println!(
         "cargo:rerun-if-changed={}",
         workspace.join("Cargo.toml").display()
