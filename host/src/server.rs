@@ -14,9 +14,9 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::ApiError;
+use crate::auth::{Auth, AuthConfig};
 use crate::config::Config;
 use crate::data::{DataEngine, DataError};
-use crate::auth::{Auth, AuthConfig};
 use crate::plugins::{PluginError, PluginRegistry, PluginRuntime};
 use crate::store::{SledStore, StoreError};
 use crate::web::{self, AppState};
@@ -93,7 +93,11 @@ impl Server {
             tracing::warn!(%addr, "/api/v1 is disabled on a non-loopback address; set [server] api_without_auth = true to serve it");
             app = app.layer(middleware::from_fn(refuse_api));
         }
-        Ok(Self { listener, app, addr })
+        Ok(Self {
+            listener,
+            app,
+            addr,
+        })
     }
 
     /// The address actually bound (useful with port 0).
@@ -102,7 +106,10 @@ impl Server {
     }
 
     /// Serve until `shutdown` completes, then finish in-flight requests.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
         tracing::info!(addr = %self.addr, "serving");
         axum::serve(self.listener, self.app)
             .with_graceful_shutdown(shutdown)

@@ -36,9 +36,15 @@ async fn api_answers_data_and_readable_errors_over_http() {
     let text = support::config_text("sqlite://orders.db", "orders", "");
     let cache = wasmdash_tests::plugin_cache_dir();
     let env = vec![
-        ("WASMDASH_SERVER__LISTEN".to_string(), "127.0.0.1:0".to_string()),
+        (
+            "WASMDASH_SERVER__LISTEN".to_string(),
+            "127.0.0.1:0".to_string(),
+        ),
         ("WASMDASH_SERVER__DATA_DIR".to_string(), "state".to_string()),
-        ("WASMDASH_PLUGINS__CACHE_DIR".to_string(), cache.display().to_string()),
+        (
+            "WASMDASH_PLUGINS__CACHE_DIR".to_string(),
+            cache.display().to_string(),
+        ),
     ];
     let config = Config::parse(&text, &dir.path().join("wasmdash.toml"), env).unwrap();
     let server = Server::bind(&config).await.unwrap();
@@ -133,6 +139,8 @@ async fn api_answers_data_and_readable_errors_over_http() {
     stop.send(()).unwrap();
     running.await.unwrap().unwrap();
     let conn = rusqlite::Connection::open(db).unwrap();
-    let canary: i64 = conn.query_row("SELECT count(*) FROM canary", [], |r| r.get(0)).unwrap();
+    let canary: i64 = conn
+        .query_row("SELECT count(*) FROM canary", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(canary, 1);
 }

@@ -164,7 +164,15 @@ impl PgSchema {
             client
                 .execute(
                     &ins,
-                    &[&o.id, &o.created_at, &o.status, &o.region, &o.customer_id, &o.amount, &o.completion_seconds],
+                    &[
+                        &o.id,
+                        &o.created_at,
+                        &o.status,
+                        &o.region,
+                        &o.customer_id,
+                        &o.amount,
+                        &o.completion_seconds,
+                    ],
                 )
                 .await
                 .unwrap();

@@ -15,9 +15,18 @@ async fn slow_query_is_cancelled(engine: &DataEngine) {
     let e = engine.scalar("slow_count", &r, false).await.unwrap_err();
     let took = started.elapsed();
     assert_eq!(e, DataError::Timeout { limit_ms: 2_000 });
-    assert_eq!(e.to_string(), "the query took longer than 2000 ms and was cancelled");
-    assert!(took >= LIMIT - Duration::from_millis(50), "stopped early: {took:?}");
-    assert!(took < LIMIT + Duration::from_millis(1_500), "stopped late: {took:?}");
+    assert_eq!(
+        e.to_string(),
+        "the query took longer than 2000 ms and was cancelled"
+    );
+    assert!(
+        took >= LIMIT - Duration::from_millis(50),
+        "stopped early: {took:?}"
+    );
+    assert!(
+        took < LIMIT + Duration::from_millis(1_500),
+        "stopped late: {took:?}"
+    );
     // The connection that ran it is healthy again.
     let ok = engine.scalar("total_orders", &r, false).await.unwrap();
     assert!(ok.value.unwrap() > 0.0);
@@ -47,7 +56,9 @@ aggregate = "count"
 
 #[tokio::test]
 async fn sleeping_query_is_cancelled_on_postgres() {
-    let Some(schema) = PgSchema::create(&support::orders(200)).await else { return };
+    let Some(schema) = PgSchema::create(&support::orders(200)).await else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let extra = r#"
 [[dataset]]
@@ -61,7 +72,11 @@ name = "slow_count"
 dataset = "slow"
 aggregate = "count"
 "#;
-    let text = support::config_text(wasmdash_tests::POSTGRES_URL, &format!("{}.orders", schema.name), extra);
+    let text = support::config_text(
+        wasmdash_tests::POSTGRES_URL,
+        &format!("{}.orders", schema.name),
+        extra,
+    );
     let engine = support::engine(&text, dir.path()).await;
     slow_query_is_cancelled(&engine).await;
     // And the server really stopped it: no backend is still sleeping.

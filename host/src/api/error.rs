@@ -33,7 +33,9 @@ impl ApiError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Data(DataError::UnknownMetric(_) | DataError::UnknownDataset(_)) => StatusCode::NOT_FOUND,
+            Self::Data(DataError::UnknownMetric(_) | DataError::UnknownDataset(_)) => {
+                StatusCode::NOT_FOUND
+            }
             Self::Data(DataError::Timeout { .. }) => StatusCode::GATEWAY_TIMEOUT,
             Self::Data(e) if e.is_user_error() => StatusCode::BAD_REQUEST,
             Self::Data(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -61,7 +63,9 @@ mod tests {
 
     #[test]
     fn database_details_never_reach_the_client() {
-        let e = ApiError::from(DataError::Database { detail: "relation \"x\" at 10.0.0.1".into() });
+        let e = ApiError::from(DataError::Database {
+            detail: "relation \"x\" at 10.0.0.1".into(),
+        });
         assert_eq!(e.status(), StatusCode::INTERNAL_SERVER_ERROR);
         let e = ApiError::from(DataError::UnknownMetric("nope".into()));
         assert_eq!(e.status(), StatusCode::NOT_FOUND);

@@ -27,7 +27,10 @@ pub(crate) async fn value(
 ) -> Result<Json<Value>, ApiError> {
     let p = Params::new(q, &["range", "from", "to", "sparkline"])?;
     let range = p.range()?;
-    let d = state.data.scalar(&name, &range, p.bool("sparkline")?).await?;
+    let d = state
+        .data
+        .scalar(&name, &range, p.bool("sparkline")?)
+        .await?;
     let change = match (d.value, d.previous) {
         (Some(v), Some(prev)) if prev != 0.0 => Some((v - prev) / prev.abs() * 100.0),
         _ => None,
@@ -56,7 +59,11 @@ pub(crate) async fn series(
     let compare = match p.get("compare") {
         None | Some("none") => false,
         Some("previous") => true,
-        Some(_) => return Err(ApiError::BadRequest("`compare` must be `previous` or `none`".into())),
+        Some(_) => {
+            return Err(ApiError::BadRequest(
+                "`compare` must be `previous` or `none`".into(),
+            ));
+        }
     };
     let d = state.data.series(&name, &range, bucket, compare).await?;
     Ok(Json(json!({
@@ -78,9 +85,9 @@ pub(crate) async fn categories(
 ) -> Result<Json<Value>, ApiError> {
     let p = Params::new(q, &["range", "from", "to", "by", "top"])?;
     let range = p.range()?;
-    let by = p
-        .get("by")
-        .ok_or_else(|| ApiError::BadRequest("`by` (the dimension to group by) is required".into()))?;
+    let by = p.get("by").ok_or_else(|| {
+        ApiError::BadRequest("`by` (the dimension to group by) is required".into())
+    })?;
     let top = p.number::<u32>("top")?.unwrap_or(5);
     let d = state.data.categories(&name, &range, by, top).await?;
     Ok(Json(json!({

@@ -21,7 +21,8 @@ impl Params {
         query: Result<Query<Vec<(String, String)>>, QueryRejection>,
         allowed: &[&str],
     ) -> Result<Self, ApiError> {
-        let Query(pairs) = query.map_err(|e| ApiError::BadRequest(format!("bad query string: {e}")))?;
+        let Query(pairs) =
+            query.map_err(|e| ApiError::BadRequest(format!("bad query string: {e}")))?;
         for (i, (k, _)) in pairs.iter().enumerate() {
             if !allowed.contains(&k.as_str()) {
                 return Err(ApiError::BadRequest(format!(
@@ -38,7 +39,10 @@ impl Params {
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// `range=30d`, or `from=...&to=...`; `30d` when none is given.
@@ -58,7 +62,10 @@ impl Params {
 
     /// An optional range (rows need none).
     pub(crate) fn optional_range(&self) -> Result<Option<RangeSpec>, ApiError> {
-        if ["range", "from", "to"].iter().any(|k| self.get(k).is_some()) {
+        if ["range", "from", "to"]
+            .iter()
+            .any(|k| self.get(k).is_some())
+        {
             self.range().map(Some)
         } else {
             Ok(None)
@@ -69,15 +76,22 @@ impl Params {
         match self.get(key) {
             None | Some("false" | "0") => Ok(false),
             Some("true" | "1") => Ok(true),
-            Some(v) => Err(ApiError::BadRequest(format!("`{key}` must be true or false, not `{}`", short(v)))),
+            Some(v) => Err(ApiError::BadRequest(format!(
+                "`{key}` must be true or false, not `{}`",
+                short(v)
+            ))),
         }
     }
 
     pub(crate) fn number<T: std::str::FromStr>(&self, key: &str) -> Result<Option<T>, ApiError> {
         self.get(key)
             .map(|v| {
-                v.parse()
-                    .map_err(|_| ApiError::BadRequest(format!("`{key}` must be a whole number, not `{}`", short(v))))
+                v.parse().map_err(|_| {
+                    ApiError::BadRequest(format!(
+                        "`{key}` must be a whole number, not `{}`",
+                        short(v)
+                    ))
+                })
             })
             .transpose()
     }
@@ -119,7 +133,9 @@ fn parse_filter(s: &str) -> Result<Filter, ApiError> {
     };
     let value = match (op, value) {
         (FilterOp::IsNull | FilterOp::IsNotNull, None) => None,
-        (FilterOp::IsNull | FilterOp::IsNotNull, Some(_)) => return Err(bad("is_null takes no value")),
+        (FilterOp::IsNull | FilterOp::IsNotNull, Some(_)) => {
+            return Err(bad("is_null takes no value"));
+        }
         (_, None) => return Err(bad("missing value")),
         (FilterOp::In, Some(v)) => Some(Literal::List(
             v.split(',').map(|x| Literal::Text(x.to_string())).collect(),
@@ -141,11 +157,25 @@ mod tests {
     fn filters_parse_and_bad_ones_explain_the_syntax() {
         let f = parse_filter("status:in:a,b").unwrap();
         assert_eq!(f.op, FilterOp::In);
-        assert_eq!(f.value, Some(Literal::List(vec![Literal::Text("a".into()), Literal::Text("b".into())])));
-        assert_eq!(parse_filter("amount:gt:1:2").unwrap().value, Some(Literal::Text("1:2".into())));
+        assert_eq!(
+            f.value,
+            Some(Literal::List(vec![
+                Literal::Text("a".into()),
+                Literal::Text("b".into())
+            ]))
+        );
+        assert_eq!(
+            parse_filter("amount:gt:1:2").unwrap().value,
+            Some(Literal::Text("1:2".into()))
+        );
         assert!(parse_filter("region:is_null").unwrap().value.is_none());
         for bad in ["status", "status:like:%", "status:eq", "x:is_null:1"] {
-            assert!(parse_filter(bad).unwrap_err().to_string().contains("use column:op:value"));
+            assert!(
+                parse_filter(bad)
+                    .unwrap_err()
+                    .to_string()
+                    .contains("use column:op:value")
+            );
         }
     }
 }

@@ -25,7 +25,9 @@ pub(crate) async fn rows(
 ) -> Result<Json<Value>, ApiError> {
     let p = Params::new(
         q,
-        &["range", "from", "to", "columns", "filter", "order", "desc", "limit", "offset"],
+        &[
+            "range", "from", "to", "columns", "filter", "order", "desc", "limit", "offset",
+        ],
     )?;
     let query = RowsQuery {
         columns: p

@@ -43,32 +43,58 @@ fn a_good_file_parses_with_defaults_and_relative_paths() {
 
 #[test]
 fn unknown_keys_name_the_file_line_and_key() {
-    let text = GOOD.replace("aggregate = \"ratio\"", "aggregate = \"ratio\"\ncolour = \"red\"");
+    let text = GOOD.replace(
+        "aggregate = \"ratio\"",
+        "aggregate = \"ratio\"\ncolour = \"red\"",
+    );
     let e = parse(&text, &[]).unwrap_err().to_string();
     assert!(e.starts_with("/etc/wasmdash/wasmdash.toml:"), "{e}");
     assert!(e.contains("colour"), "{e}");
-    let ConfigError::Syntax { line, .. } = parse(&text, &[]).unwrap_err() else { panic!() };
+    let ConfigError::Syntax { line, .. } = parse(&text, &[]).unwrap_err() else {
+        panic!()
+    };
     assert!(line >= 17, "line {line}");
 }
 
 #[test]
 fn bad_timezone_and_aggregate_are_explained() {
     let e = parse(&GOOD.replace("Europe/Berlin", "Mars/Olympus"), &[]).unwrap_err();
-    assert!(e.to_string().contains("unknown IANA timezone `Mars/Olympus`"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("unknown IANA timezone `Mars/Olympus`"),
+        "{e}"
+    );
     let e = parse(&GOOD.replace("\"ratio\"", "\"median\""), &[]).unwrap_err();
     assert!(e.to_string().contains("median"), "{e}");
 }
 
 #[test]
 fn cross_references_are_checked_and_name_the_metric() {
-    let e = parse(&GOOD.replace("dataset = \"orders\"", "dataset = \"sales\""), &[]).unwrap_err();
-    let ConfigError::Invalid { line, key, message, .. } = &e else { panic!("{e}") };
+    let e = parse(
+        &GOOD.replace("dataset = \"orders\"", "dataset = \"sales\""),
+        &[],
+    )
+    .unwrap_err();
+    let ConfigError::Invalid {
+        line, key, message, ..
+    } = &e
+    else {
+        panic!("{e}")
+    };
     assert_eq!(key, "metric \"error_rate\".dataset");
     assert_eq!(*line, 17);
     assert!(message.contains("sales"));
-    let e = parse(&GOOD.replace("aggregate = \"ratio\"", "aggregate = \"sum\""), &[]).unwrap_err();
+    let e = parse(
+        &GOOD.replace("aggregate = \"ratio\"", "aggregate = \"sum\""),
+        &[],
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("needs a column"), "{e}");
-    let e = parse(&GOOD.replace("table = \"orders\"", "table = \"orders; DROP\""), &[]).unwrap_err();
+    let e = parse(
+        &GOOD.replace("table = \"orders\"", "table = \"orders; DROP\""),
+        &[],
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("dataset \"orders\".table"), "{e}");
     let e = parse(&GOOD.replace("op = \"=\"", "op = \"in\""), &[]).unwrap_err();
     assert!(e.to_string().contains("non-empty list"), "{e}");
@@ -94,7 +120,11 @@ fn env_overrides_replace_keys_and_bad_ones_are_named() {
     assert_eq!(c.sources[0].pool_size, 9);
     assert_eq!(c.plugins.timeout_ms, 500);
     let e = parse(GOOD, &[("WASMDASH_SOURCE__OTHER__URL", "x")]).unwrap_err();
-    assert!(e.to_string().starts_with("environment variable WASMDASH_SOURCE__OTHER__URL"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("environment variable WASMDASH_SOURCE__OTHER__URL"),
+        "{e}"
+    );
     let e = parse(GOOD, &[("WASMDASH_SERVER__COLOUR", "red")]).unwrap_err();
     assert!(e.to_string().contains("colour"), "{e}");
     let e = parse(GOOD, &[("WASMDASH_NOPE__X", "1")]).unwrap_err();

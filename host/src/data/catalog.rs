@@ -286,7 +286,9 @@ fn coerce(l: &Literal, kind: ColumnKind, tz: Tz, column: &str) -> Result<SqlValu
     if let Literal::Text(s) = l {
         // PostgreSQL refuses NUL in text; refuse it everywhere alike.
         if s.contains('\0') {
-            return Err(DataError::BadFilter(format!("value for `{column}` contains a NUL character")));
+            return Err(DataError::BadFilter(format!(
+                "value for `{column}` contains a NUL character"
+            )));
         }
     }
     Ok(match (kind, l) {

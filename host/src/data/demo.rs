@@ -64,7 +64,13 @@ impl Default for DemoOptions {
     }
 }
 
-const REGIONS: [(&str, f64); 5] = [("eu", 0.35), ("us", 0.30), ("apac", 0.20), ("latam", 0.10), ("africa", 0.05)];
+const REGIONS: [(&str, f64); 5] = [
+    ("eu", 0.35),
+    ("us", 0.30),
+    ("apac", 0.20),
+    ("latam", 0.10),
+    ("africa", 0.05),
+];
 const PRODUCTS: [(&str, f64); 8] = [
     ("Starter plan", 19.0),
     ("Team plan", 79.0),
@@ -89,7 +95,10 @@ pub fn create(dir: &Path, listen: &str, opts: &DemoOptions) -> Result<PathBuf, D
     if !db.exists() {
         let tmp = dir.join(format!("{DEMO_DB}.tmp-{}", std::process::id()));
         let _ = std::fs::remove_file(&tmp);
-        generate(&tmp, opts).map_err(|source| DemoError::Sqlite { path: db.clone(), source })?;
+        generate(&tmp, opts).map_err(|source| DemoError::Sqlite {
+            path: db.clone(),
+            source,
+        })?;
         std::fs::rename(&tmp, &db).map_err(io(&db))?;
     }
     let config = dir.join(DEMO_CONFIG);
@@ -136,7 +145,12 @@ fn generate(path: &Path, opts: &DemoOptions) -> rusqlite::Result<()> {
         let mut ins = tx.prepare("INSERT INTO customers VALUES (?1, ?2, ?3, ?4)")?;
         for id in 1..=CUSTOMERS {
             let t = start + Duration::seconds(rng.random_range(0..span.num_seconds()));
-            ins.execute(rusqlite::params![id, format!("Customer {id}"), pick(&mut rng, &REGIONS), fmt(t)])?;
+            ins.execute(rusqlite::params![
+                id,
+                format!("Customer {id}"),
+                pick(&mut rng, &REGIONS),
+                fmt(t)
+            ])?;
         }
         // Growth: density rises over the two years (t ~ sqrt(u)); hours of
         // the working day are busier (rejection sampling).
@@ -188,7 +202,10 @@ fn generate(path: &Path, opts: &DemoOptions) -> rusqlite::Result<()> {
                 completion
             ])?;
             if opts.progress && (i + 1) % step == 0 {
-                eprint!("\rgenerating demo orders: {:>3} %", (i + 1) * 100 / opts.orders);
+                eprint!(
+                    "\rgenerating demo orders: {:>3} %",
+                    (i + 1) * 100 / opts.orders
+                );
                 let _ = std::io::stderr().flush();
             }
         }
@@ -308,15 +325,25 @@ mod tests {
     #[test]
     fn demo_is_created_once_with_a_valid_config() {
         let dir = tempfile::tempdir().unwrap();
-        let opts = DemoOptions { orders: 5_000, progress: false, ..DemoOptions::default() };
+        let opts = DemoOptions {
+            orders: 5_000,
+            progress: false,
+            ..DemoOptions::default()
+        };
         let config = create(dir.path(), "127.0.0.1:0", &opts).unwrap();
         let c = crate::config::Config::load(&config).unwrap();
         assert_eq!(c.metrics.len(), 7);
         let conn = rusqlite::Connection::open(dir.path().join(DEMO_DB)).unwrap();
-        let n: i64 = conn.query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 5_000);
         let (min, max): (String, String) = conn
-            .query_row("SELECT min(created_at), max(created_at) FROM orders", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT min(created_at), max(created_at) FROM orders",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .unwrap();
         assert!(min < max && max.len() == 19, "{min} {max}");
         let bad: i64 = conn
@@ -332,7 +359,11 @@ mod tests {
         create(dir.path(), "127.0.0.1:0", &opts).unwrap();
         assert_eq!(std::fs::read_to_string(&config).unwrap(), "# edited\n");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().filter(|e| {
-            e.as_ref().unwrap().file_name().to_string_lossy().contains(".tmp")
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".tmp")
         });
         assert_eq!(leftovers.count(), 0);
     }
