@@ -238,7 +238,7 @@ pub(super) fn check(config: &Config, text: &str) -> Result<(), ConfigError> {
             (Some(c), _) if !is_identifier(c) => return Err(bad("column", IDENT_RULE)),
             _ => {}
         }
-        if (m.aggregate == Aggregate::Ratio) != !m.ratio_filter.is_empty() {
+        if (m.aggregate == Aggregate::Ratio) == m.ratio_filter.is_empty() {
             return Err(bad(
                 "ratio_filter",
                 "is required for `ratio` and only allowed there",

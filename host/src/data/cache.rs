@@ -64,12 +64,11 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
             .get_or_init(|| async { (Instant::now(), load.await) })
             .await;
         let result = result.clone();
-        if result.is_err() || ttl.is_zero() {
-            if let Ok(mut slots) = self.slots.lock() {
-                if slots.get(&key).is_some_and(|s| Arc::ptr_eq(s, &slot)) {
-                    slots.remove(&key);
-                }
-            }
+        if (result.is_err() || ttl.is_zero())
+            && let Ok(mut slots) = self.slots.lock()
+            && slots.get(&key).is_some_and(|s| Arc::ptr_eq(s, &slot))
+        {
+            slots.remove(&key);
         }
         result
     }

@@ -112,10 +112,9 @@ impl Catalog {
                     kind: Some(k),
                     ..
                 } = c
+                    && let Some(slot) = kinds.get_mut(name)
                 {
-                    if let Some(slot) = kinds.get_mut(name) {
-                        *slot = Some(*k);
-                    }
+                    *slot = Some(*k);
                 }
             }
             match kinds.get_mut(&d.time_column) {

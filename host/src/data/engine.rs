@@ -352,14 +352,7 @@ impl DataEngine {
         d: &'a Dataset,
         q: &'a RowsQuery,
         default_limit: Option<u64>,
-    ) -> Result<(
-        Vec<(String, ColumnKind)>,
-        Vec<ColumnSchema>,
-        Vec<compile::BoundFilter>,
-        Option<TimeRange>,
-        Option<(&'a str, ColumnKind, bool)>,
-        Option<u64>,
-    )> {
+    ) -> Result<RowsParts<'a>> {
         let unknown = |c: &str| DataError::UnknownColumn {
             dataset: d.info.name.clone(),
             column: short(c),
@@ -394,7 +387,14 @@ impl DataEngine {
             None => None,
         };
         let limit = q.limit.or(default_limit);
-        Ok((cols, schema, filters, range, order, limit))
+        Ok(RowsParts {
+            cols,
+            schema,
+            filters,
+            range,
+            order,
+            limit,
+        })
     }
 
     /// A page of rows of `dataset`.
@@ -405,7 +405,14 @@ impl DataEngine {
                 "limit must be 1..={MAX_PAGE_ROWS}"
             )));
         }
-        let (cols, schema, filters, range, order, limit) = self.rows_plan(d, q, Some(100))?;
+        let RowsParts {
+            cols,
+            schema,
+            filters,
+            range,
+            order,
+            limit,
+        } = self.rows_plan(d, q, Some(100))?;
         let t = Self::target(d, s);
         let plan = RowsPlan {
             columns: &cols,
@@ -449,7 +456,14 @@ impl DataEngine {
                 "batch size must be 1..=100000".into(),
             ));
         }
-        let (cols, schema, filters, range, order, limit) = self.rows_plan(d, q, None)?;
+        let RowsParts {
+            cols,
+            schema,
+            filters,
+            range,
+            order,
+            limit,
+        } = self.rows_plan(d, q, None)?;
         let plan = RowsPlan {
             columns: &cols,
             range: range.as_ref(),
@@ -463,6 +477,16 @@ impl DataEngine {
             .await?;
         Ok((schema, stream))
     }
+}
+
+/// A rows request checked against its dataset.
+struct RowsParts<'a> {
+    cols: Vec<(String, ColumnKind)>,
+    schema: Vec<ColumnSchema>,
+    filters: Vec<compile::BoundFilter>,
+    range: Option<TimeRange>,
+    order: Option<(&'a str, ColumnKind, bool)>,
+    limit: Option<u64>,
 }
 
 /// The previous series re-stamped onto the current bucket starts, index

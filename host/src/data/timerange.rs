@@ -127,13 +127,11 @@ impl FromStr for RangeSpec {
                 _ => Err(DataError::BadRange("hours must be 1..=8784".into())),
             };
         }
-        if let Some(n) = s.strip_suffix('d') {
-            if let Ok(n) = n.parse::<u32>() {
-                return match i64::from(n) {
-                    1..=MAX_DAYS => Ok(Self::LastDays(n)),
-                    _ => Err(DataError::BadRange(format!("days must be 1..={MAX_DAYS}"))),
-                };
-            }
+        if let Some(Ok(n)) = s.strip_suffix('d').map(str::parse::<u32>) {
+            return match i64::from(n) {
+                1..=MAX_DAYS => Ok(Self::LastDays(n)),
+                _ => Err(DataError::BadRange(format!("days must be 1..={MAX_DAYS}"))),
+            };
         }
         match s {
             "today" => return Ok(Self::Current(Period::Day)),
