@@ -35,6 +35,11 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../assets/vendor/gridstack-14.1.0.min.css"),
     },
     Asset {
+        name: "favicon.svg",
+        media_type: "image/svg+xml",
+        bytes: include_bytes!("../../assets/favicon.svg"),
+    },
+    Asset {
         name: APP_CSS,
         media_type: "text/css; charset=utf-8",
         bytes: include_bytes!("../../assets/app.css"),
@@ -58,7 +63,13 @@ pub fn url(name: &str) -> String {
 
 /// Routes serving `/assets/{name}`.
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new().route("/assets/{name}", get(serve))
+    Router::new()
+        .route("/assets/{name}", get(serve))
+        // Browsers ask for it whatever the page says.
+        .route(
+            "/favicon.ico",
+            get(|| serve(Path("favicon.svg".to_owned()))),
+        )
 }
 
 async fn serve(Path(name): Path<String>) -> Response {

@@ -46,6 +46,7 @@ pub fn page(title: &str, ctx: &PageContext, body: Markup) -> Markup {
                     meta name="csrf-token" content=(token);
                 }
                 title { (title) " · wasmdash" }
+                link rel="icon" type="image/svg+xml" href=(assets::url("favicon.svg"));
                 link rel="stylesheet" href=(assets::url("gridstack-14.1.0.min.css"));
                 link rel="stylesheet" href=(assets::url(assets::APP_CSS));
                 script src=(assets::url("htmx-2.0.11.min.js")) defer {}
