@@ -255,3 +255,32 @@ fn user_commands() {
     assert!(text(&out.stderr).contains("holds no wasmdash state yet"));
     assert!(!empty.path().join("state").exists(), "list creates nothing");
 }
+
+#[test]
+fn user_commands_take_the_data_dir_from_a_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("wasmdash.toml");
+    std::fs::write(&config, "[server]\ndata_dir = \"from-config\"\n").unwrap();
+    let config = config.to_str().unwrap();
+    let out = wasmdash(
+        &[
+            "user", "add", "rita", "--role", "viewer", "--config", config,
+        ],
+        "rita's password\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.path().join("from-config").join("state").is_dir());
+    let out = wasmdash(&["user", "list", "-c", config], "");
+    assert!(text(&out.stdout).contains("rita"), "{}", text(&out.stderr));
+
+    let out = wasmdash(
+        &["user", "list", "--config", "/nonexistent/wasmdash.toml"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("cannot read"),
+        "{}",
+        text(&out.stderr)
+    );
+}

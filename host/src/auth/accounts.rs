@@ -5,7 +5,18 @@ use chrono::{DateTime, Utc};
 use super::Auth;
 use super::error::{AuthError, Result};
 use super::password::{check_password_rules, dummy_verify, hash_password, verify_password};
-use crate::store::{Role, StoreError, User, UserId, validate_username};
+use crate::store::{Role, StoreError, User, UserId, random_hex, validate_username};
+
+/// What [`Auth::ensure_admin`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminBootstrap {
+    /// The user existed already; nothing changed.
+    Existed,
+    /// Created with the password the caller gave.
+    Created,
+    /// Created with this random password, to be shown once.
+    CreatedWithPassword(String),
+}
 
 impl Auth {
     /// Create a user. Fails, with nothing stored, on an invalid or taken
@@ -66,5 +77,32 @@ impl Auth {
         check_password_rules(password)?;
         let hash = hash_password(password)?;
         Ok(self.store.set_password_hash(user, &hash, now)?)
+    }
+
+    /// Make sure an admin account named `username` exists, for a first
+    /// start such as the demo's `admin`. An existing user is left as it is
+    /// (whatever its role or password). A new one gets `password`, or a
+    /// random one that is returned so the caller can print it once.
+    pub fn ensure_admin(
+        &self,
+        username: &str,
+        password: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<AdminBootstrap> {
+        if self.store.user_by_name(username)?.is_some() {
+            return Ok(AdminBootstrap::Existed);
+        }
+        match password {
+            Some(password) => {
+                self.create_user(username, password, Role::Admin, now)?;
+                Ok(AdminBootstrap::Created)
+            }
+            None => {
+                // 96 random bits: plenty, and short enough to type.
+                let generated = random_hex(12);
+                self.create_user(username, &generated, Role::Admin, now)?;
+                Ok(AdminBootstrap::CreatedWithPassword(generated))
+            }
+        }
     }
 }

@@ -44,6 +44,7 @@ mod permission;
 mod sessions;
 mod tokens;
 
+pub use accounts::AdminBootstrap;
 pub use csrf::{CSRF_FIELD, CSRF_HEADER, check_csrf};
 pub use error::{AuthError, Result};
 pub use password::{
