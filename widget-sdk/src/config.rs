@@ -36,7 +36,13 @@ mod tests {
     fn empty_is_defaults_and_bad_is_invalid_config() {
         assert_eq!(config::<C>("").map(|c| c.n), Ok(0));
         let e = config::<C>(r#"{"x":1}"#).unwrap_err();
-        assert!(matches!(&e, PluginError::InvalidConfig(m) if m.contains("unknown field")), "{e}");
-        assert!(matches!(config::<C>("{"), Err(PluginError::InvalidConfig(_))));
+        assert!(
+            matches!(&e, PluginError::InvalidConfig(m) if m.contains("unknown field")),
+            "{e}"
+        );
+        assert!(matches!(
+            config::<C>("{"),
+            Err(PluginError::InvalidConfig(_))
+        ));
     }
 }

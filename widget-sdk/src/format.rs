@@ -60,7 +60,9 @@ pub fn number(v: f64, decimals: Option<u8>) -> String {
         Some((i, f)) => (i.to_owned(), Some(f.to_owned())),
         None => (s, None),
     };
-    let negative = v < 0.0 && (int_part.bytes().any(|b| b != b'0') || frac.as_ref().is_some_and(|f| f.bytes().any(|b| b != b'0')));
+    let negative = v < 0.0
+        && (int_part.bytes().any(|b| b != b'0')
+            || frac.as_ref().is_some_and(|f| f.bytes().any(|b| b != b'0')));
     let mut out = String::new();
     if negative {
         out.push('-');
@@ -127,7 +129,11 @@ pub fn currency(v: f64, code: &str, decimals: Option<u8>) -> String {
         return "–".to_owned();
     }
     let digits = number(v.abs(), Some(decimals.unwrap_or(2)));
-    let sign = if v < 0.0 && digits.bytes().any(|b| (b'1'..=b'9').contains(&b)) { "-" } else { "" };
+    let sign = if v < 0.0 && digits.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        "-"
+    } else {
+        ""
+    };
     let symbol = match code.to_ascii_uppercase().as_str() {
         "USD" | "$" => Some("$"),
         "EUR" | "€" => Some("€"),
@@ -164,7 +170,12 @@ pub fn duration(seconds: f64) -> String {
         format!("{}s", t.strip_suffix(".0").unwrap_or(&t))
     } else {
         let total = s.round() as u64;
-        let (d, h, m, sec) = (total / 86_400, total / 3600 % 24, total / 60 % 60, total % 60);
+        let (d, h, m, sec) = (
+            total / 86_400,
+            total / 3600 % 24,
+            total / 60 % 60,
+            total % 60,
+        );
         match (d, h) {
             (0, 0) => format!("{m}m {sec}s"),
             (0, _) => format!("{h}h {m}m"),
@@ -262,13 +273,26 @@ mod tests {
 
     #[test]
     fn values_follow_format_kind() {
-        let f = |kind, unit: &str| ValueFormat { kind, unit: unit.into(), decimals: None };
-        assert_eq!(value(1234.0, &f(FormatKind::Number, "orders")), "1,234 orders");
+        let f = |kind, unit: &str| ValueFormat {
+            kind,
+            unit: unit.into(),
+            decimals: None,
+        };
+        assert_eq!(
+            value(1234.0, &f(FormatKind::Number, "orders")),
+            "1,234 orders"
+        );
         assert_eq!(value(0.25, &f(FormatKind::Percent, "")), "25.0%");
         assert_eq!(value(9.99, &f(FormatKind::Currency, "EUR")), "€9.99");
         assert_eq!(value(90.0, &f(FormatKind::Duration, "")), "1m 30s");
-        assert_eq!(value_compact(25_000.0, &f(FormatKind::Currency, "USD")), "$25K");
-        assert_eq!(value_compact(25_000.0, &f(FormatKind::Currency, "CHF")), "25K CHF");
+        assert_eq!(
+            value_compact(25_000.0, &f(FormatKind::Currency, "USD")),
+            "$25K"
+        );
+        assert_eq!(
+            value_compact(25_000.0, &f(FormatKind::Currency, "CHF")),
+            "25K CHF"
+        );
     }
 
     #[test]

@@ -86,8 +86,10 @@ pub trait Exporter: 'static {
     fn describe() -> ExporterInfo;
 
     /// Start an export of rows with the columns in `schema`.
-    fn open(options: ExportOptions, schema: Vec<ColumnSchema>)
-    -> Result<Self::Session, PluginError>;
+    fn open(
+        options: ExportOptions,
+        schema: Vec<ColumnSchema>,
+    ) -> Result<Self::Session, PluginError>;
 }
 
 /// One export in progress. Return bytes as soon as you have them: the host

@@ -77,7 +77,11 @@ fn offset_suffix(offset_minutes: i32) -> String {
 /// ```
 pub fn iso8601(ms: i64, offset_minutes: i32) -> String {
     let t = civil(ms, offset_minutes);
-    let frac = if t.millis == 0 { String::new() } else { format!(".{:03}", t.millis) };
+    let frac = if t.millis == 0 {
+        String::new()
+    } else {
+        format!(".{:03}", t.millis)
+    };
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{frac}{}",
         t.year,
@@ -93,7 +97,10 @@ pub fn iso8601(ms: i64, offset_minutes: i32) -> String {
 /// `2023-11-14 23:13` in the offset, for reports and tables.
 pub fn date_time(ms: i64, offset_minutes: i32) -> String {
     let t = civil(ms, offset_minutes);
-    format!("{:04}-{:02}-{:02} {:02}:{:02}", t.year, t.month, t.day, t.hour, t.minute)
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year, t.month, t.day, t.hour, t.minute
+    )
 }
 
 /// A short label for an axis tick, precise enough for a range `span_ms`
@@ -118,8 +125,22 @@ pub fn ticks(start: i64, end: i64, offset_minutes: i32, max_ticks: usize) -> Vec
     const HOUR: i64 = 60 * MIN;
     const DAY: i64 = 24 * HOUR;
     const STEPS: [i64; 16] = [
-        MIN, 5 * MIN, 15 * MIN, 30 * MIN, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY,
-        7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 182 * DAY, 365 * DAY,
+        MIN,
+        5 * MIN,
+        15 * MIN,
+        30 * MIN,
+        HOUR,
+        3 * HOUR,
+        6 * HOUR,
+        12 * HOUR,
+        DAY,
+        2 * DAY,
+        7 * DAY,
+        14 * DAY,
+        30 * DAY,
+        91 * DAY,
+        182 * DAY,
+        365 * DAY,
     ];
     if end <= start || max_ticks == 0 {
         return Vec::new();
@@ -133,7 +154,12 @@ pub fn ticks(start: i64, end: i64, offset_minutes: i32, max_ticks: usize) -> Vec
     let offset = i64::from(offset_minutes) * MIN;
     // Align in local time so "midnight" means the viewer's midnight.
     let local_start = start + offset;
-    let first = local_start.div_euclid(step) * step + if local_start.rem_euclid(step) == 0 { 0 } else { step };
+    let first = local_start.div_euclid(step) * step
+        + if local_start.rem_euclid(step) == 0 {
+            0
+        } else {
+            step
+        };
     let mut out = Vec::new();
     let mut t = first - offset;
     while t <= end && out.len() < max_ticks {

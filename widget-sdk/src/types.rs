@@ -113,14 +113,22 @@ impl Series {
 impl Default for ValueFormat {
     /// A plain number, no unit, decimals chosen by the plugin.
     fn default() -> Self {
-        Self { kind: FormatKind::Number, unit: String::new(), decimals: None }
+        Self {
+            kind: FormatKind::Number,
+            unit: String::new(),
+            decimals: None,
+        }
     }
 }
 
 impl Default for Series {
     /// No points.
     fn default() -> Self {
-        Self { timestamps: Vec::new(), values: Vec::new(), nulls: Vec::new() }
+        Self {
+            timestamps: Vec::new(),
+            values: Vec::new(),
+            nulls: Vec::new(),
+        }
     }
 }
 

@@ -43,7 +43,7 @@ pub mod alert_rule {
     });
 }
 
-pub use widget::wasmdash::plugin::types;
-pub use widget::exports::wasmdash::plugin::widget_plugin;
-pub use exporter::exports::wasmdash::plugin::exporter_plugin;
 pub use alert_rule::exports::wasmdash::plugin::alert_rule_plugin;
+pub use exporter::exports::wasmdash::plugin::exporter_plugin;
+pub use widget::exports::wasmdash::plugin::widget_plugin;
+pub use widget::wasmdash::plugin::types;

@@ -21,7 +21,11 @@ struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { title: String::new(), min: 0.0, max: 100.0 }
+        Self {
+            title: String::new(),
+            min: 0.0,
+            max: 100.0,
+        }
     }
 }
 
@@ -53,12 +57,18 @@ impl Widget for Gauge {
     fn render(cfg: &str, data: WidgetData, _ctx: &RenderContext) -> Result<String, PluginError> {
         let cfg: Config = config(cfg)?;
         if !(cfg.min.is_finite() && cfg.max.is_finite() && cfg.max > cfg.min) {
-            return Err(PluginError::InvalidConfig("config: max must be greater than min".into()));
+            return Err(PluginError::InvalidConfig(
+                "config: max must be greater than min".into(),
+            ));
         }
         let WidgetData::Scalar(s) = data else {
             return Err(PluginError::InvalidData("gauge needs scalar data".into()));
         };
-        let title = if cfg.title.is_empty() { s.label.clone() } else { cfg.title.clone() };
+        let title = if cfg.title.is_empty() {
+            s.label.clone()
+        } else {
+            cfg.title.clone()
+        };
         let Some(v) = s.value.filter(|v| v.is_finite()) else {
             return Ok(html::empty_state(&title));
         };
@@ -77,7 +87,9 @@ impl Widget for Gauge {
             "<path class=\"wd-gauge-track\" d=\"{track}\" fill=\"currentColor\" fill-opacity=\"0.15\"/>"
         ));
         if !fill.is_empty() {
-            out.push_str(&format!("<path class=\"wd-gauge-fill wd-c0\" d=\"{fill}\" fill=\"currentColor\"/>"));
+            out.push_str(&format!(
+                "<path class=\"wd-gauge-fill wd-c0\" d=\"{fill}\" fill=\"currentColor\"/>"
+            ));
         }
         out.push_str(&svg::text(100.0, 100.0, "middle", "wd-gauge-value", &shown));
         out.push_str(svg::CLOSE);

@@ -20,7 +20,9 @@ struct MarkdownSession {
 
 /// Pipes and line breaks would break the table.
 fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace(['\r', '\n'], " ")
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
 }
 
 impl Exporter for Markdown {
@@ -38,13 +40,19 @@ impl Exporter for Markdown {
         }
     }
 
-    fn open(options: ExportOptions, schema: Vec<ColumnSchema>) -> Result<MarkdownSession, PluginError> {
+    fn open(
+        options: ExportOptions,
+        schema: Vec<ColumnSchema>,
+    ) -> Result<MarkdownSession, PluginError> {
         let _: serde_json::Value = wasmdash_widget_sdk::config(&options.config)?;
         let names: Vec<String> = schema.iter().map(|c| cell(&c.name)).collect();
         let mut head = format!("# {}\n\n", cell(&options.title));
         head.push_str(&format!("| {} |\n", names.join(" | ")));
         head.push_str(&format!("|{}\n", " --- |".repeat(names.len().max(1))));
-        Ok(MarkdownSession { head: Some(head), offset_minutes: options.utc_offset_minutes })
+        Ok(MarkdownSession {
+            head: Some(head),
+            offset_minutes: options.utc_offset_minutes,
+        })
     }
 }
 

@@ -19,7 +19,11 @@ struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { title: String::new(), orientation: Orientation::Vertical, show_values: true }
+        Self {
+            title: String::new(),
+            orientation: Orientation::Vertical,
+            show_values: true,
+        }
     }
 }
 
@@ -61,10 +65,16 @@ impl Widget for BarChart {
         }
     }
 
-    fn render(config_json: &str, data: WidgetData, ctx: &RenderContext) -> Result<String, PluginError> {
+    fn render(
+        config_json: &str,
+        data: WidgetData,
+        ctx: &RenderContext,
+    ) -> Result<String, PluginError> {
         let cfg: Config = config(config_json)?;
         let WidgetData::Categories(data) = data else {
-            return Err(PluginError::InvalidData("bar-chart needs categories data".into()));
+            return Err(PluginError::InvalidData(
+                "bar-chart needs categories data".into(),
+            ));
         };
         Ok(render(&cfg, &data, ctx))
     }
@@ -75,13 +85,20 @@ fn truncate(label: &str, max_chars: usize) -> String {
     if label.chars().count() <= max_chars {
         return label.to_owned();
     }
-    let mut s: String = label.chars().take(max_chars.saturating_sub(1).max(1)).collect();
+    let mut s: String = label
+        .chars()
+        .take(max_chars.saturating_sub(1).max(1))
+        .collect();
     s.push('…');
     s
 }
 
 fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
-    let title = if cfg.title.trim().is_empty() { &data.label } else { &cfg.title };
+    let title = if cfg.title.trim().is_empty() {
+        &data.label
+    } else {
+        &cfg.title
+    };
     let n = data.labels.len().min(data.values.len());
     let bars: Vec<(&str, f64)> = (0..n)
         .filter(|i| data.values[*i].is_finite())
@@ -90,17 +107,26 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
     if bars.is_empty() {
         return html::empty_state(title);
     }
-    let (w, h) = (f64::from(ctx.width.clamp(160, 2400)), f64::from(ctx.height.clamp(100, 1600)));
+    let (w, h) = (
+        f64::from(ctx.width.clamp(160, 2400)),
+        f64::from(ctx.height.clamp(100, 1600)),
+    );
     let mut out = String::from("<div class=\"wd-widget wd-bar-chart\"><div class=\"wd-title\">");
     html::escape_into(&mut out, title);
     out.push_str("</div>");
-    out.push_str(&svg::open(w as u32, h as u32, &format!("{title} by {}", data.dimension)));
+    out.push_str(&svg::open(
+        w as u32,
+        h as u32,
+        &format!("{title} by {}", data.dimension),
+    ));
     let values = bars.iter().map(|b| b.1);
     match cfg.orientation {
         Orientation::Vertical => {
             let area = Axis::with_margins(w, h, 52.0, 24.0);
             let y = LinearScale::for_values(values, true, (area.bottom, area.top));
-            out.push_str(&svg::y_axis(&area, &y, 5, |v| format::value_compact(v, &data.format)));
+            out.push_str(&svg::y_axis(&area, &y, 5, |v| {
+                format::value_compact(v, &data.format)
+            }));
             let band = (area.right - area.left) / bars.len() as f64;
             let zero = y.map(0.0);
             let mut labels = Vec::new();
@@ -108,11 +134,28 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
                 let x0 = area.left + band * i as f64 + band * 0.15;
                 let x1 = x0 + band * 0.7;
                 let tip = format!("{label}: {}", format::value(*v, &data.format));
-                out.push_str(&svg::bar(x0, zero, x1, y.map(*v), &format!("wd-bar {}", svg::palette(0)), &tip));
+                out.push_str(&svg::bar(
+                    x0,
+                    zero,
+                    x1,
+                    y.map(*v),
+                    &format!("wd-bar {}", svg::palette(0)),
+                    &tip,
+                ));
                 let mid = (x0 + x1) / 2.0;
                 if cfg.show_values {
-                    let ty = if *v >= 0.0 { y.map(*v) - 4.0 } else { y.map(*v) + 12.0 };
-                    out.push_str(&svg::text(mid, ty, "middle", "wd-value-label", &format::value_compact(*v, &data.format)));
+                    let ty = if *v >= 0.0 {
+                        y.map(*v) - 4.0
+                    } else {
+                        y.map(*v) + 12.0
+                    };
+                    out.push_str(&svg::text(
+                        mid,
+                        ty,
+                        "middle",
+                        "wd-value-label",
+                        &format::value_compact(*v, &data.format),
+                    ));
                 }
                 labels.push((mid, truncate(label, (band / 7.0).max(2.0) as usize)));
             }
@@ -121,7 +164,12 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
         Orientation::Horizontal => {
             let longest = bars.iter().map(|b| b.0.chars().count()).max().unwrap_or(0);
             let left = (longest as f64 * 7.0 + 8.0).clamp(40.0, w * 0.4);
-            let area = Axis { left, top: 4.0, right: w - 48.0, bottom: h - 4.0 };
+            let area = Axis {
+                left,
+                top: 4.0,
+                right: w - 48.0,
+                bottom: h - 4.0,
+            };
             let x = LinearScale::for_values(values, true, (area.left, area.right));
             let band = (area.bottom - area.top) / bars.len() as f64;
             let zero = x.map(0.0);
@@ -130,11 +178,34 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
                 let y1 = y0 + band * 0.7;
                 let mid = (y0 + y1) / 2.0 + 4.0;
                 let tip = format!("{label}: {}", format::value(*v, &data.format));
-                out.push_str(&svg::text(left - 6.0, mid, "end", "wd-tick-label", &truncate(label, ((left - 8.0) / 7.0) as usize)));
-                out.push_str(&svg::bar(zero, y0, x.map(*v), y1, &format!("wd-bar {}", svg::palette(0)), &tip));
+                out.push_str(&svg::text(
+                    left - 6.0,
+                    mid,
+                    "end",
+                    "wd-tick-label",
+                    &truncate(label, ((left - 8.0) / 7.0) as usize),
+                ));
+                out.push_str(&svg::bar(
+                    zero,
+                    y0,
+                    x.map(*v),
+                    y1,
+                    &format!("wd-bar {}", svg::palette(0)),
+                    &tip,
+                ));
                 if cfg.show_values {
-                    let (tx, anchor) = if *v >= 0.0 { (x.map(*v) + 4.0, "start") } else { (x.map(*v) - 4.0, "end") };
-                    out.push_str(&svg::text(tx, mid, anchor, "wd-value-label", &format::value_compact(*v, &data.format)));
+                    let (tx, anchor) = if *v >= 0.0 {
+                        (x.map(*v) + 4.0, "start")
+                    } else {
+                        (x.map(*v) - 4.0, "end")
+                    };
+                    out.push_str(&svg::text(
+                        tx,
+                        mid,
+                        anchor,
+                        "wd-value-label",
+                        &format::value_compact(*v, &data.format),
+                    ));
                 }
             }
         }
@@ -155,7 +226,11 @@ mod tests {
         RenderContext {
             width: 400,
             height: 240,
-            time_range: TimeRange { start_ms: 0, end_ms: 1, label: "Today".into() },
+            time_range: TimeRange {
+                start_ms: 0,
+                end_ms: 1,
+                label: "Today".into(),
+            },
             timezone: "UTC".into(),
             utc_offset_minutes: 0,
             locale: "en-US".into(),
@@ -166,7 +241,9 @@ mod tests {
         WidgetData::Categories(CategoriesData {
             label: "Revenue".into(),
             dimension: "region".into(),
-            labels: (0..values.len()).map(|i| format!("Region number {i}")).collect(),
+            labels: (0..values.len())
+                .map(|i| format!("Region number {i}"))
+                .collect(),
             values,
             format: ValueFormat::default(),
         })
@@ -186,9 +263,20 @@ mod tests {
 
     #[test]
     fn empty_and_bad_config() {
-        assert!(BarChart::render("", data(vec![]), &ctx()).unwrap().contains("No data for this range"));
-        assert!(BarChart::render("", data(vec![f64::NAN]), &ctx()).unwrap().contains("No data for this range"));
-        assert!(matches!(BarChart::render(r#"{"orientation":"diagonal"}"#, data(vec![1.0]), &ctx()), Err(PluginError::InvalidConfig(_))));
+        assert!(
+            BarChart::render("", data(vec![]), &ctx())
+                .unwrap()
+                .contains("No data for this range")
+        );
+        assert!(
+            BarChart::render("", data(vec![f64::NAN]), &ctx())
+                .unwrap()
+                .contains("No data for this range")
+        );
+        assert!(matches!(
+            BarChart::render(r#"{"orientation":"diagonal"}"#, data(vec![1.0]), &ctx()),
+            Err(PluginError::InvalidConfig(_))
+        ));
         assert_eq!(truncate("abcdef", 4), "abc…");
     }
 }

@@ -60,7 +60,9 @@ impl AlertRule for Change {
             id: "change".into(),
             name: "Change vs previous period".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            description: "Fires when the value rises or falls by a percentage against the previous period.".into(),
+            description:
+                "Fires when the value rises or falls by a percentage against the previous period."
+                    .into(),
             config_schema: schema(),
         }
     }
@@ -69,15 +71,26 @@ impl AlertRule for Change {
         let cfg: Config = config(config_json)?;
         let _ = &cfg.metric;
         if !cfg.percent.is_finite() || cfg.percent <= 0.0 {
-            return Err(PluginError::InvalidConfig("config: percent must be a number > 0".into()));
+            return Err(PluginError::InvalidConfig(
+                "config: percent must be a number > 0".into(),
+            ));
         }
         let metric = &input.metric;
-        let no_data = |message: String| Evaluation { state: AlertState::NoData, observed: None, message };
+        let no_data = |message: String| Evaluation {
+            state: AlertState::NoData,
+            observed: None,
+            message,
+        };
         let Some(current) = input.current.filter(|v| v.is_finite()) else {
-            return Ok(no_data(format!("{metric}: no data in {}", input.time_range.label)));
+            return Ok(no_data(format!(
+                "{metric}: no data in {}",
+                input.time_range.label
+            )));
         };
         let Some(previous) = input.previous.filter(|v| v.is_finite()) else {
-            return Ok(no_data(format!("{metric}: no data in the previous period to compare with")));
+            return Ok(no_data(format!(
+                "{metric}: no data in the previous period to compare with"
+            )));
         };
         let Some(pct) = format::percent_change(current, previous) else {
             // A change from zero has no percentage: report it, never divide by zero.
@@ -89,12 +102,23 @@ impl AlertRule for Change {
                     Direction::Either => true,
                 };
             let message = if moved {
-                format!("{metric} went from 0 to {} (change from 0 has no percentage)", format::number(current, None))
+                format!(
+                    "{metric} went from 0 to {} (change from 0 has no percentage)",
+                    format::number(current, None)
+                )
             } else {
                 format!("{metric} stayed at 0")
             };
-            let state = if fires { AlertState::Firing } else { AlertState::Ok };
-            return Ok(Evaluation { state, observed: None, message });
+            let state = if fires {
+                AlertState::Firing
+            } else {
+                AlertState::Ok
+            };
+            return Ok(Evaluation {
+                state,
+                observed: None,
+                message,
+            });
         };
         let fires = match cfg.direction {
             Direction::Up => pct >= cfg.percent,
@@ -108,7 +132,11 @@ impl AlertRule for Change {
         };
         let relation = if fires { ">=" } else { "<" };
         Ok(Evaluation {
-            state: if fires { AlertState::Firing } else { AlertState::Ok },
+            state: if fires {
+                AlertState::Firing
+            } else {
+                AlertState::Ok
+            },
             observed: Some(pct),
             message: format!(
                 "{metric} {} vs previous period ({} → {}), {word} {relation} {}%",
@@ -128,14 +156,29 @@ mod tests {
     use super::*;
     use wasmdash_widget_sdk::{Series, TimeRange};
 
-    fn eval(cfg: &str, current: Option<f64>, previous: Option<f64>) -> Result<Evaluation, PluginError> {
-        Change::evaluate(cfg, AlertInput {
-            metric: "orders".into(),
-            time_range: TimeRange { start_ms: 0, end_ms: 1, label: "Today".into() },
-            current,
-            previous,
-            recent: Series { timestamps: vec![], values: vec![], nulls: vec![] },
-        })
+    fn eval(
+        cfg: &str,
+        current: Option<f64>,
+        previous: Option<f64>,
+    ) -> Result<Evaluation, PluginError> {
+        Change::evaluate(
+            cfg,
+            AlertInput {
+                metric: "orders".into(),
+                time_range: TimeRange {
+                    start_ms: 0,
+                    end_ms: 1,
+                    label: "Today".into(),
+                },
+                current,
+                previous,
+                recent: Series {
+                    timestamps: vec![],
+                    values: vec![],
+                    nulls: vec![],
+                },
+            },
+        )
     }
 
     #[test]
@@ -143,11 +186,26 @@ mod tests {
         let up = r#"{"direction":"up","percent":20}"#;
         let down = r#"{"direction":"down","percent":20}"#;
         let either = r#"{"percent":20}"#;
-        assert_eq!(eval(up, Some(125.0), Some(100.0)).unwrap().state, AlertState::Firing);
-        assert_eq!(eval(up, Some(70.0), Some(100.0)).unwrap().state, AlertState::Ok);
-        assert_eq!(eval(down, Some(70.0), Some(100.0)).unwrap().state, AlertState::Firing);
-        assert_eq!(eval(either, Some(70.0), Some(100.0)).unwrap().state, AlertState::Firing);
-        assert_eq!(eval(either, Some(110.0), Some(100.0)).unwrap().state, AlertState::Ok);
+        assert_eq!(
+            eval(up, Some(125.0), Some(100.0)).unwrap().state,
+            AlertState::Firing
+        );
+        assert_eq!(
+            eval(up, Some(70.0), Some(100.0)).unwrap().state,
+            AlertState::Ok
+        );
+        assert_eq!(
+            eval(down, Some(70.0), Some(100.0)).unwrap().state,
+            AlertState::Firing
+        );
+        assert_eq!(
+            eval(either, Some(70.0), Some(100.0)).unwrap().state,
+            AlertState::Firing
+        );
+        assert_eq!(
+            eval(either, Some(110.0), Some(100.0)).unwrap().state,
+            AlertState::Ok
+        );
         let e = eval(up, Some(125.0), Some(100.0)).unwrap();
         assert_eq!(e.observed, Some(25.0));
         assert!(e.message.contains("+25.0%"), "{}", e.message);
@@ -158,11 +216,32 @@ mod tests {
         let e = eval(r#"{"percent":20}"#, Some(5.0), Some(0.0)).unwrap();
         assert_eq!(e.state, AlertState::Firing);
         assert!(e.message.contains("from 0"));
-        assert_eq!(eval(r#"{"percent":20}"#, Some(0.0), Some(0.0)).unwrap().state, AlertState::Ok);
-        assert_eq!(eval(r#"{"percent":20}"#, Some(1.0), None).unwrap().state, AlertState::NoData);
-        assert_eq!(eval(r#"{"percent":20}"#, None, Some(1.0)).unwrap().state, AlertState::NoData);
-        for bad in ["", r#"{"percent":0}"#, r#"{"percent":5,"direction":"sideways"}"#] {
-            assert!(matches!(eval(bad, Some(1.0), Some(2.0)), Err(PluginError::InvalidConfig(_))), "{bad}");
+        assert_eq!(
+            eval(r#"{"percent":20}"#, Some(0.0), Some(0.0))
+                .unwrap()
+                .state,
+            AlertState::Ok
+        );
+        assert_eq!(
+            eval(r#"{"percent":20}"#, Some(1.0), None).unwrap().state,
+            AlertState::NoData
+        );
+        assert_eq!(
+            eval(r#"{"percent":20}"#, None, Some(1.0)).unwrap().state,
+            AlertState::NoData
+        );
+        for bad in [
+            "",
+            r#"{"percent":0}"#,
+            r#"{"percent":5,"direction":"sideways"}"#,
+        ] {
+            assert!(
+                matches!(
+                    eval(bad, Some(1.0), Some(2.0)),
+                    Err(PluginError::InvalidConfig(_))
+                ),
+                "{bad}"
+            );
         }
     }
 }

@@ -7,8 +7,8 @@
 
 use serde::Deserialize;
 use wasmdash_widget_sdk::{
-    Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError,
-    Value, config, time,
+    Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError, Value,
+    config, time,
 };
 
 #[derive(Debug, Deserialize)]
@@ -22,7 +22,12 @@ struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { delimiter: ",".into(), bom: false, formula_protection: true, header: true }
+        Self {
+            delimiter: ",".into(),
+            bom: false,
+            formula_protection: true,
+            header: true,
+        }
     }
 }
 
@@ -183,7 +188,11 @@ mod tests {
     fn open(cfg: &str) -> Result<CsvSession, PluginError> {
         let schema = ["name", "n"]
             .iter()
-            .map(|n| ColumnSchema { name: (*n).into(), label: (*n).into(), kind: ColumnKind::Text })
+            .map(|n| ColumnSchema {
+                name: (*n).into(),
+                label: (*n).into(),
+                kind: ColumnKind::Text,
+            })
             .collect();
         Csv::open(
             ExportOptions {
@@ -202,7 +211,10 @@ mod tests {
         Batch {
             row_count: texts.len() as u32,
             columns: vec![
-                Column { values: ColumnValues::Text(texts.iter().map(|s| (*s).into()).collect()), nulls: vec![] },
+                Column {
+                    values: ColumnValues::Text(texts.iter().map(|s| (*s).into()).collect()),
+                    nulls: vec![],
+                },
                 Column {
                     values: ColumnValues::Float64(vec![-1.5; texts.len()]),
                     nulls: (0..texts.len()).map(|i| i == 0).collect(),
@@ -214,18 +226,32 @@ mod tests {
     #[test]
     fn quotes_and_protects() {
         let mut s = open("").unwrap();
-        let out = String::from_utf8(s.write(batch(&["a,b", "=1+1", "say \"hi\"\n"])).unwrap()).unwrap();
-        assert_eq!(out, "name,n\r\n\"a,b\",\r\n\"'=1+1\",-1.5\r\n\"say \"\"hi\"\"\n\",-1.5\r\n");
+        let out =
+            String::from_utf8(s.write(batch(&["a,b", "=1+1", "say \"hi\"\n"])).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "name,n\r\n\"a,b\",\r\n\"'=1+1\",-1.5\r\n\"say \"\"hi\"\"\n\",-1.5\r\n"
+        );
         assert!(s.finish().unwrap().is_empty());
     }
 
     #[test]
     fn options_and_bad_delimiter() {
-        let mut s = open(r#"{"delimiter":";","bom":true,"formula_protection":false,"header":false}"#).unwrap();
+        let mut s =
+            open(r#"{"delimiter":";","bom":true,"formula_protection":false,"header":false}"#)
+                .unwrap();
         let out = String::from_utf8(s.write(batch(&["x;y", "@x"])).unwrap()).unwrap();
         assert_eq!(out, "\u{FEFF}\"x;y\";\r\n@x;-1.5\r\n");
-        for bad in [r#"{"delimiter":""}"#, r#"{"delimiter":",,"}"#, r#"{"delimiter":"\""}"#, r#"{"bom":1}"#] {
-            assert!(matches!(open(bad), Err(PluginError::InvalidConfig(_))), "{bad}");
+        for bad in [
+            r#"{"delimiter":""}"#,
+            r#"{"delimiter":",,"}"#,
+            r#"{"delimiter":"\""}"#,
+            r#"{"bom":1}"#,
+        ] {
+            assert!(
+                matches!(open(bad), Err(PluginError::InvalidConfig(_))),
+                "{bad}"
+            );
         }
         let mut empty = open("").unwrap();
         assert_eq!(empty.finish().unwrap(), b"name,n\r\n");

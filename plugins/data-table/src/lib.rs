@@ -59,13 +59,21 @@ impl Widget for DataTable {
         }
     }
 
-    fn render(config_json: &str, data: WidgetData, ctx: &RenderContext) -> Result<String, PluginError> {
+    fn render(
+        config_json: &str,
+        data: WidgetData,
+        ctx: &RenderContext,
+    ) -> Result<String, PluginError> {
         let cfg: Config = config(config_json)?;
         if cfg.page_size.is_some_and(|p| !(1..=1000).contains(&p)) {
-            return Err(PluginError::InvalidConfig("config: page_size must be between 1 and 1000".into()));
+            return Err(PluginError::InvalidConfig(
+                "config: page_size must be between 1 and 1000".into(),
+            ));
         }
         let WidgetData::Rows(data) = data else {
-            return Err(PluginError::InvalidData("data-table needs rows data".into()));
+            return Err(PluginError::InvalidData(
+                "data-table needs rows data".into(),
+            ));
         };
         if data.rows.columns.len() != data.schema.len() {
             return Err(PluginError::InvalidData(format!(
@@ -85,7 +93,11 @@ fn cell(out: &mut String, v: Value<'_>, offset_minutes: i32) {
             let _ = write!(out, "<td class=\"wd-num\">{}</td>", format::number(f, None));
         }
         Value::Int(i) => {
-            let _ = write!(out, "<td class=\"wd-num\">{}</td>", format::number(i as f64, Some(0)));
+            let _ = write!(
+                out,
+                "<td class=\"wd-num\">{}</td>",
+                format::number(i as f64, Some(0))
+            );
         }
         Value::Timestamp(ms) => {
             let _ = write!(
@@ -95,7 +107,11 @@ fn cell(out: &mut String, v: Value<'_>, offset_minutes: i32) {
                 time::date_time(ms, offset_minutes)
             );
         }
-        Value::Bool(b) => out.push_str(if b { "<td class=\"wd-bool\">yes</td>" } else { "<td class=\"wd-bool\">no</td>" }),
+        Value::Bool(b) => out.push_str(if b {
+            "<td class=\"wd-bool\">yes</td>"
+        } else {
+            "<td class=\"wd-bool\">no</td>"
+        }),
         Value::Text(s) => {
             out.push_str("<td>");
             html::escape_into(out, s);
@@ -105,7 +121,11 @@ fn cell(out: &mut String, v: Value<'_>, offset_minutes: i32) {
 }
 
 fn render(cfg: &Config, data: &RowsData, ctx: &RenderContext) -> String {
-    let title = if cfg.title.trim().is_empty() { &data.label } else { &cfg.title };
+    let title = if cfg.title.trim().is_empty() {
+        &data.label
+    } else {
+        &cfg.title
+    };
     let rows = data.rows.rows();
     if rows == 0 || data.schema.is_empty() {
         return html::empty_state(title);
@@ -121,7 +141,11 @@ fn render(cfg: &Config, data: &RowsData, ctx: &RenderContext) -> String {
             (false, _) => ("none", "asc"),
         };
         let num = matches!(c.kind, ColumnKind::Float64 | ColumnKind::Int64);
-        let label = if c.label.is_empty() { &c.name } else { &c.label };
+        let label = if c.label.is_empty() {
+            &c.name
+        } else {
+            &c.label
+        };
         let _ = write!(
             out,
             "<th scope=\"col\" class=\"wd-sortable{}\" aria-sort=\"{aria}\"><button type=\"button\" class=\"wd-sort\" \
@@ -145,8 +169,17 @@ fn render(cfg: &Config, data: &RowsData, ctx: &RenderContext) -> String {
     let first = data.offset + 1;
     let last = data.offset + rows as u64;
     let info = match data.total_rows {
-        Some(t) => format!("Rows {}–{} of {}", format::number(first as f64, Some(0)), format::number(last as f64, Some(0)), format::number(t as f64, Some(0))),
-        None => format!("Rows {}–{}", format::number(first as f64, Some(0)), format::number(last as f64, Some(0))),
+        Some(t) => format!(
+            "Rows {}–{} of {}",
+            format::number(first as f64, Some(0)),
+            format::number(last as f64, Some(0)),
+            format::number(t as f64, Some(0))
+        ),
+        None => format!(
+            "Rows {}–{}",
+            format::number(first as f64, Some(0)),
+            format::number(last as f64, Some(0))
+        ),
     };
     let has_prev = data.offset > 0;
     let has_next = data.total_rows.map_or(rows as u64 >= page, |t| last < t);
@@ -159,7 +192,12 @@ fn render(cfg: &Config, data: &RowsData, ctx: &RenderContext) -> String {
     let _ = write!(
         out,
         "<nav class=\"wd-pagination\" aria-label=\"Pages\">{}<span class=\"wd-page-info\">{info}</span>{}</nav></div>",
-        button("‹ Previous", "wd-page-prev", data.offset.saturating_sub(page), has_prev),
+        button(
+            "‹ Previous",
+            "wd-page-prev",
+            data.offset.saturating_sub(page),
+            has_prev
+        ),
         button("Next ›", "wd-page-next", last, has_next)
     );
     out
@@ -176,7 +214,11 @@ mod tests {
         RenderContext {
             width: 600,
             height: 300,
-            time_range: TimeRange { start_ms: 0, end_ms: 1, label: "Today".into() },
+            time_range: TimeRange {
+                start_ms: 0,
+                end_ms: 1,
+                label: "Today".into(),
+            },
             timezone: "UTC".into(),
             utc_offset_minutes: 0,
             locale: "en-US".into(),
@@ -185,9 +227,21 @@ mod tests {
 
     fn data(n: usize, offset: u64, total: Option<u64>) -> WidgetData {
         let schema = vec![
-            ColumnSchema { name: "customer".into(), label: "Customer".into(), kind: ColumnKind::Text },
-            ColumnSchema { name: "amount".into(), label: "Amount".into(), kind: ColumnKind::Float64 },
-            ColumnSchema { name: "at".into(), label: "".into(), kind: ColumnKind::Timestamp },
+            ColumnSchema {
+                name: "customer".into(),
+                label: "Customer".into(),
+                kind: ColumnKind::Text,
+            },
+            ColumnSchema {
+                name: "amount".into(),
+                label: "Amount".into(),
+                kind: ColumnKind::Float64,
+            },
+            ColumnSchema {
+                name: "at".into(),
+                label: "".into(),
+                kind: ColumnKind::Timestamp,
+            },
         ];
         WidgetData::Rows(RowsData {
             label: "Orders".into(),
@@ -195,9 +249,18 @@ mod tests {
             rows: Batch {
                 row_count: n as u32,
                 columns: vec![
-                    Column { values: ColumnValues::Text(vec!["<b>Ann</b>".into(); n]), nulls: vec![] },
-                    Column { values: ColumnValues::Float64(vec![1234.5; n]), nulls: (0..n).map(|i| i == 0).collect() },
-                    Column { values: ColumnValues::Timestamp(vec![0; n]), nulls: vec![] },
+                    Column {
+                        values: ColumnValues::Text(vec!["<b>Ann</b>".into(); n]),
+                        nulls: vec![],
+                    },
+                    Column {
+                        values: ColumnValues::Float64(vec![1234.5; n]),
+                        nulls: (0..n).map(|i| i == 0).collect(),
+                    },
+                    Column {
+                        values: ColumnValues::Timestamp(vec![0; n]),
+                        nulls: vec![],
+                    },
                 ],
             },
             total_rows: total,
@@ -207,23 +270,54 @@ mod tests {
 
     #[test]
     fn table_headers_cells_and_pages() {
-        let h = DataTable::render(r#"{"sort_column":"amount","sort_direction":"desc"}"#, data(3, 3, Some(10)), &ctx()).unwrap();
+        let h = DataTable::render(
+            r#"{"sort_column":"amount","sort_direction":"desc"}"#,
+            data(3, 3, Some(10)),
+            &ctx(),
+        )
+        .unwrap();
         assert_eq!(h.matches("<th scope=\"col\"").count(), 3);
-        assert!(h.contains("aria-sort=\"descending\"") && h.contains("data-wd-sort=\"amount\" data-wd-dir=\"asc\""), "{h}");
+        assert!(
+            h.contains("aria-sort=\"descending\"")
+                && h.contains("data-wd-sort=\"amount\" data-wd-dir=\"asc\""),
+            "{h}"
+        );
         assert!(h.contains("&lt;b&gt;Ann") && h.contains("1,234.5") && h.contains("wd-null"));
-        assert!(h.contains("Rows 4–6 of 10") && h.contains("data-wd-offset=\"0\"") && h.contains("data-wd-offset=\"6\""));
+        assert!(
+            h.contains("Rows 4–6 of 10")
+                && h.contains("data-wd-offset=\"0\"")
+                && h.contains("data-wd-offset=\"6\"")
+        );
         assert!(!h.contains("disabled"), "{h}");
         let last = DataTable::render("", data(4, 6, Some(10)), &ctx()).unwrap();
-        assert!(last.contains("wd-page-next\" data-wd-offset=\"10\" disabled"), "{last}");
+        assert!(
+            last.contains("wd-page-next\" data-wd-offset=\"10\" disabled"),
+            "{last}"
+        );
     }
 
     #[test]
     fn empty_and_bad_inputs() {
-        assert!(DataTable::render("", data(0, 0, Some(0)), &ctx()).unwrap().contains("No data for this range"));
-        assert!(matches!(DataTable::render(r#"{"page_size":0}"#, data(1, 0, None), &ctx()), Err(PluginError::InvalidConfig(_))));
-        assert!(matches!(DataTable::render(r#"{"sort_direction":"up"}"#, data(1, 0, None), &ctx()), Err(PluginError::InvalidConfig(_))));
-        let WidgetData::Rows(mut r) = data(1, 0, None) else { unreachable!() };
+        assert!(
+            DataTable::render("", data(0, 0, Some(0)), &ctx())
+                .unwrap()
+                .contains("No data for this range")
+        );
+        assert!(matches!(
+            DataTable::render(r#"{"page_size":0}"#, data(1, 0, None), &ctx()),
+            Err(PluginError::InvalidConfig(_))
+        ));
+        assert!(matches!(
+            DataTable::render(r#"{"sort_direction":"up"}"#, data(1, 0, None), &ctx()),
+            Err(PluginError::InvalidConfig(_))
+        ));
+        let WidgetData::Rows(mut r) = data(1, 0, None) else {
+            unreachable!()
+        };
         r.rows.columns.pop();
-        assert!(matches!(DataTable::render("", WidgetData::Rows(r), &ctx()), Err(PluginError::InvalidData(_))));
+        assert!(matches!(
+            DataTable::render("", WidgetData::Rows(r), &ctx()),
+            Err(PluginError::InvalidData(_))
+        ));
     }
 }

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use serde::Deserialize;
 use wasmdash_widget_sdk::{
-    Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError,
-    Value, config, time,
+    Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError, Value,
+    config, time,
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -70,7 +70,10 @@ impl Exporter for Json {
         Ok(JsonSession {
             ndjson: cfg.ndjson,
             offset_minutes: options.utc_offset_minutes,
-            keys: schema.iter().map(|c| format!("{}:", json_string(&c.name))).collect(),
+            keys: schema
+                .iter()
+                .map(|c| format!("{}:", json_string(&c.name)))
+                .collect(),
             rows_written: 0,
         })
     }
@@ -99,7 +102,9 @@ impl ExportSession for JsonSession {
                     Value::Int(v) => {
                         let _ = write!(out, "{v}");
                     }
-                    Value::Timestamp(ms) => out.push_str(&json_string(&time::iso8601(ms, self.offset_minutes))),
+                    Value::Timestamp(ms) => {
+                        out.push_str(&json_string(&time::iso8601(ms, self.offset_minutes)))
+                    }
                     Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
                     Value::Text(s) => out.push_str(&json_string(s)),
                 }
@@ -130,10 +135,18 @@ mod tests {
     use wasmdash_widget_sdk::{Column, ColumnKind, ColumnValues};
 
     fn open(cfg: &str) -> Result<JsonSession, PluginError> {
-        let schema = [("t", ColumnKind::Timestamp), ("v", ColumnKind::Float64), ("s", ColumnKind::Text)]
-            .iter()
-            .map(|(n, k)| ColumnSchema { name: (*n).into(), label: (*n).into(), kind: *k })
-            .collect();
+        let schema = [
+            ("t", ColumnKind::Timestamp),
+            ("v", ColumnKind::Float64),
+            ("s", ColumnKind::Text),
+        ]
+        .iter()
+        .map(|(n, k)| ColumnSchema {
+            name: (*n).into(),
+            label: (*n).into(),
+            kind: *k,
+        })
+        .collect();
         Json::open(
             ExportOptions {
                 config: cfg.into(),
@@ -151,9 +164,18 @@ mod tests {
         Batch {
             row_count: n as u32,
             columns: vec![
-                Column { values: ColumnValues::Timestamp(vec![0; n]), nulls: vec![] },
-                Column { values: ColumnValues::Float64(vec![0.1; n]), nulls: (0..n).map(|i| i == 1).collect() },
-                Column { values: ColumnValues::Text(vec!["\"ü\"\n".into(); n]), nulls: vec![] },
+                Column {
+                    values: ColumnValues::Timestamp(vec![0; n]),
+                    nulls: vec![],
+                },
+                Column {
+                    values: ColumnValues::Float64(vec![0.1; n]),
+                    nulls: (0..n).map(|i| i == 1).collect(),
+                },
+                Column {
+                    values: ColumnValues::Text(vec!["\"ü\"\n".into(); n]),
+                    nulls: vec![],
+                },
             ],
         }
     }
@@ -181,7 +203,13 @@ mod tests {
         let mut s = open(r#"{"ndjson":true}"#).unwrap();
         let out = String::from_utf8(s.write(batch(2)).unwrap()).unwrap();
         assert_eq!(out.lines().count(), 2);
-        assert!(out.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
-        assert!(matches!(open(r#"{"ndjson":"yes"}"#), Err(PluginError::InvalidConfig(_))));
+        assert!(
+            out.lines()
+                .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
+        );
+        assert!(matches!(
+            open(r#"{"ndjson":"yes"}"#),
+            Err(PluginError::InvalidConfig(_))
+        ));
     }
 }

@@ -129,14 +129,17 @@ impl Widget for MetricCard {
             id: "metric-card".into(),
             name: "Metric card".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            description: "One metric's value with its trend against the previous period."
-                .into(),
+            description: "One metric's value with its trend against the previous period.".into(),
             data_shape: DataShape::Scalar,
             config_schema: schema(),
         }
     }
 
-    fn render(config_json: &str, data: WidgetData, ctx: &RenderContext) -> Result<String, PluginError> {
+    fn render(
+        config_json: &str,
+        data: WidgetData,
+        ctx: &RenderContext,
+    ) -> Result<String, PluginError> {
         let cfg: Config = config(config_json)?;
         let WidgetData::Scalar(data) = data else {
             return Err(PluginError::InvalidData(
@@ -175,7 +178,11 @@ fn trend(cfg: &Config, data: &ScalarData, value: f64) -> String {
 }
 
 fn render(cfg: &Config, data: &ScalarData, ctx: &RenderContext) -> String {
-    let title = if cfg.title.trim().is_empty() { &data.label } else { &cfg.title };
+    let title = if cfg.title.trim().is_empty() {
+        &data.label
+    } else {
+        &cfg.title
+    };
     let Some(value) = data.value.filter(|v| v.is_finite()) else {
         return html::empty_state(title);
     };
@@ -214,7 +221,11 @@ mod tests {
         RenderContext {
             width: 300,
             height: 150,
-            time_range: TimeRange { start_ms: 0, end_ms: 86_400_000, label: "Today".into() },
+            time_range: TimeRange {
+                start_ms: 0,
+                end_ms: 86_400_000,
+                label: "Today".into(),
+            },
             timezone: "UTC".into(),
             utc_offset_minutes: 0,
             locale: "en-US".into(),
@@ -226,18 +237,39 @@ mod tests {
             label: "Revenue".into(),
             value,
             previous,
-            format: ValueFormat { kind: FormatKind::Currency, unit: "USD".into(), decimals: None },
-            sparkline: Some(Series { timestamps: vec![1, 2, 3], values: vec![1.0, 3.0, 2.0], nulls: vec![] }),
+            format: ValueFormat {
+                kind: FormatKind::Currency,
+                unit: "USD".into(),
+                decimals: None,
+            },
+            sparkline: Some(Series {
+                timestamps: vec![1, 2, 3],
+                values: vec![1.0, 3.0, 2.0],
+                nulls: vec![],
+            }),
         })
     }
 
     #[test]
     fn renders_value_trend_and_sparkline() {
         let h = MetricCard::render("", scalar(Some(1250.0), Some(1000.0)), &ctx()).unwrap();
-        assert!(h.contains("$1,250.00") && h.contains("trend-up") && h.contains("+25.0%"), "{h}");
+        assert!(
+            h.contains("$1,250.00") && h.contains("trend-up") && h.contains("+25.0%"),
+            "{h}"
+        );
         assert!(h.contains("wd-good") && h.contains("<svg"));
-        let h = MetricCard::render(r#"{"higher_is_better":false,"sparkline":false}"#, scalar(Some(900.0), Some(1000.0)), &ctx()).unwrap();
-        assert!(h.contains("trend-down") && h.contains("-10.0%") && h.contains("wd-good") && !h.contains("<svg"));
+        let h = MetricCard::render(
+            r#"{"higher_is_better":false,"sparkline":false}"#,
+            scalar(Some(900.0), Some(1000.0)),
+            &ctx(),
+        )
+        .unwrap();
+        assert!(
+            h.contains("trend-down")
+                && h.contains("-10.0%")
+                && h.contains("wd-good")
+                && !h.contains("<svg")
+        );
     }
 
     #[test]
@@ -257,9 +289,14 @@ mod tests {
         assert!(h.contains("wd-threshold-warning"));
         let h = MetricCard::render("", scalar(None, Some(3.0)), &ctx()).unwrap();
         assert!(h.contains("No data for this range"));
-        let e = MetricCard::render(r#"{"thresholds":{"warning":"x"}}"#, scalar(Some(1.0), None), &ctx());
+        let e = MetricCard::render(
+            r#"{"thresholds":{"warning":"x"}}"#,
+            scalar(Some(1.0), None),
+            &ctx(),
+        );
         assert!(matches!(e, Err(PluginError::InvalidConfig(_))));
-        let schema: serde_json::Value = serde_json::from_str(&MetricCard::describe().config_schema).unwrap();
+        let schema: serde_json::Value =
+            serde_json::from_str(&MetricCard::describe().config_schema).unwrap();
         assert_eq!(schema["properties"]["metric"]["x-wasmdash"], "metric");
     }
 }

@@ -20,7 +20,11 @@ struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { title: String::new(), donut: true, show_legend: true }
+        Self {
+            title: String::new(),
+            donut: true,
+            show_legend: true,
+        }
     }
 }
 
@@ -54,17 +58,27 @@ impl Widget for StatusPie {
         }
     }
 
-    fn render(config_json: &str, data: WidgetData, ctx: &RenderContext) -> Result<String, PluginError> {
+    fn render(
+        config_json: &str,
+        data: WidgetData,
+        ctx: &RenderContext,
+    ) -> Result<String, PluginError> {
         let cfg: Config = config(config_json)?;
         let WidgetData::Categories(data) = data else {
-            return Err(PluginError::InvalidData("status-pie needs categories data".into()));
+            return Err(PluginError::InvalidData(
+                "status-pie needs categories data".into(),
+            ));
         };
         Ok(render(&cfg, &data, ctx))
     }
 }
 
 fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
-    let title = if cfg.title.trim().is_empty() { &data.label } else { &cfg.title };
+    let title = if cfg.title.trim().is_empty() {
+        &data.label
+    } else {
+        &cfg.title
+    };
     let n = data.labels.len().min(data.values.len());
     let values = &data.values[..n];
     let total: f64 = values.iter().filter(|v| v.is_finite() && **v > 0.0).sum();
@@ -74,12 +88,22 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
     let size = ctx.width.min(ctx.height).clamp(120, 600);
     let (c, r) = (f64::from(size) / 2.0, f64::from(size) / 2.0 - 4.0);
     let inner = if cfg.donut { r * 0.6 } else { 0.0 };
-    let share = |v: f64| if v.is_finite() && v > 0.0 { v / total } else { 0.0 };
+    let share = |v: f64| {
+        if v.is_finite() && v > 0.0 {
+            v / total
+        } else {
+            0.0
+        }
+    };
 
     let mut out = String::from("<div class=\"wd-widget wd-status-pie\"><div class=\"wd-title\">");
     html::escape_into(&mut out, title);
     out.push_str("</div><div class=\"wd-pie-body\">");
-    out.push_str(&svg::open(size, size, &format!("{title}: share by {}", data.dimension)));
+    out.push_str(&svg::open(
+        size,
+        size,
+        &format!("{title}: share by {}", data.dimension),
+    ));
     for (i, (start, end)) in svg::slice_angles(values).into_iter().enumerate() {
         let d = svg::arc_path(c, c, r, inner, start, end);
         if d.is_empty() {
@@ -99,7 +123,13 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
         );
     }
     if cfg.donut {
-        out.push_str(&svg::text(c, c + 5.0, "middle", "wd-pie-total", &format::value_compact(total, &data.format)));
+        out.push_str(&svg::text(
+            c,
+            c + 5.0,
+            "middle",
+            "wd-pie-total",
+            &format::value_compact(total, &data.format),
+        ));
     }
     out.push_str(svg::CLOSE);
     if cfg.show_legend {
@@ -132,7 +162,11 @@ mod tests {
         RenderContext {
             width: 300,
             height: 200,
-            time_range: TimeRange { start_ms: 0, end_ms: 1, label: "Today".into() },
+            time_range: TimeRange {
+                start_ms: 0,
+                end_ms: 1,
+                label: "Today".into(),
+            },
             timezone: "UTC".into(),
             utc_offset_minutes: 0,
             locale: "en-US".into(),
@@ -153,17 +187,32 @@ mod tests {
     fn slices_and_legend_with_shares() {
         let h = StatusPie::render("", data(vec![30.0, 10.0, 60.0]), &ctx()).unwrap();
         assert_eq!(h.matches("class=\"wd-slice").count(), 3);
-        assert!(h.contains("60.0%") && h.contains("s&lt;2&gt;") && h.contains("wd-c2"), "{h}");
+        assert!(
+            h.contains("60.0%") && h.contains("s&lt;2&gt;") && h.contains("wd-c2"),
+            "{h}"
+        );
         assert!(h.contains("wd-pie-total"));
-        let h = StatusPie::render(r#"{"donut":false,"show_legend":false}"#, data(vec![5.0]), &ctx()).unwrap();
+        let h = StatusPie::render(
+            r#"{"donut":false,"show_legend":false}"#,
+            data(vec![5.0]),
+            &ctx(),
+        )
+        .unwrap();
         assert!(!h.contains("wd-legend") && h.contains("class=\"wd-slice wd-c0\""));
     }
 
     #[test]
     fn empty_zero_and_bad_config() {
         for v in [vec![], vec![0.0, 0.0], vec![-1.0]] {
-            assert!(StatusPie::render("", data(v), &ctx()).unwrap().contains("No data for this range"));
+            assert!(
+                StatusPie::render("", data(v), &ctx())
+                    .unwrap()
+                    .contains("No data for this range")
+            );
         }
-        assert!(matches!(StatusPie::render(r#"{"donut":"yes"}"#, data(vec![1.0]), &ctx()), Err(PluginError::InvalidConfig(_))));
+        assert!(matches!(
+            StatusPie::render(r#"{"donut":"yes"}"#, data(vec![1.0]), &ctx()),
+            Err(PluginError::InvalidConfig(_))
+        ));
     }
 }

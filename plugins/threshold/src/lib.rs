@@ -120,7 +120,9 @@ impl AlertRule for Threshold {
         let cfg: Config = config(config_json)?;
         let _ = &cfg.metric;
         if !cfg.value.is_finite() {
-            return Err(PluginError::InvalidConfig("config: value must be a finite number".into()));
+            return Err(PluginError::InvalidConfig(
+                "config: value must be a finite number".into(),
+            ));
         }
         if !cfg.tolerance.is_finite() || cfg.tolerance < 0.0 {
             return Err(PluginError::InvalidConfig(
@@ -160,10 +162,18 @@ mod tests {
     fn input(current: Option<f64>) -> AlertInput {
         AlertInput {
             metric: "error rate".into(),
-            time_range: TimeRange { start_ms: 0, end_ms: 1, label: "Last hour".into() },
+            time_range: TimeRange {
+                start_ms: 0,
+                end_ms: 1,
+                label: "Last hour".into(),
+            },
             current,
             previous: None,
-            recent: Series { timestamps: vec![], values: vec![], nulls: vec![] },
+            recent: Series {
+                timestamps: vec![],
+                values: vec![],
+                nulls: vec![],
+            },
         }
     }
 
@@ -183,7 +193,11 @@ mod tests {
         ] {
             let cfg = format!(r#"{{"op":"{op}","value":5}}"#);
             for (v, want) in [(4.0, below), (5.0, at), (6.0, above)] {
-                let want = if want { AlertState::Firing } else { AlertState::Ok };
+                let want = if want {
+                    AlertState::Firing
+                } else {
+                    AlertState::Ok
+                };
                 assert_eq!(state(&cfg, v), want, "{v} {op} 5");
             }
         }
@@ -191,15 +205,38 @@ mod tests {
 
     #[test]
     fn tolerance_and_no_data_and_bad_config() {
-        assert_eq!(state(r#"{"op":"=","value":0.3}"#, 0.1 + 0.2), AlertState::Firing);
-        assert_eq!(state(r#"{"op":"=","value":1,"tolerance":0.1}"#, 1.05), AlertState::Firing);
-        assert_eq!(state(r#"{"op":">","value":1,"tolerance":0.1}"#, 1.05), AlertState::Ok);
+        assert_eq!(
+            state(r#"{"op":"=","value":0.3}"#, 0.1 + 0.2),
+            AlertState::Firing
+        );
+        assert_eq!(
+            state(r#"{"op":"=","value":1,"tolerance":0.1}"#, 1.05),
+            AlertState::Firing
+        );
+        assert_eq!(
+            state(r#"{"op":">","value":1,"tolerance":0.1}"#, 1.05),
+            AlertState::Ok
+        );
         let e = Threshold::evaluate(r#"{"op":">","value":1}"#, input(None)).unwrap();
         assert_eq!((e.state, e.observed), (AlertState::NoData, None));
-        for bad in [r#"{"op":"~","value":1}"#, r#"{"value":1}"#, r#"{"op":">","value":1,"tolerance":-1}"#, "[", r#"{"op":">","value":"x"}"#] {
-            assert!(matches!(Threshold::evaluate(bad, input(Some(1.0))), Err(PluginError::InvalidConfig(_))), "{bad}");
+        for bad in [
+            r#"{"op":"~","value":1}"#,
+            r#"{"value":1}"#,
+            r#"{"op":">","value":1,"tolerance":-1}"#,
+            "[",
+            r#"{"op":">","value":"x"}"#,
+        ] {
+            assert!(
+                matches!(
+                    Threshold::evaluate(bad, input(Some(1.0))),
+                    Err(PluginError::InvalidConfig(_))
+                ),
+                "{bad}"
+            );
         }
-        let m = Threshold::evaluate(r#"{"op":">","value":5}"#, input(Some(7.25))).unwrap().message;
+        let m = Threshold::evaluate(r#"{"op":">","value":5}"#, input(Some(7.25)))
+            .unwrap()
+            .message;
         assert_eq!(m, "error rate 7.25 > 5");
     }
 }

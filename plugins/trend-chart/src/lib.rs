@@ -23,7 +23,12 @@ struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { title: String::new(), style: Style::Line, show_previous: true, y_from_zero: true }
+        Self {
+            title: String::new(),
+            style: Style::Line,
+            show_previous: true,
+            y_from_zero: true,
+        }
     }
 }
 
@@ -62,16 +67,23 @@ impl Widget for TrendChart {
             id: "trend-chart".into(),
             name: "Trend chart".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            description: "A metric over time as a line or area chart, with the previous period.".into(),
+            description: "A metric over time as a line or area chart, with the previous period."
+                .into(),
             data_shape: DataShape::Series,
             config_schema: schema(),
         }
     }
 
-    fn render(config_json: &str, data: WidgetData, ctx: &RenderContext) -> Result<String, PluginError> {
+    fn render(
+        config_json: &str,
+        data: WidgetData,
+        ctx: &RenderContext,
+    ) -> Result<String, PluginError> {
         let cfg: Config = config(config_json)?;
         let WidgetData::Series(data) = data else {
-            return Err(PluginError::InvalidData("trend-chart needs series data".into()));
+            return Err(PluginError::InvalidData(
+                "trend-chart needs series data".into(),
+            ));
         };
         Ok(render(&cfg, &data, ctx))
     }
@@ -85,7 +97,10 @@ fn segments(series: &Series, at: impl Fn(usize) -> Option<i64>) -> Vec<Vec<(f64,
     for i in 0..series.len() {
         let null = series.nulls.get(i).copied().unwrap_or(false) || !series.values[i].is_finite();
         match at(i) {
-            Some(t) if !null => out.last_mut().map(|s| s.push((t as f64, series.values[i]))).unwrap_or(()),
+            Some(t) if !null => out
+                .last_mut()
+                .map(|s| s.push((t as f64, series.values[i])))
+                .unwrap_or(()),
             _ => out.push(Vec::new()),
         }
     }
@@ -94,7 +109,11 @@ fn segments(series: &Series, at: impl Fn(usize) -> Option<i64>) -> Vec<Vec<(f64,
 }
 
 fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
-    let title = if cfg.title.trim().is_empty() { &data.label } else { &cfg.title };
+    let title = if cfg.title.trim().is_empty() {
+        &data.label
+    } else {
+        &cfg.title
+    };
     let current = segments(&data.points, |i| data.points.timestamps.get(i).copied());
     if current.is_empty() {
         return html::empty_state(title);
@@ -106,9 +125,16 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
     let (w, h) = (ctx.width.clamp(160, 2400), ctx.height.clamp(100, 1600));
     let area = Axis::with_margins(f64::from(w), f64::from(h), 52.0, 24.0);
     let all = current.iter().chain(&previous).flatten();
-    let (t0, t1) = all.clone().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (t0, t1) = all
+        .clone()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            (a.min(p.0), b.max(p.0))
+        });
     let (start, end) = if ctx.time_range.end_ms > ctx.time_range.start_ms {
-        (ctx.time_range.start_ms.min(t0 as i64), ctx.time_range.end_ms.max(t1 as i64))
+        (
+            ctx.time_range.start_ms.min(t0 as i64),
+            ctx.time_range.end_ms.max(t1 as i64),
+        )
     } else {
         (t0 as i64, t1 as i64)
     };
@@ -116,7 +142,10 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
     let y = LinearScale::for_values(all.map(|p| p.1), cfg.y_from_zero, (area.bottom, area.top));
     let pixels = (area.right - area.left).max(1.0) as usize;
     let to_px = |seg: &Vec<(f64, f64)>| -> Vec<(f64, f64)> {
-        svg::min_max(seg, pixels).iter().map(|(t, v)| (x.map(*t), y.map(*v))).collect()
+        svg::min_max(seg, pixels)
+            .iter()
+            .map(|(t, v)| (x.map(*t), y.map(*v)))
+            .collect()
     };
 
     let mut out = String::from("<div class=\"wd-widget wd-trend-chart\"><div class=\"wd-title\">");
@@ -124,9 +153,18 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
     out.push_str("</div>");
     let label = format!("{title} over {}", ctx.time_range.label);
     out.push_str(&svg::open(w, h, &label));
-    out.push_str(&svg::y_axis(&area, &y, 5, |v| format::value_compact(v, &data.format)));
+    out.push_str(&svg::y_axis(&area, &y, 5, |v| {
+        format::value_compact(v, &data.format)
+    }));
     let ticks = ((area.right - area.left) / 90.0).max(2.0) as usize;
-    out.push_str(&svg::x_axis_time(&area, &x, start, end, ctx.utc_offset_minutes, ticks));
+    out.push_str(&svg::x_axis_time(
+        &area,
+        &x,
+        start,
+        end,
+        ctx.utc_offset_minutes,
+        ticks,
+    ));
     for seg in &previous {
         let d = svg::line_path(&to_px(seg));
         let _ = write!(
@@ -143,7 +181,12 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
         out.push_str(&svg::path(&svg::line_path(&px), "wd-line wd-c0"));
         if px.len() == 1 {
             // A lone point has no line; show it as a dot.
-            let _ = write!(out, "<circle class=\"wd-point wd-c0\" cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"currentColor\"/>", svg::num(px[0].0), svg::num(px[0].1));
+            let _ = write!(
+                out,
+                "<circle class=\"wd-point wd-c0\" cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"currentColor\"/>",
+                svg::num(px[0].0),
+                svg::num(px[0].1)
+            );
         }
     }
     out.push_str(svg::CLOSE);
@@ -170,7 +213,11 @@ mod tests {
         RenderContext {
             width: 400,
             height: 200,
-            time_range: TimeRange { start_ms: 0, end_ms: 24 * HOUR, label: "Today".into() },
+            time_range: TimeRange {
+                start_ms: 0,
+                end_ms: 24 * HOUR,
+                label: "Today".into(),
+            },
             timezone: "Europe/Berlin".into(),
             utc_offset_minutes: 60,
             locale: "en-US".into(),
@@ -195,7 +242,10 @@ mod tests {
     #[test]
     fn draws_axes_lines_and_previous() {
         let h = TrendChart::render(r#"{"style":"area"}"#, data(24, true), &ctx()).unwrap();
-        assert!(h.contains("role=\"img\"") && h.contains("wd-area") && h.contains("wd-previous"), "{h}");
+        assert!(
+            h.contains("role=\"img\"") && h.contains("wd-area") && h.contains("wd-previous"),
+            "{h}"
+        );
         // Ticks fall on local (UTC+1) round hours: 12:00 local is 11:00 UTC.
         assert!(h.contains(">12:00<") && h.contains("x=\"207.83\""), "{h}");
         assert!(!h.contains("style=") && !h.contains(" id="));
@@ -213,6 +263,9 @@ mod tests {
     fn empty_and_bad_config() {
         let h = TrendChart::render("", data(0, false), &ctx()).unwrap();
         assert!(h.contains("No data for this range"));
-        assert!(matches!(TrendChart::render(r#"{"style":"pie"}"#, data(3, false), &ctx()), Err(PluginError::InvalidConfig(_))));
+        assert!(matches!(
+            TrendChart::render(r#"{"style":"pie"}"#, data(3, false), &ctx()),
+            Err(PluginError::InvalidConfig(_))
+        ));
     }
 }

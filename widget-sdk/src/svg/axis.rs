@@ -33,7 +33,12 @@ impl Axis {
 
 /// A y axis on the left of `area`: horizontal grid lines at round ticks and
 /// labels formatted by `label`.
-pub fn y_axis(area: &Axis, scale: &LinearScale, count: usize, label: impl Fn(f64) -> String) -> String {
+pub fn y_axis(
+    area: &Axis,
+    scale: &LinearScale,
+    count: usize,
+    label: impl Fn(f64) -> String,
+) -> String {
     let mut out = String::from("<g class=\"wd-axis wd-axis-y\">");
     for t in scale.ticks(count) {
         let y = scale.map(t);
@@ -44,7 +49,13 @@ pub fn y_axis(area: &Axis, scale: &LinearScale, count: usize, label: impl Fn(f64
             num(area.right),
             y = num(y)
         );
-        out.push_str(&text(area.left - 4.0, y + 3.0, "end", "wd-tick-label", &label(t)));
+        out.push_str(&text(
+            area.left - 4.0,
+            y + 3.0,
+            "end",
+            "wd-tick-label",
+            &label(t),
+        ));
     }
     out.push_str("</g>");
     out
@@ -79,7 +90,13 @@ pub fn x_axis_time(
             x = num(x)
         );
         let label = time::tick_label(t, offset_minutes, span);
-        out.push_str(&text(x, area.bottom + 16.0, "middle", "wd-tick-label", &label));
+        out.push_str(&text(
+            x,
+            area.bottom + 16.0,
+            "middle",
+            "wd-tick-label",
+            &label,
+        ));
     }
     out.push_str("</g>");
     out
@@ -89,7 +106,13 @@ pub fn x_axis_time(
 pub fn x_axis_labels(area: &Axis, positions: &[(f64, String)]) -> String {
     let mut out = String::from("<g class=\"wd-axis wd-axis-x\">");
     for (x, label) in positions {
-        out.push_str(&text(*x, area.bottom + 16.0, "middle", "wd-tick-label", label));
+        out.push_str(&text(
+            *x,
+            area.bottom + 16.0,
+            "middle",
+            "wd-tick-label",
+            label,
+        ));
     }
     out.push_str("</g>");
     out

@@ -73,7 +73,9 @@ mod tests {
     use super::*;
 
     fn series(n: usize) -> Vec<(f64, f64)> {
-        (0..n).map(|i| (i as f64, ((i * 37) % 101) as f64)).collect()
+        (0..n)
+            .map(|i| (i as f64, ((i * 37) % 101) as f64))
+            .collect()
     }
 
     #[test]

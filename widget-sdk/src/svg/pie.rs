@@ -8,7 +8,10 @@ use super::num;
 /// per value. Negative and non-finite values get an empty slice; all-zero
 /// input yields empty slices.
 pub fn slice_angles(values: &[f64]) -> Vec<(f64, f64)> {
-    let clean: Vec<f64> = values.iter().map(|v| if v.is_finite() && *v > 0.0 { *v } else { 0.0 }).collect();
+    let clean: Vec<f64> = values
+        .iter()
+        .map(|v| if v.is_finite() && *v > 0.0 { *v } else { 0.0 })
+        .collect();
     let total: f64 = clean.iter().sum();
     let mut at = 0.0;
     clean
@@ -50,12 +53,24 @@ pub fn arc_path(cx: f64, cy: f64, outer_r: f64, inner_r: f64, start: f64, end: f
         let (x3, y3) = point(cx, cy, inner_r, start);
         format!(
             "M{} {} A{r} {r} 0 {large} 1 {} {} L{} {} A{ri} {ri} 0 {large} 0 {} {} Z",
-            num(x0), num(y0), num(x1), num(y1), num(x2), num(y2), num(x3), num(y3)
+            num(x0),
+            num(y0),
+            num(x1),
+            num(y1),
+            num(x2),
+            num(y2),
+            num(x3),
+            num(y3)
         )
     } else {
         format!(
             "M{} {} L{} {} A{r} {r} 0 {large} 1 {} {} Z",
-            num(cx), num(cy), num(x0), num(y0), num(x1), num(y1)
+            num(cx),
+            num(cy),
+            num(x0),
+            num(y0),
+            num(x1),
+            num(y1)
         )
     }
 }

@@ -24,12 +24,19 @@ impl LinearScale {
             let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
             (lo, hi) = (lo - pad, hi + pad);
         }
-        Self { domain: (lo, hi), range }
+        Self {
+            domain: (lo, hi),
+            range,
+        }
     }
 
     /// A scale over the values' extent (optionally including zero, as bars
     /// and most business metrics want), widened to round tick values.
-    pub fn for_values(values: impl IntoIterator<Item = f64>, include_zero: bool, range: (f64, f64)) -> Self {
+    pub fn for_values(
+        values: impl IntoIterator<Item = f64>,
+        include_zero: bool,
+        range: (f64, f64),
+    ) -> Self {
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for v in values.into_iter().filter(|v| v.is_finite()) {
             lo = lo.min(v);

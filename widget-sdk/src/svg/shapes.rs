@@ -8,7 +8,13 @@ use super::{LinearScale, num};
 pub fn line_path(points: &[(f64, f64)]) -> String {
     let mut d = String::new();
     for (i, (x, y)) in points.iter().enumerate() {
-        let _ = write!(d, "{}{} {}", if i == 0 { "M" } else { " L" }, num(*x), num(*y));
+        let _ = write!(
+            d,
+            "{}{} {}",
+            if i == 0 { "M" } else { " L" },
+            num(*x),
+            num(*y)
+        );
     }
     d
 }
@@ -20,7 +26,14 @@ pub fn area_path(points: &[(f64, f64)], baseline_y: f64) -> String {
         return String::new();
     };
     let mut d = line_path(points);
-    let _ = write!(d, " L{} {} L{} {} Z", num(last.0), num(baseline_y), num(first.0), num(baseline_y));
+    let _ = write!(
+        d,
+        " L{} {} L{} {} Z",
+        num(last.0),
+        num(baseline_y),
+        num(first.0),
+        num(baseline_y)
+    );
     d
 }
 
@@ -67,7 +80,10 @@ pub fn sparkline(values: &[f64], width: u32, height: u32, label: &str) -> String
     let (w, h) = (f64::from(width.max(2)), f64::from(height.max(2)));
     let x = LinearScale::new((pts[0].0, pts[pts.len() - 1].0), (1.0, w - 1.0));
     let y = LinearScale::new(
-        pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| (lo.min(p.1), hi.max(p.1))),
+        pts.iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+                (lo.min(p.1), hi.max(p.1))
+            }),
         (h - 1.0, 1.0),
     );
     let mapped: Vec<(f64, f64)> = pts.iter().map(|(a, b)| (x.map(*a), y.map(*b))).collect();
@@ -84,7 +100,10 @@ mod tests {
     #[test]
     fn paths() {
         assert_eq!(line_path(&[(0.0, 1.0), (2.5, 3.0)]), "M0 1 L2.5 3");
-        assert_eq!(area_path(&[(0.0, 1.0), (2.0, 3.0)], 10.0), "M0 1 L2 3 L2 10 L0 10 Z");
+        assert_eq!(
+            area_path(&[(0.0, 1.0), (2.0, 3.0)], 10.0),
+            "M0 1 L2 3 L2 10 L0 10 Z"
+        );
         assert_eq!(area_path(&[], 1.0), "");
         assert!(path("M0 0", "wd-area wd-c1").contains("fill-opacity"));
     }
@@ -92,7 +111,10 @@ mod tests {
     #[test]
     fn bars_normalise_corners() {
         let b = bar(10.0, 50.0, 20.0, 50.0, "wd-bar", "<x>");
-        assert!(b.contains("x=\"10\" y=\"50\" width=\"10\" height=\"1\""), "{b}");
+        assert!(
+            b.contains("x=\"10\" y=\"50\" width=\"10\" height=\"1\""),
+            "{b}"
+        );
         assert!(b.contains("&lt;x&gt;"));
     }
 
