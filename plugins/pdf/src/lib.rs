@@ -1,0 +1,288 @@
+//! Built-in exporter `pdf`: a report with the title, the time range, the
+//! generation time and page numbers, and the rows as a table paginated with
+//! the header repeated on every page. Long text wraps to two lines and is
+//! then cut with an ellipsis. Text is real (built-in Helvetica), so it can
+//! be selected and searched.
+//!
+//! A PDF's page count is known only at the end, so rows are buffered (as
+//! display strings) up to a cap (default 10,000) and the document is
+//! written by `finish`; rows past the cap are counted, and a note in the
+//! document says how many were left out.
+
+mod layout;
+
+use serde::Deserialize;
+use wasmdash_widget_sdk::{
+    Batch, ColumnKind, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo,
+    PluginError, Value, config, format, time,
+};
+
+/// Default cap on rows in one PDF.
+const DEFAULT_MAX_ROWS: u32 = 10_000;
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Config {
+    max_rows: u32,
+    landscape: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            max_rows: DEFAULT_MAX_ROWS,
+            landscape: false,
+        }
+    }
+}
+
+fn schema() -> String {
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "PDF report",
+        "type": "object",
+        "properties": {
+            "max_rows": {
+                "type": "integer", "title": "Row cap", "minimum": 1, "maximum": 100000, "default": DEFAULT_MAX_ROWS,
+                "description": "At most this many rows go into the PDF; the document says when rows were left out."
+            },
+            "landscape": {
+                "type": "boolean", "title": "Landscape", "default": false,
+                "description": "Wide pages, for tables with many columns."
+            }
+        },
+        "additionalProperties": false
+    })
+    .to_string()
+}
+
+/// The `pdf` exporter.
+pub struct Pdf;
+
+/// One PDF export in progress.
+pub struct PdfSession {
+    landscape: bool,
+    max_rows: u64,
+    title: String,
+    subtitle: Vec<String>,
+    offset_minutes: i32,
+    schema: Vec<ColumnSchema>,
+    rows: Vec<Vec<String>>,
+    total_rows: u64,
+}
+
+impl Exporter for Pdf {
+    type Session = PdfSession;
+
+    fn describe() -> ExporterInfo {
+        ExporterInfo {
+            id: "pdf".into(),
+            name: "PDF report".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            description: "A printable report: title, time range and the rows as a paginated table."
+                .into(),
+            media_type: "application/pdf".into(),
+            file_extension: "pdf".into(),
+            config_schema: schema(),
+        }
+    }
+
+    fn open(options: ExportOptions, schema: Vec<ColumnSchema>) -> Result<PdfSession, PluginError> {
+        let cfg: Config = config(&options.config)?;
+        if !(1..=100_000).contains(&cfg.max_rows) {
+            return Err(PluginError::InvalidConfig(
+                "config: max_rows must be between 1 and 100000".into(),
+            ));
+        }
+        let offset = options.utc_offset_minutes;
+        let tz = if options.timezone.is_empty() {
+            "UTC".to_owned()
+        } else {
+            options.timezone.clone()
+        };
+        let mut subtitle = Vec::new();
+        if let Some(r) = &options.time_range {
+            subtitle.push(format!(
+                "Time range: {} ({} to {}, {tz})",
+                r.label,
+                time::date_time(r.start_ms, offset),
+                time::date_time(r.end_ms, offset)
+            ));
+        }
+        subtitle.push(format!(
+            "Generated: {} ({tz})",
+            time::date_time(options.generated_at_ms, offset)
+        ));
+        Ok(PdfSession {
+            landscape: cfg.landscape,
+            max_rows: u64::from(cfg.max_rows),
+            title: if options.title.trim().is_empty() {
+                "Export".into()
+            } else {
+                options.title
+            },
+            subtitle,
+            offset_minutes: offset,
+            schema,
+            rows: Vec::new(),
+            total_rows: 0,
+        })
+    }
+}
+
+fn display(v: Value<'_>, kind: ColumnKind, offset_minutes: i32) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Float(f) => format::number(f, None),
+        Value::Int(i) if kind == ColumnKind::Int64 => i.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Timestamp(ms) => time::date_time(ms, offset_minutes),
+        Value::Bool(b) => if b { "yes" } else { "no" }.into(),
+        Value::Text(s) => s.to_owned(),
+    }
+}
+
+impl ExportSession for PdfSession {
+    fn write(&mut self, batch: Batch) -> Result<Vec<u8>, PluginError> {
+        if batch.columns.len() != self.schema.len() {
+            return Err(PluginError::InvalidData(format!(
+                "batch has {} columns, the schema {}",
+                batch.columns.len(),
+                self.schema.len()
+            )));
+        }
+        for row in 0..batch.rows() {
+            self.total_rows += 1;
+            if self.rows.len() as u64 >= self.max_rows {
+                continue;
+            }
+            let cells = (0..self.schema.len())
+                .map(|c| {
+                    display(
+                        batch.value(row, c),
+                        self.schema[c].kind,
+                        self.offset_minutes,
+                    )
+                })
+                .collect();
+            self.rows.push(cells);
+        }
+        Ok(Vec::new())
+    }
+
+    fn finish(&mut self) -> Result<Vec<u8>, PluginError> {
+        let note = (self.total_rows > self.rows.len() as u64).then(|| {
+            format!(
+                "Row cap reached: showing the first {} of {} rows. Export as CSV or JSON for all rows.",
+                format::number(self.rows.len() as f64, Some(0)),
+                format::number(self.total_rows as f64, Some(0))
+            )
+        });
+        let report = layout::Report {
+            title: &self.title,
+            subtitle: &self.subtitle,
+            note: note.as_deref(),
+            headers: self
+                .schema
+                .iter()
+                .map(|c| {
+                    if c.label.is_empty() {
+                        c.name.clone()
+                    } else {
+                        c.label.clone()
+                    }
+                })
+                .collect(),
+            numeric: self
+                .schema
+                .iter()
+                .map(|c| matches!(c.kind, ColumnKind::Float64 | ColumnKind::Int64))
+                .collect(),
+            rows: &self.rows,
+            landscape: self.landscape,
+        };
+        let bytes = layout::render(&report);
+        self.rows = Vec::new();
+        Ok(bytes)
+    }
+}
+
+wasmdash_widget_sdk::export_plugin!(exporter: Pdf);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmdash_widget_sdk::{Column, ColumnValues, TimeRange};
+
+    fn open(cfg: &str) -> Result<PdfSession, PluginError> {
+        Pdf::open(
+            ExportOptions {
+                config: cfg.into(),
+                title: "Orders report".into(),
+                time_range: Some(TimeRange {
+                    start_ms: 0,
+                    end_ms: 86_400_000,
+                    label: "Day one".into(),
+                }),
+                timezone: "UTC".into(),
+                utc_offset_minutes: 0,
+                generated_at_ms: 1_700_000_000_000,
+            },
+            vec![
+                ColumnSchema {
+                    name: "customer".into(),
+                    label: "Customer".into(),
+                    kind: ColumnKind::Text,
+                },
+                ColumnSchema {
+                    name: "amount".into(),
+                    label: "Amount".into(),
+                    kind: ColumnKind::Float64,
+                },
+            ],
+        )
+    }
+
+    fn batch(n: usize) -> Batch {
+        Batch {
+            row_count: n as u32,
+            columns: vec![
+                Column { values: ColumnValues::Text((0..n).map(|i| format!("Customer {i} with a rather long name that needs wrapping across the cell and then some more text to truncate it properly in the end")).collect()), nulls: vec![] },
+                Column { values: ColumnValues::Float64((0..n).map(|i| i as f64 * 1.5).collect()), nulls: vec![] },
+            ],
+        }
+    }
+
+    #[test]
+    fn writes_a_pdf_with_pages() {
+        let mut s = open("").unwrap();
+        assert!(s.write(batch(120)).unwrap().is_empty());
+        let pdf = s.finish().unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        assert!(pdf.trim_ascii_end().ends_with(b"%%EOF"));
+    }
+
+    #[test]
+    fn cap_and_bad_config() {
+        let mut s = open(r#"{"max_rows":5}"#).unwrap();
+        s.write(batch(20)).unwrap();
+        assert_eq!((s.rows.len(), s.total_rows), (5, 20));
+        assert!(s.finish().unwrap().starts_with(b"%PDF"));
+        assert!(matches!(
+            open(r#"{"max_rows":0}"#),
+            Err(PluginError::InvalidConfig(_))
+        ));
+        assert!(matches!(
+            open(r#"{"rows":3}"#),
+            Err(PluginError::InvalidConfig(_))
+        ));
+        let mut s = open("").unwrap();
+        assert!(matches!(
+            s.write(Batch {
+                row_count: 0,
+                columns: vec![]
+            }),
+            Err(PluginError::InvalidData(_))
+        ));
+    }
+}
