@@ -116,10 +116,10 @@ pub struct ServerConfig {
     pub timezone: Tz,
     /// Locale for number formatting, e.g. `en-US`.
     pub locale: String,
-    /// Serve `/api/v1` on a non-loopback address without authentication.
-    /// Off by default: until sign-in exists the API is served only on
-    /// loopback unless this is set.
-    pub api_without_auth: bool,
+    /// Mark the session cookie `Secure`: set it when wasmdash is served
+    /// over HTTPS (directly or behind a proxy), so the browser never sends
+    /// the cookie over plain HTTP.
+    pub secure_cookies: bool,
 }
 
 impl Default for ServerConfig {
@@ -129,7 +129,7 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("data"),
             timezone: Tz::UTC,
             locale: "en-US".into(),
-            api_without_auth: false,
+            secure_cookies: false,
         }
     }
 }

@@ -6,7 +6,7 @@
 use chrono::Utc;
 use serde_json::json;
 
-use crate::auth::{Auth, AuthError};
+use crate::auth::{AdminBootstrap, Auth, AuthError};
 use crate::store::{Dashboard, DashboardContent, Layout, Role, Sharing, Widget};
 
 /// Name of the demo's administrator account.
@@ -35,21 +35,18 @@ pub fn seed_demo(auth: &Auth, password: Option<String>) -> Result<SeedReport, Au
         created_admin: false,
         created_dashboard: false,
     };
-    let admin = match store.user_by_name(DEMO_ADMIN)? {
-        Some(user) => user,
-        None => {
-            let password = match password.filter(|p| !p.is_empty()) {
-                Some(p) => p,
-                None => {
-                    let p = crate::store::random_hex(10);
-                    report.generated_password = Some(p.clone());
-                    p
-                }
-            };
+    let password = password.filter(|p| !p.is_empty());
+    match auth.ensure_admin(DEMO_ADMIN, password.as_deref(), now)? {
+        AdminBootstrap::Existed => {}
+        AdminBootstrap::Created => report.created_admin = true,
+        AdminBootstrap::CreatedWithPassword(generated) => {
             report.created_admin = true;
-            auth.create_user(DEMO_ADMIN, &password, Role::Admin, now)?
+            report.generated_password = Some(generated);
         }
-    };
+    }
+    let admin = store
+        .user_by_name(DEMO_ADMIN)?
+        .ok_or(AuthError::Store(crate::store::StoreError::UserNotFound))?;
     let owns_one = store.dashboards()?.iter().any(|d| d.owner == admin.id);
     if !owns_one {
         let mut dashboard = Dashboard::new(admin.id.clone(), demo_content(), now)

@@ -9,11 +9,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
 
-use crate::api::ApiError;
 use crate::auth::{Auth, AuthConfig};
 use crate::config::Config;
 use crate::data::{DataEngine, DataError};
@@ -53,6 +49,7 @@ pub struct Server {
     listener: tokio::net::TcpListener,
     app: Router,
     addr: SocketAddr,
+    auth: Arc<Auth>,
 }
 
 impl Server {
@@ -83,21 +80,21 @@ impl Server {
             data,
             auth: Arc::new(Auth::new(Arc::new(store), AuthConfig::default())),
             config: Arc::new(config.clone()),
-            // TODO(integration): a `[server]` key once HTTPS deployments are documented.
-            secure_cookies: false,
+            secure_cookies: config.server.secure_cookies,
         };
-        let mut app = web::app(state);
-        // No sign-in yet: the API is only served where nobody else can
-        // reach it, unless the admin opts in.
-        if !addr.ip().is_loopback() && !config.server.api_without_auth {
-            tracing::warn!(%addr, "/api/v1 is disabled on a non-loopback address; set [server] api_without_auth = true to serve it");
-            app = app.layer(middleware::from_fn(refuse_api));
-        }
+        let auth = state.auth.clone();
+        let app = web::app(state);
         Ok(Self {
             listener,
             app,
             addr,
+            auth,
         })
+    }
+
+    /// Accounts and the state store, e.g. to seed the demo before serving.
+    pub fn auth(&self) -> &Arc<Auth> {
+        &self.auth
     }
 
     /// The address actually bound (useful with port 0).
@@ -116,17 +113,6 @@ impl Server {
             .await?;
         Ok(())
     }
-}
-
-async fn refuse_api(req: Request, next: Next) -> Response {
-    if req.uri().path().starts_with("/api/") {
-        return ApiError::Forbidden(
-            "the JSON API is served only on loopback until sign-in exists; set [server] api_without_auth = true to allow it"
-                .into(),
-        )
-        .into_response();
-    }
-    next.run(req).await
 }
 
 /// Resolves on Ctrl-C (or SIGTERM on Unix).

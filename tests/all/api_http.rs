@@ -7,13 +7,18 @@ use wasmdash::server::Server;
 
 use crate::data_support as support;
 
-/// GET `url`; status, content type and JSON body.
-fn get(url: &str) -> (u16, String, Value) {
+/// GET `url` with a bearer token (none when empty); status, content type
+/// and JSON body.
+fn get(token: &str, url: &str) -> (u16, String, Value) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
         .into();
-    let mut resp = agent.get(url).call().unwrap();
+    let mut req = agent.get(url);
+    if !token.is_empty() {
+        req = req.header("Authorization", format!("Bearer {token}"));
+    }
+    let mut resp = req.call().unwrap();
     let status = resp.status().as_u16();
     let ctype = resp
         .headers()
@@ -47,6 +52,24 @@ async fn api_answers_data_and_readable_errors_over_http() {
         ),
     ];
     let config = Config::parse(&text, &dir.path().join("wasmdash.toml"), env).unwrap();
+    // The API needs a signed-in caller: a viewer's token.
+    let t = {
+        let store: std::sync::Arc<dyn wasmdash::store::Store> =
+            std::sync::Arc::new(wasmdash::store::SledStore::open(&config.data_dir()).unwrap());
+        let auth = wasmdash::auth::Auth::new(store, wasmdash::auth::AuthConfig::default());
+        let now = chrono::Utc::now();
+        let user = auth
+            .create_user(
+                "reader",
+                "a long password",
+                wasmdash::store::Role::Viewer,
+                now,
+            )
+            .unwrap();
+        auth.create_api_token(&user.id, "api test", now)
+            .unwrap()
+            .plaintext
+    };
     let server = Server::bind(&config).await.unwrap();
     let base = format!("http://{}", server.local_addr());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -56,34 +79,40 @@ async fn api_answers_data_and_readable_errors_over_http() {
 
     let b = base.clone();
     tokio::task::spawn_blocking(move || {
-        let (status, _, _) = get(&format!("{b}/healthz"));
+        let (status, _, _) = get(&t, &format!("{b}/healthz"));
         assert_eq!(status, 200);
 
-        let (status, ctype, v) = get(&format!("{b}/api/v1/metrics"));
+        // Without credentials the API answers 401, as JSON.
+        let (status, ctype, v) = get("", &format!("{b}/api/v1/metrics"));
+        assert_eq!(status, 401, "{v}");
+        assert!(ctype.starts_with("application/json"));
+        assert!(v["error"].as_str().unwrap().contains("sign in"));
+
+        let (status, ctype, v) = get(&t, &format!("{b}/api/v1/metrics"));
         assert_eq!(status, 200);
         assert!(ctype.starts_with("application/json"));
         let names: Vec<&str> = v["metrics"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
         assert!(names.contains(&"total_orders") && names.contains(&"error_rate"));
 
-        let (status, _, v) = get(&format!("{b}/api/v1/metrics/total_orders/value?{MARCH}&sparkline=true"));
+        let (status, _, v) = get(&t, &format!("{b}/api/v1/metrics/total_orders/value?{MARCH}&sparkline=true"));
         assert_eq!(status, 200, "{v}");
         assert!(v["value"].as_f64().unwrap() > 0.0);
         assert!(v["previous"].as_f64().is_some());
         assert!(!v["sparkline"].as_array().unwrap().is_empty());
 
-        let (status, _, v) = get(&format!("{b}/api/v1/metrics/revenue/series?{MARCH}&bucket=day&compare=previous"));
+        let (status, _, v) = get(&t, &format!("{b}/api/v1/metrics/revenue/series?{MARCH}&bucket=day&compare=previous"));
         assert_eq!(status, 200, "{v}");
         assert_eq!(v["bucket"], "day");
         assert_eq!(v["points"].as_array().unwrap().len(), 31);
         assert_eq!(v["previous"].as_array().unwrap().len(), 31);
         assert_eq!(v["format"]["kind"], "currency");
 
-        let (status, _, v) = get(&format!("{b}/api/v1/metrics/total_orders/categories?{MARCH}&by=status&top=2"));
+        let (status, _, v) = get(&t, &format!("{b}/api/v1/metrics/total_orders/categories?{MARCH}&by=status&top=2"));
         assert_eq!(status, 200, "{v}");
         assert_eq!(v["labels"].as_array().unwrap().len(), 3);
         assert_eq!(v["labels"][2], "other");
 
-        let (status, _, v) = get(&format!(
+        let (status, _, v) = get(&t, &format!(
             "{b}/api/v1/datasets/orders/rows?columns=id,status,amount&filter=status:eq:error&filter=amount:ge:10&order=id&desc=true&limit=5"
         ));
         assert_eq!(status, 200, "{v}");
@@ -121,7 +150,7 @@ async fn api_answers_data_and_readable_errors_over_http() {
             ("/api/v1/nothing/here", 404, "no API route"),
         ];
         for (path, want, says) in bad {
-            let (status, ctype, v) = get(&format!("{b}{path}"));
+            let (status, ctype, v) = get(&t, &format!("{b}{path}"));
             assert_eq!(status, want, "{path}: {v}");
             assert!(ctype.starts_with("application/json"), "{path}: {ctype}");
             let msg = v["error"].as_str().unwrap_or_else(|| panic!("{path}: no error in {v}"));
@@ -129,7 +158,7 @@ async fn api_answers_data_and_readable_errors_over_http() {
             assert!(!msg.contains("SELECT"), "{path}: {msg}");
         }
         // A hostile value is bound: it simply matches nothing.
-        let (status, _, v) = get(&format!("{b}/api/v1/datasets/orders/rows?filter=status:eq:x'%3B%20DROP%20TABLE%20canary%3B--"));
+        let (status, _, v) = get(&t, &format!("{b}/api/v1/datasets/orders/rows?filter=status:eq:x'%3B%20DROP%20TABLE%20canary%3B--"));
         assert_eq!(status, 200, "{v}");
         assert_eq!(v["total_rows"], 0);
     })

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::auth::{Action, can_create_dashboard, visible_to};
 use crate::store::{Dashboard, DashboardContent, Layout, Widget};
-use crate::web::session::{Viewer, Writer};
+use crate::web::session::{ApiViewer, ApiWriter};
 use crate::web::widgets::visible_dashboard;
 use crate::web::{AppError, AppState, JsonError, schema_form};
 
@@ -149,7 +149,10 @@ fn content_of(body: DashboardBody) -> DashboardContent {
     }
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Value>, JsonError> {
+async fn list(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> Result<Json<Value>, JsonError> {
     let all = state.auth.store().dashboards()?;
     let visible = visible_to(&viewer.user, all);
     Ok(Json(Value::Array(visible.iter().map(to_json).collect())))
@@ -157,7 +160,7 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Valu
 
 async fn create(
     State(state): State<AppState>,
-    Writer(viewer): Writer,
+    ApiWriter(viewer): ApiWriter,
     ApiJson(body): ApiJson<DashboardBody>,
 ) -> Result<(StatusCode, Json<Value>), JsonError> {
     if !can_create_dashboard(&viewer.user) {
@@ -176,7 +179,7 @@ async fn create(
 
 async fn show(
     State(state): State<AppState>,
-    viewer: Viewer,
+    ApiViewer(viewer): ApiViewer,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, JsonError> {
     let d = visible_dashboard(&state, &viewer, &id, Action::View)?;
@@ -185,7 +188,7 @@ async fn show(
 
 async fn update(
     State(state): State<AppState>,
-    Writer(viewer): Writer,
+    ApiWriter(viewer): ApiWriter,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DashboardBody>,
 ) -> Result<Json<Value>, JsonError> {
@@ -207,7 +210,7 @@ async fn update(
 
 async fn delete(
     State(state): State<AppState>,
-    Writer(viewer): Writer,
+    ApiWriter(viewer): ApiWriter,
     Path(id): Path<String>,
 ) -> Result<StatusCode, JsonError> {
     let d = visible_dashboard(&state, &viewer, &id, Action::Delete)?;

@@ -10,11 +10,16 @@ use super::json;
 use super::params::Params;
 use crate::data::BucketSpec;
 use crate::web::AppState;
+use crate::web::session::ApiViewer;
 
 pub(crate) type Q = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
 /// `GET /api/v1/metrics`
-pub(crate) async fn list(State(state): State<AppState>, q: Q) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    _who: ApiViewer,
+    q: Q,
+) -> Result<Json<Value>, ApiError> {
     Params::new(q, &[])?;
     Ok(Json(json!({ "metrics": state.data.metrics() })))
 }
@@ -22,6 +27,7 @@ pub(crate) async fn list(State(state): State<AppState>, q: Q) -> Result<Json<Val
 /// `GET /api/v1/metrics/{name}/value?range=30d&sparkline=true`
 pub(crate) async fn value(
     State(state): State<AppState>,
+    _who: ApiViewer,
     Path(name): Path<String>,
     q: Q,
 ) -> Result<Json<Value>, ApiError> {
@@ -50,6 +56,7 @@ pub(crate) async fn value(
 /// `GET /api/v1/metrics/{name}/series?range=30d&bucket=day&compare=previous`
 pub(crate) async fn series(
     State(state): State<AppState>,
+    _who: ApiViewer,
     Path(name): Path<String>,
     q: Q,
 ) -> Result<Json<Value>, ApiError> {
@@ -80,6 +87,7 @@ pub(crate) async fn series(
 /// `GET /api/v1/metrics/{name}/categories?range=30d&by=status&top=5`
 pub(crate) async fn categories(
     State(state): State<AppState>,
+    _who: ApiViewer,
     Path(name): Path<String>,
     q: Q,
 ) -> Result<Json<Value>, ApiError> {

@@ -10,9 +10,9 @@
 //! or `from=`/`to=` (RFC 3339 or `YYYY-MM-DD`, a `to` date included).
 //! Errors are `{"error": "..."}` with a 4xx status for request mistakes.
 //!
-//! Until sign-in exists (issue 4) the API is read-only and `wasmdash serve`
-//! refuses `/api/` requests unless it listens on loopback or
-//! `[server] api_without_auth = true` is set (see [`crate::server`]).
+//! Every route needs a signed-in caller: the session cookie (writes also
+//! carry the `X-CSRF-Token` header) or `Authorization: Bearer <token>`.
+//! What a caller may see follows the same rules as the pages.
 
 use axum::Router;
 use axum::routing::get;

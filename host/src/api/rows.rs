@@ -10,9 +10,14 @@ use super::metrics::Q;
 use super::params::Params;
 use crate::data::RowsQuery;
 use crate::web::AppState;
+use crate::web::session::ApiViewer;
 
 /// `GET /api/v1/datasets`
-pub(crate) async fn list(State(state): State<AppState>, q: Q) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    _who: ApiViewer,
+    q: Q,
+) -> Result<Json<Value>, ApiError> {
     Params::new(q, &[])?;
     Ok(Json(json!({ "datasets": state.data.datasets() })))
 }
@@ -20,6 +25,7 @@ pub(crate) async fn list(State(state): State<AppState>, q: Q) -> Result<Json<Val
 /// `GET /api/v1/datasets/{name}/rows?columns=a,b&filter=c:eq:v&order=a&desc=true&limit=50&offset=0`
 pub(crate) async fn rows(
     State(state): State<AppState>,
+    _who: ApiViewer,
     Path(name): Path<String>,
     q: Q,
 ) -> Result<Json<Value>, ApiError> {

@@ -7,6 +7,8 @@ use anyhow::Context;
 
 use crate::config::Config;
 use crate::data::demo::{self, DemoOptions};
+use crate::seed::{ADMIN_PASSWORD_ENV, DEMO_ADMIN, seed_demo};
+use crate::server::{Server, shutdown_signal};
 
 /// Arguments of `wasmdash demo`.
 #[derive(Debug, clap::Args)]
@@ -34,5 +36,26 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let mut config = Config::load(&config_path)?;
     // The flag wins over the address saved in the demo config.
     config.server.listen = args.listen;
-    super::serve::serve(&config)
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let server = Server::bind(&config).await?;
+        let auth = server.auth().clone();
+        let password = std::env::var(ADMIN_PASSWORD_ENV).ok();
+        let report = tokio::task::spawn_blocking(move || seed_demo(&auth, password))
+            .await
+            .context("seeding the demo")?
+            .context("creating the demo admin and dashboard")?;
+        let url = format!("http://{}", server.local_addr());
+        println!("wasmdash demo is listening on {url}");
+        match (&report.generated_password, report.created_admin) {
+            (Some(password), _) => println!(
+                "sign in as `{DEMO_ADMIN}` with password `{password}` (shown once; set {ADMIN_PASSWORD_ENV} to choose it)"
+            ),
+            (None, true) => println!("sign in as `{DEMO_ADMIN}` with the password from {ADMIN_PASSWORD_ENV}"),
+            (None, false) => println!("sign in as `{DEMO_ADMIN}` (the account already existed)"),
+        }
+        server.run(shutdown_signal()).await?;
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -160,3 +160,35 @@ mod tests {
         assert!(!session_set_cookie("t", false).contains("Secure"));
     }
 }
+
+/// [`Viewer`] for the JSON API: refusals are JSON errors.
+#[derive(Debug, Clone)]
+pub struct ApiViewer(pub Viewer);
+
+/// [`Writer`] for the JSON API: refusals are JSON errors.
+#[derive(Debug, Clone)]
+pub struct ApiWriter(pub Viewer);
+
+impl<S> FromRequestParts<S> for ApiViewer
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = super::JsonError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(Viewer::from_request_parts(parts, state).await?))
+    }
+}
+
+impl<S> FromRequestParts<S> for ApiWriter
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = super::JsonError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(Writer::from_request_parts(parts, state).await?.0))
+    }
+}

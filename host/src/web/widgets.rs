@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::binding::{WidgetQuery, widget_query};
 use super::sanitize::sanitize_plugin_html;
-use super::session::Viewer;
+use super::session::{ApiViewer, Viewer};
 use super::{AppError, AppState, JsonError};
 use crate::auth::{Action, can};
 use crate::data::{DataEngine, DataError, RangeSpec, RowsQuery};
@@ -118,7 +118,7 @@ async fn fragment(
 
 async fn api_fragment(
     State(state): State<AppState>,
-    viewer: Viewer,
+    ApiViewer(viewer): ApiViewer,
     Path((id, widget_id)): Path<(String, String)>,
     Query(params): Query<WidgetParams>,
 ) -> Result<Json<serde_json::Value>, JsonError> {
