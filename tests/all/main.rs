@@ -17,3 +17,4 @@ mod web_authz;
 mod web_bad_input;
 mod web_support;
 mod web_browser;
+mod builtin_plugins;
