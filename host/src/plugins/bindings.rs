@@ -23,10 +23,10 @@ wasmtime::component::bindgen!({
     exports: { default: async },
 });
 
-pub(crate) use exports::wasmdash::plugin::alert_rule_plugin as alert;
-pub(crate) use exports::wasmdash::plugin::exporter_plugin as exporter;
-pub(crate) use exports::wasmdash::plugin::widget_plugin as widget;
-pub(crate) use wasmdash::plugin::types as wit;
+pub(crate) use self::exports::wasmdash::plugin::alert_rule_plugin as alert;
+pub(crate) use self::exports::wasmdash::plugin::exporter_plugin as exporter;
+pub(crate) use self::exports::wasmdash::plugin::widget_plugin as widget;
+pub(crate) use self::wasmdash::plugin::types as wit;
 
 /// The WIT package version this host implements.
 pub(crate) const WIT_VERSION: &str = "0.1.0";
