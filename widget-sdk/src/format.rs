@@ -22,7 +22,7 @@ fn group_thousands(int_part: &str) -> String {
     let bytes = int_part.as_bytes();
     let mut out = String::with_capacity(bytes.len() + bytes.len() / 3);
     for (i, b) in bytes.iter().enumerate() {
-        if i > 0 && (bytes.len() - i) % 3 == 0 {
+        if i > 0 && (bytes.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(char::from(*b));

@@ -129,8 +129,7 @@ fn is_dangerous(s: &str) -> bool {
 
 impl CsvSession {
     fn push_field(&self, out: &mut String, field: &str, force_quotes: bool) {
-        let needs = force_quotes
-            || field.contains(|c| c == self.delimiter || c == '"' || c == '\r' || c == '\n');
+        let needs = force_quotes || field.contains([self.delimiter, '"', '\r', '\n']);
         if needs {
             out.push('"');
             out.push_str(&field.replace('"', "\"\""));

@@ -238,17 +238,17 @@ pub(crate) fn render(report: &Report<'_>) -> Vec<u8> {
     };
 
     let mut y = start_page(&mut pages, true);
-    if report.rows.is_empty() {
-        if let Some(page) = pages.last_mut() {
-            text_ops(
-                &mut page.ops,
-                MARGIN,
-                y - LINE,
-                BODY_SIZE,
-                false,
-                "No rows for this range.",
-            );
-        }
+    if report.rows.is_empty()
+        && let Some(page) = pages.last_mut()
+    {
+        text_ops(
+            &mut page.ops,
+            MARGIN,
+            y - LINE,
+            BODY_SIZE,
+            false,
+            "No rows for this range.",
+        );
     }
     for row in report.rows {
         let cells: Vec<Vec<String>> = row
@@ -287,7 +287,7 @@ pub(crate) fn render(report: &Report<'_>) -> Vec<u8> {
         rule(&mut page.ops, MARGIN, w - MARGIN, y + 2.0, 0.85);
     }
     if let (Some(note), Some(page)) = (report.note, pages.last_mut())
-        && pages_len_gt_one(y, bottom)
+        && room_for_note(y, bottom)
     {
         text_ops(
             &mut page.ops,
@@ -317,7 +317,7 @@ pub(crate) fn render(report: &Report<'_>) -> Vec<u8> {
 }
 
 /// The cap note is repeated after the last row when there is room for it.
-fn pages_len_gt_one(y: f32, bottom: f32) -> bool {
+fn room_for_note(y: f32, bottom: f32) -> bool {
     y - LINE - 4.0 >= bottom
 }
 

@@ -134,15 +134,15 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
     out.push_str(svg::CLOSE);
     if cfg.show_legend {
         out.push_str("<ul class=\"wd-legend\">");
-        for i in 0..n {
+        for (i, (label, value)) in data.labels.iter().zip(values).enumerate() {
             let _ = write!(
                 out,
                 "<li><span class=\"wd-swatch {}\"></span><span class=\"wd-legend-label\">{}</span> \
                  <span class=\"wd-legend-value\">{}</span> <span class=\"wd-legend-share\">{}</span></li>",
                 svg::palette(i),
-                html::escape(&data.labels[i]),
-                html::escape(&format::value(values[i], &data.format)),
-                format::percent(share(values[i]), Some(1))
+                html::escape(label),
+                html::escape(&format::value(*value, &data.format)),
+                format::percent(share(*value), Some(1))
             );
         }
         out.push_str("</ul>");
