@@ -10,7 +10,7 @@
 //!
 //! Around the traits sit the helpers every widget needs: [`config`] (JSON
 //! config into your struct, errors as [`PluginError::InvalidConfig`]),
-//! [`html`] escaping, [`format`] for numbers, percentages, money, durations
+//! [`html`] escaping, [`format`](mod@format) for numbers, percentages, money, durations
 //! and percent change, [`time`] for timestamps in the viewer's UTC offset,
 //! and the [`svg`] chart toolkit (scales, axes, lines, areas, bars,
 //! pie/donut arcs, sparklines, downsampling to the pixel width).
