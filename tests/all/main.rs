@@ -1,20 +1,20 @@
 //! End-to-end tests, one module per topic.
 
-mod data_conformance;
-mod data_support;
-mod plugins;
-mod plugins_registry;
+mod api_http;
 mod auth_permissions;
 mod auth_sessions;
+mod builtin_plugins;
+mod data_conformance;
+mod data_injection;
+mod data_support;
+mod data_timeout;
+mod plugins;
+mod plugins_registry;
 mod store_dashboards;
 mod store_process;
 mod store_support;
 mod store_users;
-mod data_injection;
-mod data_timeout;
-mod api_http;
 mod web_authz;
 mod web_bad_input;
-mod web_support;
 mod web_browser;
-mod builtin_plugins;
+mod web_support;

@@ -4,6 +4,9 @@ use serde_json::{Value, json};
 
 use crate::web_support::{As, PASSWORD, form_body, json_body, login, send, start};
 
+/// A request body: content type and bytes.
+type Body = Option<(&'static str, Vec<u8>)>;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_is_refused_and_changes_nothing() {
     let running = start().await;
@@ -21,7 +24,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
                 {"id": "w1", "plugin": plugin, "title": "t", "config": config, "x": x, "y": 0, "w": 3, "h": 2}
             ]})
         };
-        let cases: Vec<(&str, Option<(&str, Vec<u8>)>, u16, &str)> = vec![
+        let cases: Vec<(&str, Body, u16, &str)> = vec![
             ("garbled JSON", Some(("application/json", b"{\"version\": 1, \"title\": ".to_vec())), 400, "JSON"),
             ("not JSON at all", Some(("text/plain", b"hello".to_vec())), 400, "JSON"),
             ("oversized body", Some(("application/json", vec![b' '; 600 * 1024])), 413, "larger"),

@@ -118,6 +118,22 @@ impl IntoResponse for JsonError {
     }
 }
 
+impl From<crate::store::StoreError> for AppError {
+    fn from(err: crate::store::StoreError) -> Self {
+        use crate::store::StoreError as E;
+        match err {
+            E::DuplicateUsername(_) | E::Conflict { .. } => Self::Conflict(err.to_string()),
+            E::InvalidUsername(_) | E::InvalidDashboard(_) | E::InvalidBackup(_) => {
+                Self::Unprocessable(err.to_string())
+            }
+            E::UserNotFound | E::DashboardNotFound | E::TokenNotFound | E::VersionNotFound(_) => {
+                Self::NotFound(err.to_string())
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,21 +150,5 @@ mod tests {
         let err = AppError::Conflict("the dashboard changed; reload".into());
         assert_eq!(err.status(), StatusCode::CONFLICT);
         assert_eq!(err.to_string(), "the dashboard changed; reload");
-    }
-}
-
-impl From<crate::store::StoreError> for AppError {
-    fn from(err: crate::store::StoreError) -> Self {
-        use crate::store::StoreError as E;
-        match err {
-            E::DuplicateUsername(_) | E::Conflict { .. } => Self::Conflict(err.to_string()),
-            E::InvalidUsername(_) | E::InvalidDashboard(_) | E::InvalidBackup(_) => {
-                Self::Unprocessable(err.to_string())
-            }
-            E::UserNotFound | E::DashboardNotFound | E::TokenNotFound | E::VersionNotFound(_) => {
-                Self::NotFound(err.to_string())
-            }
-            other => Self::internal(other),
-        }
     }
 }

@@ -253,7 +253,7 @@ pub async fn widget_data(
             let size = u64::from(*page_size);
             let rows = RowsQuery {
                 columns: columns.clone(),
-                range: Some(range.clone()),
+                range: Some(*range),
                 filters: Vec::new(),
                 order_by: order_by.clone(),
                 descending: *descending,
