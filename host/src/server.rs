@@ -108,10 +108,32 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
         tracing::info!(addr = %self.addr, "serving");
-        axum::serve(self.listener, self.app)
+        let sweeper = tokio::spawn(sweep_sessions(self.auth.clone()));
+        let served = axum::serve(self.listener, self.app)
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        sweeper.abort();
+        served?;
         Ok(())
+    }
+}
+
+/// How often expired sessions are deleted from the store.
+const SESSION_SWEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Delete expired sessions now and then, so the store does not keep every
+/// session ever started (validation already refuses expired ones).
+async fn sweep_sessions(auth: Arc<Auth>) {
+    let mut tick = tokio::time::interval(SESSION_SWEEP_INTERVAL);
+    loop {
+        tick.tick().await;
+        let auth = auth.clone();
+        match tokio::task::spawn_blocking(move || auth.sweep_sessions(chrono::Utc::now())).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(removed)) => tracing::info!(removed, "expired sessions deleted"),
+            Ok(Err(err)) => tracing::warn!(error = %err, "deleting expired sessions failed"),
+            Err(err) => tracing::warn!(error = %err, "the session sweeper stopped"),
+        }
     }
 }
 
