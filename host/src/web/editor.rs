@@ -204,7 +204,7 @@ fn widget_form(
     existing: Option<&str>,
     errors: &BTreeMap<String, String>,
 ) -> Markup {
-    let schema: Value = serde_json::from_str(&plugin.config_schema).unwrap_or(Value::Null);
+    let schema = schema_of(plugin);
     let metrics = state.data.metrics();
     let datasets: Vec<String> = state.data.datasets().into_iter().map(|d| d.name).collect();
     let id = d.id.as_str();
@@ -264,8 +264,8 @@ fn read_form(
     plugin: &PluginInfo,
     form: &[(String, String)],
 ) -> Result<(String, u32, Value), BTreeMap<String, String>> {
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim());
-    let schema: Value = serde_json::from_str(&plugin.config_schema).unwrap_or(Value::Null);
+    let get = |k: &str| field(form, k).map(str::trim);
+    let schema = schema_of(plugin);
     let mut errors = BTreeMap::new();
     let title = get("title").unwrap_or_default().to_owned();
     if title.is_empty() {
@@ -286,10 +286,21 @@ fn read_form(
     }
 }
 
-fn version_of(form: &[(String, String)]) -> Result<u64, AppError> {
+/// The first value submitted under `name`, as sent.
+fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter()
-        .find(|(k, _)| k == "version")
-        .and_then(|(_, v)| v.parse().ok())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A plugin's config schema; unreadable JSON gives `null`, i.e. no fields.
+fn schema_of(plugin: &PluginInfo) -> Value {
+    serde_json::from_str(&plugin.config_schema).unwrap_or(Value::Null)
+}
+
+fn version_of(form: &[(String, String)]) -> Result<u64, AppError> {
+    field(form, "version")
+        .and_then(|v| v.parse().ok())
         .ok_or_else(|| AppError::BadRequest("the form did not say which version it edits".into()))
 }
 
@@ -301,12 +312,7 @@ async fn add_widget(
 ) -> Result<Response, AppError> {
     let d = visible_dashboard(&state, &viewer, &id, Action::Edit)?;
     let version = version_of(&form)?;
-    let plugin_id = form
-        .iter()
-        .find(|(k, _)| k == "plugin")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let plugin = plugin_info(&state, &plugin_id)?;
+    let plugin = plugin_info(&state, field(&form, "plugin").unwrap_or_default())?;
     let (title, tab, config) = match read_form(&plugin, &form) {
         Ok(parts) => parts,
         Err(errors) => return Ok(form_error(&state, &d, &plugin, &form, None, &errors)),
@@ -388,13 +394,13 @@ fn form_error(
     existing: Option<&str>,
     errors: &BTreeMap<String, String>,
 ) -> Response {
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let schema: Value = serde_json::from_str(&plugin.config_schema).unwrap_or(Value::Null);
+    let get = |k: &str| field(form, k);
+    let schema = schema_of(plugin);
     let config = config_from_form(&schema, form).unwrap_or(Value::Object(Default::default()));
     let draft = Widget {
         id: String::new(),
         plugin: plugin.id.clone(),
-        title: get("title").unwrap_or_default(),
+        title: get("title").unwrap_or_default().to_owned(),
         config,
         x: 0,
         y: 0,
