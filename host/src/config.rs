@@ -223,6 +223,9 @@ pub struct DatasetConfig {
     /// Columns users may see, filter and group by; empty = all columns.
     #[serde(default)]
     pub columns: Vec<ColumnConfig>,
+    /// How long pages of rows stay cached, seconds (0 = never cached).
+    #[serde(default = "default_cache_ttl")]
+    pub cache_ttl_secs: u64,
 }
 
 /// How a metric aggregates rows.

@@ -308,4 +308,53 @@ async fn sqlite_results_match_the_generated_rows() {
     assert_eq!(cats.labels[2], "other");
     assert_eq!(cats.values.iter().sum::<f64>(), inside.len() as f64);
     assert_eq!(cats.labels[0], "completed");
+
+    // Every foldable aggregate: each top group and "other" equal the same
+    // aggregate computed here over the same rows.
+    type Agg = fn(&[&&support::Order]) -> Option<f64>;
+    let sum_revenue: Agg = |os| {
+        let v: Vec<f64> = os
+            .iter()
+            .filter(|o| o.status != "cancelled")
+            .map(|o| o.amount)
+            .collect();
+        (!v.is_empty()).then(|| v.iter().sum())
+    };
+    let avg_completion: Agg = |os| {
+        let v: Vec<f64> = os
+            .iter()
+            .filter(|o| o.status == "completed")
+            .filter_map(|o| o.completion_seconds.map(|s| s as f64))
+            .collect();
+        (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+    };
+    let error_rate: Agg = |os| {
+        (!os.is_empty())
+            .then(|| os.iter().filter(|o| o.status == "error").count() as f64 / os.len() as f64)
+    };
+    let cases: [(&str, &str, Agg); 3] = [
+        ("revenue", "status", sum_revenue),
+        ("avg_completion", "region", avg_completion),
+        ("error_rate", "region", error_rate),
+    ];
+    for (metric, by, agg) in cases {
+        let key = |o: &support::Order| -> String {
+            match by {
+                "status" => o.status.to_string(),
+                _ => o.region.unwrap_or("(none)").to_string(),
+            }
+        };
+        let cats = lite.categories(metric, &r, by, 1).await.unwrap();
+        assert_eq!(cats.labels.len(), 2, "{metric}: {:?}", cats.labels);
+        assert_eq!(cats.labels[1], "other");
+        let top: Vec<_> = inside.iter().filter(|o| key(o) == cats.labels[0]).collect();
+        let rest: Vec<_> = inside.iter().filter(|o| key(o) != cats.labels[0]).collect();
+        for (got, want) in [(cats.values[0], agg(&top)), (cats.values[1], agg(&rest))] {
+            let want = want.unwrap_or(0.0);
+            assert!(
+                (got - want).abs() < 1e-6 * want.abs().max(1.0),
+                "{metric} by {by}: {got} vs {want}"
+            );
+        }
+    }
 }

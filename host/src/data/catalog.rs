@@ -51,6 +51,8 @@ pub(crate) struct Dataset {
     pub(crate) info: DatasetInfo,
     pub(crate) source: usize,
     pub(crate) from: From,
+    /// How long pages of rows stay cached.
+    pub(crate) ttl: Duration,
 }
 
 impl Dataset {
@@ -180,6 +182,7 @@ impl Catalog {
                 },
                 source,
                 from,
+                ttl: Duration::from_secs(d.cache_ttl_secs),
             });
             all_kinds.push(kinds);
         }

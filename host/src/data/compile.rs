@@ -261,6 +261,96 @@ pub(crate) fn categories(
     b.finish(text, vec![ColumnKind::Text, ColumnKind::Float64])
 }
 
+/// The top `top` groups and, when there are more, one "other" row, in a
+/// single scan: the table is grouped once, the groups are ranked with a
+/// window function, and the rest are folded together from per-group
+/// partial aggregates. Output columns: key, value, 0 for a top group or 1
+/// for "other". `None` for `count_distinct`, whose "other" cannot be folded
+/// from groups (a value may occur in several); use [`categories`] and
+/// [`categories_other`] then.
+pub(crate) fn categories_ranked(
+    t: Target<'_>,
+    m: &MetricPlan,
+    r: &TimeRange,
+    dim: &str,
+    top: u32,
+) -> Option<Query> {
+    let mut b = Builder {
+        d: t.dialect,
+        params: Vec::new(),
+    };
+    let col = m.column.as_deref().map(|c| b.id(c));
+    let col = col.as_deref().unwrap_or("*");
+    let float = |e: String| t.dialect.select_as(&e, ColumnKind::Float64);
+    // Per-group partials, and how "other" folds them.
+    let (parts, fold) = match m.aggregate {
+        Aggregate::CountDistinct => return None,
+        Aggregate::Count => (vec![float(format!("COUNT({col})"))], "SUM(p0)".to_string()),
+        Aggregate::Sum => (vec![float(format!("SUM({col})"))], "SUM(p0)".to_string()),
+        Aggregate::Min => (vec![float(format!("MIN({col})"))], "MIN(p0)".to_string()),
+        Aggregate::Max => (vec![float(format!("MAX({col})"))], "MAX(p0)".to_string()),
+        Aggregate::Avg => (
+            vec![float(format!("SUM({col})")), float(format!("COUNT({col})"))],
+            "SUM(p0) / NULLIF(SUM(p1), 0)".to_string(),
+        ),
+        Aggregate::Ratio => {
+            let cond: Vec<String> = m.ratio.iter().map(|f| b.filter(f)).collect();
+            (
+                vec![
+                    float(format!(
+                        "SUM(CASE WHEN {} THEN 1.0 ELSE 0.0 END)",
+                        cond.join(" AND ")
+                    )),
+                    float("COUNT(*)".to_string()),
+                ],
+                "SUM(p0) / NULLIF(SUM(p1), 0)".to_string(),
+            )
+        }
+    };
+    let key = t.dialect.select_as(&b.id(dim), ColumnKind::Text);
+    let agg = b.aggregate(m);
+    let part_cols: Vec<String> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{p} AS p{i}"))
+        .collect();
+    let part_names: Vec<String> = (0..parts.len()).map(|i| format!("p{i}")).collect();
+    let from = b.from(t.from);
+    let w = b.where_(&t, Some(r), &m.filters);
+    // Numbered placeholders may repeat, but bind each use for dialects
+    // with positional ones.
+    let n: Vec<String> = (0..3)
+        .map(|_| b.bind(SqlValue::Int(i64::from(top))))
+        .collect();
+    let rank = format!(
+        "ROW_NUMBER() OVER (ORDER BY {}, {})",
+        t.dialect.order_desc_nulls_last("v"),
+        t.dialect.order_text("k", false),
+    );
+    // A top group is alone in its output group, so MAX(v) is its value.
+    let text = format!(
+        "SELECT k, {v}, {o} FROM (\
+         SELECT CASE WHEN rn <= {n0} THEN k END AS k, \
+         CASE WHEN rn <= {n1} THEN 0 ELSE 1 END AS o, \
+         CASE WHEN MIN(rn) <= {n2} THEN MAX(v) ELSE {fold} END AS v, \
+         MIN(rn) AS ord \
+         FROM (SELECT k, v, {parts}, {rank} AS rn FROM (\
+         SELECT {key} AS k, {agg} AS v, {part_cols} FROM {from}{w} GROUP BY 1\
+         ) AS g) AS ranked GROUP BY 1, 2) AS folded ORDER BY o, ord",
+        v = t.dialect.select_as("v", ColumnKind::Float64),
+        o = t.dialect.select_as("o", ColumnKind::Int64),
+        n0 = n[0],
+        n1 = n[1],
+        n2 = n[2],
+        parts = part_names.join(", "),
+        part_cols = part_cols.join(", "),
+    );
+    Some(b.finish(
+        text,
+        vec![ColumnKind::Text, ColumnKind::Float64, ColumnKind::Int64],
+    ))
+}
+
 /// The aggregate over every row whose `dim` is none of `keys` ("other").
 pub(crate) fn categories_other(
     t: Target<'_>,
@@ -397,6 +487,27 @@ mod tests {
             let q = scalar(t, &plan(), &range(), &range());
             assert!(!q.text.contains("DROP"), "{}", q.text);
             assert_eq!(q.params.len(), 2 * 5);
+        }
+    }
+
+    #[test]
+    fn ranked_categories_scan_once_and_bind_every_value() {
+        let from = From::Table(vec!["orders".into()]);
+        for d in [&SqliteDialect as &dyn Dialect, &PostgresDialect] {
+            let t = Target {
+                dialect: d,
+                from: &from,
+                time_column: "created_at",
+            };
+            let q = categories_ranked(t, &plan(), &range(), "status", 5).expect("ratio folds");
+            assert!(!q.text.contains("DROP"), "{}", q.text);
+            assert_eq!(q.text.matches("FROM \"orders\"").count(), 1, "{}", q.text);
+            // Ratio condition twice (value and partial), range, filters, top ×3.
+            assert_eq!(q.params.len(), 2 + 2 + 2 + 3);
+            let mut distinct = plan();
+            distinct.aggregate = Aggregate::CountDistinct;
+            distinct.column = Some("customer_id".into());
+            assert!(categories_ranked(t, &distinct, &range(), "status", 5).is_none());
         }
     }
 

@@ -29,6 +29,9 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// Rows a page may hold at most.
 pub const MAX_PAGE_ROWS: u64 = 10_000;
+/// Pages of at most this many rows are cached (with the dataset's TTL);
+/// bigger pages are read fresh so the cache stays small.
+pub(crate) const MAX_CACHED_PAGE_ROWS: u64 = 500;
 /// Groups a categories query may return at most.
 pub const MAX_TOP: u32 = 100;
 
@@ -61,6 +64,7 @@ pub struct DataEngine {
     scalars: Cache<String, ScalarData>,
     series: Cache<String, SeriesData>,
     categories: Cache<String, CategoriesData>,
+    rows: Cache<String, RowsData>,
 }
 
 impl fmt::Debug for DataEngine {
@@ -84,6 +88,7 @@ impl Default for DataEngine {
             scalars: Cache::default(),
             series: Cache::default(),
             categories: Cache::default(),
+            rows: Cache::default(),
         }
     }
 }
@@ -309,6 +314,9 @@ impl DataEngine {
         self.categories
             .get_or_load(key, m.ttl, async {
                 let t = Self::target(d, s);
+                if let Some(q) = compile::categories_ranked(t, &m.plan, &r.current, by, top) {
+                    return Ok(ranked_categories(m, by, s.query(q).await?));
+                }
                 let mut rows = s
                     .query(compile::categories(t, &m.plan, &r.current, by, top + 1))
                     .await?;
@@ -413,33 +421,44 @@ impl DataEngine {
             order,
             limit,
         } = self.rows_plan(d, q, Some(100))?;
-        let t = Self::target(d, s);
-        let plan = RowsPlan {
-            columns: &cols,
-            range: range.as_ref(),
-            filters: &filters,
-            order,
-            limit,
-            offset: q.offset,
+        let load = async {
+            let t = Self::target(d, s);
+            let plan = RowsPlan {
+                columns: &cols,
+                range: range.as_ref(),
+                filters: &filters,
+                order,
+                limit,
+                offset: q.offset,
+            };
+            // The page and the total are independent: ask both at once.
+            let (data, total) = tokio::try_join!(
+                s.query(compile::rows(t, &plan)),
+                s.query(compile::count(t, range.as_ref(), &filters)),
+            )?;
+            let kinds: Vec<ColumnKind> = cols.iter().map(|(_, k)| *k).collect();
+            let mut batch = BatchBuilder::new(&kinds);
+            for row in data {
+                batch.push(row);
+            }
+            Ok(RowsData {
+                label: d.info.label.clone(),
+                schema: schema.clone(),
+                rows: batch.finish(),
+                total_rows: total
+                    .first()
+                    .and_then(|r| r.first())
+                    .and_then(Cell::as_i64)
+                    .map(|n| n.max(0) as u64),
+                offset: q.offset,
+            })
         };
-        let data = s.query(compile::rows(t, &plan)).await?;
-        let total = s.query(compile::count(t, range.as_ref(), &filters)).await?;
-        let kinds: Vec<ColumnKind> = cols.iter().map(|(_, k)| *k).collect();
-        let mut batch = BatchBuilder::new(&kinds);
-        for row in data {
-            batch.push(row);
+        if limit.is_some_and(|l| l <= MAX_CACHED_PAGE_ROWS) {
+            let key = format!("{dataset}|{q:?}");
+            self.rows.get_or_load(key, d.ttl, load).await
+        } else {
+            load.await
         }
-        Ok(RowsData {
-            label: d.info.label.clone(),
-            schema,
-            rows: batch.finish(),
-            total_rows: total
-                .first()
-                .and_then(|r| r.first())
-                .and_then(Cell::as_i64)
-                .map(|n| n.max(0) as u64),
-            offset: q.offset,
-        })
     }
 
     /// Rows of `dataset` as a stream of batches of `batch_size` rows, for
@@ -477,6 +496,30 @@ impl DataEngine {
             .await?;
         Ok((schema, stream))
     }
+}
+
+/// Categories from the single-pass query: key, value, and 1 on the
+/// trailing "other" row.
+fn ranked_categories(m: &Metric, by: &str, rows: Vec<Vec<Cell>>) -> CategoriesData {
+    let mut out = CategoriesData {
+        label: m.info.label.clone(),
+        dimension: by.to_string(),
+        format: m.info.format.clone(),
+        ..CategoriesData::default()
+    };
+    for row in rows {
+        let mut row = row.into_iter();
+        let key = row.next().and_then(Cell::into_text);
+        let value = row.next().and_then(|c| c.as_f64()).unwrap_or(0.0);
+        let other = row.next().and_then(|c| c.as_i64()) == Some(1);
+        out.labels.push(match (other, key) {
+            (true, _) => "other".into(),
+            (false, Some(k)) => k,
+            (false, None) => "(none)".into(),
+        });
+        out.values.push(value);
+    }
+    out
 }
 
 /// A rows request checked against its dataset.
