@@ -9,9 +9,49 @@
     return meta ? meta.content : "";
   }
 
-  // Every htmx request carries the CSRF token.
+  // Every htmx request carries the CSRF token; a table widget also sends
+  // the sort and page it shows, so a refresh keeps them.
   document.addEventListener("htmx:configRequest", function (evt) {
     evt.detail.headers["X-CSRF-Token"] = csrfToken();
+    var el = evt.detail.elt;
+    if (el && el.dataset && el.classList.contains("widget")) {
+      if (el.dataset.wdSort) {
+        evt.detail.parameters.sort_column = el.dataset.wdSort;
+        evt.detail.parameters.sort_direction = el.dataset.wdDir || "asc";
+      }
+      if (el.dataset.wdOffset) evt.detail.parameters.offset = el.dataset.wdOffset;
+    }
+  });
+
+  // Table widgets: plugin HTML carries data-wd-* buttons but no script or
+  // htmx attributes (the sanitizer strips them). A click asks the host for
+  // the widget again with the new sort or page; the server checks both.
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest && evt.target.closest("[data-wd-sort], [data-wd-offset]");
+    if (!button || button.disabled) return;
+    var widget = button.closest("section.widget");
+    if (!widget || !window.htmx) return;
+    var focus;
+    if (button.hasAttribute("data-wd-sort")) {
+      widget.dataset.wdSort = button.getAttribute("data-wd-sort");
+      widget.dataset.wdDir = button.getAttribute("data-wd-dir") || "asc";
+      widget.dataset.wdOffset = "0";
+      focus = '[data-wd-sort="' + CSS.escape(widget.dataset.wdSort) + '"]';
+    } else {
+      widget.dataset.wdOffset = button.getAttribute("data-wd-offset");
+      focus = button.classList.contains("wd-page-prev") ? ".wd-page-prev" : ".wd-page-next";
+    }
+    // Keep keyboard focus on the same control after the swap.
+    widget.dataset.wdFocus = focus;
+    window.htmx.trigger(widget, "wd-table");
+  });
+
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    var el = evt.detail.elt;
+    if (!el || !el.dataset || !el.dataset.wdFocus) return;
+    var target = el.querySelector(el.dataset.wdFocus);
+    delete el.dataset.wdFocus;
+    if (target && !target.disabled) target.focus();
   });
 
   // Show 4xx answers (validation errors, conflicts) in place instead of
@@ -67,19 +107,68 @@
     apply();
   }
 
+  function showTab(index) {
+    var found = false;
+    document.querySelectorAll('.tabs [role="tab"]').forEach(function (t) {
+      var on = t.getAttribute("data-tab") === index;
+      found = found || on;
+      t.setAttribute("aria-selected", String(on));
+    });
+    if (!found) return;
+    document.querySelectorAll(".tab-panel").forEach(function (p) {
+      p.hidden = p.getAttribute("data-tab") !== index;
+    });
+    // Remember the tab in the address so a reload stays on it.
+    history.replaceState(null, "", location.pathname + location.search + "#tab-" + index);
+  }
+
   function setupTabs() {
     document.querySelectorAll('.tabs [role="tab"]').forEach(function (tab) {
-      tab.addEventListener("click", function () {
-        var index = tab.getAttribute("data-tab");
-        document.querySelectorAll('.tabs [role="tab"]').forEach(function (t) {
-          t.setAttribute("aria-selected", String(t === tab));
+      tab.addEventListener("click", function () { showTab(tab.getAttribute("data-tab")); });
+    });
+    var m = /^#tab-(\d+)$/.exec(location.hash);
+    if (m) showTab(m[1]);
+  }
+
+  // Move a widget to another tab (the "Move to tab" control, or a drag
+  // dropped on a tab's button), saved with the version like layout saves.
+  function moveToTab(widgetId, tab) {
+    var grid = document.querySelector(".grid-stack[data-dashboard]");
+    if (!grid) return;
+    var dashboard = grid.getAttribute("data-dashboard");
+    saving = saving.then(function () {
+      setStatus("Moving…");
+      var version = parseInt(grid.getAttribute("data-version"), 10);
+      return fetch("/dashboards/" + dashboard + "/widgets/" + encodeURIComponent(widgetId) + "/move", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
+        body: JSON.stringify({ version: version, tab: parseInt(tab, 10) }),
+        credentials: "same-origin",
+      }).then(function (res) {
+        return res.text().then(function (text) {
+          var body = {};
+          try { body = JSON.parse(text); } catch (e) { body = { error: text }; }
+          if (!res.ok) throw new Error(body.error || ("moving failed (" + res.status + ")"));
+          location.hash = "tab-" + tab;
+          location.reload();
         });
-        document.querySelectorAll(".tab-panel").forEach(function (p) {
-          p.hidden = p.getAttribute("data-tab") !== index;
-        });
-      });
+      }).catch(function (err) { setStatus(err.message); });
     });
   }
+
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form.matches || !form.matches("form[data-move-widget]")) return;
+    evt.preventDefault();
+    moveToTab(form.getAttribute("data-move-widget"), form.elements.tab.value);
+  });
+
+  // The import form: a chosen file fills the JSON field.
+  document.addEventListener("change", function (evt) {
+    if (evt.target.id !== "import-file" || !evt.target.files.length) return;
+    var field = document.getElementById("import-document");
+    evt.target.files[0].text().then(function (text) { if (field) field.value = text; });
+  });
 
   // The grid: static while viewing; "Edit layout" enables drag and resize,
   // and every change is saved with the version it was edited from.
@@ -94,6 +183,12 @@
       }, el);
       grids.push(grid);
       grid.on("change dropped", function () { save(grids); });
+      // A widget dropped on another tab's button moves to that tab.
+      grid.on("dragstop", function (evt, item) {
+        var tab = tabUnder(lastPointer);
+        var from = el.getAttribute("data-tab");
+        if (tab !== null && tab !== from && item) moveToTab(item.getAttribute("gs-id"), tab);
+      });
     });
     var toggle = document.getElementById("edit-toggle");
     if (!toggle) return;
@@ -104,6 +199,20 @@
       document.body.classList.toggle("editing", editing);
       grids.forEach(function (g) { g.setStatic(!editing); });
     });
+  }
+
+  var lastPointer = null;
+  document.addEventListener("pointermove", function (e) { lastPointer = { x: e.clientX, y: e.clientY }; }, true);
+  document.addEventListener("mousemove", function (e) { lastPointer = { x: e.clientX, y: e.clientY }; }, true);
+
+  function tabUnder(point) {
+    if (!point) return null;
+    var hits = document.elementsFromPoint(point.x, point.y);
+    for (var i = 0; i < hits.length; i++) {
+      var tab = hits[i].closest && hits[i].closest('.tabs [role="tab"]');
+      if (tab) return tab.getAttribute("data-tab");
+    }
+    return null;
   }
 
   var saving = Promise.resolve();

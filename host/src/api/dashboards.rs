@@ -71,7 +71,7 @@ fn rejection_error(rejection: &JsonRejection) -> AppError {
 }
 
 /// A dashboard as the API shows it.
-fn to_json(d: &Dashboard) -> Value {
+pub fn to_json(d: &Dashboard) -> Value {
     json!({
         "id": d.id.as_str(),
         "owner": d.owner.as_str(),

@@ -19,6 +19,7 @@ use axum::routing::get;
 
 use crate::web::AppState;
 
+pub mod dashboard_io;
 pub mod dashboards;
 pub mod error;
 mod json;
@@ -32,6 +33,7 @@ pub use error::ApiError;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(dashboards::router())
+        .merge(dashboard_io::router())
         .route("/api/v1/metrics", get(metrics::list))
         .route("/api/v1/metrics/{name}/value", get(metrics::value))
         .route("/api/v1/metrics/{name}/series", get(metrics::series))

@@ -50,7 +50,9 @@ pub use error::{AuthError, Result};
 pub use password::{
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, check_password_rules, hash_password, verify_password,
 };
-pub use permission::{Action, can, can_create_dashboard, can_manage_users, visible_to};
+pub use permission::{
+    Action, can, can_create_dashboard, can_manage_users, can_restore, visible_to,
+};
 pub use sessions::{NewSession, SessionToken};
 pub use tokens::{API_TOKEN_PREFIX, NewApiToken, bearer_token};
 

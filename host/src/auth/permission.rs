@@ -5,7 +5,8 @@
 //! - the owner and admins may do anything with a dashboard, delete and
 //!   share included;
 //! - `read_only{role}` lets users with at least `role` view and export;
-//! - `editable{role}` lets them also edit (never delete or share);
+//! - `editable{role}` lets them also edit (never delete, share or restore
+//!   an old version: restoring can undo other people's work wholesale);
 //! - viewers never create dashboards; editors and admins do;
 //! - only admins manage users.
 
@@ -18,7 +19,7 @@ pub enum Action {
     View,
     /// Export its data or a report.
     Export,
-    /// Change content: title, layout, widgets; restore old versions.
+    /// Change content: title, layout, widgets.
     Edit,
     /// Change its sharing mode.
     Share,
@@ -53,6 +54,12 @@ pub fn can(user: &User, action: Action, dashboard: &Dashboard) -> bool {
         (Action::Edit, Sharing::Editable { role }) => user.role >= role,
         _ => false,
     }
+}
+
+/// Whether `user` may restore an old version of `dashboard`: its owner and
+/// admins only, like sharing.
+pub fn can_restore(user: &User, dashboard: &Dashboard) -> bool {
+    can(user, Action::Share, dashboard)
 }
 
 /// Whether `user` may create dashboards (and so clone or import them).

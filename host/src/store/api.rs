@@ -40,6 +40,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn set_role(&self, id: &UserId, role: Role) -> Result<User>;
     /// Disable or enable a user; disabling ends all of their sessions.
     fn set_disabled(&self, id: &UserId, disabled: bool) -> Result<User>;
+    /// Delete a user with their sessions, API tokens and default-dashboard
+    /// choice, all or nothing. Their dashboards are left alone: callers
+    /// decide what happens to them first.
+    fn delete_user(&self, id: &UserId) -> Result<()>;
 
     // --- API tokens ---
 

@@ -4,7 +4,9 @@
 //! config says which metric or dataset feeds it. The keys are a convention
 //! shared by every widget plugin (documented in the SDK): `metric`, and per
 //! shape `sparkline`; `bucket`, `compare_previous`; `dimension`, `top`;
-//! `dataset`, `columns`, `order_by`, `descending`, `page_size`.
+//! `dataset`, `columns`, `order_by`, `descending`, `page_size`. The
+//! `data-table` plugin names its order `sort_column` and `sort_direction`
+//! (`asc`/`desc`); those win over `order_by`/`descending` when both are set.
 
 use serde::Deserialize;
 
@@ -74,6 +76,8 @@ struct Keys {
     order_by: Option<String>,
     #[serde(default)]
     descending: bool,
+    sort_column: Option<String>,
+    sort_direction: Option<String>,
     page_size: Option<u32>,
 }
 
@@ -146,8 +150,15 @@ pub fn widget_query(
             WidgetQuery::Rows {
                 dataset: non_empty(keys.dataset, "dataset")?,
                 columns: keys.columns,
-                order_by: keys.order_by.filter(|s| !s.is_empty()),
-                descending: keys.descending,
+                order_by: keys
+                    .sort_column
+                    .filter(|s| !s.is_empty())
+                    .or(keys.order_by.filter(|s| !s.is_empty())),
+                descending: match keys.sort_direction.as_deref() {
+                    Some("desc") => true,
+                    Some("asc") => false,
+                    _ => keys.descending,
+                },
                 page_size,
             }
         }
@@ -195,6 +206,19 @@ mod tests {
         assert!(matches!(
             widget_query(DataShape::Rows, &json!({"dataset": "orders"})).unwrap(),
             WidgetQuery::Rows { page_size: 20, .. }
+        ));
+    }
+
+    #[test]
+    fn the_table_plugins_sort_keys_win() {
+        let q = widget_query(
+            DataShape::Rows,
+            &json!({"dataset": "d", "order_by": "a", "sort_column": "b", "sort_direction": "desc"}),
+        )
+        .unwrap();
+        assert!(matches!(
+            q,
+            WidgetQuery::Rows { order_by: Some(ref c), descending: true, .. } if c == "b"
         ));
     }
 

@@ -92,6 +92,7 @@ async fn view(
                     a.btn href={ "/dashboards/" (id) "/widgets/new" } { "Add widget" }
                     button #edit-toggle type="button" aria-pressed="false" { "Edit layout" }
                 }
+                a.btn href={ "/dashboards/" (id) "/settings" } { "Settings" }
                 span #save-status.save-status.muted role="status" {}
             }
             (body(&dashboard, editable))
@@ -149,22 +150,39 @@ fn body(dashboard: &Dashboard, editable: bool) -> Markup {
 
 fn grid(dashboard: &Dashboard, tab: u32, editable: bool) -> Markup {
     let id = dashboard.id.as_str();
+    let empty = !dashboard.content.widgets.iter().any(|w| w.tab == tab);
     html! {
+        @if empty {
+            p.muted.empty-tab {
+                "Nothing on this tab yet."
+                @if editable { " Add a widget, or use “Edit layout” and move one here from another tab." }
+            }
+        }
         div.grid-stack data-dashboard=(id) data-version=(dashboard.version)
             data-editable=(editable) data-tab=(tab) {
             @for w in dashboard.content.widgets.iter().filter(|w| w.tab == tab) {
-                (item(id, w))
+                (item(id, w, tab_names(dashboard, editable)))
             }
         }
     }
 }
 
-fn item(dashboard_id: &str, w: &Widget) -> Markup {
+/// The tabs a widget may be moved to, when the viewer edits a tabbed
+/// dashboard with more than one tab.
+fn tab_names(dashboard: &Dashboard, editable: bool) -> &[String] {
+    match &dashboard.content.layout {
+        Layout::Tabs { tabs } if editable && tabs.len() > 1 => tabs,
+        _ => &[],
+    }
+}
+
+fn item(dashboard_id: &str, w: &Widget, tabs: &[String]) -> Markup {
     html! {
         div.grid-stack-item gs-id=(w.id) gs-x=(w.x) gs-y=(w.y) gs-w=(w.w) gs-h=(w.h) {
+            @if !tabs.is_empty() { (super::tab_move::control(w, tabs)) }
             section.grid-stack-item-content.widget aria-label=(w.title)
                 hx-get={ "/dashboards/" (dashboard_id) "/widgets/" (w.id) }
-                hx-trigger="load, wd-refresh from:body"
+                hx-trigger="load, wd-refresh from:body, wd-table"
                 hx-include="#range-form"
                 hx-swap="innerHTML" {
                 div.widget-head { h2.widget-title { (w.title) } }

@@ -97,7 +97,7 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, A
             @if dashboards.is_empty() {
                 div.panel.empty-state {
                     p { "No dashboards yet." }
-                    @if may_create { p { "Give your first one a title above, then add widgets to it." } }
+                    @if may_create { p { "Give your first one a title above, then add widgets to it — or import one exported from another wasmdash below." } }
                     @else { p { "Ask an editor to share a dashboard with you." } }
                 }
             } @else {
@@ -108,8 +108,30 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, A
                     }
                 }
             }
+            @if may_create { (import_form()) }
         },
     ))
+}
+
+/// Import a dashboard exported as JSON: pasted, or read from a file by
+/// `app.js` into the same field.
+fn import_form() -> Markup {
+    html! {
+        details.panel #import {
+            summary { "Import a dashboard from JSON" }
+            form #import-form hx-post="/dashboards/import" hx-target="#import-error" {
+                p.muted { "Choose a file saved with “Download as JSON”, or paste its contents. Every widget is checked before anything is saved." }
+                label for="import-file" { "File" }
+                input #import-file type="file" accept="application/json,.json";
+                label for="import-document" { "JSON" }
+                textarea #import-document name="document" rows="6" required {}
+                div.toolbar {
+                    button.btn-primary type="submit" { "Import" }
+                    span #import-error {}
+                }
+            }
+        }
+    }
 }
 
 fn row(viewer: &Viewer, d: &Dashboard, is_default: bool, may_create: bool) -> Markup {
@@ -129,6 +151,7 @@ fn row(viewer: &Viewer, d: &Dashboard, is_default: bool, may_create: bool) -> Ma
                 @if may_create {
                     button hx-post={ "/dashboards/" (id) "/clone" } { "Clone" }
                 }
+                a.btn href={ "/dashboards/" (id) "/settings" } { "Settings" }
                 @if can(&viewer.user, Action::Delete, d) {
                     button.btn-danger hx-post={ "/dashboards/" (id) "/delete" }
                         hx-confirm={ "Delete the dashboard “" (d.content.title) "”? This cannot be undone." } { "Delete" }

@@ -13,6 +13,8 @@ use crate::plugins::PluginRegistry;
 
 pub mod assets;
 pub mod binding;
+pub mod dashboard_io;
+pub mod dashboard_settings;
 pub mod dashboard_view;
 pub mod dashboards;
 pub mod editor;
@@ -24,6 +26,10 @@ pub mod sanitize;
 pub mod schema_form;
 pub mod security;
 pub mod session;
+pub mod tab_move;
+pub mod table_view;
+pub mod users;
+pub mod versions;
 pub mod widgets;
 
 pub use error::{AppError, JsonError};
@@ -54,6 +60,11 @@ pub fn app(state: AppState) -> Router {
         .merge(dashboard_view::router())
         .merge(editor::router())
         .merge(plugins_page::router())
+        .merge(dashboard_settings::router())
+        .merge(versions::router())
+        .merge(dashboard_io::router())
+        .merge(users::router())
+        .merge(tab_move::router())
         .merge(crate::api::router())
         .layer(middleware::from_fn(security::headers))
         .with_state(state)

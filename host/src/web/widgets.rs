@@ -16,10 +16,11 @@ use serde::Deserialize;
 use super::binding::{WidgetQuery, widget_query};
 use super::sanitize::sanitize_plugin_html;
 use super::session::{ApiViewer, Viewer};
+use super::table_view::{self, TableRequest};
 use super::{AppError, AppState, JsonError};
 use crate::auth::{Action, can};
 use crate::data::{DataEngine, DataError, RangeSpec, RowsQuery};
-use crate::frame::WidgetData;
+use crate::frame::{DataShape, WidgetData};
 use crate::plugins::{PluginError, RenderContext};
 use crate::store::{Dashboard, DashboardId, Widget};
 
@@ -48,6 +49,15 @@ pub struct WidgetParams {
     /// Page of a table widget, 0-based.
     #[serde(default)]
     page: Option<u64>,
+    /// Column a table widget is sorted by (overrides its config).
+    #[serde(default)]
+    sort_column: Option<String>,
+    /// `asc` or `desc` (overrides its config).
+    #[serde(default)]
+    sort_direction: Option<String>,
+    /// First row a table widget shows; a multiple of its page size.
+    #[serde(default)]
+    offset: Option<u64>,
 }
 
 /// The default range of a dashboard.
@@ -152,11 +162,32 @@ async fn load(
         params.from.as_deref(),
         params.to.as_deref(),
     )?;
-    let body = match render_body(state, &widget, &range, params.page.unwrap_or(0)).await {
+    let table = TableRequest {
+        sort_column: params.sort_column.as_deref(),
+        sort_direction: params.sort_direction.as_deref(),
+        offset: params.offset,
+    };
+    let (shown, page) = match table_shape(state, &widget, table) {
+        Some(shape) => {
+            table_view::apply(&state.data, shape, &widget, table, params.page.unwrap_or(0))?
+        }
+        None => (widget.clone(), params.page.unwrap_or(0)),
+    };
+    let body = match render_body(state, &shown, &range, page).await {
         Ok(html) => PreEscaped(sanitize_plugin_html(&html)),
         Err(message) => error_card(&message),
     };
     Ok((widget, body))
+}
+
+/// The data shape of a widget asked to sort or page; `None` when nothing is
+/// asked or the plugin is missing (its error card says so).
+fn table_shape(state: &AppState, widget: &Widget, table: TableRequest<'_>) -> Option<DataShape> {
+    if table.is_empty() {
+        return None;
+    }
+    let plugin = state.plugins.widget(&widget.plugin).ok()?;
+    Some(plugin.info().data_shape.unwrap_or(DataShape::Scalar))
 }
 
 /// Render one widget to (unsanitized) plugin HTML, or a message saying why not.

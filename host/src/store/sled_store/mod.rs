@@ -186,6 +186,9 @@ impl Store for SledStore {
         }
         Ok(user)
     }
+    fn delete_user(&self, id: &UserId) -> Result<()> {
+        self.delete_user_impl(id)
+    }
     fn insert_api_token(&self, token: &ApiToken) -> Result<()> {
         self.insert_api_token_impl(token)
     }

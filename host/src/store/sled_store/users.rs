@@ -154,4 +154,42 @@ impl SledStore {
         self.api_tokens.remove(token.hash.as_bytes())?;
         self.flush()
     }
+
+    pub(super) fn delete_user_impl(&self, id: &UserId) -> Result<()> {
+        let Some(user) = self.user_impl(id)? else {
+            return Err(StoreError::UserNotFound);
+        };
+        let sessions = self.session_keys_of(id)?;
+        let tokens: Vec<TokenHash> = self
+            .api_tokens_of_impl(id)?
+            .into_iter()
+            .map(|t| t.hash)
+            .collect();
+        let name_key = username_key(&user.username);
+        (
+            &self.users,
+            &self.usernames,
+            &self.sessions,
+            &self.sessions_by_user,
+            &self.api_tokens,
+            &self.defaults,
+        )
+            .transaction(
+                |(users, names, sessions_tree, by_user, api_tokens, defaults)| {
+                    users.remove(id.as_str())?;
+                    names.remove(name_key.as_bytes())?;
+                    for (index_key, session_key) in &sessions {
+                        sessions_tree.remove(session_key.as_slice())?;
+                        by_user.remove(index_key.as_slice())?;
+                    }
+                    for hash in &tokens {
+                        api_tokens.remove(hash.as_bytes())?;
+                    }
+                    defaults.remove(id.as_str())?;
+                    Ok(())
+                },
+            )
+            .map_err(from_tx)?;
+        self.flush()
+    }
 }

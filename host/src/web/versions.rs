@@ -1,0 +1,139 @@
+//! A dashboard's version history (the last 20) and restoring one.
+//!
+//! Restoring makes an old version's content current again as a *new*
+//! version, so the history stays linear and the restore itself can be
+//! undone. Editors of the dashboard may look; only its owner and admins
+//! may restore, as a restore can undo other people's work wholesale.
+
+use axum::{
+    Router,
+    extract::{Path, State},
+    response::Response,
+    routing::{get, post},
+};
+use chrono::Utc;
+use maud::{Markup, html};
+
+use super::dashboards::{hx_redirect, page_context};
+use super::layout::{Section, page};
+use super::session::{Viewer, Writer};
+use super::widgets::visible_dashboard;
+use super::{AppError, AppState};
+use crate::auth::{Action, can, can_restore};
+use crate::store::Dashboard;
+
+/// Routes of the history page and the restore action.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/dashboards/{id}/versions", get(versions))
+        .route("/dashboards/{id}/versions/{version}/restore", post(restore))
+}
+
+/// A dashboard whose history `viewer` may see: editors, owner, admins.
+pub fn history_dashboard(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<Dashboard, AppError> {
+    let d = visible_dashboard(state, viewer, id, Action::View)?;
+    if !can(&viewer.user, Action::Edit, &d) && !can_restore(&viewer.user, &d) {
+        return Err(AppError::Forbidden(
+            "only people who may edit this dashboard see its history".into(),
+        ));
+    }
+    Ok(d)
+}
+
+/// Restore `version` of a dashboard `viewer` owns or administers.
+pub fn restore_version(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    version: u64,
+) -> Result<Dashboard, AppError> {
+    let d = visible_dashboard(state, viewer, id, Action::View)?;
+    if !can_restore(&viewer.user, &d) {
+        return Err(AppError::Forbidden(
+            "only the owner or an admin may restore an old version".into(),
+        ));
+    }
+    if version == d.version {
+        return Err(AppError::Conflict(format!(
+            "version {version} is already the current one"
+        )));
+    }
+    Ok(state
+        .auth
+        .store()
+        .restore_dashboard(&d.id, version, Utc::now())?)
+}
+
+async fn versions(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Markup, AppError> {
+    let d = history_dashboard(&state, &viewer, &id)?;
+    let kept = state.auth.store().dashboard_versions(&d.id)?;
+    let may_restore = can_restore(&viewer.user, &d);
+    let base = format!("/dashboards/{}", d.id.as_str());
+    let ctx = page_context(&viewer, Section::Dashboards);
+    Ok(page(
+        &format!("Versions of {}", d.content.title),
+        &ctx,
+        html! {
+            div.page-head {
+                h1 { "Versions of “" (d.content.title) "”" }
+                span.spacer {}
+                a.btn href=(base) { "Back to the dashboard" }
+            }
+            p.muted { "The last 20 versions are kept. Restoring one saves it as a new version; nothing is lost." }
+            span #restore-error {}
+            @if kept.len() <= 1 {
+                div.panel.empty-state {
+                    p { "This is the first version." }
+                    p { "Every saved change (layout, widgets, title) adds one here, so you can go back." }
+                }
+            }
+            table.list.panel {
+                thead { tr {
+                    th scope="col" { "Version" } th scope="col" { "Saved" }
+                    th scope="col" { "Title" } th scope="col" { "Widgets" }
+                    th scope="col" { span.sr-only { "Actions" } }
+                } }
+                tbody {
+                    @for v in &kept {
+                        tr data-version=(v.version) {
+                            td { (v.version) }
+                            td.muted { (v.updated.format("%Y-%m-%d %H:%M:%S UTC")) }
+                            td { (v.content.title) }
+                            td { (v.content.widgets.len()) }
+                            td {
+                                @if v.version == d.version { span.muted { "current" } }
+                                @else if may_restore {
+                                    button hx-post={ (base) "/versions/" (v.version) "/restore" }
+                                        hx-target="#restore-error"
+                                        hx-confirm={ "Restore version " (v.version) "? It becomes the newest version." } {
+                                        "Restore"
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+async fn restore(
+    State(state): State<AppState>,
+    Writer(viewer): Writer,
+    Path((id, version)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let version: u64 = version
+        .parse()
+        .map_err(|_| AppError::BadRequest("the version must be a number".into()))?;
+    let d = restore_version(&state, &viewer, &id, version)?;
+    hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
+}
