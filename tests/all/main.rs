@@ -3,6 +3,8 @@
 mod api_http;
 mod auth_permissions;
 mod auth_sessions;
+mod builtin_exporters;
+mod builtin_pdf;
 mod builtin_plugins;
 mod data_conformance;
 mod data_injection;
