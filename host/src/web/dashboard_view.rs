@@ -93,6 +93,13 @@ async fn view(
                     button #edit-toggle type="button" aria-pressed="false" { "Edit layout" }
                 }
                 span #save-status.save-status.muted role="status" {}
+                (super::export::dashboard_menu(
+                    &state,
+                    &id,
+                    params.range.as_deref(),
+                    params.from.as_deref(),
+                    params.to.as_deref(),
+                ))
             }
             (body(&dashboard, editable))
         },

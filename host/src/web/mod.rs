@@ -17,6 +17,7 @@ pub mod dashboard_view;
 pub mod dashboards;
 pub mod editor;
 pub mod error;
+pub mod export;
 pub mod layout;
 pub mod login;
 pub mod plugins_page;
@@ -54,6 +55,7 @@ pub fn app(state: AppState) -> Router {
         .merge(dashboard_view::router())
         .merge(editor::router())
         .merge(plugins_page::router())
+        .merge(export::router())
         .merge(crate::api::router())
         .layer(middleware::from_fn(security::headers))
         .with_state(state)
