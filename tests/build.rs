@@ -45,4 +45,24 @@ fn main() {
     code.push_str(&all);
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     std::fs::write(out.join("fixtures.rs"), code).expect("cannot write fixtures.rs");
+
+    // The third-party examples, for the drop-in tests: one constant each.
+    let examples = manifest_dir.join("../examples");
+    guests::rerun_if_changed(&examples, &[]);
+    let built = match guests::build(&examples, &guests::nested_target_dir("examples")) {
+        Ok(built) => built,
+        Err(stderr) => guests::fail("the example plugins (examples/)", &stderr),
+    };
+    let mut code = String::new();
+    for g in &built {
+        let name = g.package.replace('-', "_").to_uppercase();
+        writeln!(
+            code,
+            "/// The example `{}` component.\npub const {name}: &str = {:?};",
+            g.package,
+            g.wasm.display().to_string()
+        )
+        .expect("writing to a String cannot fail");
+    }
+    std::fs::write(out.join("examples.rs"), code).expect("cannot write examples.rs");
 }

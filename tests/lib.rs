@@ -9,6 +9,11 @@ pub mod fixtures {
     include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 }
 
+/// Paths of the example plugins (`examples/`) built by `build.rs`.
+pub mod examples {
+    include!(concat!(env!("OUT_DIR"), "/examples.rs"));
+}
+
 /// The `wasmdash` binary, next to the test executable in the target dir.
 /// `cargo test -p wasmdash-tests` does not build another package's binary,
 /// so the first call runs `cargo build -p wasmdash --bin wasmdash` (a no-op

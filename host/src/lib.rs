@@ -17,12 +17,15 @@
 //! - [`config`] reads and validates `wasmdash.toml`.
 //! - [`web`] and [`api`] are the only modules that know HTTP.
 //! - [`cli`] holds one file per subcommand.
+//! - [`export`] streams a dataset, a widget or a dashboard report through
+//!   an exporter plugin.
 
 pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod data;
+pub mod export;
 pub mod frame;
 pub mod plugins;
 pub mod seed;

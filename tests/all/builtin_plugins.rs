@@ -1,7 +1,7 @@
 //! End-to-end tests of every built-in plugin through the real runtime:
-//! widgets rendered with realistic and with empty data, exporters run over
-//! several batches and their output parsed back by independent parsers,
-//! alert rules evaluated with every operator and with bad config.
+//! widgets rendered with realistic and with empty data, alert rules
+//! evaluated with every operator and with bad config. The exporters have
+//! their own modules (`builtin_exporters`, `builtin_pdf`).
 
 use std::sync::Arc;
 
@@ -10,8 +10,7 @@ use wasmdash::frame::{
     ScalarData, Series, SeriesData, TimeRange, ValueFormat, WidgetData,
 };
 use wasmdash::plugins::{
-    AlertInput, AlertState, ExportOptions, PluginError, PluginRegistry, PluginSettings,
-    RenderContext,
+    AlertInput, AlertState, PluginError, PluginRegistry, PluginSettings, RenderContext,
 };
 use wasmdash_tests::registry_with;
 
@@ -184,184 +183,6 @@ async fn every_widget_renders_real_and_empty_data_and_refuses_bad_config() {
     }
 }
 
-fn options(config: &str) -> ExportOptions {
-    ExportOptions {
-        config: config.into(),
-        title: "Orders export".into(),
-        time_range: Some(range()),
-        timezone: "Europe/Berlin".into(),
-        utc_offset_minutes: 60,
-        generated_at_ms: 1_700_000_000_000,
-    }
-}
-
-fn export_schema() -> Vec<ColumnSchema> {
-    [
-        ("note", ColumnKind::Text),
-        ("amount", ColumnKind::Float64),
-        ("qty", ColumnKind::Int64),
-        ("at", ColumnKind::Timestamp),
-        ("paid", ColumnKind::Boolean),
-    ]
-    .into_iter()
-    .map(|(n, k)| ColumnSchema {
-        name: n.into(),
-        label: n.into(),
-        kind: k,
-    })
-    .collect()
-}
-
-/// Text that stresses CSV quoting, unicode and every formula prefix.
-const TEXTS: &[&str] = &[
-    "plain",
-    "comma, inside",
-    "quote \"here\"",
-    "line\nbreak",
-    "Zürich ✓ 東京",
-    "=SUM(A1:A2)",
-    "+1",
-    "-2",
-    "@cmd",
-    "\tTab",
-    "\rCR",
-];
-
-fn export_batch(start: usize, n: usize) -> Batch {
-    let idx: Vec<usize> = (start..start + n).collect();
-    Batch {
-        row_count: n as u32,
-        columns: vec![
-            Column::new(ColumnValues::Text(
-                idx.iter()
-                    .map(|i| TEXTS[i % TEXTS.len()].to_owned())
-                    .collect(),
-            )),
-            Column {
-                values: ColumnValues::Float64(idx.iter().map(|i| *i as f64 + 0.25).collect()),
-                nulls: idx.iter().map(|i| i % 4 == 3).collect(),
-            },
-            Column::new(ColumnValues::Int64(
-                idx.iter().map(|i| *i as i64 * 1_000_000_007).collect(),
-            )),
-            Column::new(ColumnValues::Timestamp(
-                idx.iter()
-                    .map(|i| range().start_ms + *i as i64 * HOUR)
-                    .collect(),
-            )),
-            Column::new(ColumnValues::Boolean(
-                idx.iter().map(|i| i % 2 == 0).collect(),
-            )),
-        ],
-    }
-}
-
-async fn run_export(
-    registry: &PluginRegistry,
-    id: &str,
-    config: &str,
-) -> Result<Vec<u8>, PluginError> {
-    let exporter = registry.exporter(id)?;
-    let mut session = exporter.open(&options(config), &export_schema()).await?;
-    let mut out = Vec::new();
-    let mut start = 0;
-    for n in [7, 0, 11, 4] {
-        out.extend(session.write(&export_batch(start, n)).await?);
-        start += n;
-    }
-    out.extend(session.finish().await?);
-    Ok(out)
-}
-
-const ROWS: usize = 22;
-
-#[tokio::test]
-async fn csv_round_trips_and_neutralizes_every_formula_prefix() {
-    let (_dir, registry) = registry();
-    let out = run_export(&registry, "csv", "{}").await.unwrap();
-    let mut reader = csv::ReaderBuilder::new().from_reader(out.as_slice());
-    assert_eq!(
-        reader.headers().unwrap(),
-        vec!["note", "amount", "qty", "at", "paid"]
-    );
-    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(records.len(), ROWS);
-    for (i, r) in records.iter().enumerate() {
-        let text = TEXTS[i % TEXTS.len()];
-        let dangerous = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-        let want = if dangerous {
-            format!("'{text}")
-        } else {
-            text.to_owned()
-        };
-        assert_eq!(&r[0], want, "row {i}");
-        let amount = if i % 4 == 3 {
-            String::new()
-        } else {
-            (i as f64 + 0.25).to_string()
-        };
-        assert_eq!(&r[1], amount, "row {i} amount (null → empty)");
-        assert_eq!(r[2].parse::<i64>().unwrap(), i as i64 * 1_000_000_007);
-        let at = chrono::DateTime::parse_from_rfc3339(&r[3]).unwrap();
-        assert_eq!(at.timestamp_millis(), range().start_ms + i as i64 * HOUR);
-        assert_eq!(at.offset().local_minus_utc(), 3600);
-        assert_eq!(&r[4], if i % 2 == 0 { "true" } else { "false" });
-    }
-    // Turned off, cells come back verbatim; the delimiter and BOM options apply.
-    let out = run_export(
-        &registry,
-        "csv",
-        r#"{"formula_protection":false,"delimiter":";","bom":true}"#,
-    )
-    .await
-    .unwrap();
-    assert!(out.starts_with("\u{FEFF}".as_bytes()));
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .from_reader(&out[3..]);
-    let notes: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
-    assert_eq!(notes[5], "=SUM(A1:A2)");
-    let bad = run_export(&registry, "csv", r#"{"delimiter":"ab"}"#).await;
-    assert!(
-        matches!(bad, Err(PluginError::InvalidConfig { .. })),
-        "{bad:?}"
-    );
-}
-
-#[tokio::test]
-async fn json_streams_typed_values_and_ndjson() {
-    let (_dir, registry) = registry();
-    let out = run_export(&registry, "json", "").await.unwrap();
-    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
-    assert_eq!(rows.len(), ROWS);
-    for (i, row) in rows.iter().enumerate() {
-        assert_eq!(row["note"], TEXTS[i % TEXTS.len()]);
-        if i % 4 == 3 {
-            assert!(row["amount"].is_null());
-        } else {
-            assert_eq!(row["amount"].as_f64(), Some(i as f64 + 0.25));
-        }
-        assert_eq!(row["qty"].as_i64(), Some(i as i64 * 1_000_000_007));
-        assert_eq!(row["paid"].as_bool(), Some(i % 2 == 0));
-        let at = chrono::DateTime::parse_from_rfc3339(row["at"].as_str().unwrap()).unwrap();
-        assert_eq!(at.timestamp_millis(), range().start_ms + i as i64 * HOUR);
-    }
-    let out = run_export(&registry, "json", r#"{"ndjson":true}"#)
-        .await
-        .unwrap();
-    let lines: Vec<serde_json::Value> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), ROWS);
-    let bad = run_export(&registry, "json", r#"{"ndjson":1}"#).await;
-    assert!(
-        matches!(bad, Err(PluginError::InvalidConfig { .. })),
-        "{bad:?}"
-    );
-}
-
 fn alert_input(current: Option<f64>, previous: Option<f64>) -> AlertInput {
     AlertInput {
         metric: "error rate".into(),
@@ -481,21 +302,4 @@ async fn change_rule_directions_zero_previous_and_bad_config() {
         .evaluate(r#"{"percent":-5}"#, &alert_input(Some(1.0), Some(2.0)))
         .await;
     assert!(matches!(r, Err(PluginError::InvalidConfig { .. })), "{r:?}");
-}
-
-#[tokio::test]
-async fn pdf_is_a_complete_document_and_refuses_bad_config() {
-    let (_dir, registry) = registry();
-    let out = run_export(&registry, "pdf", "{}").await.unwrap();
-    assert!(out.starts_with(b"%PDF"), "no PDF header");
-    assert!(out.trim_ascii_end().ends_with(b"%%EOF"), "no PDF trailer");
-    let capped = run_export(&registry, "pdf", r#"{"max_rows":3}"#)
-        .await
-        .unwrap();
-    assert!(capped.starts_with(b"%PDF") && capped.len() < out.len());
-    let bad = run_export(&registry, "pdf", r#"{"max_rows":0}"#).await;
-    assert!(
-        matches!(bad, Err(PluginError::InvalidConfig { .. })),
-        "{bad:?}"
-    );
 }

@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use crate::plugin::{AlertRule, ExportSession, Exporter, Widget};
 use crate::types::{
     AlertInput, AlertRuleInfo, Batch, ColumnSchema, Evaluation, ExportOptions, ExporterInfo,
-    PluginError, RenderContext, WidgetData, WidgetInfo,
+    PluginError, RenderContext, Section, WidgetData, WidgetInfo,
 };
 use crate::wit::{alert_rule_plugin, exporter_plugin, widget_plugin};
 
@@ -89,6 +89,10 @@ impl<S: ExportSession> SessionAdapter<S> {
 }
 
 impl<S: ExportSession> exporter_plugin::GuestSession for SessionAdapter<S> {
+    fn begin_section(&self, section: Section) -> Result<Vec<u8>, PluginError> {
+        self.with(false, |s| s.begin_section(section))
+    }
+
     fn write(&self, batch: Batch) -> Result<Vec<u8>, PluginError> {
         self.with(false, |s| s.write(batch))
     }

@@ -2,7 +2,7 @@
 
 use crate::types::{
     AlertInput, AlertRuleInfo, Batch, ColumnSchema, Evaluation, ExportOptions, ExporterInfo,
-    PluginError, RenderContext, WidgetData, WidgetInfo,
+    PluginError, RenderContext, Section, WidgetData, WidgetInfo,
 };
 
 /// A dashboard widget: turns data of one shape into an HTML fragment.
@@ -94,7 +94,27 @@ pub trait Exporter: 'static {
 
 /// One export in progress. Return bytes as soon as you have them: the host
 /// streams them to the client.
+///
+/// A single table arrives as `open(options, schema)`, then `write` per
+/// batch, then `finish`. A multi-part report (a dashboard) arrives as
+/// `open(options, [])`, then per part [`begin_section`](Self::begin_section)
+/// followed by the `write` calls carrying that part's rows, then `finish`.
 pub trait ExportSession: 'static {
+    /// Start a new titled part of a report: the batches written next have
+    /// the columns of `section.schema` and are meant to be drawn as
+    /// `section.chart` (see [`ChartKind`](crate::ChartKind) for the columns
+    /// each kind brings). Returns bytes to append to the output.
+    ///
+    /// The default refuses with [`PluginError::InvalidData`]: a format that
+    /// only knows one table would otherwise mix rows of different columns
+    /// into one output, so it must opt in to reports by overriding this.
+    fn begin_section(&mut self, section: Section) -> Result<Vec<u8>, PluginError> {
+        Err(PluginError::InvalidData(format!(
+            "this export format does not support multi-part reports (section {:?})",
+            section.title
+        )))
+    }
+
     /// Encode one batch of rows; the returned bytes are appended to the output.
     fn write(&mut self, batch: Batch) -> Result<Vec<u8>, PluginError>;
 

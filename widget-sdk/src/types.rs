@@ -5,7 +5,7 @@
 //! copied between the boundary and your code.
 
 pub use crate::wit::alert_rule_plugin::{AlertInput, AlertRuleInfo, AlertState, Evaluation};
-pub use crate::wit::exporter_plugin::{ExportOptions, ExporterInfo};
+pub use crate::wit::exporter_plugin::{ChartKind, ExportOptions, ExporterInfo, Section};
 pub use crate::wit::types::{
     Batch, CategoriesData, Column, ColumnKind, ColumnSchema, ColumnValues, DataShape,
     DictionaryText, FormatKind, PluginError, RowsData, ScalarData, Series, SeriesData, TimeRange,

@@ -4,18 +4,22 @@
 //! host rebuild.
 //!
 //! A third-party exporter: rows as a GitHub-flavoured Markdown table,
-//! streamed batch by batch.
+//! streamed batch by batch. A dashboard report becomes one `##` heading and
+//! one table per widget.
 
 use wasmdash_widget_sdk::{
-    Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError, Value,
-    format, time,
+    Batch, ChartKind, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo,
+    PluginError, Section, Value, format, time,
 };
 
 struct Markdown;
 
 struct MarkdownSession {
-    head: Option<String>,
+    /// Output not yet handed out (the document heading, a table header).
+    pending: String,
     offset_minutes: i32,
+    /// Columns of the table being written.
+    columns: usize,
 }
 
 /// Pipes and line breaks would break the table.
@@ -23,6 +27,28 @@ fn cell(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace(['\r', '\n'], " ")
+}
+
+/// A table header for `schema`; nothing for no columns.
+fn table_head(schema: &[ColumnSchema]) -> String {
+    if schema.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = schema
+        .iter()
+        .map(|c| {
+            cell(if c.label.is_empty() {
+                &c.name
+            } else {
+                &c.label
+            })
+        })
+        .collect();
+    format!(
+        "| {} |\n|{}\n",
+        names.join(" | "),
+        " --- |".repeat(names.len())
+    )
 }
 
 impl Exporter for Markdown {
@@ -45,20 +71,49 @@ impl Exporter for Markdown {
         schema: Vec<ColumnSchema>,
     ) -> Result<MarkdownSession, PluginError> {
         let _: serde_json::Value = wasmdash_widget_sdk::config(&options.config)?;
-        let names: Vec<String> = schema.iter().map(|c| cell(&c.name)).collect();
-        let mut head = format!("# {}\n\n", cell(&options.title));
-        head.push_str(&format!("| {} |\n", names.join(" | ")));
-        head.push_str(&format!("|{}\n", " --- |".repeat(names.len().max(1))));
+        let mut pending = format!("# {}\n\n", cell(&options.title));
+        if let Some(r) = &options.time_range {
+            pending.push_str(&format!(
+                "{} ({} to {})\n\n",
+                cell(&r.label),
+                time::iso8601(r.start_ms, options.utc_offset_minutes),
+                time::iso8601(r.end_ms, options.utc_offset_minutes)
+            ));
+        }
+        pending.push_str(&table_head(&schema));
         Ok(MarkdownSession {
-            head: Some(head),
+            pending,
             offset_minutes: options.utc_offset_minutes,
+            columns: schema.len(),
         })
     }
 }
 
 impl ExportSession for MarkdownSession {
+    fn begin_section(&mut self, section: Section) -> Result<Vec<u8>, PluginError> {
+        let mut out = std::mem::take(&mut self.pending);
+        let kind = match section.chart {
+            ChartKind::None => "table",
+            ChartKind::Line => "line chart",
+            ChartKind::Bar => "bar chart",
+            ChartKind::Pie => "pie chart",
+            ChartKind::Value => "value",
+        };
+        out.push_str(&format!("\n## {} ({kind})\n\n", cell(&section.title)));
+        out.push_str(&table_head(&section.schema));
+        self.columns = section.schema.len();
+        Ok(out.into_bytes())
+    }
+
     fn write(&mut self, batch: Batch) -> Result<Vec<u8>, PluginError> {
-        let mut out = self.head.take().unwrap_or_default();
+        if batch.columns.len() != self.columns {
+            return Err(PluginError::InvalidData(format!(
+                "batch has {} columns, the table {}",
+                batch.columns.len(),
+                self.columns
+            )));
+        }
+        let mut out = std::mem::take(&mut self.pending);
         for row in 0..batch.rows() {
             let cells: Vec<String> = (0..batch.columns.len())
                 .map(|c| match batch.value(row, c) {
@@ -76,7 +131,7 @@ impl ExportSession for MarkdownSession {
     }
 
     fn finish(&mut self) -> Result<Vec<u8>, PluginError> {
-        Ok(self.head.take().unwrap_or_default().into_bytes())
+        Ok(std::mem::take(&mut self.pending).into_bytes())
     }
 }
 

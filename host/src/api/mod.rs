@@ -5,6 +5,8 @@
 //! - `GET /api/v1/metrics/{name}/series?range=30d&bucket=day&compare=previous`
 //! - `GET /api/v1/metrics/{name}/categories?range=30d&by=status&top=5`
 //! - `GET /api/v1/datasets/{name}/rows?columns=id,status&filter=status:eq:error&order=id&desc=true&limit=50&offset=0`
+//! - `GET /api/v1/export?dataset=orders&format=csv&range=30d`, `GET /api/v1/dashboards/{id}/export?format=pdf`
+//!   (see [`export`])
 //!
 //! Ranges are `range=` (e.g. `24h`, `30d`, `this_month`, `previous_month`)
 //! or `from=`/`to=` (RFC 3339 or `YYYY-MM-DD`, a `to` date included).
@@ -22,6 +24,7 @@ use crate::web::AppState;
 pub mod dashboard_io;
 pub mod dashboards;
 pub mod error;
+pub mod export;
 mod json;
 mod metrics;
 mod params;
@@ -34,6 +37,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(dashboards::router())
         .merge(dashboard_io::router())
+        .merge(export::router())
         .route("/api/v1/metrics", get(metrics::list))
         .route("/api/v1/metrics/{name}/value", get(metrics::value))
         .route("/api/v1/metrics/{name}/series", get(metrics::series))

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod demo;
+pub mod export;
 pub mod plugins;
 pub mod serve;
 pub mod user;
@@ -32,6 +33,8 @@ pub enum Command {
     /// Add users, list them, change a password.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Export a dataset, a metric or a dashboard report to a file or stdout.
+    Export(export::ExportArgs),
 }
 
 /// Run a parsed command line; errors become one line on stderr and exit 1.
@@ -41,6 +44,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Plugins(cmd) => plugins::run(cmd),
         Command::User(cmd) => user::run(cmd),
+        Command::Export(args) => export::run(args),
     };
     match result {
         Ok(code) => code,

@@ -177,6 +177,25 @@ pub(crate) fn export_options(o: &info::ExportOptions) -> exporter::ExportOptions
     }
 }
 
+pub(crate) fn section(
+    title: &str,
+    chart: super::ChartKind,
+    schema: &[frame::ColumnSchema],
+) -> exporter::Section {
+    use super::ChartKind as K;
+    exporter::Section {
+        title: title.to_owned(),
+        chart: match chart {
+            K::None => exporter::ChartKind::None,
+            K::Line => exporter::ChartKind::Line,
+            K::Bar => exporter::ChartKind::Bar,
+            K::Pie => exporter::ChartKind::Pie,
+            K::Value => exporter::ChartKind::Value,
+        },
+        schema: schema.iter().map(column_schema).collect(),
+    }
+}
+
 pub(crate) fn alert_input(i: &info::AlertInput) -> alert::AlertInput {
     alert::AlertInput {
         metric: i.metric.clone(),

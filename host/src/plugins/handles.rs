@@ -146,7 +146,47 @@ impl std::fmt::Debug for ExportSession {
     }
 }
 
+/// How one part of a multi-part report (a dashboard widget) is drawn, and so
+/// which columns its rows carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChartKind {
+    /// No chart: the part is a table with its own columns.
+    None,
+    /// A time series: `time` (timestamp), `value` (float64), `previous`
+    /// (float64, may be null).
+    Line,
+    /// Values by category: `label` (text), `value` (float64).
+    Bar,
+    /// Shares of a whole: `label` (text), `value` (float64).
+    Pie,
+    /// One big number: `label` (text), `value` (float64), `previous`
+    /// (float64, may be null).
+    Value,
+}
+
 impl ExportSession {
+    /// Start a new titled part of a report (open the session with an empty
+    /// schema first); the `write` calls that follow carry rows of `schema`.
+    /// Returns the bytes to append to the output. An exporter that does not
+    /// support reports refuses with [`PluginError::InvalidData`].
+    pub async fn begin_section(
+        &mut self,
+        title: &str,
+        chart: ChartKind,
+        schema: &[ColumnSchema],
+    ) -> Result<Vec<u8>> {
+        let section = bindings::section(title, chart, schema);
+        self.call(|guest, store, handle| {
+            Box::pin(async move {
+                guest
+                    .session()
+                    .call_begin_section(store, handle, &section)
+                    .await
+            })
+        })
+        .await
+    }
+
     /// Encode one batch; returns the bytes to append to the output.
     pub async fn write(&mut self, batch: &Batch) -> Result<Vec<u8>> {
         let batch = bindings::batch(batch);
@@ -272,6 +312,7 @@ fn calls_are_send(
     is_send(&w.render("", data, ctx));
     is_send(&e.open(options, &[]));
     is_send(&s.write(batch));
+    is_send(&s.begin_section("", ChartKind::Line, &[]));
     is_send(&a.evaluate("", input));
 }
 

@@ -36,7 +36,7 @@ mod sandbox;
 mod watch;
 
 pub use error::{PluginError, Result};
-pub use handles::{AlertRulePlugin, ExportSession, ExporterPlugin, WidgetPlugin};
+pub use handles::{AlertRulePlugin, ChartKind, ExportSession, ExporterPlugin, WidgetPlugin};
 pub use info::{
     AlertInput, AlertState, Evaluation, ExportOptions, PluginInfo, PluginKind, PluginSource,
     RenderContext,

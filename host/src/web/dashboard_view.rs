@@ -94,6 +94,13 @@ async fn view(
                 }
                 a.btn href={ "/dashboards/" (id) "/settings" } { "Settings" }
                 span #save-status.save-status.muted role="status" {}
+                (super::export::dashboard_menu(
+                    &state,
+                    &id,
+                    params.range.as_deref(),
+                    params.from.as_deref(),
+                    params.to.as_deref(),
+                ))
             }
             (body(&dashboard, editable))
         },

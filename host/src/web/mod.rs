@@ -19,6 +19,7 @@ pub mod dashboard_view;
 pub mod dashboards;
 pub mod editor;
 pub mod error;
+pub mod export;
 pub mod layout;
 pub mod login;
 pub mod plugins_page;
@@ -65,6 +66,7 @@ pub fn app(state: AppState) -> Router {
         .merge(dashboard_io::router())
         .merge(users::router())
         .merge(tab_move::router())
+        .merge(export::router())
         .merge(crate::api::router())
         .layer(middleware::from_fn(security::headers))
         .with_state(state)

@@ -123,7 +123,13 @@ async fn fragment(
     Query(params): Query<WidgetParams>,
 ) -> Result<Markup, AppError> {
     let (widget, body) = load(&state, &viewer, &id, &widget_id, &params).await?;
-    Ok(chrome(&id, &widget, body))
+    let range = super::export::range_query(
+        params.range.as_deref(),
+        params.from.as_deref(),
+        params.to.as_deref(),
+    );
+    let exports = super::export::widget_menu_items(&state, &id, &widget.id, &range);
+    Ok(chrome_with(&id, &widget, body, exports))
 }
 
 async fn api_fragment(
@@ -303,6 +309,11 @@ pub fn error_card(message: &str) -> Markup {
 
 /// The frame around a widget's body: title and menu.
 pub fn chrome(dashboard_id: &str, widget: &Widget, body: Markup) -> Markup {
+    chrome_with(dashboard_id, widget, body, html! {})
+}
+
+/// [`chrome`] with more menu entries (the export links) after "Configure".
+pub fn chrome_with(dashboard_id: &str, widget: &Widget, body: Markup, menu: Markup) -> Markup {
     html! {
         div.widget-head {
             h2.widget-title title=(widget.title) { (widget.title) }
@@ -310,6 +321,7 @@ pub fn chrome(dashboard_id: &str, widget: &Widget, body: Markup) -> Markup {
                 summary aria-label={ "Menu of " (widget.title) } { "⋯" }
                 div.menu-items {
                     a href={ "/dashboards/" (dashboard_id) "/widgets/" (widget.id) "/edit" } { "Configure" }
+                    (menu)
                 }
             }
         }

@@ -4,11 +4,15 @@
 //! default: a text cell starting with `=`, `+`, `-`, `@`, tab or CR gets a
 //! leading `'` (and quotes), as OWASP recommends, so spreadsheets show it as
 //! text instead of running it.
+//!
+//! A multi-part report (a dashboard) becomes one block per section: a blank
+//! line between blocks, the section title on a line of its own, then the
+//! section's header row and rows.
 
 use serde::Deserialize;
 use wasmdash_widget_sdk::{
-    Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError, Value,
-    config, time,
+    Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError,
+    Section, Value, config, time,
 };
 
 #[derive(Debug, Deserialize)]
@@ -66,9 +70,14 @@ pub struct Csv;
 pub struct CsvSession {
     delimiter: char,
     protect: bool,
+    header: bool,
     offset_minutes: i32,
-    /// Header (and BOM), emitted with the first write or at finish.
-    pending: Option<String>,
+    /// Columns of the rows being written (the current section's in a report).
+    columns: usize,
+    /// Output not yet handed out (BOM, header), emitted with the next call.
+    pending: String,
+    /// Whether a section has begun, so the next one is set off by a blank line.
+    in_section: bool,
 }
 
 impl Exporter for Csv {
@@ -101,23 +110,21 @@ impl Exporter for Csv {
         let mut session = CsvSession {
             delimiter,
             protect: cfg.formula_protection,
+            header: cfg.header,
             offset_minutes: options.utc_offset_minutes,
-            pending: None,
+            columns: schema.len(),
+            pending: String::new(),
+            in_section: false,
         };
-        let mut head = String::new();
         if cfg.bom {
-            head.push('\u{FEFF}');
+            session.pending.push('\u{FEFF}');
         }
-        if cfg.header {
-            for (i, c) in schema.iter().enumerate() {
-                if i > 0 {
-                    head.push(delimiter);
-                }
-                session.push_text(&mut head, &c.name);
-            }
-            head.push_str("\r\n");
+        // A report opens with no columns; its sections bring their own.
+        if !schema.is_empty() {
+            let mut head = std::mem::take(&mut session.pending);
+            session.push_header(&mut head, &schema);
+            session.pending = head;
         }
-        session.pending = Some(head);
         Ok(session)
     }
 }
@@ -139,6 +146,19 @@ impl CsvSession {
         }
     }
 
+    fn push_header(&self, out: &mut String, schema: &[ColumnSchema]) {
+        if !self.header || schema.is_empty() {
+            return;
+        }
+        for (i, c) in schema.iter().enumerate() {
+            if i > 0 {
+                out.push(self.delimiter);
+            }
+            self.push_text(out, &c.name);
+        }
+        out.push_str("\r\n");
+    }
+
     fn push_text(&self, out: &mut String, s: &str) {
         if self.protect && is_dangerous(s) {
             self.push_field(out, &format!("'{s}"), true);
@@ -149,9 +169,28 @@ impl CsvSession {
 }
 
 impl ExportSession for CsvSession {
+    fn begin_section(&mut self, section: Section) -> Result<Vec<u8>, PluginError> {
+        let mut out = std::mem::take(&mut self.pending);
+        if self.in_section {
+            out.push_str("\r\n");
+        }
+        self.push_text(&mut out, &section.title);
+        out.push_str("\r\n");
+        self.push_header(&mut out, &section.schema);
+        self.columns = section.schema.len();
+        self.in_section = true;
+        Ok(out.into_bytes())
+    }
+
     fn write(&mut self, batch: Batch) -> Result<Vec<u8>, PluginError> {
-        let mut out = self.pending.take().unwrap_or_default();
         let cols = batch.columns.len();
+        if cols != self.columns {
+            return Err(PluginError::InvalidData(format!(
+                "batch has {cols} columns, the schema {}",
+                self.columns
+            )));
+        }
+        let mut out = std::mem::take(&mut self.pending);
         for row in 0..batch.rows() {
             for col in 0..cols {
                 if col > 0 {
@@ -173,7 +212,7 @@ impl ExportSession for CsvSession {
     }
 
     fn finish(&mut self) -> Result<Vec<u8>, PluginError> {
-        Ok(self.pending.take().unwrap_or_default().into_bytes())
+        Ok(std::mem::take(&mut self.pending).into_bytes())
     }
 }
 
@@ -254,5 +293,48 @@ mod tests {
         }
         let mut empty = open("").unwrap();
         assert_eq!(empty.finish().unwrap(), b"name,n\r\n");
+        let mut s = open("").unwrap();
+        let one = Batch {
+            row_count: 1,
+            columns: vec![],
+        };
+        assert!(matches!(s.write(one), Err(PluginError::InvalidData(_))));
+    }
+
+    #[test]
+    fn sections_are_blocks_with_title_and_header() {
+        let mut s = Csv::open(
+            ExportOptions {
+                config: r#"{"bom":true}"#.into(),
+                title: "Board".into(),
+                time_range: None,
+                timezone: "UTC".into(),
+                utc_offset_minutes: 0,
+                generated_at_ms: 0,
+            },
+            vec![],
+        )
+        .unwrap();
+        let section = |title: &str| Section {
+            title: title.into(),
+            chart: wasmdash_widget_sdk::ChartKind::Bar,
+            schema: ["name", "n"]
+                .iter()
+                .map(|n| ColumnSchema {
+                    name: (*n).into(),
+                    label: (*n).into(),
+                    kind: ColumnKind::Text,
+                })
+                .collect(),
+        };
+        let mut out = s.begin_section(section("Sales, by region")).unwrap();
+        out.extend(s.write(batch(&["a"])).unwrap());
+        out.extend(s.begin_section(section("=Risky")).unwrap());
+        out.extend(s.write(batch(&["b", "c"])).unwrap());
+        out.extend(s.finish().unwrap());
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\u{FEFF}\"Sales, by region\"\r\nname,n\r\na,\r\n\r\n\"'=Risky\"\r\nname,n\r\nb,\r\nc,-1.5\r\n"
+        );
     }
 }

@@ -2,13 +2,17 @@
 //! (`[` with the first batch, commas between rows, `]` at finish), or NDJSON
 //! (one object per line). Numbers stay numbers, nulls stay null, timestamps
 //! are ISO 8601 strings in the export's UTC offset.
+//!
+//! A multi-part report (a dashboard) is an array of section objects
+//! `{"title", "chart", "columns", "rows": [...]}`, rows streamed into the
+//! open section; with NDJSON, one section object per line.
 
 use std::fmt::Write as _;
 
 use serde::Deserialize;
 use wasmdash_widget_sdk::{
-    Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError, Value,
-    config, time,
+    Batch, ChartKind, ColumnKind, ColumnSchema, ExportOptions, ExportSession, Exporter,
+    ExporterInfo, PluginError, Section, Value, config, time,
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -42,12 +46,42 @@ pub struct JsonSession {
     offset_minutes: i32,
     /// Column names, already JSON-encoded with the colon.
     keys: Vec<String>,
+    /// Rows written into the current array (the export's, or the section's).
     rows_written: u64,
+    /// Sections begun; zero for a plain table export.
+    sections: u64,
 }
 
 fn json_string(s: &str) -> String {
     // Serializing a &str cannot fail.
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn keys(schema: &[ColumnSchema]) -> Vec<String> {
+    schema
+        .iter()
+        .map(|c| format!("{}:", json_string(&c.name)))
+        .collect()
+}
+
+fn chart_name(c: ChartKind) -> &'static str {
+    match c {
+        ChartKind::None => "none",
+        ChartKind::Line => "line",
+        ChartKind::Bar => "bar",
+        ChartKind::Pie => "pie",
+        ChartKind::Value => "value",
+    }
+}
+
+fn kind_name(k: ColumnKind) -> &'static str {
+    match k {
+        ColumnKind::Float64 => "float64",
+        ColumnKind::Int64 => "int64",
+        ColumnKind::Timestamp => "timestamp",
+        ColumnKind::Boolean => "boolean",
+        ColumnKind::Text => "text",
+    }
 }
 
 impl Exporter for Json {
@@ -70,47 +104,117 @@ impl Exporter for Json {
         Ok(JsonSession {
             ndjson: cfg.ndjson,
             offset_minutes: options.utc_offset_minutes,
-            keys: schema
-                .iter()
-                .map(|c| format!("{}:", json_string(&c.name)))
-                .collect(),
+            keys: keys(&schema),
             rows_written: 0,
+            sections: 0,
         })
     }
 }
 
-impl ExportSession for JsonSession {
-    fn write(&mut self, batch: Batch) -> Result<Vec<u8>, PluginError> {
-        let mut out = String::new();
-        for row in 0..batch.rows() {
-            if !self.ndjson {
-                out.push_str(if self.rows_written == 0 { "[\n" } else { ",\n" });
+impl JsonSession {
+    fn push_row(&self, out: &mut String, batch: &Batch, row: usize) {
+        out.push('{');
+        for (col, key) in self.keys.iter().enumerate() {
+            if col > 0 {
+                out.push(',');
             }
-            out.push('{');
-            for (col, key) in self.keys.iter().enumerate() {
-                if col > 0 {
+            out.push_str(key);
+            match batch.value(row, col) {
+                Value::Null => out.push_str("null"),
+                Value::Float(v) if v.is_finite() => {
+                    // serde_json prints floats so they parse back exactly.
+                    out.push_str(&serde_json::Value::from(v).to_string());
+                }
+                Value::Float(_) => out.push_str("null"),
+                Value::Int(v) => {
+                    let _ = write!(out, "{v}");
+                }
+                Value::Timestamp(ms) => {
+                    out.push_str(&json_string(&time::iso8601(ms, self.offset_minutes)))
+                }
+                Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+                Value::Text(s) => out.push_str(&json_string(s)),
+            }
+        }
+        out.push('}');
+    }
+
+    /// Closes the open section object.
+    fn close_section(&self, out: &mut String) {
+        // In NDJSON the section stays on one line.
+        out.push_str(if self.rows_written == 0 || self.ndjson {
+            "]}"
+        } else {
+            "\n]}"
+        });
+    }
+}
+
+impl ExportSession for JsonSession {
+    fn begin_section(&mut self, section: Section) -> Result<Vec<u8>, PluginError> {
+        if self.sections == 0 && self.rows_written > 0 {
+            return Err(PluginError::InvalidData(
+                "a section cannot begin after rows of a plain table export".into(),
+            ));
+        }
+        let mut out = String::new();
+        if self.sections == 0 {
+            if !self.ndjson {
+                out.push_str("[\n");
+            }
+        } else {
+            self.close_section(&mut out);
+            out.push_str(if self.ndjson { "\n" } else { ",\n" });
+        }
+        let columns: Vec<String> = section
+            .schema
+            .iter()
+            .map(|c| {
+                format!(
+                    "{{\"name\":{},\"label\":{},\"kind\":\"{}\"}}",
+                    json_string(&c.name),
+                    json_string(&c.label),
+                    kind_name(c.kind)
+                )
+            })
+            .collect();
+        let _ = write!(
+            out,
+            "{{\"title\":{},\"chart\":\"{}\",\"columns\":[{}],\"rows\":[",
+            json_string(&section.title),
+            chart_name(section.chart),
+            columns.join(",")
+        );
+        self.keys = keys(&section.schema);
+        self.rows_written = 0;
+        self.sections += 1;
+        Ok(out.into_bytes())
+    }
+
+    fn write(&mut self, batch: Batch) -> Result<Vec<u8>, PluginError> {
+        if batch.columns.len() != self.keys.len() {
+            return Err(PluginError::InvalidData(format!(
+                "batch has {} columns, the schema {}",
+                batch.columns.len(),
+                self.keys.len()
+            )));
+        }
+        let mut out = String::new();
+        let in_section = self.sections > 0;
+        for row in 0..batch.rows() {
+            if in_section {
+                // In NDJSON a section's rows stay on its one line.
+                if self.rows_written > 0 {
                     out.push(',');
                 }
-                out.push_str(key);
-                match batch.value(row, col) {
-                    Value::Null => out.push_str("null"),
-                    Value::Float(v) if v.is_finite() => {
-                        // serde_json prints floats so they parse back exactly.
-                        out.push_str(&serde_json::Value::from(v).to_string());
-                    }
-                    Value::Float(_) => out.push_str("null"),
-                    Value::Int(v) => {
-                        let _ = write!(out, "{v}");
-                    }
-                    Value::Timestamp(ms) => {
-                        out.push_str(&json_string(&time::iso8601(ms, self.offset_minutes)))
-                    }
-                    Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-                    Value::Text(s) => out.push_str(&json_string(s)),
+                if !self.ndjson {
+                    out.push('\n');
                 }
+            } else if !self.ndjson {
+                out.push_str(if self.rows_written == 0 { "[\n" } else { ",\n" });
             }
-            out.push('}');
-            if self.ndjson {
+            self.push_row(&mut out, &batch, row);
+            if self.ndjson && !in_section {
                 out.push('\n');
             }
             self.rows_written += 1;
@@ -119,11 +223,18 @@ impl ExportSession for JsonSession {
     }
 
     fn finish(&mut self) -> Result<Vec<u8>, PluginError> {
-        Ok(match (self.ndjson, self.rows_written) {
-            (true, _) => Vec::new(),
-            (false, 0) => b"[]\n".to_vec(),
-            (false, _) => b"\n]\n".to_vec(),
-        })
+        let mut out = String::new();
+        if self.sections > 0 {
+            self.close_section(&mut out);
+            out.push_str(if self.ndjson { "\n" } else { "\n]\n" });
+        } else if !self.ndjson {
+            out.push_str(if self.rows_written == 0 {
+                "[]\n"
+            } else {
+                "\n]\n"
+            });
+        }
+        Ok(out.into_bytes())
     }
 }
 
@@ -211,5 +322,70 @@ mod tests {
             open(r#"{"ndjson":"yes"}"#),
             Err(PluginError::InvalidConfig(_))
         ));
+        let mut s = open("").unwrap();
+        s.write(batch(1)).unwrap();
+        assert!(matches!(
+            s.begin_section(section("late")),
+            Err(PluginError::InvalidData(_))
+        ));
+        let mut s = open("").unwrap();
+        assert!(matches!(
+            s.write(Batch {
+                row_count: 1,
+                columns: vec![]
+            }),
+            Err(PluginError::InvalidData(_))
+        ));
+    }
+
+    fn section(title: &str) -> Section {
+        Section {
+            title: title.into(),
+            chart: ChartKind::Line,
+            schema: [
+                ("t", ColumnKind::Timestamp),
+                ("v", ColumnKind::Float64),
+                ("s", ColumnKind::Text),
+            ]
+            .iter()
+            .map(|(n, k)| ColumnSchema {
+                name: (*n).into(),
+                label: (*n).into(),
+                kind: *k,
+            })
+            .collect(),
+        }
+    }
+
+    #[test]
+    fn sections_parse_as_array_and_ndjson() {
+        for ndjson in [false, true] {
+            let cfg = format!(r#"{{"ndjson":{ndjson}}}"#);
+            let mut s = open(&cfg).unwrap();
+            let mut out = s.begin_section(section("A \"one\"")).unwrap();
+            out.extend(s.write(batch(2)).unwrap());
+            out.extend(s.write(batch(1)).unwrap());
+            out.extend(s.begin_section(section("empty")).unwrap());
+            out.extend(s.begin_section(section("C")).unwrap());
+            out.extend(s.write(batch(1)).unwrap());
+            out.extend(s.finish().unwrap());
+            let text = String::from_utf8(out).unwrap();
+            let parts: Vec<serde_json::Value> = if ndjson {
+                text.lines()
+                    .map(|l| serde_json::from_str(l).unwrap())
+                    .collect()
+            } else {
+                serde_json::from_str::<Vec<serde_json::Value>>(&text).unwrap()
+            };
+            assert_eq!(parts.len(), 3, "{text}");
+            assert_eq!(parts[0]["title"], "A \"one\"");
+            assert_eq!(parts[0]["chart"], "line");
+            assert_eq!(parts[0]["columns"][1]["kind"], "float64");
+            assert_eq!(parts[0]["rows"].as_array().unwrap().len(), 3);
+            assert_eq!(parts[0]["rows"][0]["v"], 0.1);
+            assert!(parts[0]["rows"][1]["v"].is_null());
+            assert_eq!(parts[1]["rows"].as_array().unwrap().len(), 0);
+            assert_eq!(parts[2]["rows"][0]["s"], "\"ü\"\n");
+        }
     }
 }

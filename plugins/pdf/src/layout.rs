@@ -1,340 +1,362 @@
-//! Page layout of the report: printpdf draws what it is told, so wrapping,
-//! column widths and pagination happen here.
+//! Page layout of the report: printpdf draws what it is told, so headings,
+//! column widths, wrapping and pagination happen here. Pages are laid out
+//! top to bottom; "Page n of m" is added once the count is known.
 
-use printpdf::{
-    BuiltinFont, Color, Greyscale, Line, LinePoint, Op, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, TextItem,
-};
+use printpdf::{PdfDocument, PdfPage, PdfSaveOptions, Pt};
+
+use crate::charts::{self, Area};
+use crate::draw::{Canvas, Font, INK, MUTED, Rgb3};
+use crate::metrics::wrap;
+use crate::part::{ChartData, Part};
 
 /// What goes into the document.
-pub(crate) struct Report<'a> {
+pub(crate) struct Doc<'a> {
     pub(crate) title: &'a str,
     pub(crate) subtitle: &'a [String],
     pub(crate) note: Option<&'a str>,
-    pub(crate) headers: Vec<String>,
-    pub(crate) numeric: Vec<bool>,
-    pub(crate) rows: &'a [Vec<String>],
+    pub(crate) parts: &'a [Part],
     pub(crate) landscape: bool,
+    pub(crate) offset_minutes: i32,
 }
 
 const MARGIN: f32 = 40.0;
-const BODY_SIZE: f32 = 8.0;
-const HEAD_SIZE: f32 = 8.5;
+const BODY: Font = Font::regular(8.0);
+const HEAD: Font = Font::bold(8.0);
 const LINE: f32 = 10.0;
 const CELL_PAD: f32 = 3.0;
 /// Lines a cell may take before its text is cut.
-const MAX_CELL_LINES: usize = 2;
-/// Helvetica's average advance is about half an em; a little more keeps
-/// estimated text inside its cell.
-const CHAR_EM: f32 = 0.55;
+const MAX_CELL_LINES: usize = 3;
+/// Rows looked at to size the columns.
+const SAMPLE_ROWS: usize = 200;
+/// Narrowest column, points.
+const MIN_COLUMN: f32 = 28.0;
+const NOTE_COLOR: Rgb3 = Rgb3(0.6, 0.1, 0.1);
+const RULE: Rgb3 = Rgb3::grey(0.85);
 
-fn max_chars(width: f32, size: f32) -> usize {
-    ((width - 2.0 * CELL_PAD) / (size * CHAR_EM))
-        .floor()
-        .max(1.0) as usize
+/// Pages in progress and the cursor on the last one.
+struct Pages<'a> {
+    doc: &'a Doc<'a>,
+    w: f32,
+    h: f32,
+    pages: Vec<Canvas>,
+    y: f32,
 }
 
-/// Control characters would end up as garbage glyphs.
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
+impl Pages<'_> {
+    fn usable(&self) -> f32 {
+        self.w - 2.0 * MARGIN
+    }
 
-/// Wrap `text` into at most `max_lines` lines of `width` characters,
-/// breaking at spaces where possible; the last line ends in "..." when text
-/// was left out.
-pub(crate) fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut truncated = false;
-    'words: for word in clean(text).split_whitespace() {
-        let mut word: Vec<char> = word.chars().collect();
-        loop {
-            let used = current.chars().count();
-            let room = if used == 0 {
-                width
-            } else {
-                width.saturating_sub(used + 1)
-            };
-            if word.len() <= room {
-                if used > 0 {
-                    current.push(' ');
-                }
-                current.extend(word.iter());
-                break;
-            }
-            if used == 0 {
-                // A word longer than the line: hard-break it.
-                current.extend(word[..width].iter());
-                word.drain(..width);
-            }
-            lines.push(std::mem::take(&mut current));
-            if lines.len() == max_lines {
-                truncated = true;
-                break 'words;
-            }
-            if word.is_empty() {
-                break;
+    /// Lowest y content may reach; the footer sits below.
+    fn bottom(&self) -> f32 {
+        MARGIN + 2.0 * LINE
+    }
+
+    fn canvas(&mut self) -> &mut Canvas {
+        if self.pages.is_empty() {
+            self.pages.push(Canvas::default());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    /// The first page with the report heading.
+    fn first_page(&mut self) {
+        let doc = self.doc;
+        let usable = self.usable();
+        self.pages.push(Canvas::default());
+        let mut y = self.h - MARGIN - 14.0;
+        let title = Font::bold(16.0);
+        for line in wrap(doc.title, usable, title.size, true, 2) {
+            self.canvas().text(MARGIN, y, title, INK, &line);
+            y -= 20.0;
+        }
+        let sub = Font::regular(9.0);
+        for line in doc.subtitle {
+            self.canvas().text(MARGIN, y, sub, MUTED, line);
+            y -= 12.0;
+        }
+        if let Some(note) = doc.note {
+            let f = Font::bold(9.0);
+            for line in wrap(note, usable, f.size, true, 3) {
+                self.canvas().text(MARGIN, y, f, NOTE_COLOR, &line);
+                y -= 12.0;
             }
         }
+        self.y = y - 10.0;
     }
-    if !current.is_empty() {
-        lines.push(current);
+
+    /// A further page with the report title as a running head.
+    fn new_page(&mut self) {
+        let (w, h) = (self.w, self.h);
+        let title = crate::metrics::wrap(self.doc.title, self.usable(), 8.0, false, 1);
+        let mut c = Canvas::default();
+        if let Some(t) = title.first() {
+            c.text(MARGIN, h - MARGIN + 4.0, Font::regular(8.0), MUTED, t);
+        }
+        c.line((MARGIN, h - MARGIN), (w - MARGIN, h - MARGIN), RULE, 0.5);
+        self.pages.push(c);
+        self.y = h - MARGIN - 16.0;
     }
-    if truncated && let Some(last) = lines.last_mut() {
-        let keep = width.saturating_sub(3);
-        let cut: String = last.chars().take(keep).collect();
-        *last = format!("{}...", cut.trim_end());
+
+    /// Start a new page unless `height` fits below the cursor.
+    fn ensure(&mut self, height: f32) -> bool {
+        if self.y - height < self.bottom() {
+            self.new_page();
+            return true;
+        }
+        false
     }
-    lines
 }
 
-fn text_ops(ops: &mut Vec<Op>, x: f32, y: f32, size: f32, bold: bool, text: &str) {
-    let font = if bold {
-        BuiltinFont::HelveticaBold
-    } else {
-        BuiltinFont::Helvetica
-    };
-    ops.extend([
-        Op::StartTextSection,
-        Op::SetFont {
-            font: PdfFontHandle::Builtin(font),
-            size: Pt(size),
-        },
-        Op::SetTextCursor {
-            pos: Point { x: Pt(x), y: Pt(y) },
-        },
-        Op::ShowText {
-            items: vec![TextItem::Text(text.to_owned())],
-        },
-        Op::EndTextSection,
-    ]);
-}
-
-fn rule(ops: &mut Vec<Op>, x0: f32, x1: f32, y: f32, grey: f32) {
-    ops.extend([
-        Op::SetOutlineColor {
-            col: Color::Greyscale(Greyscale::new(grey, None)),
-        },
-        Op::SetOutlineThickness { pt: Pt(0.5) },
-        Op::DrawLine {
-            line: Line {
-                points: vec![
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x0),
-                            y: Pt(y),
-                        },
-                        bezier: false,
-                    },
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x1),
-                            y: Pt(y),
-                        },
-                        bezier: false,
-                    },
-                ],
-                is_closed: false,
-            },
-        },
-    ]);
-}
-
-/// Column widths in points: proportional to the longest text seen (header
-/// and the first rows), within bounds so no column starves.
-fn column_widths(report: &Report<'_>, usable: f32) -> Vec<f32> {
-    let n = report.headers.len().max(1);
-    let weights: Vec<f32> = (0..report.headers.len())
+/// Column widths in points: each column's natural width (header and the
+/// first rows); when they do not fit, narrow columns keep theirs and the
+/// wide ones share the rest equally; spare room is spread proportionally.
+fn column_widths(part: &Part, usable: f32) -> Vec<f32> {
+    let n = part.headers.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let natural: Vec<f32> = (0..n)
         .map(|c| {
-            let longest = report
-                .rows
-                .iter()
-                .take(200)
-                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
-                .chain([report.headers[c].chars().count()])
-                .max()
-                .unwrap_or(1);
-            longest.clamp(4, 40) as f32
+            let head = HEAD.width(&part.headers[c]);
+            let body = (0..part.cells.rows().min(SAMPLE_ROWS))
+                .map(|r| BODY.width(part.cells.get(r, c)))
+                .fold(0.0, f32::max);
+            head.max(body) + 2.0 * CELL_PAD + 1.0
         })
+        .map(|w| w.max(MIN_COLUMN))
         .collect();
-    let total: f32 = weights.iter().sum::<f32>().max(1.0);
-    if weights.is_empty() {
-        return vec![usable / n as f32];
+    let total: f32 = natural.iter().sum();
+    if total <= usable {
+        return natural.iter().map(|w| w * usable / total).collect();
     }
-    weights.iter().map(|w| usable * w / total).collect()
+    // Water-filling: fix columns narrower than the fair share, repeat.
+    let mut fixed = vec![false; n];
+    loop {
+        let free: f32 = usable
+            - (0..n)
+                .filter(|i| fixed[*i])
+                .map(|i| natural[i])
+                .sum::<f32>();
+        let open = fixed.iter().filter(|f| !**f).count().max(1);
+        let share = free / open as f32;
+        let mut changed = false;
+        for i in 0..n {
+            if !fixed[i] && natural[i] <= share {
+                fixed[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return (0..n)
+                .map(|i| {
+                    if fixed[i] {
+                        natural[i]
+                    } else {
+                        share.max(MIN_COLUMN)
+                    }
+                })
+                .collect();
+        }
+    }
 }
 
-struct Page {
-    ops: Vec<Op>,
+/// Where each cell's text starts: right-aligned numbers, left-aligned text.
+fn cell_runs<'t>(
+    part: &Part,
+    widths: &[f32],
+    font: Font,
+    lines: &'t [Vec<String>],
+    line: usize,
+) -> Vec<(f32, &'t str)> {
+    let mut x = MARGIN;
+    let mut runs = Vec::with_capacity(lines.len());
+    for (c, cell) in lines.iter().enumerate() {
+        let cw = widths[c];
+        if let Some(text) = cell.get(line) {
+            let numeric = part.numeric.get(c).copied().unwrap_or(false);
+            let tx = if numeric {
+                (x + cw - CELL_PAD - font.width(text)).max(x)
+            } else {
+                x + CELL_PAD
+            };
+            runs.push((tx, text.as_str()));
+        }
+        x += cw;
+    }
+    runs
 }
 
-/// Lay the report out and serialize it.
-pub(crate) fn render(report: &Report<'_>) -> Vec<u8> {
-    let (w, h) = if report.landscape {
+/// One table row (header or body) at the cursor, then a rule under it.
+fn table_row(p: &mut Pages<'_>, part: &Part, widths: &[f32], font: Font, cells: &[Vec<String>]) {
+    let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let y = p.y;
+    for i in 0..lines {
+        let runs = cell_runs(part, widths, font, cells, i);
+        p.canvas()
+            .text_runs(y - LINE * (i as f32 + 1.0) + 2.0, font, INK, &runs);
+    }
+    let header = font.bold;
+    p.y -= lines as f32 * LINE + if header { 4.0 } else { 2.0 };
+    let (x1, ry) = (MARGIN + widths.iter().sum::<f32>(), p.y + 2.0);
+    let (color, thick) = if header {
+        (Rgb3::grey(0.3), 0.7)
+    } else {
+        (RULE, 0.4)
+    };
+    p.canvas().line((MARGIN, ry), (x1, ry), color, thick);
+}
+
+/// A part's rows as a table, paginated with the header repeated.
+fn table(p: &mut Pages<'_>, part: &Part) {
+    if part.headers.is_empty() {
+        return;
+    }
+    let widths = column_widths(part, p.usable());
+    let head: Vec<Vec<String>> = part
+        .headers
+        .iter()
+        .zip(&widths)
+        .map(|(t, cw)| wrap(t, cw - 2.0 * CELL_PAD, HEAD.size, true, 2))
+        .collect();
+    let head_h = head.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * LINE + 4.0;
+    p.ensure(head_h + LINE + 2.0);
+    table_row(p, part, &widths, HEAD, &head);
+    if part.cells.rows() == 0 {
+        let y = p.y - LINE + 2.0;
+        p.canvas()
+            .text(MARGIN + CELL_PAD, y, BODY, MUTED, "No rows for this range.");
+        p.y -= LINE + 2.0;
+    }
+    for r in 0..part.cells.rows() {
+        let cells: Vec<Vec<String>> = (0..widths.len())
+            .map(|c| {
+                let max = widths[c] - 2.0 * CELL_PAD;
+                wrap(part.cells.get(r, c), max, BODY.size, false, MAX_CELL_LINES)
+            })
+            .collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * LINE + 2.0;
+        if p.ensure(height) {
+            if let Some(title) = &part.title {
+                let f = Font::bold(9.0);
+                let y = p.y;
+                p.canvas()
+                    .text(MARGIN, y, f, INK, &format!("{title} (continued)"));
+                p.y -= 14.0;
+            }
+            table_row(p, part, &widths, HEAD, &head);
+        }
+        table_row(p, part, &widths, BODY, &cells);
+    }
+    p.y -= 12.0;
+}
+
+/// A section heading, its chart and its table.
+fn section(p: &mut Pages<'_>, part: &Part, offset_minutes: i32) {
+    let chart_h: f32 = match part.data {
+        ChartData::None => 0.0,
+        ChartData::Value(_) => 64.0,
+        ChartData::Line(_) | ChartData::Categories(..) => 190.0,
+    };
+    if let Some(title) = &part.title {
+        // Keep the heading with the start of what follows.
+        p.ensure(20.0 + chart_h.max(3.0 * LINE));
+        let f = Font::bold(12.0);
+        let usable = p.usable();
+        for line in wrap(title, usable, f.size, true, 2) {
+            let y = p.y - 12.0;
+            p.canvas().text(MARGIN, y, f, INK, &line);
+            p.y -= 16.0;
+        }
+        p.y -= 4.0;
+    }
+    if chart_h > 0.0 {
+        p.ensure(chart_h);
+        let area = Area {
+            x: MARGIN,
+            y: p.y - chart_h,
+            w: p.usable(),
+            h: chart_h,
+        };
+        charts::draw(p.canvas(), area, part, offset_minutes);
+        p.y -= chart_h + 10.0;
+    }
+    table(p, part);
+}
+
+/// Lay the document out and serialize it.
+pub(crate) fn render(doc: &Doc<'_>) -> Vec<u8> {
+    let (w, h) = if doc.landscape {
         (841.89, 595.28)
     } else {
         (595.28, 841.89)
     };
-    let usable = w - 2.0 * MARGIN;
-    let widths = column_widths(report, usable);
-    let bottom = MARGIN + 2.0 * LINE; // room for the footer
-    let mut pages: Vec<Page> = Vec::new();
-
-    let header_lines: Vec<Vec<String>> = report
-        .headers
-        .iter()
-        .zip(&widths)
-        .map(|(t, cw)| wrap(t, max_chars(*cw, HEAD_SIZE), MAX_CELL_LINES))
-        .collect();
-    let header_height =
-        header_lines.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * LINE + 4.0;
-
-    let start_page = |pages: &mut Vec<Page>, first: bool| -> f32 {
-        let mut ops = Vec::new();
-        let mut y = h - MARGIN;
-        if first {
-            y -= 16.0;
-            for line in wrap(report.title, max_chars(usable, 16.0), 2) {
-                text_ops(&mut ops, MARGIN, y, 16.0, true, &line);
-                y -= 20.0;
-            }
-            for line in report.subtitle {
-                text_ops(&mut ops, MARGIN, y, 9.0, false, &clean(line));
-                y -= 12.0;
-            }
-            if let Some(note) = report.note {
-                for line in wrap(note, max_chars(usable, 9.0), 3) {
-                    text_ops(&mut ops, MARGIN, y, 9.0, true, &line);
-                    y -= 12.0;
-                }
-            }
-            y -= 8.0;
-        } else {
-            text_ops(&mut ops, MARGIN, y - 8.0, 8.0, false, &clean(report.title));
-            y -= 20.0;
-        }
-        // The table header, repeated on every page.
-        let mut x = MARGIN;
-        for (c, lines) in header_lines.iter().enumerate() {
-            for (i, line) in lines.iter().enumerate() {
-                text_ops(
-                    &mut ops,
-                    x + CELL_PAD,
-                    y - LINE * (i as f32 + 1.0) + 2.0,
-                    HEAD_SIZE,
-                    true,
-                    line,
-                );
-            }
-            x += widths.get(c).copied().unwrap_or(0.0);
-        }
-        y -= header_height;
-        rule(&mut ops, MARGIN, w - MARGIN, y + 2.0, 0.3);
-        pages.push(Page { ops });
-        y
+    let mut p = Pages {
+        doc,
+        w,
+        h,
+        pages: Vec::new(),
+        y: h,
     };
-
-    let mut y = start_page(&mut pages, true);
-    if report.rows.is_empty()
-        && let Some(page) = pages.last_mut()
-    {
-        text_ops(
-            &mut page.ops,
-            MARGIN,
-            y - LINE,
-            BODY_SIZE,
-            false,
-            "No rows for this range.",
-        );
+    p.first_page();
+    if doc.parts.is_empty() {
+        let y = p.y - LINE;
+        p.canvas()
+            .text(MARGIN, y, BODY, MUTED, "Nothing to export.");
     }
-    for row in report.rows {
-        let cells: Vec<Vec<String>> = row
-            .iter()
-            .zip(&widths)
-            .map(|(t, cw)| wrap(t, max_chars(*cw, BODY_SIZE), MAX_CELL_LINES))
-            .collect();
-        let height = cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * LINE + 2.0;
-        if y - height < bottom {
-            y = start_page(&mut pages, false);
-        }
-        let Some(page) = pages.last_mut() else { break };
-        let mut x = MARGIN;
-        for (c, lines) in cells.iter().enumerate() {
-            let cw = widths.get(c).copied().unwrap_or(0.0);
-            let numeric = report.numeric.get(c).copied().unwrap_or(false);
-            for (i, line) in lines.iter().enumerate() {
-                // Right-align numbers by their estimated width.
-                let tx = if numeric {
-                    x + cw - CELL_PAD - line.chars().count() as f32 * BODY_SIZE * CHAR_EM
-                } else {
-                    x + CELL_PAD
-                };
-                text_ops(
-                    &mut page.ops,
-                    tx.max(x),
-                    y - LINE * (i as f32 + 1.0) + 2.0,
-                    BODY_SIZE,
-                    false,
-                    line,
-                );
-            }
-            x += cw;
-        }
-        y -= height;
-        rule(&mut page.ops, MARGIN, w - MARGIN, y + 2.0, 0.85);
+    for each in doc.parts {
+        section(&mut p, each, doc.offset_minutes);
     }
-    if let (Some(note), Some(page)) = (report.note, pages.last_mut())
-        && room_for_note(y, bottom)
+    if let Some(note) = doc.note
+        && p.y - 2.0 * LINE >= p.bottom()
     {
-        text_ops(
-            &mut page.ops,
-            MARGIN,
-            y - LINE - 4.0,
-            8.0,
-            true,
-            &clean(note),
-        );
+        let usable = p.usable();
+        let f = Font::bold(8.0);
+        for line in wrap(note, usable, f.size, true, 2) {
+            let y = p.y - LINE;
+            p.canvas().text(MARGIN, y, f, NOTE_COLOR, &line);
+            p.y -= LINE;
+        }
     }
 
-    let count = pages.len();
-    let mut doc = PdfDocument::new(report.title);
-    let pdf_pages = pages
+    let count = p.pages.len();
+    let pdf_pages = p
+        .pages
         .into_iter()
         .enumerate()
-        .map(|(i, mut p)| {
+        .map(|(i, mut c)| {
             let footer = format!("Page {} of {count}", i + 1);
-            let fx = w / 2.0 - footer.len() as f32 * 8.0 * CHAR_EM / 2.0;
-            text_ops(&mut p.ops, fx, MARGIN, 8.0, false, &footer);
-            PdfPage::new(Pt(w).into(), Pt(h).into(), p.ops)
+            c.text_center(w / 2.0, MARGIN - 4.0, Font::regular(8.0), MUTED, &footer);
+            PdfPage::new(Pt(w).into(), Pt(h).into(), c.into_ops())
         })
         .collect();
-    doc.with_pages(pdf_pages);
+    let mut pdf = PdfDocument::new(doc.title);
+    pdf.with_pages(pdf_pages);
     let mut warnings = Vec::new();
-    doc.save(&PdfSaveOptions::default(), &mut warnings)
-}
-
-/// The cap note is repeated after the last row when there is room for it.
-fn room_for_note(y: f32, bottom: f32) -> bool {
-    y - LINE - 4.0 >= bottom
+    pdf.save(&PdfSaveOptions::default(), &mut warnings)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasmdash_widget_sdk::{ChartKind, ColumnKind, ColumnSchema};
 
     #[test]
-    fn wraps_breaks_and_truncates() {
-        assert_eq!(wrap("hello world", 20, 2), vec!["hello world"]);
-        assert_eq!(wrap("hello world", 6, 2), vec!["hello", "world"]);
-        assert_eq!(wrap("abcdefghij", 4, 3), vec!["abcd", "efgh", "ij"]);
-        let w = wrap("one two three four five six", 8, 2);
-        assert_eq!(w.len(), 2);
-        assert!(w[1].ends_with("..."), "{w:?}");
-        assert!(w.iter().all(|l| l.chars().count() <= 8), "{w:?}");
-        assert!(wrap("", 5, 2).is_empty());
-        assert_eq!(wrap("a\nb\tc", 10, 2), vec!["a b c"]);
+    fn widths_fit_the_page() {
+        let schema: Vec<ColumnSchema> = ["id", "a very long column name indeed", "x"]
+            .iter()
+            .map(|n| ColumnSchema {
+                name: (*n).into(),
+                label: String::new(),
+                kind: ColumnKind::Text,
+            })
+            .collect();
+        let part = Part::new(None, ChartKind::None, &schema).unwrap();
+        let w = column_widths(&part, 500.0);
+        assert!((w.iter().sum::<f32>() - 500.0).abs() < 0.5, "{w:?}");
+        let w = column_widths(&part, 100.0);
+        assert!(w.iter().all(|x| *x >= MIN_COLUMN), "{w:?}");
+        assert!(w[0] < w[1], "{w:?}");
     }
 }

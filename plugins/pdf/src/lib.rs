@@ -1,22 +1,30 @@
 //! Built-in exporter `pdf`: a report with the title, the time range, the
-//! generation time and page numbers, and the rows as a table paginated with
-//! the header repeated on every page. Long text wraps to two lines and is
-//! then cut with an ellipsis. Text is real (built-in Helvetica), so it can
-//! be selected and searched.
+//! generation time and "Page n of m" on every page. A table export becomes
+//! one table paginated with its header repeated on every page, column widths
+//! fitted to the text and long text wrapped; a dashboard report becomes one
+//! section per widget: its chart drawn as vector graphics (line, bar, pie or
+//! a big value card) followed by its data. Text is real (built-in
+//! Helvetica), so it can be selected and searched.
 //!
-//! A PDF's page count is known only at the end, so rows are buffered (as
-//! display strings) up to a cap (default 10,000) and the document is
-//! written by `finish`; rows past the cap are counted, and a note in the
-//! document says how many were left out.
+//! A PDF's page count is known only at the end, so the document is laid out
+//! and written by `finish`. Until then rows are kept as display text (one
+//! string per part, an offset per cell) up to a cap (default 10,000 rows);
+//! rows past the cap are counted and a note in the document says how many
+//! were left out.
 
+mod charts;
+mod draw;
 mod layout;
+mod metrics;
+mod part;
 
 use serde::Deserialize;
 use wasmdash_widget_sdk::{
-    Batch, ColumnKind, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo,
-    PluginError, Value, config, format, time,
+    Batch, ChartKind, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo,
+    PluginError, Section, config, format, time,
 };
 
+use part::Part;
 /// Default cap on rows in one PDF.
 const DEFAULT_MAX_ROWS: u32 = 10_000;
 
@@ -66,8 +74,10 @@ pub struct PdfSession {
     title: String,
     subtitle: Vec<String>,
     offset_minutes: i32,
-    schema: Vec<ColumnSchema>,
-    rows: Vec<Vec<String>>,
+    parts: Vec<Part>,
+    /// Rows kept for the tables, over all parts.
+    kept_rows: u64,
+    /// Rows received, over all parts.
     total_rows: u64,
 }
 
@@ -79,8 +89,9 @@ impl Exporter for Pdf {
             id: "pdf".into(),
             name: "PDF report".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            description: "A printable report: title, time range and the rows as a paginated table."
-                .into(),
+            description:
+                "A printable report: title, time range, charts and the rows as paginated tables."
+                    .into(),
             media_type: "application/pdf".into(),
             file_extension: "pdf".into(),
             config_schema: schema(),
@@ -113,6 +124,12 @@ impl Exporter for Pdf {
             "Generated: {} ({tz})",
             time::date_time(options.generated_at_ms, offset)
         ));
+        // A report opens with no columns; its sections bring their own.
+        let parts = if schema.is_empty() {
+            Vec::new()
+        } else {
+            vec![Part::new(None, ChartKind::None, &schema)?]
+        };
         Ok(PdfSession {
             landscape: cfg.landscape,
             max_rows: u64::from(cfg.max_rows),
@@ -123,86 +140,67 @@ impl Exporter for Pdf {
             },
             subtitle,
             offset_minutes: offset,
-            schema,
-            rows: Vec::new(),
+            parts,
+            kept_rows: 0,
             total_rows: 0,
         })
     }
 }
 
-fn display(v: Value<'_>, kind: ColumnKind, offset_minutes: i32) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::Float(f) => format::number(f, None),
-        Value::Int(i) if kind == ColumnKind::Int64 => i.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Timestamp(ms) => time::date_time(ms, offset_minutes),
-        Value::Bool(b) => if b { "yes" } else { "no" }.into(),
-        Value::Text(s) => s.to_owned(),
-    }
-}
-
 impl ExportSession for PdfSession {
+    fn begin_section(&mut self, section: Section) -> Result<Vec<u8>, PluginError> {
+        let title = if section.title.trim().is_empty() {
+            format!("Section {}", self.parts.len() + 1)
+        } else {
+            section.title
+        };
+        self.parts
+            .push(Part::new(Some(title), section.chart, &section.schema)?);
+        Ok(Vec::new())
+    }
+
     fn write(&mut self, batch: Batch) -> Result<Vec<u8>, PluginError> {
-        if batch.columns.len() != self.schema.len() {
+        let Some(part) = self.parts.last_mut() else {
+            return Err(PluginError::InvalidData(
+                "rows arrived before any columns: open with a schema or begin a section".into(),
+            ));
+        };
+        if batch.columns.len() != part.columns() {
             return Err(PluginError::InvalidData(format!(
                 "batch has {} columns, the schema {}",
                 batch.columns.len(),
-                self.schema.len()
+                part.columns()
             )));
         }
         for row in 0..batch.rows() {
             self.total_rows += 1;
-            if self.rows.len() as u64 >= self.max_rows {
-                continue;
+            let keep = self.kept_rows < self.max_rows;
+            if keep {
+                self.kept_rows += 1;
             }
-            let cells = (0..self.schema.len())
-                .map(|c| {
-                    display(
-                        batch.value(row, c),
-                        self.schema[c].kind,
-                        self.offset_minutes,
-                    )
-                })
-                .collect();
-            self.rows.push(cells);
+            part.take_row(&batch, row, keep, self.offset_minutes);
         }
         Ok(Vec::new())
     }
 
     fn finish(&mut self) -> Result<Vec<u8>, PluginError> {
-        let note = (self.total_rows > self.rows.len() as u64).then(|| {
+        let note = (self.total_rows > self.kept_rows).then(|| {
             format!(
                 "Row cap reached: showing the first {} of {} rows. Export as CSV or JSON for all rows.",
-                format::number(self.rows.len() as f64, Some(0)),
+                format::number(self.kept_rows as f64, Some(0)),
                 format::number(self.total_rows as f64, Some(0))
             )
         });
-        let report = layout::Report {
+        let doc = layout::Doc {
             title: &self.title,
             subtitle: &self.subtitle,
             note: note.as_deref(),
-            headers: self
-                .schema
-                .iter()
-                .map(|c| {
-                    if c.label.is_empty() {
-                        c.name.clone()
-                    } else {
-                        c.label.clone()
-                    }
-                })
-                .collect(),
-            numeric: self
-                .schema
-                .iter()
-                .map(|c| matches!(c.kind, ColumnKind::Float64 | ColumnKind::Int64))
-                .collect(),
-            rows: &self.rows,
+            parts: &self.parts,
             landscape: self.landscape,
+            offset_minutes: self.offset_minutes,
         };
-        let bytes = layout::render(&report);
-        self.rows = Vec::new();
+        let bytes = layout::render(&doc);
+        self.parts = Vec::new();
         Ok(bytes)
     }
 }
@@ -212,7 +210,7 @@ wasmdash_widget_sdk::export_plugin!(exporter: Pdf);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Column, ColumnValues, TimeRange};
+    use wasmdash_widget_sdk::{Column, ColumnKind, ColumnValues, TimeRange};
 
     fn open(cfg: &str) -> Result<PdfSession, PluginError> {
         Pdf::open(
@@ -266,7 +264,10 @@ mod tests {
     fn cap_and_bad_config() {
         let mut s = open(r#"{"max_rows":5}"#).unwrap();
         s.write(batch(20)).unwrap();
-        assert_eq!((s.rows.len(), s.total_rows), (5, 20));
+        assert_eq!(
+            (s.parts[0].cells.rows(), s.kept_rows, s.total_rows),
+            (5, 5, 20)
+        );
         assert!(s.finish().unwrap().starts_with(b"%PDF"));
         assert!(matches!(
             open(r#"{"max_rows":0}"#),

@@ -1,0 +1,211 @@
+//! `wasmdash export`: write a dataset, a metric or a dashboard report to a
+//! file or stdout with an exporter plugin, in-process against the
+//! configured sources and the data dir's state store (for cron and
+//! scripts; no server needed).
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use futures::StreamExt as _;
+
+use crate::api::export::{ExportRequest, dataset_request, view_request};
+use crate::config::Config;
+use crate::data::DataEngine;
+use crate::export::{ExportJobBuilder, ExportProgress, ExportSource};
+use crate::plugins::{PluginRegistry, PluginRuntime};
+use crate::store::{DashboardId, SledStore, Store as _};
+
+/// Arguments of `wasmdash export`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["dataset", "metric", "dashboard"])))]
+pub struct ExportArgs {
+    /// Export every row of this dataset (in `--range`, if given).
+    #[arg(long, value_name = "NAME")]
+    pub dataset: Option<String>,
+    /// Export this metric as a time series over `--range`.
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
+    /// Export this dashboard as a report over `--range`.
+    #[arg(long, value_name = "ID")]
+    pub dashboard: Option<String>,
+    /// The exporter plugin, e.g. csv, json, pdf (`wasmdash plugins list`).
+    #[arg(long, short)]
+    pub format: String,
+    /// Time range, e.g. 24h, 30d, this_month, previous_month [dataset
+    /// default: all rows; otherwise 30d].
+    #[arg(long)]
+    pub range: Option<String>,
+    /// Start of an absolute range (RFC 3339 or YYYY-MM-DD), with --to.
+    #[arg(long, conflicts_with = "range", requires = "to")]
+    pub from: Option<String>,
+    /// End of an absolute range (a date includes that day), with --from.
+    #[arg(long, conflicts_with = "range", requires = "from")]
+    pub to: Option<String>,
+    /// Dataset filter `column:op:value` (eq, ne, gt, ge, lt, le, in a,b,
+    /// is_null, is_not_null); repeatable.
+    #[arg(long, value_name = "FILTER", requires = "dataset")]
+    pub filter: Vec<String>,
+    /// Dataset columns to export, comma-separated [default: all].
+    #[arg(long, requires = "dataset")]
+    pub columns: Option<String>,
+    /// The exporter's options as a JSON object, e.g. '{"delimiter":";"}'.
+    #[arg(long, value_name = "JSON")]
+    pub options: Option<String>,
+    /// Write here instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// The configuration file.
+    #[arg(long, short, default_value = "wasmdash.toml", env = "WASMDASH_CONFIG")]
+    pub config: PathBuf,
+}
+
+/// Run `wasmdash export`.
+pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let request = request(&args)?;
+    let config = Config::load(&args.config)?;
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(export(&config, &args, request))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The same checks as the HTTP API, on pairs built from the flags.
+fn request(args: &ExportArgs) -> anyhow::Result<ExportRequest> {
+    let given = |keys: &[(&str, &Option<String>)]| -> Vec<(String, String)> {
+        keys.iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| ((*k).to_owned(), v.clone())))
+            .collect()
+    };
+    let mut pairs = vec![("format".to_owned(), args.format.clone())];
+    pairs.extend(given(&[
+        ("range", &args.range),
+        ("from", &args.from),
+        ("to", &args.to),
+        ("options", &args.options),
+    ]));
+    if args.dashboard.is_some() {
+        return Ok(view_request(pairs)?);
+    }
+    pairs.extend(given(&[
+        ("dataset", &args.dataset),
+        ("metric", &args.metric),
+        ("columns", &args.columns),
+    ]));
+    pairs.extend(args.filter.iter().map(|f| ("filter".to_owned(), f.clone())));
+    Ok(dataset_request(pairs)?)
+}
+
+async fn export(config: &Config, args: &ExportArgs, mut req: ExportRequest) -> anyhow::Result<()> {
+    let data = Arc::new(
+        DataEngine::connect(config)
+            .await
+            .context("connecting the data sources")?,
+    );
+    let plugins = registry(config)?;
+    if let Some(id) = &args.dashboard {
+        let store = SledStore::open(&config.data_dir()).with_context(|| {
+            format!(
+                "opening the state store in {} (a running server holds it)",
+                config.data_dir().display()
+            )
+        })?;
+        let d = store
+            .dashboard(&DashboardId::from_string(id))?
+            .with_context(|| format!("no dashboard with id {id}"))?;
+        req.source = Some(ExportSource::Dashboard {
+            title: d.content.title,
+            widgets: d.content.widgets,
+        });
+    }
+    let mut builder = ExportJobBuilder::new(data, plugins, &req.format)
+        .range(req.range)
+        .options(req.options);
+    if let Some(source) = req.source {
+        builder = builder.source(source);
+    }
+    let job = builder.build().await?;
+    let progress = job.progress();
+    let name = job.file_name().to_owned();
+    let ticker = std::io::stderr()
+        .is_terminal()
+        .then(|| tokio::spawn(show_progress(progress.clone())));
+    let result = write_out(job.spawn(), args.output.as_deref()).await;
+    if let Some(t) = ticker {
+        t.abort();
+        eprint!("\r\x1b[2K");
+        if result.is_ok() {
+            let to = args
+                .output
+                .as_ref()
+                .map_or_else(|| "stdout".to_owned(), |p| p.display().to_string());
+            eprintln!("exported {} rows to {to} ({name})", progress.rows());
+        }
+    }
+    if result.is_err()
+        && let Some(path) = &args.output
+    {
+        // Never leave a truncated file that looks complete.
+        let _ = std::fs::remove_file(path);
+    }
+    result
+}
+
+fn registry(config: &Config) -> anyhow::Result<Arc<PluginRegistry>> {
+    let cache_dir = config
+        .plugins
+        .cache_dir
+        .as_ref()
+        .map(|d| config.base_dir().join(d))
+        .unwrap_or_else(|| config.data_dir().join("plugin-cache"));
+    let mut settings = config.plugins.clone();
+    settings.dir = settings.dir.map(|d| config.base_dir().join(d));
+    let runtime =
+        PluginRuntime::new(&settings, &cache_dir).context("starting the plugin runtime")?;
+    PluginRegistry::load_unwatched(runtime, &settings).context("loading plugins")
+}
+
+async fn write_out(
+    mut stream: crate::export::ExportStream,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    let mut out: Box<dyn std::io::Write> = match output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(bytes) => match out.write_all(&bytes) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+                other => other.context("writing the export")?,
+            },
+            Err(e) => {
+                let _ = out.flush();
+                bail!("the export failed: {e}");
+            }
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing the export"),
+    }
+}
+
+/// Rows written, redrawn on stderr a few times a second (only on a TTY).
+async fn show_progress(progress: ExportProgress) {
+    let frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    let mut tick = tokio::time::interval(Duration::from_millis(120));
+    for i in 0usize.. {
+        tick.tick().await;
+        eprint!(
+            "\r{} exporting… {} rows written",
+            frames[i % frames.len()],
+            progress.rows()
+        );
+    }
+}

@@ -1,0 +1,174 @@
+//! A dashboard report: one titled part per widget, each with the chart
+//! kind the exporter should draw and the widget's data as a table.
+//!
+//! Everything here is aggregated or capped, so the parts are read before
+//! the export starts. A widget whose data cannot be read becomes a part
+//! with a note saying why, rather than failing the whole report.
+
+use super::tables::{self, Table};
+use crate::data::{DataEngine, RangeSpec, RowsQuery};
+use crate::frame::{DataShape, WidgetData};
+use crate::plugins::{ChartKind, PluginRegistry};
+use crate::store::Widget;
+use crate::web::binding::{WidgetQuery, widget_query};
+use crate::web::widgets::widget_data;
+
+/// Rows of a table widget put into a report at most.
+pub const REPORT_TABLE_ROWS: u64 = 1_000;
+
+/// The widget plugin drawn as a pie rather than bars.
+const PIE_PLUGINS: &[&str] = &["status-pie"];
+
+/// One part of a report.
+#[derive(Debug, Clone)]
+pub(crate) struct Section {
+    pub(crate) title: String,
+    pub(crate) chart: ChartKind,
+    pub(crate) table: Table,
+}
+
+/// How a widget's data is drawn in a report.
+pub(crate) fn chart_kind(shape: DataShape, plugin: &str) -> ChartKind {
+    match shape {
+        DataShape::Series => ChartKind::Line,
+        DataShape::Categories if PIE_PLUGINS.contains(&plugin) => ChartKind::Pie,
+        DataShape::Categories => ChartKind::Bar,
+        DataShape::Scalar => ChartKind::Value,
+        DataShape::Rows => ChartKind::None,
+    }
+}
+
+/// Widgets in reading order: tab, then row, then column.
+pub(crate) fn layout_order(widgets: &[Widget]) -> Vec<&Widget> {
+    let mut ordered: Vec<&Widget> = widgets.iter().collect();
+    ordered.sort_by_key(|w| (w.tab, w.y, w.x));
+    ordered
+}
+
+/// The parts of a report over `widgets` for `range`.
+pub(crate) async fn sections(
+    data: &DataEngine,
+    plugins: &PluginRegistry,
+    widgets: &[Widget],
+    range: &RangeSpec,
+) -> Vec<Section> {
+    let mut out = Vec::new();
+    for w in layout_order(widgets) {
+        let section = match section(data, plugins, w, range).await {
+            Ok(s) => s,
+            Err(why) => Section {
+                title: w.title.clone(),
+                chart: ChartKind::None,
+                table: tables::note(&format!("no data: {why}")),
+            },
+        };
+        out.push(section);
+    }
+    out
+}
+
+async fn section(
+    data: &DataEngine,
+    plugins: &PluginRegistry,
+    w: &Widget,
+    range: &RangeSpec,
+) -> Result<Section, String> {
+    let plugin = plugins.widget(&w.plugin).map_err(|e| e.to_string())?;
+    let shape = plugin
+        .info()
+        .data_shape
+        .ok_or_else(|| format!("plugin {} declares no data shape", w.plugin))?;
+    let query = widget_query(shape, &w.config).map_err(|e| e.to_string())?;
+    let mut title = w.title.clone();
+    let data = match query {
+        WidgetQuery::Rows {
+            dataset,
+            columns,
+            order_by,
+            descending,
+            ..
+        } => {
+            let q = RowsQuery {
+                columns,
+                range: Some(*range),
+                filters: Vec::new(),
+                order_by,
+                descending,
+                limit: Some(REPORT_TABLE_ROWS),
+                offset: 0,
+            };
+            let rows = data.rows(&dataset, &q).await.map_err(|e| describe(&e))?;
+            if let Some(total) = rows.total_rows.filter(|t| *t > REPORT_TABLE_ROWS) {
+                title = format!("{title} (first {REPORT_TABLE_ROWS} of {total} rows)");
+            }
+            WidgetData::Rows(rows)
+        }
+        query => widget_data(data, &query, range, 0)
+            .await
+            .map_err(|e| describe(&e))?,
+    };
+    Ok(Section {
+        title,
+        chart: chart_kind(shape, &w.plugin),
+        table: tables::of(data),
+    })
+}
+
+fn describe(e: &crate::data::DataError) -> String {
+    if !e.is_user_error() {
+        tracing::error!(error = %e, "report widget query failed");
+    }
+    e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(id: &str, tab: u32, x: u32, y: u32) -> Widget {
+        Widget {
+            id: id.into(),
+            plugin: "metric-card".into(),
+            title: id.into(),
+            config: serde_json::json!({}),
+            x,
+            y,
+            w: 1,
+            h: 1,
+            tab,
+        }
+    }
+
+    #[test]
+    fn widgets_read_tab_by_tab_row_by_row() {
+        let ws = [
+            w("c", 0, 6, 2),
+            w("d", 1, 0, 0),
+            w("a", 0, 0, 0),
+            w("b", 0, 6, 0),
+        ];
+        let ids: Vec<&str> = layout_order(&ws).iter().map(|w| w.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn chart_follows_data_shape_and_pie_plugin() {
+        assert_eq!(
+            chart_kind(DataShape::Series, "trend-chart"),
+            ChartKind::Line
+        );
+        assert_eq!(
+            chart_kind(DataShape::Categories, "bar-chart"),
+            ChartKind::Bar
+        );
+        assert_eq!(
+            chart_kind(DataShape::Categories, "status-pie"),
+            ChartKind::Pie
+        );
+        assert_eq!(
+            chart_kind(DataShape::Scalar, "metric-card"),
+            ChartKind::Value
+        );
+        assert_eq!(chart_kind(DataShape::Rows, "data-table"), ChartKind::None);
+    }
+}

@@ -1,0 +1,186 @@
+//! Aggregated widget data (a value, a series, categories) as one table, so
+//! an exporter that only knows rows can write it.
+//!
+//! Column names follow the report sections of the exporter WIT: a series is
+//! `time`, `value` (and `previous`), categories are `label`, `value`, a
+//! single value is `label`, `value`, `previous`.
+
+use crate::frame::{
+    Batch, CategoriesData, Column, ColumnKind, ColumnSchema, ColumnValues, ScalarData, Series,
+    SeriesData, WidgetData,
+};
+
+/// A schema and the rows that go with it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    /// The columns.
+    pub schema: Vec<ColumnSchema>,
+    /// The rows, columns in schema order.
+    pub rows: Batch,
+}
+
+fn col(name: &str, label: &str, kind: ColumnKind) -> ColumnSchema {
+    ColumnSchema {
+        name: name.to_owned(),
+        label: label.to_owned(),
+        kind,
+    }
+}
+
+fn optional_floats(values: &[Option<f64>]) -> Column {
+    let nulls: Vec<bool> = values.iter().map(Option::is_none).collect();
+    Column {
+        values: ColumnValues::Float64(values.iter().map(|v| v.unwrap_or(0.0)).collect()),
+        nulls: if nulls.contains(&true) {
+            nulls
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+fn series_values(s: &Series) -> Vec<Option<f64>> {
+    s.values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (!s.nulls.get(i).copied().unwrap_or(false)).then_some(*v))
+        .collect()
+}
+
+/// A single value: one row of `label`, `value`, `previous`.
+pub fn scalar(d: &ScalarData) -> Table {
+    Table {
+        schema: vec![
+            col("label", "Label", ColumnKind::Text),
+            col("value", "Value", ColumnKind::Float64),
+            col("previous", "Previous period", ColumnKind::Float64),
+        ],
+        rows: Batch {
+            row_count: 1,
+            columns: vec![
+                Column::new(ColumnValues::Text(vec![d.label.clone()])),
+                optional_floats(&[d.value]),
+                optional_floats(&[d.previous]),
+            ],
+        },
+    }
+}
+
+/// A time series: `time`, `value`, and `previous` when it was compared.
+pub fn series(d: &SeriesData) -> Table {
+    let n = d.points.timestamps.len();
+    let mut schema = vec![
+        col("time", "Time", ColumnKind::Timestamp),
+        col("value", &d.label, ColumnKind::Float64),
+    ];
+    let mut columns = vec![
+        Column::new(ColumnValues::Timestamp(d.points.timestamps.clone())),
+        optional_floats(&series_values(&d.points)),
+    ];
+    if let Some(prev) = &d.previous {
+        schema.push(col("previous", "Previous period", ColumnKind::Float64));
+        let mut values = series_values(prev);
+        values.resize(n, None);
+        columns.push(optional_floats(&values));
+    }
+    Table {
+        schema,
+        rows: Batch {
+            row_count: u32::try_from(n).unwrap_or(u32::MAX),
+            columns,
+        },
+    }
+}
+
+/// Values by category: `label`, `value`.
+pub fn categories(d: &CategoriesData) -> Table {
+    let n = d.labels.len().min(d.values.len());
+    Table {
+        schema: vec![
+            col("label", &d.dimension, ColumnKind::Text),
+            col("value", &d.label, ColumnKind::Float64),
+        ],
+        rows: Batch {
+            row_count: u32::try_from(n).unwrap_or(u32::MAX),
+            columns: vec![
+                Column::new(ColumnValues::Text(d.labels[..n].to_vec())),
+                Column::new(ColumnValues::Float64(d.values[..n].to_vec())),
+            ],
+        },
+    }
+}
+
+/// Any widget data as a table (rows as they are).
+pub fn of(data: WidgetData) -> Table {
+    match data {
+        WidgetData::Scalar(d) => scalar(&d),
+        WidgetData::Series(d) => series(&d),
+        WidgetData::Categories(d) => categories(&d),
+        WidgetData::Rows(d) => Table {
+            schema: d.schema,
+            rows: d.rows,
+        },
+    }
+}
+
+/// A one-cell table saying why a report part has no data.
+pub fn note(message: &str) -> Table {
+    Table {
+        schema: vec![col("note", "Note", ColumnKind::Text)],
+        rows: Batch {
+            row_count: 1,
+            columns: vec![Column::new(ColumnValues::Text(vec![message.to_owned()]))],
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_keeps_nulls_and_aligns_previous() {
+        let d = SeriesData {
+            label: "Orders".into(),
+            bucket: "day".into(),
+            points: Series {
+                timestamps: vec![0, 86_400_000, 172_800_000],
+                values: vec![1.0, 0.0, 3.0],
+                nulls: vec![false, true, false],
+            },
+            previous: Some(Series {
+                timestamps: vec![0, 86_400_000],
+                values: vec![5.0, 6.0],
+                nulls: Vec::new(),
+            }),
+            ..SeriesData::default()
+        };
+        let t = series(&d);
+        assert_eq!(t.schema.len(), 3);
+        assert_eq!(t.rows.row_count, 3);
+        assert_eq!(t.rows.columns[1].nulls, vec![false, true, false]);
+        assert_eq!(t.rows.columns[2].nulls, vec![false, false, true]);
+    }
+
+    #[test]
+    fn scalar_without_data_is_a_null_value() {
+        let t = scalar(&ScalarData {
+            label: "Revenue".into(),
+            value: None,
+            previous: Some(2.0),
+            ..ScalarData::default()
+        });
+        assert!(t.rows.columns[1].is_null(0));
+        assert!(!t.rows.columns[2].is_null(0));
+    }
+
+    #[test]
+    fn categories_use_the_shorter_of_labels_and_values() {
+        let t = categories(&CategoriesData {
+            labels: vec!["a".into(), "b".into()],
+            values: vec![1.0],
+            ..CategoriesData::default()
+        });
+        assert_eq!(t.rows.row_count, 1);
+    }
+}

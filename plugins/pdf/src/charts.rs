@@ -1,0 +1,340 @@
+//! Charts as vector graphics (paths, rectangles, polygons and real text),
+//! one per dashboard section: a line chart with axes and labels, horizontal
+//! bars, a pie with its legend, and a big value card.
+
+use std::f64::consts::TAU;
+
+use wasmdash_widget_sdk::svg::{min_max, nice_ticks, slice_angles};
+use wasmdash_widget_sdk::{ChartKind, format, time};
+
+use crate::draw::{Canvas, Font, INK, MUTED, Rgb3, palette};
+use crate::metrics::wrap;
+use crate::part::{ChartData, LinePoint, Part};
+
+/// The box a chart is drawn in, from its lower-left corner, in points.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Area {
+    pub(crate) x: f32,
+    pub(crate) y: f32,
+    pub(crate) w: f32,
+    pub(crate) h: f32,
+}
+
+const LABEL: Font = Font::regular(7.0);
+const GRID: Rgb3 = Rgb3::grey(0.88);
+const AXIS: Rgb3 = Rgb3::grey(0.35);
+/// Bars shown one by one; the rest are summed into "Other".
+const MAX_BARS: usize = 12;
+/// Pie slices shown one by one; the rest are summed into "Other".
+const MAX_SLICES: usize = 8;
+
+/// Draw the chart of `part` into `area`.
+pub(crate) fn draw(c: &mut Canvas, area: Area, part: &Part, offset_minutes: i32) {
+    match &part.data {
+        ChartData::None => {}
+        ChartData::Line(points) => line(c, area, points, offset_minutes),
+        ChartData::Categories(list, rest) => {
+            let limit = if part.chart == ChartKind::Pie {
+                MAX_SLICES
+            } else {
+                MAX_BARS
+            };
+            let items = top_with_other(list, *rest, limit);
+            if part.chart == ChartKind::Pie {
+                pie(c, area, &items);
+            } else {
+                bars(c, area, &items);
+            }
+        }
+        ChartData::Value(v) => value_card(c, area, v.as_ref()),
+    }
+}
+
+fn no_data(c: &mut Canvas, a: Area) {
+    c.text_center(
+        a.x + a.w / 2.0,
+        a.y + a.h / 2.0,
+        Font::regular(9.0),
+        MUTED,
+        "No data for this range.",
+    );
+}
+
+/// The first `limit - 1` items and "Other" for the rest, when there are
+/// more than `limit`.
+fn top_with_other(list: &[(String, f64)], rest: f64, limit: usize) -> Vec<(String, f64)> {
+    let mut items: Vec<(String, f64)> = list.iter().take(limit).cloned().collect();
+    let mut other = rest;
+    if list.len() > limit {
+        items.truncate(limit - 1);
+        other += list[limit - 1..].iter().map(|(_, v)| v).sum::<f64>();
+    }
+    if other != 0.0 {
+        items.push(("Other".into(), other));
+    }
+    items
+}
+
+/// A value axis covering `[lo, hi]` and zero: the rounded bounds and the
+/// tick values.
+fn value_axis(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
+    let (mut lo, mut hi) = (lo.min(0.0), hi.max(0.0));
+    if hi - lo < f64::EPSILON * hi.abs().max(1.0) {
+        hi = lo + 1.0;
+    }
+    let first = nice_ticks(lo, hi, 4);
+    let step = match first.as_slice() {
+        [a, b, ..] => b - a,
+        _ => (hi - lo) / 4.0,
+    };
+    lo = (lo / step).floor() * step;
+    hi = (hi / step).ceil() * step;
+    let n = ((hi - lo) / step).round() as usize;
+    let ticks = (0..=n.min(20)).map(|i| lo + i as f64 * step).collect();
+    (lo, hi, ticks)
+}
+
+fn scale(v: f64, (d0, d1): (f64, f64), (r0, r1): (f32, f32)) -> f32 {
+    let t = if d1 == d0 { 0.5 } else { (v - d0) / (d1 - d0) };
+    r0 + (r1 - r0) * t as f32
+}
+
+/// A time series with its previous period, gridlines, a value axis and a
+/// time axis in the export's UTC offset.
+fn line(c: &mut Canvas, a: Area, points: &[LinePoint], offset: i32) {
+    let values = points.iter().flat_map(|p| [p.1, p.2]).flatten();
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    if !lo.is_finite() {
+        no_data(c, a);
+        return;
+    }
+    let (lo, hi, ticks) = value_axis(lo, hi);
+    let has_previous = points.iter().any(|p| p.2.is_some());
+    let top = if has_previous { 16.0 } else { 6.0 };
+    let labels: Vec<String> = ticks.iter().map(|t| format::compact(*t)).collect();
+    let left = labels.iter().map(|l| LABEL.width(l)).fold(0.0, f32::max) + 8.0;
+    let (px0, px1) = (a.x + left, a.x + a.w - 10.0);
+    let (py0, py1) = (a.y + 16.0, a.y + a.h - top);
+
+    for (t, label) in ticks.iter().zip(&labels) {
+        let y = scale(*t, (lo, hi), (py0, py1));
+        c.line((px0, y), (px1, y), GRID, 0.5);
+        c.text_right(px0 - 4.0, y - 2.5, LABEL, MUTED, label);
+    }
+    let t0 = points.iter().map(|p| p.0).min().unwrap_or(0);
+    let t1 = points.iter().map(|p| p.0).max().unwrap_or(0).max(t0 + 1);
+    let x_of = |t: i64| scale(t as f64, (t0 as f64, t1 as f64), (px0, px1));
+    let max_ticks = ((px1 - px0) / 70.0).max(2.0) as usize;
+    for t in time::ticks(t0, t1, offset, max_ticks) {
+        let x = x_of(t);
+        c.line((x, py0), (x, py0 - 3.0), AXIS, 0.5);
+        let label = time::tick_label(t, offset, t1 - t0);
+        c.text_center(x, py0 - 11.0, LABEL, MUTED, &label);
+    }
+    c.line((px0, py0), (px1, py0), AXIS, 0.7);
+    c.line((px0, py0), (px0, py1), AXIS, 0.7);
+
+    let width_buckets = ((px1 - px0) / 2.0).max(1.0) as usize;
+    let mut series = |pick: fn(&LinePoint) -> Option<f64>, color: Rgb3, thick: f32| {
+        // Nulls break the line into segments.
+        for segment in points.split(|p| pick(p).is_none()) {
+            let pts: Vec<(f64, f64)> = segment
+                .iter()
+                .filter_map(|p| pick(p).map(|v| (p.0 as f64, v)))
+                .collect();
+            let pts: Vec<(f32, f32)> = min_max(&pts, width_buckets)
+                .into_iter()
+                .map(|(t, v)| (x_of(t as i64), scale(v, (lo, hi), (py0, py1))))
+                .collect();
+            if let [(x, y)] = pts.as_slice() {
+                c.rect(x - 1.2, y - 1.2, 2.4, 2.4, color);
+            } else {
+                c.polyline(&pts, color, thick);
+            }
+        }
+    };
+    series(|p| p.2, Rgb3::grey(0.62), 0.9);
+    series(|p| p.1, palette(0), 1.4);
+
+    if has_previous {
+        let y = a.y + a.h - 7.0;
+        let mut x = px1 - LABEL.width("Current") - LABEL.width("Previous period") - 50.0;
+        for (name, color) in [
+            ("Current", palette(0)),
+            ("Previous period", Rgb3::grey(0.62)),
+        ] {
+            c.line((x, y + 2.5), (x + 12.0, y + 2.5), color, 1.4);
+            c.text(x + 15.0, y, LABEL, INK, name);
+            x += 15.0 + LABEL.width(name) + 10.0;
+        }
+    }
+}
+
+/// Horizontal bars with their labels and values.
+fn bars(c: &mut Canvas, a: Area, items: &[(String, f64)]) {
+    if items.is_empty() {
+        no_data(c, a);
+        return;
+    }
+    let (lo, hi) = items.iter().fold((0.0f64, 0.0f64), |(lo, hi), (_, v)| {
+        (lo.min(*v), hi.max(*v))
+    });
+    let hi = if hi == lo { lo + 1.0 } else { hi };
+    let values: Vec<String> = items
+        .iter()
+        .map(|(_, v)| format::number(*v, None))
+        .collect();
+    let label_w = items
+        .iter()
+        .map(|(l, _)| LABEL.width(l))
+        .fold(0.0, f32::max)
+        .min(a.w * 0.3)
+        + 8.0;
+    let value_w = values.iter().map(|v| LABEL.width(v)).fold(0.0, f32::max) + 8.0;
+    let (bx0, bx1) = (a.x + label_w, a.x + a.w - value_w);
+    let row = (a.h / items.len() as f32).min(16.0);
+    let zero = scale(0.0, (lo, hi), (bx0, bx1));
+    for (i, ((label, v), text)) in items.iter().zip(&values).enumerate() {
+        let top = a.y + a.h - row * i as f32;
+        let mid = top - row / 2.0;
+        let x = scale(*v, (lo, hi), (bx0, bx1));
+        let bar_h = row * 0.7;
+        c.rect(
+            zero.min(x),
+            mid - bar_h / 2.0,
+            (x - zero).abs(),
+            bar_h,
+            palette(i),
+        );
+        let name = wrap(label, label_w - 8.0, LABEL.size, false, 1);
+        c.text(
+            a.x,
+            mid - 2.5,
+            LABEL,
+            INK,
+            name.first().map_or("", String::as_str),
+        );
+        if *v >= 0.0 {
+            c.text(x.max(zero) + 3.0, mid - 2.5, LABEL, MUTED, text);
+        } else {
+            c.text_right(x - 3.0, mid - 2.5, LABEL, MUTED, text);
+        }
+    }
+    let bottom = a.y + a.h - row * items.len() as f32;
+    c.line((zero, a.y + a.h), (zero, bottom), AXIS, 0.7);
+}
+
+/// A pie of the positive values with a legend of labels, values and shares.
+fn pie(c: &mut Canvas, a: Area, items: &[(String, f64)]) {
+    let values: Vec<f64> = items.iter().map(|(_, v)| *v).collect();
+    let total: f64 = values.iter().filter(|v| v.is_finite() && **v > 0.0).sum();
+    if total <= 0.0 {
+        no_data(c, a);
+        return;
+    }
+    let r = (a.h / 2.0 - 6.0).min(a.w * 0.2).max(10.0);
+    let (cx, cy) = (a.x + r + 10.0, a.y + a.h / 2.0);
+    for (i, (start, end)) in slice_angles(&values).into_iter().enumerate() {
+        if end <= start {
+            continue;
+        }
+        let steps = ((end - start) / 0.04).ceil().max(1.0) as usize;
+        let mut pts = Vec::with_capacity(steps + 2);
+        if end - start < TAU - 1e-9 {
+            pts.push((cx, cy));
+        }
+        for s in 0..=steps {
+            let t = start + (end - start) * s as f64 / steps as f64;
+            // Clockwise from 12 o'clock.
+            pts.push((cx + r * t.sin() as f32, cy + r * t.cos() as f32));
+        }
+        c.polygon(&pts, palette(i));
+    }
+    let lx = cx + r + 24.0;
+    let row = ((a.h - 8.0) / items.len() as f32).min(14.0);
+    for (i, (label, v)) in items.iter().enumerate() {
+        let y = a.y + a.h / 2.0 + row * items.len() as f32 / 2.0 - row * (i as f32 + 1.0);
+        c.rect(lx, y, 8.0, 8.0, palette(i));
+        let share = if *v > 0.0 { v / total } else { 0.0 };
+        let text = format!(
+            "{label}: {} ({})",
+            format::number(*v, None),
+            format::percent(share, Some(1))
+        );
+        let fit = wrap(&text, a.x + a.w - lx - 14.0, 8.0, false, 1);
+        c.text(
+            lx + 12.0,
+            y + 1.0,
+            Font::regular(8.0),
+            INK,
+            fit.first().map_or("", String::as_str),
+        );
+    }
+}
+
+/// One big number with its label and the change against the previous period.
+fn value_card(c: &mut Canvas, a: Area, v: Option<&(String, Option<f64>, Option<f64>)>) {
+    let w = a.w.min(280.0);
+    c.rect(a.x, a.y, w, a.h, Rgb3::grey(0.95));
+    let Some((label, Some(value), previous)) = v else {
+        no_data(c, Area { w, ..a });
+        return;
+    };
+    let top = a.y + a.h;
+    c.text(a.x + 10.0, top - 14.0, Font::regular(9.0), MUTED, label);
+    c.text(
+        a.x + 10.0,
+        top - 40.0,
+        Font::bold(22.0),
+        INK,
+        &format::number(*value, None),
+    );
+    let (text, color) = match previous.map(|p| (p, format::percent_change(*value, p))) {
+        Some((p, Some(pct))) => (
+            format!(
+                "{} vs previous period ({})",
+                format::signed_percent(pct),
+                format::number(p, None)
+            ),
+            if pct >= 0.0 {
+                Rgb3(0.1, 0.5, 0.2)
+            } else {
+                Rgb3(0.7, 0.15, 0.15)
+            },
+        ),
+        Some((p, None)) => (
+            format!("Previous period: {}", format::number(p, None)),
+            MUTED,
+        ),
+        None => ("No previous period".to_owned(), MUTED),
+    };
+    c.text(a.x + 10.0, a.y + 8.0, Font::regular(8.0), color, &text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_cover_the_values_and_zero() {
+        let (lo, hi, ticks) = value_axis(3.0, 97.0);
+        assert_eq!((lo, hi), (0.0, 100.0));
+        assert_eq!(ticks.first(), Some(&0.0));
+        assert_eq!(ticks.last(), Some(&100.0));
+        let (lo, hi, _) = value_axis(-12.0, -3.0);
+        assert!(lo <= -12.0 && hi == 0.0);
+        let (lo, hi, _) = value_axis(5.0, 5.0);
+        assert!(lo <= 0.0 && hi >= 5.0);
+    }
+
+    #[test]
+    fn long_category_lists_end_in_other() {
+        let list: Vec<(String, f64)> = (0..20).map(|i| (format!("c{i}"), 1.0)).collect();
+        let items = top_with_other(&list, 5.0, 8);
+        assert_eq!(items.len(), 8);
+        assert_eq!(items[7], ("Other".into(), 13.0 + 5.0));
+        assert_eq!(top_with_other(&list[..3], 0.0, 8).len(), 3);
+    }
+}

@@ -1,0 +1,298 @@
+//! One part of the report: a plain table, or a dashboard section with a
+//! chart and its data. Cells are kept as display text in one string with an
+//! offset per cell (a few bytes of overhead per cell, not a `String` each),
+//! chart data as plain numbers.
+
+use wasmdash_widget_sdk::{
+    Batch, ChartKind, ColumnKind, ColumnSchema, PluginError, Value, format, time,
+};
+
+/// Points a line chart keeps; later rows still go to the table.
+const MAX_LINE_POINTS: usize = 50_000;
+/// Categories a bar or pie chart keeps one by one; later ones are summed.
+const MAX_CATEGORIES: usize = 1_000;
+
+/// Table cells as display text, row-major.
+#[derive(Default)]
+pub(crate) struct Cells {
+    text: String,
+    ends: Vec<u32>,
+    columns: usize,
+}
+
+impl Cells {
+    fn new(columns: usize) -> Self {
+        Self {
+            columns,
+            ..Self::default()
+        }
+    }
+
+    fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+    }
+
+    /// Number of rows.
+    pub(crate) fn rows(&self) -> usize {
+        self.ends.len().checked_div(self.columns).unwrap_or(0)
+    }
+
+    /// The text of (`row`, `col`).
+    pub(crate) fn get(&self, row: usize, col: usize) -> &str {
+        let i = row * self.columns + col;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let end = self.ends.get(i).map_or(start, |e| *e as usize);
+        self.text.get(start..end).unwrap_or("")
+    }
+}
+
+/// One point of a line chart: time, value and the previous period's value.
+pub(crate) type LinePoint = (i64, Option<f64>, Option<f64>);
+
+/// What the chart of a part draws.
+pub(crate) enum ChartData {
+    /// No chart.
+    None,
+    /// (time, value, previous) per point.
+    Line(Vec<LinePoint>),
+    /// (label, value) per category, plus the sum of categories past the cap.
+    Categories(Vec<(String, f64)>, f64),
+    /// The first row: label, value, previous.
+    Value(Option<(String, Option<f64>, Option<f64>)>),
+}
+
+/// Where the chart finds its columns.
+#[derive(Default, Clone, Copy)]
+struct Roles {
+    time: Option<usize>,
+    value: Option<usize>,
+    previous: Option<usize>,
+    label: Option<usize>,
+}
+
+impl Roles {
+    /// Columns by their conventional names, else by kind.
+    fn find(schema: &[ColumnSchema]) -> Self {
+        let named = |n: &str| schema.iter().position(|c| c.name == n);
+        let numeric: Vec<usize> = (0..schema.len())
+            .filter(|i| matches!(schema[*i].kind, ColumnKind::Float64 | ColumnKind::Int64))
+            .collect();
+        let value = named("value").or_else(|| numeric.first().copied());
+        Self {
+            time: named("time")
+                .or_else(|| schema.iter().position(|c| c.kind == ColumnKind::Timestamp)),
+            value,
+            previous: named("previous")
+                .or_else(|| numeric.iter().copied().find(|i| Some(*i) != value)),
+            label: named("label")
+                .or_else(|| schema.iter().position(|c| c.kind == ColumnKind::Text)),
+        }
+    }
+}
+
+/// One part of the report.
+pub(crate) struct Part {
+    /// Section title; none for a plain table export.
+    pub(crate) title: Option<String>,
+    pub(crate) chart: ChartKind,
+    pub(crate) headers: Vec<String>,
+    pub(crate) numeric: Vec<bool>,
+    kinds: Vec<ColumnKind>,
+    roles: Roles,
+    pub(crate) cells: Cells,
+    pub(crate) data: ChartData,
+}
+
+fn number(v: Value<'_>) -> Option<f64> {
+    match v {
+        Value::Float(f) if f.is_finite() => Some(f),
+        Value::Int(i) => Some(i as f64),
+        _ => None,
+    }
+}
+
+/// A cell as shown in the table.
+fn display(v: Value<'_>, offset_minutes: i32) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Float(f) => format::number(f, None),
+        Value::Int(i) => i.to_string(),
+        Value::Timestamp(ms) => time::date_time(ms, offset_minutes),
+        Value::Bool(b) => if b { "yes" } else { "no" }.into(),
+        Value::Text(s) => s.to_owned(),
+    }
+}
+
+impl Part {
+    /// A part with `schema`; a chart kind without the columns it needs is
+    /// refused.
+    pub(crate) fn new(
+        title: Option<String>,
+        chart: ChartKind,
+        schema: &[ColumnSchema],
+    ) -> Result<Self, PluginError> {
+        let roles = Roles::find(schema);
+        let name = title.as_deref().unwrap_or("export");
+        let missing = |what: &str| {
+            Err(PluginError::InvalidData(format!(
+                "section {name:?}: a {what} chart needs {}",
+                match what {
+                    "line" => "a timestamp column and a numeric value column",
+                    "value" => "a numeric value column",
+                    _ => "a numeric value column and a text label column",
+                }
+            )))
+        };
+        let data = match chart {
+            ChartKind::None => ChartData::None,
+            ChartKind::Line if roles.time.is_none() || roles.value.is_none() => {
+                return missing("line");
+            }
+            ChartKind::Line => ChartData::Line(Vec::new()),
+            ChartKind::Bar | ChartKind::Pie if roles.value.is_none() || roles.label.is_none() => {
+                return missing(if chart == ChartKind::Bar {
+                    "bar"
+                } else {
+                    "pie"
+                });
+            }
+            ChartKind::Bar | ChartKind::Pie => ChartData::Categories(Vec::new(), 0.0),
+            ChartKind::Value if roles.value.is_none() => return missing("value"),
+            ChartKind::Value => ChartData::Value(None),
+        };
+        Ok(Self {
+            title,
+            chart,
+            headers: schema
+                .iter()
+                .map(|c| {
+                    if c.label.trim().is_empty() {
+                        c.name.clone()
+                    } else {
+                        c.label.clone()
+                    }
+                })
+                .collect(),
+            numeric: schema
+                .iter()
+                .map(|c| matches!(c.kind, ColumnKind::Float64 | ColumnKind::Int64))
+                .collect(),
+            kinds: schema.iter().map(|c| c.kind).collect(),
+            roles,
+            cells: Cells::new(schema.len()),
+            data,
+        })
+    }
+
+    /// Number of columns.
+    pub(crate) fn columns(&self) -> usize {
+        self.kinds.len()
+    }
+
+    /// Take row `row` of `batch` into the chart, and into the table when
+    /// `keep` (the document's row cap is not reached yet).
+    pub(crate) fn take_row(&mut self, batch: &Batch, row: usize, keep: bool, offset: i32) {
+        if keep {
+            for col in 0..self.kinds.len() {
+                self.cells.push(&display(batch.value(row, col), offset));
+            }
+        }
+        let at = |c: Option<usize>| c.map_or(Value::Null, |c| batch.value(row, c));
+        let r = self.roles;
+        match &mut self.data {
+            ChartData::None => {}
+            ChartData::Line(points) => {
+                if let Value::Timestamp(t) = at(r.time)
+                    && points.len() < MAX_LINE_POINTS
+                {
+                    points.push((t, number(at(r.value)), number(at(r.previous))));
+                }
+            }
+            ChartData::Categories(list, rest) => {
+                let value = number(at(r.value)).unwrap_or(0.0);
+                if list.len() < MAX_CATEGORIES {
+                    list.push((display(at(r.label), offset), value));
+                } else {
+                    *rest += value;
+                }
+            }
+            ChartData::Value(first) => {
+                if first.is_none() {
+                    *first = Some((
+                        display(at(r.label), offset),
+                        number(at(r.value)),
+                        number(at(r.previous)),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmdash_widget_sdk::{Column, ColumnValues};
+
+    fn col(name: &str, kind: ColumnKind) -> ColumnSchema {
+        ColumnSchema {
+            name: name.into(),
+            label: String::new(),
+            kind,
+        }
+    }
+
+    #[test]
+    fn cells_round_trip() {
+        let mut c = Cells::new(2);
+        for s in ["a", "", "ü€", "d"] {
+            c.push(s);
+        }
+        assert_eq!(c.rows(), 2);
+        assert_eq!(
+            (c.get(0, 0), c.get(0, 1), c.get(1, 0), c.get(1, 1)),
+            ("a", "", "ü€", "d")
+        );
+    }
+
+    #[test]
+    fn charts_need_their_columns() {
+        let line = [
+            col("time", ColumnKind::Timestamp),
+            col("value", ColumnKind::Float64),
+        ];
+        assert!(Part::new(Some("t".into()), ChartKind::Line, &line).is_ok());
+        assert!(matches!(
+            Part::new(Some("t".into()), ChartKind::Pie, &line),
+            Err(PluginError::InvalidData(_))
+        ));
+        assert!(matches!(
+            Part::new(Some("t".into()), ChartKind::Line, &line[1..]),
+            Err(PluginError::InvalidData(_))
+        ));
+        let mut p = Part::new(Some("t".into()), ChartKind::Line, &line).unwrap();
+        let batch = Batch {
+            row_count: 2,
+            columns: vec![
+                Column {
+                    values: ColumnValues::Timestamp(vec![0, 60_000]),
+                    nulls: vec![],
+                },
+                Column {
+                    values: ColumnValues::Float64(vec![1.5, 2.0]),
+                    nulls: vec![false, true],
+                },
+            ],
+        };
+        p.take_row(&batch, 0, true, 0);
+        p.take_row(&batch, 1, false, 0);
+        assert_eq!(p.cells.rows(), 1);
+        assert_eq!(p.headers, ["time", "value"]);
+        let ChartData::Line(points) = &p.data else {
+            panic!()
+        };
+        assert_eq!(points, &[(0, Some(1.5), None), (60_000, None, None)]);
+    }
+}
