@@ -17,7 +17,10 @@
 //! - [`config`] reads and validates `wasmdash.toml`.
 //! - [`web`] and [`api`] are the only modules that know HTTP.
 //! - [`cli`] holds one file per subcommand.
+//! - [`alerts`] evaluates alert rules on a schedule and emails through a
+//!   persistent outbox.
 
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod cli;
