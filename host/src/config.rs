@@ -6,6 +6,8 @@
 //! - `WASMDASH_SERVER__LISTEN`, `WASMDASH_SERVER__DATA_DIR`,
 //!   `WASMDASH_SERVER__TIMEZONE`, `WASMDASH_SERVER__LOCALE`,
 //!   `WASMDASH_SERVER__API_WITHOUT_AUTH`;
+//! - `WASMDASH_ALERTS__KEY`, `WASMDASH_SMTP__KEY` (e.g.
+//!   `WASMDASH_SMTP__PASSWORD`);
 //! - `WASMDASH_PLUGINS__DIR`, `WASMDASH_PLUGINS__TIMEOUT_MS`, ...;
 //! - `WASMDASH_SOURCE__<NAME>__URL` (and `__POOL_SIZE`,
 //!   `__QUERY_TIMEOUT_MS`) where `<NAME>` is the source's name, upper-case,
@@ -97,6 +99,12 @@ pub struct Config {
     /// `[[metric]]` tables.
     #[serde(default, rename = "metric")]
     pub metrics: Vec<MetricConfig>,
+    /// `[alerts]`: scheduler, limits, history retention.
+    #[serde(default)]
+    pub alerts: crate::alerts::AlertSettings,
+    /// `[smtp]`: where alert emails are sent from.
+    #[serde(default)]
+    pub smtp: crate::alerts::SmtpSettings,
     /// The file this was read from (relative paths resolve against its dir).
     #[serde(skip)]
     pub file: PathBuf,

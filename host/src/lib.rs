@@ -19,7 +19,10 @@
 //! - [`cli`] holds one file per subcommand.
 //! - [`export`] streams a dataset, a widget or a dashboard report through
 //!   an exporter plugin.
+//! - [`alerts`] evaluates alert rules on a schedule and emails through a
+//!   persistent outbox.
 
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod cli;

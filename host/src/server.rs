@@ -1,5 +1,6 @@
 //! Start-up shared by `wasmdash serve` and `wasmdash demo`: config → data
-//! engine → plugin registry → app state → listening socket.
+//! engine → plugin registry → app state → listening socket; while serving,
+//! the alert scheduler and delivery worker run too.
 //!
 //! Split in two steps, [`Server::bind`] and [`Server::run`], so tests can
 //! bind `127.0.0.1:0`, learn the port, and drive the real server over HTTP.
@@ -10,11 +11,12 @@ use std::sync::Arc;
 
 use axum::Router;
 
+use crate::alerts::{AlertService, AlertStore};
 use crate::auth::{Auth, AuthConfig};
 use crate::config::Config;
 use crate::data::{DataEngine, DataError};
 use crate::plugins::{PluginError, PluginRegistry, PluginRuntime};
-use crate::store::{SledStore, StoreError};
+use crate::store::{SledStore, Store, StoreError};
 use crate::web::{self, AppState};
 
 /// Why the server could not start or stopped.
@@ -50,6 +52,7 @@ pub struct Server {
     app: Router,
     addr: SocketAddr,
     auth: Arc<Auth>,
+    alerts: Arc<AlertService>,
 }
 
 impl Server {
@@ -75,12 +78,22 @@ impl Server {
             })?;
         let addr = listener.local_addr()?;
         let store = SledStore::open(&config.data_dir())?;
+        let alert_store = AlertStore::new(store.alert_trees()?);
+        let store: Arc<dyn Store> = Arc::new(store);
+        let alerts = Arc::new(AlertService::new(
+            alert_store,
+            store.clone(),
+            data.clone(),
+            plugins.clone(),
+            config,
+        ));
         let state = AppState {
             plugins,
             data,
-            auth: Arc::new(Auth::new(Arc::new(store), AuthConfig::default())),
+            auth: Arc::new(Auth::new(store, AuthConfig::default())),
             config: Arc::new(config.clone()),
             secure_cookies: config.server.secure_cookies,
+            alerts: alerts.clone(),
         };
         let auth = state.auth.clone();
         let app = web::app(state);
@@ -89,12 +102,18 @@ impl Server {
             app,
             addr,
             auth,
+            alerts,
         })
     }
 
     /// Accounts and the state store, e.g. to seed the demo before serving.
     pub fn auth(&self) -> &Arc<Auth> {
         &self.auth
+    }
+
+    /// The alert service (its scheduler starts with [`Server::run`]).
+    pub fn alerts(&self) -> &Arc<AlertService> {
+        &self.alerts
     }
 
     /// The address actually bound (useful with port 0).
@@ -109,10 +128,12 @@ impl Server {
     ) -> Result<(), ServeError> {
         tracing::info!(addr = %self.addr, "serving");
         let sweeper = tokio::spawn(sweep_sessions(self.auth.clone()));
+        let alert_tasks = self.alerts.start();
         let served = axum::serve(self.listener, self.app)
             .with_graceful_shutdown(shutdown)
             .await;
         sweeper.abort();
+        drop(alert_tasks);
         served?;
         Ok(())
     }

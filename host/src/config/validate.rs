@@ -92,7 +92,9 @@ pub(super) fn apply_env(
             .collect();
         let value = raw_to_value(&raw);
         match path.as_slice() {
-            [section, key] if section == "server" || section == "plugins" => {
+            [section, key]
+                if ["server", "plugins", "alerts", "smtp"].contains(&section.as_str()) =>
+            {
                 let table = doc
                     .entry(section.clone())
                     .or_insert_with(|| toml::Value::Table(toml::Table::new()));
@@ -117,7 +119,8 @@ pub(super) fn apply_env(
             }
             _ => {
                 return Err(err(
-                    "expected WASMDASH_SERVER__KEY, WASMDASH_PLUGINS__KEY or WASMDASH_SOURCE__NAME__KEY",
+                    "expected WASMDASH_SERVER__KEY, WASMDASH_PLUGINS__KEY, WASMDASH_ALERTS__KEY, \
+                     WASMDASH_SMTP__KEY or WASMDASH_SOURCE__NAME__KEY",
                 ));
             }
         }
@@ -260,6 +263,18 @@ pub(super) fn check(config: &Config, text: &str) -> Result<(), ConfigError> {
         if m.cache_ttl_secs > 86_400 {
             return Err(bad("cache_ttl_secs", "must be at most 86400 (one day)"));
         }
+    }
+    if let Err((key, message)) = crate::alerts::check_settings(&config.alerts, &config.smtp) {
+        let section = key.split('.').next().unwrap_or_default();
+        let line = text
+            .find(&format!("[{section}]"))
+            .map_or(0, |at| line_col(text, at).0);
+        return Err(ConfigError::Invalid {
+            file: config.file.clone(),
+            line,
+            key,
+            message,
+        });
     }
     Ok(())
 }

@@ -50,8 +50,9 @@ pub use dashboard_json::{
     import_dashboard,
 };
 pub use envelope::SCHEMA_VERSION;
+pub(crate) use envelope::{decode as decode_record, encode as encode_record};
 pub use error::{Result, StoreError};
 pub use ids::{DashboardId, TokenHash, TokenId, UserId, random_hex};
 pub use session::Session;
-pub use sled_store::{STATE_SUBDIR, SledStore, trees};
+pub use sled_store::{AlertTrees, STATE_SUBDIR, SledStore, trees};
 pub use user::{ApiToken, MAX_USERNAME_LEN, Role, UnknownRole, User, validate_username};

@@ -48,6 +48,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Mark the session cookie `Secure` (serving behind HTTPS).
     pub secure_cookies: bool,
+    /// Alert definitions, evaluation and notifications.
+    pub alerts: Arc<crate::alerts::AlertService>,
 }
 
 /// Build the application router.

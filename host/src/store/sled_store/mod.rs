@@ -67,6 +67,19 @@ pub mod trees {
     ];
 }
 
+/// The sled trees reserved for alerts, and the database to flush them.
+#[derive(Debug, Clone)]
+pub struct AlertTrees {
+    /// The database (for `flush_async` and multi-tree transactions).
+    pub db: sled::Db,
+    /// [`trees::ALERTS`]: definitions and their status.
+    pub alerts: sled::Tree,
+    /// [`trees::ALERT_HISTORY`]: evaluations, state changes, deliveries.
+    pub history: sled::Tree,
+    /// [`trees::OUTBOX`]: notifications written before sending.
+    pub outbox: sled::Tree,
+}
+
 /// Subdirectory of the data directory that holds the database.
 pub const STATE_SUBDIR: &str = "state";
 /// sled's page cache; its default of 1 GiB is far more than this state
@@ -145,6 +158,18 @@ impl SledStore {
     /// The directory holding the database files.
     pub fn path(data_dir: &Path) -> PathBuf {
         data_dir.join(STATE_SUBDIR)
+    }
+
+    /// The trees reserved for alerts, for the alert engine's own store
+    /// (`crate::alerts`), which keeps its records in the same database and
+    /// so in the same backups.
+    pub fn alert_trees(&self) -> Result<AlertTrees> {
+        Ok(AlertTrees {
+            alerts: self.db.open_tree(trees::ALERTS)?,
+            history: self.db.open_tree(trees::ALERT_HISTORY)?,
+            outbox: self.db.open_tree(trees::OUTBOX)?,
+            db: self.db.clone(),
+        })
     }
 
     /// Make everything written so far durable. Every write method calls it

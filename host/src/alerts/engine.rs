@@ -1,0 +1,334 @@
+//! One evaluation pass: due alerts grouped by (metric, range) so each group
+//! reads its metric once, rules run concurrently under a timeout each, then
+//! the state machine, history and outbox are written per alert in one
+//! transaction, and the whole pass is flushed before any email goes out.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+
+use super::error::Result;
+use super::history::{HistoryEntry, HistoryEvent};
+use super::mailer::Outgoing;
+use super::message::{EmailFacts, Headline, compose};
+use super::model::{Alert, AlertStatus};
+use super::outbox::{Notification, NotificationKind, OutboxStatus};
+use super::service::{AlertService, CheckResult, TestOutcome};
+use super::state::{self, Observation};
+use super::store::EvaluationWrite;
+use crate::data::RangeSpec;
+use crate::frame::ValueFormat;
+use crate::plugins::{AlertInput, AlertState as RuleState};
+
+/// Rule calls in flight at once within one metric group.
+const RULE_CONCURRENCY: usize = 16;
+
+/// A metric read once for every alert of a group.
+#[derive(Debug, Clone)]
+pub(crate) struct Snapshot {
+    pub(crate) input: AlertInput,
+    pub(crate) label: String,
+    pub(crate) format: ValueFormat,
+}
+
+type Group = ((String, String), Vec<Alert>);
+
+impl AlertService {
+    fn limit(&self) -> Duration {
+        Duration::from_millis(self.settings.evaluation_timeout_ms)
+    }
+
+    /// Read `metric` over `range` at `now`: the value, the previous
+    /// period's, and a recent series, in one scalar load.
+    pub(crate) async fn load_metric(
+        &self,
+        metric: &str,
+        range: &str,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<Snapshot, String> {
+        let spec = RangeSpec::from_str(range).map_err(|e| e.to_string())?;
+        let resolved = spec.resolve(now, self.tz).map_err(|e| e.to_string())?;
+        self.metric_loads.fetch_add(1, Ordering::Relaxed);
+        let loaded = tokio::time::timeout(self.limit(), self.data.scalar(metric, &spec, true)).await;
+        let data = match loaded {
+            Err(_) => {
+                return Err(format!(
+                    "reading metric `{metric}` took longer than {} ms",
+                    self.settings.evaluation_timeout_ms
+                ));
+            }
+            Ok(Err(e)) => {
+                if !e.is_user_error() {
+                    tracing::warn!(metric, error = ?e, "an alert's metric query failed");
+                }
+                return Err(format!("reading metric `{metric}` failed: {e}"));
+            }
+            Ok(Ok(d)) => d,
+        };
+        Ok(Snapshot {
+            input: AlertInput {
+                metric: metric.to_owned(),
+                time_range: resolved.current,
+                current: data.value,
+                previous: data.previous,
+                recent: data.sparkline.unwrap_or_default(),
+            },
+            label: data.label,
+            format: data.format,
+        })
+    }
+
+    /// Run the alert's rule on `snap` under the evaluation timeout.
+    pub(crate) async fn run_rule(&self, alert: &Alert, snap: &Snapshot) -> Observation {
+        let rule = match self.plugins.alert_rule(&alert.draft.rule) {
+            Ok(rule) => rule,
+            Err(e) => return Observation::Error { message: e.to_string() },
+        };
+        let config = alert.draft.rule_config.to_string();
+        match tokio::time::timeout(self.limit(), rule.evaluate(&config, &snap.input)).await {
+            Err(_) => Observation::Error {
+                message: format!(
+                    "the rule `{}` took longer than {} ms",
+                    alert.draft.rule, self.settings.evaluation_timeout_ms
+                ),
+            },
+            Ok(Err(e)) => Observation::Error { message: e.to_string() },
+            Ok(Ok(ev)) => match ev.state {
+                RuleState::Firing => Observation::Firing {
+                    value: ev.observed,
+                    message: ev.message,
+                },
+                RuleState::Ok => Observation::Ok {
+                    value: ev.observed,
+                    message: ev.message,
+                },
+                RuleState::NoData => Observation::NoData { message: ev.message },
+            },
+        }
+    }
+
+    fn email_facts<'a>(
+        &'a self,
+        alert: &'a Alert,
+        headline: Headline,
+        snap: Option<&'a Snapshot>,
+        obs: &'a Observation,
+        at: DateTime<Utc>,
+    ) -> EmailFacts<'a> {
+        static NO_FORMAT: std::sync::OnceLock<ValueFormat> = std::sync::OnceLock::new();
+        EmailFacts {
+            alert,
+            headline,
+            metric_label: snap.map_or(alert.draft.metric.as_str(), |s| s.label.as_str()),
+            format: snap.map_or_else(|| NO_FORMAT.get_or_init(ValueFormat::default), |s| &s.format),
+            current: snap.and_then(|s| s.input.current),
+            previous: snap.and_then(|s| s.input.previous),
+            rule_message: obs.message(),
+            range_label: snap.map_or(alert.draft.range.as_str(), |s| s.input.time_range.label.as_str()),
+            at,
+            tz: self.tz,
+            public_url: self.settings.public_url.as_deref(),
+        }
+    }
+
+    fn notification(
+        &self,
+        alert: &Alert,
+        kind: NotificationKind,
+        status: &AlertStatus,
+        snap: Option<&Snapshot>,
+        obs: &Observation,
+        now: DateTime<Utc>,
+    ) -> Notification {
+        let headline = match kind {
+            NotificationKind::Firing => Headline::Firing,
+            NotificationKind::Repeat => Headline::StillFiring,
+            NotificationKind::Resolved => Headline::Resolved,
+        };
+        let email = compose(&self.email_facts(alert, headline, snap, obs, now));
+        Notification {
+            key: Notification::key_for(&alert.id, status.notification_seq, kind),
+            alert: alert.id.clone(),
+            kind,
+            recipients: alert.draft.recipients.clone(),
+            subject: email.subject,
+            text: email.text,
+            html: email.html,
+            created: now,
+            attempts: 0,
+            next_attempt: now,
+            last_error: None,
+            status: OutboxStatus::Pending,
+        }
+    }
+
+    /// Evaluate `alert` without saving; optionally send a test email.
+    pub(crate) async fn test_alert(
+        &self,
+        alert: &Alert,
+        status: &AlertStatus,
+        send_email: bool,
+    ) -> Result<TestOutcome> {
+        let now = self.now();
+        let snap = self
+            .load_metric(&alert.draft.metric, &alert.draft.range, now)
+            .await;
+        let obs = match &snap {
+            Ok(s) => self.run_rule(alert, s).await,
+            Err(message) => Observation::Error { message: message.clone() },
+        };
+        let t = state::apply(&alert.draft, status, &obs, now);
+        let snap = snap.ok();
+        let (mut email_sent, mut email_error) = (false, None);
+        if send_email {
+            let email = compose(&self.email_facts(alert, Headline::Test, snap.as_ref(), &obs, now));
+            let key = format!("test/{}/{}", alert.id, now.timestamp_millis());
+            let out = Outgoing {
+                key: &key,
+                message_id: format!("<{}@{}>", key.replace('/', "."), self.mailer.domain()),
+                recipients: &alert.draft.recipients,
+                subject: &email.subject,
+                text: &email.text,
+                html: &email.html,
+            };
+            match self.mailer.send(&out).await {
+                Ok(()) => email_sent = true,
+                Err(e) => email_error = Some(e.message),
+            }
+        }
+        Ok(TestOutcome {
+            value: snap.as_ref().and_then(|s| s.input.current),
+            previous: snap.as_ref().and_then(|s| s.input.previous),
+            observed: obs.value(),
+            state: t.status.state,
+            message: obs.message().to_owned(),
+            email_sent,
+            email_error,
+        })
+    }
+
+    /// Evaluate `alerts` now, grouped by metric query; with `reschedule`,
+    /// set each next run from the schedule (the scheduler), else keep it
+    /// ("check now").
+    pub(crate) async fn evaluate_now(
+        &self,
+        alerts: Vec<Alert>,
+        reschedule: bool,
+    ) -> Result<Vec<CheckResult>> {
+        let _pass = self.eval_lock.lock().await;
+        let now = self.now();
+        let mut groups: BTreeMap<(String, String), Vec<Alert>> = BTreeMap::new();
+        for a in alerts {
+            groups
+                .entry((a.draft.metric.clone(), a.draft.range.clone()))
+                .or_default()
+                .push(a);
+        }
+        let evaluated: Vec<(Option<Snapshot>, Vec<(Alert, Observation)>)> =
+            futures::stream::iter(groups)
+                .map(|group: Group| self.evaluate_group(group, now))
+                .buffer_unordered(self.settings.max_concurrent_queries)
+                .collect()
+                .await;
+        let mut results = Vec::new();
+        let mut notified = false;
+        for (snap, observations) in &evaluated {
+            for (alert, obs) in observations {
+                let before = self.store.status(&alert.id)?;
+                let t = state::apply(&alert.draft, &before, obs, now);
+                let mut status = t.status;
+                if reschedule {
+                    status.next_run = if alert.draft.enabled {
+                        alert.draft.schedule.next_after(now, self.tz)
+                    } else {
+                        None
+                    };
+                }
+                let mut history = vec![HistoryEntry {
+                    at: now,
+                    event: HistoryEvent::Evaluation {
+                        state: status.state,
+                        value: obs.value(),
+                        message: obs.message().to_owned(),
+                    },
+                }];
+                if let Some((from, to)) = t.changed {
+                    history.push(HistoryEntry {
+                        at: now,
+                        event: HistoryEvent::StateChange {
+                            from,
+                            to,
+                            message: obs.message().to_owned(),
+                        },
+                    });
+                }
+                let notification = t
+                    .notify
+                    .map(|kind| self.notification(alert, kind, &status, snap.as_ref(), obs, now));
+                notified |= notification.is_some();
+                let write = EvaluationWrite {
+                    id: alert.id.clone(),
+                    status,
+                    history,
+                    notification,
+                };
+                if self.store.write_evaluation(&write)? {
+                    results.push(CheckResult {
+                        id: alert.id.clone(),
+                        name: alert.draft.name.clone(),
+                        previous_state: before.state,
+                        state: write.status.state,
+                        value: obs.value(),
+                        message: obs.message().to_owned(),
+                        notification: t.notify,
+                    });
+                }
+            }
+        }
+        // Durable before the delivery worker may send anything.
+        self.store.flush().await?;
+        if notified {
+            self.wake.notify_one();
+        }
+        Ok(results)
+    }
+
+    async fn evaluate_group(
+        &self,
+        ((metric, range), alerts): Group,
+        now: DateTime<Utc>,
+    ) -> (Option<Snapshot>, Vec<(Alert, Observation)>) {
+        match self.load_metric(&metric, &range, now).await {
+            Ok(snap) => {
+                let observations = futures::stream::iter(alerts)
+                    .map(|a| {
+                        let snap = &snap;
+                        async move {
+                            let obs = self.run_rule(&a, snap).await;
+                            (a, obs)
+                        }
+                    })
+                    .buffer_unordered(RULE_CONCURRENCY)
+                    .collect()
+                    .await;
+                (Some(snap), observations)
+            }
+            Err(message) => {
+                let observations = alerts
+                    .into_iter()
+                    .map(|a| {
+                        let obs = Observation::Error {
+                            message: message.clone(),
+                        };
+                        (a, obs)
+                    })
+                    .collect();
+                (None, observations)
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! What happened to an alert: evaluations, state changes and deliveries.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::model::AlertState;
+use super::outbox::NotificationKind;
+
+/// One entry of an alert's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// What happened.
+    pub event: HistoryEvent,
+}
+
+/// How a delivery attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryOutcome {
+    /// The SMTP server accepted the message.
+    Sent,
+    /// It failed for now; it is retried later.
+    Retrying,
+    /// The SMTP server refused it for good; it is not retried.
+    Failed,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum HistoryEvent {
+    /// The alert was evaluated.
+    Evaluation {
+        /// The state it is in afterwards.
+        state: AlertState,
+        /// The value the rule compared.
+        value: Option<f64>,
+        /// The rule's sentence or the error.
+        message: String,
+    },
+    /// The state changed.
+    StateChange {
+        /// Before.
+        from: AlertState,
+        /// After.
+        to: AlertState,
+        /// Why (the rule's sentence or the error).
+        message: String,
+    },
+    /// A notification was handed to the SMTP server (or failed to be).
+    Delivery {
+        /// The notification's idempotency key.
+        notification: String,
+        /// Firing, repeat, resolved or test.
+        kind: NotificationKind,
+        /// How the attempt ended.
+        outcome: DeliveryOutcome,
+        /// The attempt number, from 1.
+        attempt: u32,
+        /// The SMTP server's answer or the error.
+        detail: String,
+    },
+}
+
+impl HistoryEvent {
+    /// True for evaluation entries, of which only the newest are kept.
+    pub fn is_evaluation(&self) -> bool {
+        matches!(self, Self::Evaluation { .. })
+    }
+}
