@@ -99,7 +99,8 @@ columns = ["id", "created_at", "name", "category", "amount", "qty"]
     })
     .await
     .unwrap();
-    let needle = format!("{schema}.");
+    // Identifiers are quoted in the SQL, so look for the bare schema name.
+    let needle = schema.clone();
     let deadline = Instant::now() + Duration::from_secs(10);
     while running(&client, &needle).await == 0 {
         assert!(
