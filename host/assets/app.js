@@ -15,11 +15,11 @@
     evt.detail.headers["X-CSRF-Token"] = csrfToken();
     var el = evt.detail.elt;
     if (el && el.dataset && el.classList.contains("widget")) {
-      if (el.dataset.wdSort) {
-        evt.detail.parameters.sort_column = el.dataset.wdSort;
-        evt.detail.parameters.sort_direction = el.dataset.wdDir || "asc";
+      if (el.dataset.tableSort) {
+        evt.detail.parameters.sort_column = el.dataset.tableSort;
+        evt.detail.parameters.sort_direction = el.dataset.tableDir || "asc";
       }
-      if (el.dataset.wdOffset) evt.detail.parameters.offset = el.dataset.wdOffset;
+      if (el.dataset.tableOffset) evt.detail.parameters.offset = el.dataset.tableOffset;
     }
   });
 
@@ -30,27 +30,29 @@
     var button = evt.target.closest && evt.target.closest("[data-wd-sort], [data-wd-offset]");
     if (!button || button.disabled) return;
     var widget = button.closest("section.widget");
+    // Only the plugin's own buttons, inside the widget's body.
+    if (!widget || !button.closest(".widget-body")) return;
     if (!widget || !window.htmx) return;
     var focus;
     if (button.hasAttribute("data-wd-sort")) {
-      widget.dataset.wdSort = button.getAttribute("data-wd-sort");
-      widget.dataset.wdDir = button.getAttribute("data-wd-dir") || "asc";
-      widget.dataset.wdOffset = "0";
-      focus = '[data-wd-sort="' + CSS.escape(widget.dataset.wdSort) + '"]';
+      widget.dataset.tableSort = button.getAttribute("data-wd-sort");
+      widget.dataset.tableDir = button.getAttribute("data-wd-dir") || "asc";
+      widget.dataset.tableOffset = "0";
+      focus = '[data-wd-sort="' + CSS.escape(widget.dataset.tableSort) + '"]';
     } else {
-      widget.dataset.wdOffset = button.getAttribute("data-wd-offset");
+      widget.dataset.tableOffset = button.getAttribute("data-wd-offset");
       focus = button.classList.contains("wd-page-prev") ? ".wd-page-prev" : ".wd-page-next";
     }
     // Keep keyboard focus on the same control after the swap.
-    widget.dataset.wdFocus = focus;
+    widget.dataset.tableFocus = focus;
     window.htmx.trigger(widget, "wd-table");
   });
 
   document.addEventListener("htmx:afterSwap", function (evt) {
     var el = evt.detail.elt;
-    if (!el || !el.dataset || !el.dataset.wdFocus) return;
-    var target = el.querySelector(el.dataset.wdFocus);
-    delete el.dataset.wdFocus;
+    if (!el || !el.dataset || !el.dataset.tableFocus) return;
+    var target = el.querySelector(el.dataset.tableFocus);
+    delete el.dataset.tableFocus;
     if (target && !target.disabled) target.focus();
   });
 

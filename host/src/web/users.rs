@@ -235,6 +235,9 @@ async fn reset_password(
     state
         .auth
         .change_password(&user.id, &form.password, Utc::now())?;
+    if user.id == viewer.user.id {
+        return hx_redirect("/login");
+    }
     hx_redirect(PAGE)
 }
 

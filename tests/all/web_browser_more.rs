@@ -1,0 +1,399 @@
+//! More real-browser tests (Chromium through ChromeDriver): a table widget
+//! sorts and pages on click, widgets move between tabs (keyboard control
+//! and drag onto a tab), the main actions are reachable by keyboard with a
+//! visible focus, and a phone-sized screen shows one column without
+//! horizontal scrolling. Screenshots go to `<target>/browser-artifacts/`.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator, actions::*, key::Key};
+use serde_json::{Value, json};
+
+use crate::dashboards_table::{ALL_ORDERS, table_dashboard};
+use crate::web_browser_support::{
+    attr, browser_available, console_errors, open_browser, shot, sign_in, text_of, wait_until,
+    widgets_loaded,
+};
+use crate::web_support::{As, json_body, send, start};
+
+async fn js(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![]).await.unwrap()
+}
+
+/// The order ids the table widget `t1` shows.
+async fn shown_ids(c: &Client) -> Vec<String> {
+    let v = js(
+        c,
+        "return Array.from(document.querySelectorAll('[gs-id=t1] tbody tr td:first-child'))\
+         .map(td => td.textContent.trim());",
+    )
+    .await;
+    serde_json::from_value(v).unwrap_or_default()
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Create a dashboard through the API (blocking client, off the runtime).
+async fn create(base: &str, token: &str, body: Value) -> String {
+    let (base, token) = (base.to_owned(), token.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let a = send(
+            "POST",
+            &format!("{base}/api/v1/dashboards"),
+            &As::Token(token),
+            json_body(&body),
+        );
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.json()["id"].as_str().unwrap().to_owned()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_widget_sorts_and_pages_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let running = start().await;
+    let w = running.world.clone();
+    let (base, token) = (w.base.clone(), w.token("editor").to_owned());
+    let id = tokio::task::spawn_blocking(move || table_dashboard(&base, &token))
+        .await
+        .unwrap();
+    let browser = open_browser(1400, 1000, false).await;
+    let c = &browser.c;
+    sign_in(c, &w.base, "editor").await;
+    c.goto(&format!("{}/dashboards/{id}?{ALL_ORDERS}", w.base))
+        .await
+        .unwrap();
+    widgets_loaded(c).await;
+    let first = shown_ids(c).await;
+    assert_eq!(first.len(), 10, "{first:?}");
+
+    // Sort by amount: the order changes and the header says so.
+    click(c, "[gs-id=t1] button[data-wd-sort=amount]").await;
+    wait_until("the rows sorted by amount", || async {
+        attr(c, "[gs-id=t1] th:nth-child(3)", "aria-sort")
+            .await
+            .as_deref()
+            == Some("ascending")
+    })
+    .await;
+    let by_amount = shown_ids(c).await;
+    assert_ne!(by_amount, first, "sorting changed the order");
+    shot(c, "10-table-sorted").await;
+
+    // Again: descending.
+    click(c, "[gs-id=t1] button[data-wd-sort=amount]").await;
+    wait_until("the rows sorted by amount, descending", || async {
+        attr(c, "[gs-id=t1] th:nth-child(3)", "aria-sort")
+            .await
+            .as_deref()
+            == Some("descending")
+    })
+    .await;
+    let descending = shown_ids(c).await;
+    assert_ne!(descending, by_amount);
+
+    // Next page: other rows, same order, focus stays on "Next".
+    click(c, "[gs-id=t1] button.wd-page-next").await;
+    wait_until("the second page", || async {
+        text_of(c, "[gs-id=t1] .wd-page-info")
+            .await
+            .contains("11–20")
+    })
+    .await;
+    let page2 = shown_ids(c).await;
+    assert_eq!(page2.len(), 10);
+    assert!(page2.iter().all(|i| !descending.contains(i)), "{page2:?}");
+    assert_eq!(
+        attr(c, "[gs-id=t1] th:nth-child(3)", "aria-sort")
+            .await
+            .as_deref(),
+        Some("descending"),
+        "paging keeps the sort"
+    );
+    let focused = js(c, "return document.activeElement.className;").await;
+    assert!(
+        focused
+            .as_str()
+            .unwrap_or_default()
+            .contains("wd-page-next"),
+        "{focused}"
+    );
+    shot(c, "11-table-page-2").await;
+
+    // A refresh (range change) keeps sort and page.
+    js(
+        c,
+        "document.body.dispatchEvent(new Event('wd-refresh')); return null;",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    widgets_loaded(c).await;
+    assert_eq!(shown_ids(c).await, page2);
+
+    let errors = console_errors(c).await;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+async fn press(c: &Client, key: Key) {
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key.into() })
+        .then(KeyAction::Up { value: key.into() });
+    c.perform_actions(keys).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn widgets_move_between_tabs_and_the_keyboard_reaches_every_action() {
+    if !browser_available() {
+        return;
+    }
+    let running = start().await;
+    let w = running.world.clone();
+    let card = |id: &str, x: u32| {
+        json!({"id": id, "plugin": "metric-card", "title": format!("Card {id}"),
+               "config": {"metric": "total_orders"}, "x": x, "y": 0, "w": 4, "h": 2, "tab": 0})
+    };
+    let id = create(
+        &w.base,
+        w.token("editor"),
+        json!({
+            "title": "Tabbed",
+            "layout": {"kind": "tabs", "tabs": ["One", "Two"]},
+            "widgets": [card("w1", 0), card("w2", 4)]
+        }),
+    )
+    .await;
+    let browser = open_browser(1400, 1000, false).await;
+    let c = &browser.c;
+    sign_in(c, &w.base, "editor").await;
+    let url = format!("{}/dashboards/{id}?{ALL_ORDERS}", w.base);
+    c.goto(&url).await.unwrap();
+    widgets_loaded(c).await;
+
+    // Keyboard only: Tab through the page; every main action gets focus,
+    // and the focus is visible.
+    let mut reached = Vec::new();
+    for _ in 0..40 {
+        press(c, Key::Tab).await;
+        let v = js(
+            c,
+            "const e = document.activeElement; const s = getComputedStyle(e);\
+             if (!e || e === document.body) return null;\
+             return [(e.getAttribute('aria-label') || e.textContent || e.name || '').trim(),\
+                     s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,\
+                     e.tagName + ' ' + s.outlineStyle + ' ' + s.outlineWidth + ' ' + e.matches(':focus')];",
+        )
+        .await;
+        if v.is_null() {
+            // Focus left the page (browser chrome): a full round is done.
+            break;
+        }
+        let name = v[0].as_str().unwrap_or_default().to_owned();
+        assert_eq!(v[1], true, "focus is visible on {name:?}: {}", v[2]);
+        if reached.first() == Some(&name) {
+            break;
+        }
+        reached.push(name);
+    }
+    for action in [
+        "Skip to content",
+        "Dashboards",
+        "Time range",
+        "Auto-refresh",
+        "Add widget",
+        "Edit layout",
+        "Settings",
+        "Log out",
+    ] {
+        assert!(
+            reached.iter().any(|r| r == action),
+            "{action} is reachable by keyboard: {reached:?}"
+        );
+    }
+    shot(c, "20-keyboard-focus").await;
+
+    // Edit layout by keyboard, then move w2 to tab "Two" with the control.
+    c.find(Locator::Id("edit-toggle"))
+        .await
+        .unwrap()
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        attr(c, "#edit-toggle", "aria-pressed").await.as_deref(),
+        Some("true")
+    );
+    let select = c.find(Locator::Id("move-w2")).await.unwrap();
+    select.select_by_value("1").await.unwrap();
+    c.find(Locator::Css("form[data-move-widget=w2] button"))
+        .await
+        .unwrap()
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .unwrap();
+    wait_until("w2 on the second tab", || async {
+        c.find(Locator::Css(".tab-panel[data-tab='1'] [gs-id=w2]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    widgets_loaded(c).await;
+    assert_eq!(
+        attr(c, ".tabs [data-tab='1']", "aria-selected")
+            .await
+            .as_deref(),
+        Some("true"),
+        "the page opens on the tab the widget moved to"
+    );
+    shot(c, "21-moved-to-tab").await;
+
+    // Drag w1 (on tab One) onto the "Two" tab's button.
+    click(c, ".tabs [data-tab='0']").await;
+    click(c, "#edit-toggle").await;
+    let handle = c
+        .find(Locator::Css("[gs-id=w1] .widget-head"))
+        .await
+        .unwrap();
+    let target = c.find(Locator::Css(".tabs [data-tab='1']")).await.unwrap();
+    let drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: handle,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveBy {
+            duration: Some(Duration::from_millis(200)),
+            x: 30.0,
+            y: 10.0,
+        })
+        .then(PointerAction::MoveToElement {
+            element: target,
+            duration: Some(Duration::from_millis(400)),
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(drag).await.unwrap();
+    wait_until("w1 dragged to the second tab", || async {
+        c.find(Locator::Css(".tab-panel[data-tab='1'] [gs-id=w1]"))
+            .await
+            .is_ok()
+    })
+    .await;
+    shot(c, "22-dragged-to-tab").await;
+
+    // The server has both moves, with the version bumped for each.
+    let (base, token) = (w.base.clone(), w.token("editor").to_owned());
+    let saved = tokio::task::spawn_blocking(move || {
+        send(
+            "GET",
+            &format!("{base}/api/v1/dashboards/{id}"),
+            &As::Token(token),
+            None,
+        )
+        .json()
+    })
+    .await
+    .unwrap();
+    let tabs: Vec<u64> = saved["widgets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["tab"].as_u64().unwrap())
+        .collect();
+    assert_eq!(tabs, [1, 1], "{saved}");
+    assert!(saved["version"].as_u64().unwrap() >= 3, "{saved}");
+
+    let errors = console_errors(c).await;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_shows_one_column_without_horizontal_scrolling() {
+    if !browser_available() {
+        return;
+    }
+    let running = start().await;
+    let w = running.world.clone();
+    let card = |id: &str, x: u32| {
+        json!({"id": id, "plugin": "metric-card", "title": format!("Card {id}"),
+               "config": {"metric": "total_orders"}, "x": x, "y": 0, "w": 4, "h": 2})
+    };
+    let id = create(
+        &w.base,
+        w.token("editor"),
+        json!({
+            "title": "Side by side",
+            "widgets": [card("a", 0), card("b", 4), card("c", 8),
+                {"id": "t", "plugin": "trend-chart", "title": "Trend",
+                 "config": {"metric": "total_orders"}, "x": 0, "y": 2, "w": 12, "h": 3}]
+        }),
+    )
+    .await;
+    let browser = open_browser(390, 844, true).await;
+    let c = &browser.c;
+    sign_in(c, &w.base, "editor").await;
+    let no_sideways =
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];";
+    let list = js(c, no_sideways).await;
+    assert!(
+        list[0].as_f64() <= list[1].as_f64(),
+        "the list fits: {list}"
+    );
+    shot(c, "30-phone-list").await;
+
+    c.goto(&format!("{}/dashboards/{id}?{ALL_ORDERS}", w.base))
+        .await
+        .unwrap();
+    widgets_loaded(c).await;
+    let fit = js(c, no_sideways).await;
+    assert!(fit[1].as_f64().unwrap() <= 400.0, "a phone viewport: {fit}");
+    assert!(
+        fit[0].as_f64() <= fit[1].as_f64(),
+        "no horizontal scroll: {fit}"
+    );
+    let boxes = js(
+        c,
+        "return Array.from(document.querySelectorAll('.grid-stack-item')).map(e => {\
+           const r = e.getBoundingClientRect(); return [r.left, r.top, r.width]; });",
+    )
+    .await;
+    let boxes: Vec<[f64; 3]> = serde_json::from_value(boxes).unwrap();
+    assert_eq!(boxes.len(), 4);
+    let width = fit[1].as_f64().unwrap();
+    for b in &boxes {
+        assert!((b[0] - boxes[0][0]).abs() < 1.0, "one column: {boxes:?}");
+        assert!(b[2] > width * 0.8, "full width: {boxes:?}");
+        assert!(b[0] + b[2] <= width + 0.5, "inside the screen: {boxes:?}");
+    }
+    let mut tops: Vec<f64> = boxes.iter().map(|b| b[1]).collect();
+    tops.sort_by(f64::total_cmp);
+    assert!(tops.windows(2).all(|t| t[1] > t[0]), "stacked: {boxes:?}");
+    shot(c, "31-phone-dashboard").await;
+
+    c.goto(&format!("{}/dashboards/{id}/settings", w.base))
+        .await
+        .unwrap();
+    let settings = js(c, no_sideways).await;
+    assert!(settings[0].as_f64() <= settings[1].as_f64(), "{settings}");
+    shot(c, "32-phone-settings").await;
+
+    let errors = console_errors(c).await;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
