@@ -4,6 +4,7 @@
 //! - `GET /api/v1/metrics/{name}/value?range=30d&sparkline=true`
 //! - `GET /api/v1/metrics/{name}/series?range=30d&bucket=day&compare=previous`
 //! - `GET /api/v1/metrics/{name}/categories?range=30d&by=status&top=5`
+//! - `/api/v1/alerts`: see [`alerts`]
 //! - `GET /api/v1/datasets/{name}/rows?columns=id,status&filter=status:eq:error&order=id&desc=true&limit=50&offset=0`
 //!
 //! Ranges are `range=` (e.g. `24h`, `30d`, `this_month`, `previous_month`)
@@ -19,6 +20,7 @@ use axum::routing::get;
 
 use crate::web::AppState;
 
+pub mod alerts;
 pub mod dashboards;
 pub mod error;
 mod json;
@@ -32,6 +34,7 @@ pub use error::ApiError;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(dashboards::router())
+        .merge(alerts::router())
         .route("/api/v1/metrics", get(metrics::list))
         .route("/api/v1/metrics/{name}/value", get(metrics::value))
         .route("/api/v1/metrics/{name}/series", get(metrics::series))

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod alerts;
 pub mod demo;
 pub mod plugins;
 pub mod serve;
@@ -32,6 +33,9 @@ pub enum Command {
     /// Add users, list them, change a password.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// List alerts or evaluate them now.
+    #[command(subcommand)]
+    Alerts(alerts::AlertsCommand),
 }
 
 /// Run a parsed command line; errors become one line on stderr and exit 1.
@@ -41,6 +45,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Plugins(cmd) => plugins::run(cmd),
         Command::User(cmd) => user::run(cmd),
+        Command::Alerts(cmd) => alerts::run(cmd),
     };
     match result {
         Ok(code) => code,
