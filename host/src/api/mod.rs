@@ -4,6 +4,7 @@
 //! - `GET /api/v1/metrics/{name}/value?range=30d&sparkline=true`
 //! - `GET /api/v1/metrics/{name}/series?range=30d&bucket=day&compare=previous`
 //! - `GET /api/v1/metrics/{name}/categories?range=30d&by=status&top=5`
+//! - `/api/v1/alerts`: see [`alerts`]
 //! - `GET /api/v1/datasets/{name}/rows?columns=id,status&filter=status:eq:error&order=id&desc=true&limit=50&offset=0`
 //! - `GET /api/v1/export?dataset=orders&format=csv&range=30d`, `GET /api/v1/dashboards/{id}/export?format=pdf`
 //!   (see [`export`])
@@ -22,6 +23,7 @@ use axum::routing::get;
 use crate::web::AppState;
 
 pub mod dashboard_io;
+pub mod alerts;
 pub mod dashboards;
 pub mod error;
 pub mod export;
@@ -38,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboards::router())
         .merge(dashboard_io::router())
         .merge(export::router())
+        .merge(alerts::router())
         .route("/api/v1/metrics", get(metrics::list))
         .route("/api/v1/metrics/{name}/value", get(metrics::value))
         .route("/api/v1/metrics/{name}/series", get(metrics::series))

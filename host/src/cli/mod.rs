@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod alerts;
 pub mod demo;
 pub mod export;
 pub mod plugins;
@@ -35,6 +36,9 @@ pub enum Command {
     User(user::UserCommand),
     /// Export a dataset, a metric or a dashboard report to a file or stdout.
     Export(export::ExportArgs),
+    /// List alerts or evaluate them now.
+    #[command(subcommand)]
+    Alerts(alerts::AlertsCommand),
 }
 
 /// Run a parsed command line; errors become one line on stderr and exit 1.
@@ -45,6 +49,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Plugins(cmd) => plugins::run(cmd),
         Command::User(cmd) => user::run(cmd),
         Command::Export(args) => export::run(args),
+        Command::Alerts(cmd) => alerts::run(cmd),
     };
     match result {
         Ok(code) => code,

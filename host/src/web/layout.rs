@@ -25,6 +25,8 @@ pub enum Section {
     Dashboards,
     /// Installed plugins.
     Plugins,
+    /// Alerts on metrics.
+    Alerts,
     /// User management.
     Admin,
     /// No section (login, errors).
@@ -60,6 +62,7 @@ pub fn page(title: &str, ctx: &PageContext, body: Markup) -> Markup {
                     @if ctx.username.is_some() {
                         nav aria-label="Main" {
                             a href="/dashboards" aria-current=[current(Section::Dashboards)] { "Dashboards" }
+                            a href="/alerts" aria-current=[current(Section::Alerts)] { "Alerts" }
                             a href="/plugins" aria-current=[current(Section::Plugins)] { "Plugins" }
                             @if ctx.is_admin {
                                 a href="/admin/users" aria-current=[current(Section::Admin)] { "Users" }

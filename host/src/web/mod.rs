@@ -11,6 +11,10 @@ use crate::config::Config;
 use crate::data::DataEngine;
 use crate::plugins::PluginRegistry;
 
+pub mod alerts;
+pub mod alerts_form;
+pub mod alerts_history;
+pub mod alerts_input;
 pub mod assets;
 pub mod binding;
 pub mod dashboard_io;
@@ -69,6 +73,7 @@ pub fn app(state: AppState) -> Router {
         .merge(users::router())
         .merge(tab_move::router())
         .merge(export::router())
+        .merge(alerts::router())
         .merge(crate::api::router())
         .layer(middleware::from_fn(security::headers))
         .with_state(state)
