@@ -77,7 +77,10 @@ time_column = "created_at"
 }
 
 fn metric_name(agg: &str, region: &str, completed: bool) -> String {
-    format!("{agg}_{region}{}", if completed { "_completed" } else { "" })
+    format!(
+        "{agg}_{region}{}",
+        if completed { "_completed" } else { "" }
+    )
 }
 
 fn metric_names() -> Vec<String> {
@@ -95,9 +98,15 @@ fn metric_names() -> Vec<String> {
 fn draft(i: usize, metric: &str) -> AlertDraft {
     // Mostly thresholds at various levels, every fifth a change rule.
     let (rule, config) = if i % 5 == 4 {
-        ("change", json!({"percent": 10 + (i % 40), "direction": "either"}))
+        (
+            "change",
+            json!({"percent": 10 + (i % 40), "direction": "either"}),
+        )
     } else {
-        ("threshold", json!({"op": ">", "value": (i % 97) as f64 * 50.0}))
+        (
+            "threshold",
+            json!({"op": ">", "value": (i % 97) as f64 * 50.0}),
+        )
     };
     serde_json::from_value(json!({
         "name": format!("alert {i}"),

@@ -49,7 +49,11 @@ impl AlertService {
                 continue;
             }
             // Deleted from the outbox meanwhile (pruned): skip.
-            if self.store.notification(&n.key)?.is_none_or(|stored| stored.is_done()) {
+            if self
+                .store
+                .notification(&n.key)?
+                .is_none_or(|stored| stored.is_done())
+            {
                 continue;
             }
             let out = Outgoing {
@@ -68,7 +72,10 @@ impl AlertService {
                     n.status = OutboxStatus::Sent { at };
                     n.last_error = None;
                     report.sent += 1;
-                    (DeliveryOutcome::Sent, "accepted by the SMTP server".to_owned())
+                    (
+                        DeliveryOutcome::Sent,
+                        "accepted by the SMTP server".to_owned(),
+                    )
                 }
                 Err(e) if e.permanent => {
                     tracing::warn!(key = %n.key, error = %e.message, "an alert email was refused");

@@ -53,7 +53,8 @@ impl AlertService {
         let spec = RangeSpec::from_str(range).map_err(|e| e.to_string())?;
         let resolved = spec.resolve(now, self.tz).map_err(|e| e.to_string())?;
         self.metric_loads.fetch_add(1, Ordering::Relaxed);
-        let loaded = tokio::time::timeout(self.limit(), self.data.scalar(metric, &spec, true)).await;
+        let loaded =
+            tokio::time::timeout(self.limit(), self.data.scalar(metric, &spec, true)).await;
         let data = match loaded {
             Err(_) => {
                 return Err(format!(
@@ -86,7 +87,11 @@ impl AlertService {
     pub(crate) async fn run_rule(&self, alert: &Alert, snap: &Snapshot) -> Observation {
         let rule = match self.plugins.alert_rule(&alert.draft.rule) {
             Ok(rule) => rule,
-            Err(e) => return Observation::Error { message: e.to_string() },
+            Err(e) => {
+                return Observation::Error {
+                    message: e.to_string(),
+                };
+            }
         };
         let config = alert.draft.rule_config.to_string();
         match tokio::time::timeout(self.limit(), rule.evaluate(&config, &snap.input)).await {
@@ -96,7 +101,9 @@ impl AlertService {
                     alert.draft.rule, self.settings.evaluation_timeout_ms
                 ),
             },
-            Ok(Err(e)) => Observation::Error { message: e.to_string() },
+            Ok(Err(e)) => Observation::Error {
+                message: e.to_string(),
+            },
             Ok(Ok(ev)) => match ev.state {
                 RuleState::Firing => Observation::Firing {
                     value: ev.observed,
@@ -106,7 +113,9 @@ impl AlertService {
                     value: ev.observed,
                     message: ev.message,
                 },
-                RuleState::NoData => Observation::NoData { message: ev.message },
+                RuleState::NoData => Observation::NoData {
+                    message: ev.message,
+                },
             },
         }
     }
@@ -124,11 +133,16 @@ impl AlertService {
             alert,
             headline,
             metric_label: snap.map_or(alert.draft.metric.as_str(), |s| s.label.as_str()),
-            format: snap.map_or_else(|| NO_FORMAT.get_or_init(ValueFormat::default), |s| &s.format),
+            format: snap.map_or_else(
+                || NO_FORMAT.get_or_init(ValueFormat::default),
+                |s| &s.format,
+            ),
             current: snap.and_then(|s| s.input.current),
             previous: snap.and_then(|s| s.input.previous),
             rule_message: obs.message(),
-            range_label: snap.map_or(alert.draft.range.as_str(), |s| s.input.time_range.label.as_str()),
+            range_label: snap.map_or(alert.draft.range.as_str(), |s| {
+                s.input.time_range.label.as_str()
+            }),
             at,
             tz: self.tz,
             public_url: self.settings.public_url.as_deref(),
@@ -179,7 +193,9 @@ impl AlertService {
             .await;
         let obs = match &snap {
             Ok(s) => self.run_rule(alert, s).await,
-            Err(message) => Observation::Error { message: message.clone() },
+            Err(message) => Observation::Error {
+                message: message.clone(),
+            },
         };
         let t = state::apply(&alert.draft, status, &obs, now);
         let snap = snap.ok();

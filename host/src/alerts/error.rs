@@ -61,9 +61,10 @@ impl AlertError {
     /// failures of the store, database, plugin or mail server: log them.
     pub fn is_user_error(&self) -> bool {
         match self {
-            Self::Invalid { .. } | Self::NotFound | Self::Forbidden(_) | Self::StaleVersion { .. } => {
-                true
-            }
+            Self::Invalid { .. }
+            | Self::NotFound
+            | Self::Forbidden(_)
+            | Self::StaleVersion { .. } => true,
             Self::Data(e) => e.is_user_error(),
             Self::Store(_) | Self::Plugin(_) | Self::Delivery(_) => false,
         }

@@ -71,7 +71,9 @@ impl Mailer {
             };
         };
         let builder = match settings.tls {
-            TlsMode::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)),
+            TlsMode::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+                host,
+            )),
             TlsMode::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host),
             TlsMode::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host),
         };
@@ -85,9 +87,11 @@ impl Mailer {
                 };
             }
         };
-        builder = builder.port(settings.port()).timeout(Some(Duration::from_millis(
-            settings.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
-        )));
+        builder = builder
+            .port(settings.port())
+            .timeout(Some(Duration::from_millis(
+                settings.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
+            )));
         if let Some(user) = &settings.username {
             builder = builder.credentials(Credentials::new(
                 user.clone(),
@@ -113,9 +117,10 @@ impl Mailer {
 
     /// The domain of the sender, for `Message-ID`s.
     pub(crate) fn domain(&self) -> String {
-        self.from
-            .as_ref()
-            .map_or_else(|| "wasmdash.invalid".to_owned(), |m| m.email.domain().to_owned())
+        self.from.as_ref().map_or_else(
+            || "wasmdash.invalid".to_owned(),
+            |m| m.email.domain().to_owned(),
+        )
     }
 
     /// Send one message; `Ok` once the server accepted it.

@@ -185,13 +185,25 @@ mod tests {
             unit: unit.into(),
             decimals,
         };
-        assert_eq!(format_value(Some(0.072), &f(FormatKind::Percent, "", None)), "7.2 %");
+        assert_eq!(
+            format_value(Some(0.072), &f(FormatKind::Percent, "", None)),
+            "7.2 %"
+        );
         assert_eq!(
             format_value(Some(12.5), &f(FormatKind::Currency, "EUR", None)),
             "12.50 EUR"
         );
-        assert_eq!(format_value(Some(3.0), &f(FormatKind::Number, "", None)), "3");
-        assert_eq!(format_value(Some(3.0), &f(FormatKind::Number, "", Some(1))), "3.0");
-        assert_eq!(format_value(None, &f(FormatKind::Number, "", None)), "no data");
+        assert_eq!(
+            format_value(Some(3.0), &f(FormatKind::Number, "", None)),
+            "3"
+        );
+        assert_eq!(
+            format_value(Some(3.0), &f(FormatKind::Number, "", Some(1))),
+            "3.0"
+        );
+        assert_eq!(
+            format_value(None, &f(FormatKind::Number, "", None)),
+            "no data"
+        );
     }
 }

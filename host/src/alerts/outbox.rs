@@ -129,10 +129,7 @@ mod tests {
     #[test]
     fn backoff_doubles_and_is_capped() {
         let secs = |n| backoff(n, 5, 600).num_seconds();
-        assert_eq!(
-            [secs(1), secs(2), secs(3), secs(4)],
-            [5, 10, 20, 40]
-        );
+        assert_eq!([secs(1), secs(2), secs(3), secs(4)], [5, 10, 20, 40]);
         assert_eq!(secs(8), 600);
         assert_eq!(secs(400), 600);
     }

@@ -238,7 +238,9 @@ fn local_instant(tz: Tz, date: NaiveDate, at: TimeOfDay) -> DateTime<Utc> {
             // In a gap: read the wall time with the offset in force before
             // it, which lands as far past the gap's end as the time was
             // past its start.
-            let before = tz.offset_from_utc_datetime(&(local - Duration::hours(6))).fix();
+            let before = tz
+                .offset_from_utc_datetime(&(local - Duration::hours(6)))
+                .fix();
             Utc.from_utc_datetime(&(local - Duration::seconds(i64::from(before.local_minus_utc()))))
         }
     }
@@ -248,8 +250,7 @@ fn parse_cron(expr: &str) -> Result<croner::Cron, String> {
     let fields = expr.split_whitespace().count();
     if !(fields == 5 || (fields == 1 && expr.trim().starts_with('@'))) {
         return Err(
-            "a cron expression has five fields: minute hour day-of-month month day-of-week"
-                .into(),
+            "a cron expression has five fields: minute hour day-of-month month day-of-week".into(),
         );
     }
     croner::parser::CronParser::builder()

@@ -202,9 +202,7 @@ impl AlertService {
     /// Create an alert owned by `owner` (an editor or admin).
     pub async fn create(&self, owner: &User, draft: AlertDraft) -> Result<Alert> {
         if !can_create_dashboard(owner) {
-            return Err(AlertError::Forbidden(
-                "viewers cannot create alerts".into(),
-            ));
+            return Err(AlertError::Forbidden("viewers cannot create alerts".into()));
         }
         let draft = self.checker().check(owner, draft)?;
         let now = self.now();

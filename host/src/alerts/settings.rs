@@ -111,12 +111,9 @@ impl SmtpSettings {
 
     /// The sender used: `from`, or `wasmdash@<host>`.
     pub fn from_address(&self) -> String {
-        self.from.clone().unwrap_or_else(|| {
-            format!(
-                "wasmdash@{}",
-                self.host.as_deref().unwrap_or("localhost")
-            )
-        })
+        self.from
+            .clone()
+            .unwrap_or_else(|| format!("wasmdash@{}", self.host.as_deref().unwrap_or("localhost")))
     }
 }
 
@@ -192,7 +189,10 @@ mod tests {
         assert!(c.smtp.host.is_none());
         let c = parse(
             "[smtp]\nhost = \"mail.example.com\"\ntls = \"tls\"\nusername = \"u\"\n",
-            &[("WASMDASH_SMTP__PASSWORD", "s3cret"), ("WASMDASH_ALERTS__TICK_SECONDS", "30")],
+            &[
+                ("WASMDASH_SMTP__PASSWORD", "s3cret"),
+                ("WASMDASH_ALERTS__TICK_SECONDS", "30"),
+            ],
         )
         .unwrap();
         assert_eq!(c.smtp.port(), 465);
@@ -207,7 +207,10 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("smtp.from") && text.contains(":3:"), "{text}");
         let err = parse("[alerts]\nhistory_retention_days = 0\n", &[]).unwrap_err();
-        assert!(err.to_string().contains("alerts.history_retention_days"), "{err}");
+        assert!(
+            err.to_string().contains("alerts.history_retention_days"),
+            "{err}"
+        );
         let err = parse("[smtp]\ntls = \"ssl\"\n", &[]).unwrap_err();
         assert!(err.to_string().contains("ssl"), "{err}");
         let err = parse("[alerts]\npublic_url = \"dash.example.com\"\n", &[]).unwrap_err();

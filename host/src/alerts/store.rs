@@ -150,7 +150,10 @@ impl AlertStore {
             .remove(def_key(id))
             .map_err(StoreError::Db)?
             .is_some();
-        self.t.alerts.remove(status_key(id)).map_err(StoreError::Db)?;
+        self.t
+            .alerts
+            .remove(status_key(id))
+            .map_err(StoreError::Db)?;
         let mut batch = sled::Batch::default();
         for kv in self.t.history.scan_prefix(history_prefix(id)) {
             let (k, _) = kv.map_err(StoreError::Db)?;
@@ -183,7 +186,10 @@ impl AlertStore {
         let st = enc(trees::ALERTS, &w.status)?;
         let mut hist = Vec::with_capacity(w.history.len());
         for h in &w.history {
-            hist.push((self.history_key(&w.id, h.at)?, enc(trees::ALERT_HISTORY, h)?));
+            hist.push((
+                self.history_key(&w.id, h.at)?,
+                enc(trees::ALERT_HISTORY, h)?,
+            ));
         }
         let note = match &w.notification {
             Some(n) => Some((n.key.clone().into_bytes(), enc(trees::OUTBOX, n)?)),
@@ -210,7 +216,14 @@ impl AlertStore {
     fn history_key(&self, id: &AlertId, at: DateTime<Utc>) -> Result<Vec<u8>> {
         let mut key = history_prefix(id);
         key.extend_from_slice(&(at.timestamp_millis().max(0) as u64).to_be_bytes());
-        key.extend_from_slice(&self.t.db.generate_id().map_err(StoreError::Db)?.to_be_bytes());
+        key.extend_from_slice(
+            &self
+                .t
+                .db
+                .generate_id()
+                .map_err(StoreError::Db)?
+                .to_be_bytes(),
+        );
         Ok(key)
     }
 

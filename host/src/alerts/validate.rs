@@ -133,7 +133,11 @@ impl Checker<'_> {
                     .into_iter()
                     .find(|p| p.id == draft.rule && p.kind != PluginKind::AlertRule);
                 let message = match other {
-                    Some(p) => format!("`{}` is a {} plugin, not an alert rule", p.id, p.kind.label()),
+                    Some(p) => format!(
+                        "`{}` is a {} plugin, not an alert rule",
+                        p.id,
+                        p.kind.label()
+                    ),
                     None => format!("no alert-rule plugin `{}` is installed", cut(&draft.rule)),
                 };
                 return Err(invalid("rule", message));
@@ -156,8 +160,8 @@ impl Checker<'_> {
                 "must be the alert's metric (or left out)",
             ));
         }
-        let schema: serde_json::Value = serde_json::from_str(&rule.info().config_schema)
-            .map_err(|e| {
+        let schema: serde_json::Value =
+            serde_json::from_str(&rule.info().config_schema).map_err(|e| {
                 invalid(
                     "rule",
                     format!("the plugin's config schema is not JSON: {e}"),

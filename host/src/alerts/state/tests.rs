@@ -63,7 +63,10 @@ use NotificationKind::{Firing as NF, Repeat as NR, Resolved as NRes};
 
 #[test]
 fn fires_once_then_resolves() {
-    let (states, notes, status) = run(&draft(1, 240), &[ok(), firing(), firing(), firing(), ok(), ok()]);
+    let (states, notes, status) = run(
+        &draft(1, 240),
+        &[ok(), firing(), firing(), firing(), ok(), ok()],
+    );
     assert_eq!(states, [O, F, F, F, O, O]);
     assert_eq!(notes, [None, Some(NF), None, None, Some(NRes), None]);
     assert_eq!(status.notification_seq, 2);
@@ -74,7 +77,15 @@ fn fires_once_then_resolves() {
 fn pending_count_needs_consecutive_firing_evaluations() {
     let (states, notes, _) = run(
         &draft(3, 240),
-        &[firing(), firing(), ok(), firing(), firing(), firing(), firing()],
+        &[
+            firing(),
+            firing(),
+            ok(),
+            firing(),
+            firing(),
+            firing(),
+            firing(),
+        ],
     );
     assert_eq!(states, [P, P, O, P, P, F, F]);
     assert_eq!(notes, [None, None, None, None, None, Some(NF), None]);
