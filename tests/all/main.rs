@@ -1,5 +1,12 @@
 //! End-to-end tests, one module per topic.
 
+mod alerts_cli;
+mod alerts_engine;
+mod alerts_engine_input;
+mod alerts_engine_support;
+mod alerts_http;
+mod alerts_smtp_process;
+mod alerts_smtp_server;
 mod api_http;
 mod auth_permissions;
 mod auth_sessions;

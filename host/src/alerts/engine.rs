@@ -36,6 +36,9 @@ pub(crate) struct Snapshot {
 }
 
 type Group = ((String, String), Vec<Alert>);
+/// One group's metric snapshot (when it could be read) and each alert's
+/// observation.
+type GroupOutcome = (Option<Snapshot>, Vec<(Alert, Observation)>);
 
 impl AlertService {
     fn limit(&self) -> Duration {
@@ -244,12 +247,11 @@ impl AlertService {
                 .or_default()
                 .push(a);
         }
-        let evaluated: Vec<(Option<Snapshot>, Vec<(Alert, Observation)>)> =
-            futures::stream::iter(groups)
-                .map(|group: Group| self.evaluate_group(group, now))
-                .buffer_unordered(self.settings.max_concurrent_queries)
-                .collect()
-                .await;
+        let evaluated: Vec<GroupOutcome> = futures::stream::iter(groups)
+            .map(|group: Group| self.evaluate_group(group, now))
+            .buffer_unordered(self.settings.max_concurrent_queries)
+            .collect()
+            .await;
         let mut results = Vec::new();
         let mut notified = false;
         for (snap, observations) in &evaluated {

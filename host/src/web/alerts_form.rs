@@ -38,12 +38,19 @@ enum Target<'a> {
 }
 
 fn blank_draft(state: &AppState) -> AlertDraft {
-    let rule = state
+    // A threshold is what most alerts are; otherwise the first rule.
+    let rules: Vec<String> = state
         .plugins
         .list()
         .into_iter()
-        .find(|p| p.kind == PluginKind::AlertRule)
+        .filter(|p| p.kind == PluginKind::AlertRule)
         .map(|p| p.id)
+        .collect();
+    let rule = rules
+        .iter()
+        .find(|id| *id == "threshold")
+        .or(rules.first())
+        .cloned()
         .unwrap_or_default();
     AlertDraft {
         name: String::new(),

@@ -143,7 +143,7 @@ fn policies_map_no_data_and_errors() {
     };
     let mut d = draft(1, 240);
     d.on_no_data = NoDataPolicy::Alerting;
-    assert_eq!(run(&d, &[none.clone()]).1, [Some(NF)]);
+    assert_eq!(run(&d, std::slice::from_ref(&none)).1, [Some(NF)]);
     d.on_no_data = NoDataPolicy::Ok;
     assert_eq!(run(&d, &[firing(), none.clone()]).0, [F, O]);
     d.on_no_data = NoDataPolicy::Keep;
