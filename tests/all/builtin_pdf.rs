@@ -189,6 +189,39 @@ async fn pdf_table_pages_repeat_the_header_and_hold_consecutive_rows() {
     );
 }
 
+/// The default cap of 10,000 rows, in batches as the export pipeline
+/// sends them, under the default sandbox settings: laying out hundreds of
+/// pages in `finish` must fit the exporter's own call budget, not the
+/// widget one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pdf_of_ten_thousand_rows_finishes_under_default_settings() {
+    let (_dir, registry) = registry();
+    const ROWS: usize = 10_000;
+    let exporter = registry.exporter("pdf").unwrap();
+    let mut s = exporter
+        .open(&options("{}"), &table_schema())
+        .await
+        .unwrap();
+    let mut start = 0;
+    while start < ROWS {
+        let n = (ROWS - start).min(2_000);
+        s.write(&table_batch(start, n)).await.unwrap();
+        start += n;
+    }
+    let pdf = s.finish().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF") && pdf.trim_ascii_end().ends_with(b"%%EOF"));
+    if have("pdftotext") {
+        let file = write_temp(&pdf);
+        let pages = pages_text(file.path());
+        assert!(pages.len() > 100, "{} pages", pages.len());
+        let last = pages.last().unwrap();
+        assert!(
+            last.contains(&format!("Page {n} of {n}", n = pages.len())),
+            "{last}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn pdf_notes_the_row_cap_when_it_applies() {
     let (_dir, registry) = registry();

@@ -104,9 +104,9 @@ impl ExporterPlugin {
         let schema: Vec<_> = schema.iter().map(bindings::column_schema).collect();
         let slot = rt.slot(id).await?;
         let mut store = rt.new_store();
-        rt.arm(&mut store);
+        rt.arm_export(&mut store);
         let outcome = rt
-            .with_deadline(async {
+            .with_export_deadline(async {
                 let instance = p.pre.instantiate_async(&mut store).await?;
                 let guest = indices.load(&mut store, &instance)?;
                 let session = guest.call_open(&mut store, &options, &schema).await?;
@@ -207,9 +207,9 @@ impl ExportSession {
         // cannot change the finished output, so it is only logged.
         let p = self.plugin.clone();
         let rt = &p.runtime;
-        rt.arm(&mut self.store);
+        rt.arm_export(&mut self.store);
         let outcome = rt
-            .with_deadline(self.handle.resource_drop_async(&mut self.store))
+            .with_export_deadline(self.handle.resource_drop_async(&mut self.store))
             .await;
         if let Err(e) = rt.settle(&p.info.id, &self.store, outcome) {
             tracing::warn!(error = %e, "exporter session destructor failed");
@@ -240,9 +240,9 @@ impl ExportSession {
                 message: "export session already failed".into(),
             });
         }
-        rt.arm(&mut self.store);
+        rt.arm_export(&mut self.store);
         let outcome = rt
-            .with_deadline(f(&self.guest, &mut self.store, self.handle))
+            .with_export_deadline(f(&self.guest, &mut self.store, self.handle))
             .await;
         let result = rt
             .settle(id, &self.store, outcome)

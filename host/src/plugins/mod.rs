@@ -55,6 +55,9 @@ pub struct PluginSettings {
     pub cache_dir: Option<PathBuf>,
     /// Wall-clock budget of one plugin call, milliseconds.
     pub timeout_ms: u64,
+    /// Wall-clock budget of one exporter session call (open, one batch,
+    /// finish), milliseconds: a PDF lays out every page in `finish`.
+    pub export_timeout_ms: u64,
     /// Linear memory limit of one plugin instance, MiB.
     pub memory_limit_mib: u64,
     /// Largest output one call may return, bytes.
@@ -69,6 +72,7 @@ impl Default for PluginSettings {
             dir: None,
             cache_dir: None,
             timeout_ms: 250,
+            export_timeout_ms: 10_000,
             memory_limit_mib: 64,
             max_output_bytes: 4 * 1024 * 1024,
             max_concurrency: 32,

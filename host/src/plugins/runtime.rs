@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use wasmtime::component::{Component, Linker};
 use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap,
+    Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap,
     UpdateDeadline,
 };
 
@@ -35,6 +35,10 @@ const MAX_WASM_STACK: usize = 512 * 1024;
 const ASYNC_STACK: usize = 2 * 1024 * 1024;
 /// Largest accepted memory limit, MiB (32-bit linear memories).
 const MAX_MEMORY_LIMIT_MIB: u64 = 4096;
+/// Linear memory kept resident per pool slot between calls.
+const KEEP_RESIDENT_BYTES: usize = 4 << 20;
+/// Table memory kept resident per pool slot between calls.
+const KEEP_RESIDENT_TABLE_BYTES: usize = 64 << 10;
 
 /// The call ran into the wall-clock backstop.
 #[derive(Debug)]
@@ -50,6 +54,7 @@ pub struct PluginRuntime {
     cache: CompiledCache,
     limits: SandboxLimits,
     timeout: Duration,
+    export_timeout: Duration,
     max_output_bytes: u64,
     memory_limit_mib: u64,
     max_concurrency: u32,
@@ -85,7 +90,14 @@ impl PluginRuntime {
             .max_core_instances_per_component(sandbox::MAX_INSTANCES as u32)
             .max_memories_per_component(sandbox::MAX_MEMORIES as u32)
             .max_tables_per_component(sandbox::MAX_TABLES as u32)
-            .max_memory_size(memory_bytes);
+            .max_memory_size(memory_bytes)
+            // A fresh store per call means a slot is reset after every call.
+            // Resetting only the pages the guest dirtied (PAGEMAP_SCAN, Linux
+            // 6.7+) with memset keeps them resident, so the next call takes
+            // no page faults; elsewhere this falls back to madvise.
+            .pagemap_scan(Enabled::Auto)
+            .linear_memory_keep_resident(KEEP_RESIDENT_BYTES)
+            .table_keep_resident(KEEP_RESIDENT_TABLE_BYTES);
 
         let mut config = Config::new();
         config
@@ -111,6 +123,7 @@ impl PluginRuntime {
             cache,
             limits: SandboxLimits { memory_bytes },
             timeout: Duration::from_millis(settings.timeout_ms),
+            export_timeout: Duration::from_millis(settings.export_timeout_ms),
             max_output_bytes: settings.max_output_bytes,
             memory_limit_mib: settings.memory_limit_mib,
             max_concurrency: n,
@@ -180,9 +193,26 @@ impl PluginRuntime {
         &self,
         call: impl Future<Output = wasmtime::Result<R>>,
     ) -> Outcome<R> {
+        self.with_budget(self.timeout, call).await
+    }
+
+    /// [`Self::with_deadline`] for an exporter session call, whose budget
+    /// is `export_timeout_ms` (armed with [`Self::arm_export`]).
+    pub(crate) async fn with_export_deadline<R>(
+        &self,
+        call: impl Future<Output = wasmtime::Result<R>>,
+    ) -> Outcome<R> {
+        self.with_budget(self.export_timeout, call).await
+    }
+
+    async fn with_budget<R>(
+        &self,
+        budget: Duration,
+        call: impl Future<Output = wasmtime::Result<R>>,
+    ) -> Outcome<R> {
         // Backstop a little past the epoch deadline: spinning guests trap on
         // the epoch first, guests blocked in a host call are cut here.
-        tokio::time::timeout(self.timeout + 2 * TICK, call)
+        tokio::time::timeout(budget + 2 * TICK, call)
             .await
             .map_err(|_| TimedOut)
     }
@@ -197,7 +227,7 @@ impl PluginRuntime {
         let result = match outcome {
             Ok(Ok(r)) => Ok(r),
             Ok(Err(e)) => Err(self.classify(plugin, store, e)),
-            Err(TimedOut) => Err(self.timed_out(plugin)),
+            Err(TimedOut) => Err(timed_out(plugin, store.data().budget)),
         };
         // Guest output is for the operator's log, never for the page.
         let log = &store.data().log;
@@ -211,15 +241,14 @@ impl PluginRuntime {
 
     /// Start the deadline of the next call on `store`.
     pub(crate) fn arm(&self, store: &mut Store<HostState>) {
-        store.data_mut().deadline = Instant::now() + self.timeout;
-        store.set_epoch_deadline(1);
+        arm_for(store, self.timeout);
     }
 
-    fn timed_out(&self, plugin: &str) -> PluginError {
-        PluginError::Timeout {
-            plugin: plugin.to_owned(),
-            timeout_ms: self.timeout.as_millis() as u64,
-        }
+    /// Start the deadline of the next exporter session call on `store`:
+    /// an export encodes thousands of rows per call and a PDF lays out
+    /// every page in `finish`, so it gets its own, longer budget.
+    pub(crate) fn arm_export(&self, store: &mut Store<HostState>) {
+        arm_for(store, self.export_timeout);
     }
 
     /// Map a wasmtime error from a call into a `PluginError`.
@@ -231,7 +260,7 @@ impl PluginRuntime {
     ) -> PluginError {
         let trap = err.downcast_ref::<Trap>().copied();
         if trap == Some(Trap::Interrupt) {
-            return self.timed_out(plugin);
+            return timed_out(plugin, store.data().budget);
         }
         if trap == Some(Trap::StackOverflow) {
             return PluginError::StackOverflow {
@@ -261,9 +290,25 @@ impl PluginRuntime {
     }
 }
 
+fn arm_for(store: &mut Store<HostState>, budget: Duration) {
+    let state = store.data_mut();
+    state.deadline = Instant::now() + budget;
+    state.budget = budget;
+    store.set_epoch_deadline(1);
+}
+
+fn timed_out(plugin: &str, budget: Duration) -> PluginError {
+    PluginError::Timeout {
+        plugin: plugin.to_owned(),
+        timeout_ms: budget.as_millis() as u64,
+    }
+}
+
 fn validate(s: &PluginSettings) -> Result<()> {
     let problem = if s.timeout_ms == 0 {
         "timeout_ms must be at least 1"
+    } else if s.export_timeout_ms == 0 {
+        "export_timeout_ms must be at least 1"
     } else if s.memory_limit_mib == 0 || s.memory_limit_mib > MAX_MEMORY_LIMIT_MIB {
         "memory_limit_mib must be between 1 and 4096"
     } else if s.max_output_bytes == 0 {

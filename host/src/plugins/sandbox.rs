@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use wasmtime::component::ResourceTable;
 use wasmtime::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
@@ -132,6 +132,8 @@ pub(crate) struct HostState {
     pub(crate) log: LogPipe,
     /// When the current call must stop; checked on every epoch tick.
     pub(crate) deadline: Instant,
+    /// The current call's budget, for the timeout message.
+    pub(crate) budget: Duration,
 }
 
 /// Limits of one store, from the settings.
@@ -173,6 +175,7 @@ impl HostState {
             },
             log,
             deadline: Instant::now(),
+            budget: Duration::ZERO,
         }
     }
 
