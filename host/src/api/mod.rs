@@ -22,8 +22,8 @@ use axum::routing::get;
 
 use crate::web::AppState;
 
-pub mod dashboard_io;
 pub mod alerts;
+pub mod dashboard_io;
 pub mod dashboards;
 pub mod error;
 pub mod export;

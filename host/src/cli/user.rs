@@ -19,8 +19,9 @@ use crate::store::{Role, STATE_SUBDIR, SledStore};
 /// Where the state lives: a data directory, or the one a config file names.
 #[derive(Debug, clap::Args)]
 pub struct DataDirArgs {
-    /// The data directory; its `state` folder holds users and dashboards.
-    #[arg(long, default_value = "./wasmdash-demo")]
+    /// The data directory (`[server] data_dir`); its `state` folder holds
+    /// users and dashboards. The default is the one `wasmdash demo` serves.
+    #[arg(long, default_value = "./wasmdash-demo/state")]
     pub data_dir: PathBuf,
     /// Take the data directory from this config file's `[server] data_dir`.
     #[arg(long, short, conflicts_with = "data_dir")]
