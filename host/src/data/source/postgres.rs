@@ -123,6 +123,7 @@ impl PostgresSource {
         limit: Duration,
     ) -> Result<BatchStream> {
         let mut client = self.client().await?;
+        let cancel = client.cancel_token();
         let (tx, stream) = BatchStream::channel();
         tokio::spawn(async move {
             let limit_ms = limit.as_millis() as u64;
@@ -141,7 +142,13 @@ impl PostgresSource {
                     if batch.len() >= batch_size {
                         let full = std::mem::replace(&mut batch, BatchBuilder::new(&q.kinds));
                         if tx.send(Ok(full.finish())).await.is_err() {
-                            return Ok(()); // The consumer went away.
+                            // The consumer went away (a client hung up):
+                            // stop the server's work too, not only ours —
+                            // dropping the stream would let the query run on.
+                            if let Err(e) = cancel.cancel_query(NoTls).await {
+                                tracing::warn!(error = %e, "cancelling an abandoned stream failed");
+                            }
+                            return Ok(());
                         }
                     }
                 }
