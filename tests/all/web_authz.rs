@@ -41,6 +41,19 @@ async fn every_route_allows_and_denies_as_expected() {
             (format!("/api/v1/dashboards/{}", w.private), [401, 404, 200, 404, 200]),
             (format!("/api/v1/dashboards/{}/widgets/w1/html", w.private), [401, 404, 200, 404, 200]),
             (format!("/api/v1/dashboards/{}", w.shared), [401, 200, 200, 200, 200]),
+            // Settings, history, JSON and exports of a private dashboard.
+            (format!("/dashboards/{}/settings", w.private), [401, 404, 200, 404, 200]),
+            (format!("/dashboards/{}/versions", w.private), [401, 404, 200, 404, 200]),
+            (format!("/dashboards/{}/export.json", w.private), [401, 404, 200, 404, 200]),
+            (format!("/dashboards/{}/export?format=csv", w.private), [401, 404, 200, 404, 200]),
+            (format!("/dashboards/{}/widgets/w1/export?format=json", w.private), [401, 404, 200, 404, 200]),
+            (format!("/api/v1/dashboards/{}/json", w.private), [401, 404, 200, 404, 200]),
+            (format!("/api/v1/dashboards/{}/versions", w.private), [401, 404, 200, 404, 200]),
+            (format!("/api/v1/dashboards/{}/export?format=csv", w.private), [401, 404, 200, 404, 200]),
+            (format!("/dashboards/{}/export?format=csv", w.shared), [401, 200, 200, 200, 200]),
+            ("/admin/users".into(), [401, 403, 403, 403, 200]),
+            ("/alerts".into(), [401, 200, 200, 200, 200]),
+            ("/api/v1/alerts".into(), [401, 200, 200, 200, 200]),
         ];
         for (route, want) in &reads {
             for ((name, as_), want) in who.iter().zip(want) {
