@@ -431,6 +431,21 @@ impl Config {
         self.base_dir().join(&self.server.data_dir)
     }
 
+    /// `[plugins]` with its drop-in folder resolved against the config
+    /// file's folder, and the folder for compiled plugins (`cache_dir`,
+    /// by default `<data_dir>/plugin-cache`).
+    pub fn plugin_settings(&self) -> (PluginSettings, PathBuf) {
+        let cache_dir = self
+            .plugins
+            .cache_dir
+            .as_ref()
+            .map(|d| self.base_dir().join(d))
+            .unwrap_or_else(|| self.data_dir().join("plugin-cache"));
+        let mut settings = self.plugins.clone();
+        settings.dir = settings.dir.map(|d| self.base_dir().join(d));
+        (settings, cache_dir)
+    }
+
     /// A source by name.
     pub fn source(&self, name: &str) -> Option<&SourceConfig> {
         self.sources.iter().find(|s| s.name.get_ref() == name)

@@ -60,14 +60,7 @@ impl Server {
     /// schema), load plugins, and bind `[server] listen`.
     pub async fn bind(config: &Config) -> Result<Self, ServeError> {
         let data = Arc::new(DataEngine::connect(config).await?);
-        let cache_dir = config
-            .plugins
-            .cache_dir
-            .as_ref()
-            .map(|d| config.base_dir().join(d))
-            .unwrap_or_else(|| config.data_dir().join("plugin-cache"));
-        let mut settings = config.plugins.clone();
-        settings.dir = settings.dir.map(|d| config.base_dir().join(d));
+        let (settings, cache_dir) = config.plugin_settings();
         let runtime = PluginRuntime::new(&settings, &cache_dir)?;
         let plugins: Arc<PluginRegistry> = PluginRegistry::load(runtime, &settings)?;
         let listener = tokio::net::TcpListener::bind(&config.server.listen)

@@ -182,14 +182,7 @@ fn check_now(dir: &AlertsDirArgs, id: Option<&str>) -> anyhow::Result<ExitCode> 
                 .await
                 .context("connecting the data sources")?,
         );
-        let cache_dir = config
-            .plugins
-            .cache_dir
-            .as_ref()
-            .map(|d| config.base_dir().join(d))
-            .unwrap_or_else(|| config.data_dir().join("plugin-cache"));
-        let mut settings = config.plugins.clone();
-        settings.dir = settings.dir.map(|d| config.base_dir().join(d));
+        let (settings, cache_dir) = config.plugin_settings();
         let plugins = PluginRegistry::load_unwatched(
             PluginRuntime::new(&settings, &cache_dir).context("starting the plugin runtime")?,
             &settings,

@@ -154,14 +154,7 @@ async fn export(config: &Config, args: &ExportArgs, mut req: ExportRequest) -> a
 }
 
 fn registry(config: &Config) -> anyhow::Result<Arc<PluginRegistry>> {
-    let cache_dir = config
-        .plugins
-        .cache_dir
-        .as_ref()
-        .map(|d| config.base_dir().join(d))
-        .unwrap_or_else(|| config.data_dir().join("plugin-cache"));
-    let mut settings = config.plugins.clone();
-    settings.dir = settings.dir.map(|d| config.base_dir().join(d));
+    let (settings, cache_dir) = config.plugin_settings();
     let runtime =
         PluginRuntime::new(&settings, &cache_dir).context("starting the plugin runtime")?;
     PluginRegistry::load_unwatched(runtime, &settings).context("loading plugins")
