@@ -323,12 +323,7 @@ impl DataEngine {
                 let more = rows.len() > top as usize;
                 rows.truncate(top as usize);
                 let mut keys = Vec::new();
-                let mut out = CategoriesData {
-                    label: m.info.label.clone(),
-                    dimension: by.to_string(),
-                    format: m.info.format.clone(),
-                    ..CategoriesData::default()
-                };
+                let mut out = no_categories(m, by);
                 for row in rows {
                     let mut row = row.into_iter();
                     let k = row.next().and_then(Cell::into_text);
@@ -498,15 +493,20 @@ impl DataEngine {
     }
 }
 
-/// Categories from the single-pass query: key, value, and 1 on the
-/// trailing "other" row.
-fn ranked_categories(m: &Metric, by: &str, rows: Vec<Vec<Cell>>) -> CategoriesData {
-    let mut out = CategoriesData {
+/// Categories of `m` by `by`, before any group is added.
+fn no_categories(m: &Metric, by: &str) -> CategoriesData {
+    CategoriesData {
         label: m.info.label.clone(),
         dimension: by.to_string(),
         format: m.info.format.clone(),
         ..CategoriesData::default()
-    };
+    }
+}
+
+/// Categories from the single-pass query: key, value, and 1 on the
+/// trailing "other" row.
+fn ranked_categories(m: &Metric, by: &str, rows: Vec<Vec<Cell>>) -> CategoriesData {
+    let mut out = no_categories(m, by);
     for row in rows {
         let mut row = row.into_iter();
         let key = row.next().and_then(Cell::into_text);
