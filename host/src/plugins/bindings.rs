@@ -21,6 +21,10 @@ wasmtime::component::bindgen!({
     ",
     world: "wasmdash:host/host",
     exports: { default: async },
+    // Parameters borrow the host's data: a 10,000-point series is copied
+    // once, straight into guest memory, instead of into bindgen-owned
+    // `Vec`s first.
+    ownership: Borrowing { duplicate_if_necessary: true },
 });
 
 pub(crate) use self::exports::wasmdash::plugin::alert_rule_plugin as alert;
@@ -43,15 +47,15 @@ pub(crate) fn export_name(kind: info::PluginKind) -> String {
     format!("{WIT_PACKAGE}/{iface}@{WIT_VERSION}")
 }
 
-pub(crate) fn time_range(t: &frame::TimeRange) -> wit::TimeRange {
+pub(crate) fn time_range(t: &frame::TimeRange) -> wit::TimeRange<'_> {
     wit::TimeRange {
         start_ms: t.start_ms,
         end_ms: t.end_ms,
-        label: t.label.clone(),
+        label: &t.label,
     }
 }
 
-fn value_format(f: &frame::ValueFormat) -> wit::ValueFormat {
+fn value_format(f: &frame::ValueFormat) -> wit::ValueFormat<'_> {
     wit::ValueFormat {
         kind: match f.kind {
             frame::FormatKind::Number => wit::FormatKind::Number,
@@ -59,23 +63,23 @@ fn value_format(f: &frame::ValueFormat) -> wit::ValueFormat {
             frame::FormatKind::Currency => wit::FormatKind::Currency,
             frame::FormatKind::Duration => wit::FormatKind::Duration,
         },
-        unit: f.unit.clone(),
+        unit: &f.unit,
         decimals: f.decimals,
     }
 }
 
-pub(crate) fn series(s: &frame::Series) -> wit::Series {
+pub(crate) fn series(s: &frame::Series) -> wit::Series<'_> {
     wit::Series {
-        timestamps: s.timestamps.clone(),
-        values: s.values.clone(),
-        nulls: s.nulls.clone(),
+        timestamps: &s.timestamps,
+        values: &s.values,
+        nulls: &s.nulls,
     }
 }
 
-pub(crate) fn column_schema(c: &frame::ColumnSchema) -> wit::ColumnSchema {
+pub(crate) fn column_schema(c: &frame::ColumnSchema) -> wit::ColumnSchema<'_> {
     wit::ColumnSchema {
-        name: c.name.clone(),
-        label: c.label.clone(),
+        name: &c.name,
+        label: &c.label,
         kind: match c.kind {
             frame::ColumnKind::Float64 => wit::ColumnKind::Float64,
             frame::ColumnKind::Int64 => wit::ColumnKind::Int64,
@@ -86,63 +90,143 @@ pub(crate) fn column_schema(c: &frame::ColumnSchema) -> wit::ColumnSchema {
     }
 }
 
-fn column(c: &frame::Column) -> wit::Column {
-    let values = match &c.values {
-        frame::ColumnValues::Float64(v) => wit::ColumnValues::Float64(v.clone()),
-        frame::ColumnValues::Int64(v) => wit::ColumnValues::Int64(v.clone()),
-        frame::ColumnValues::Timestamp(v) => wit::ColumnValues::Timestamp(v.clone()),
-        frame::ColumnValues::Boolean(v) => wit::ColumnValues::Boolean(v.clone()),
-        frame::ColumnValues::Text(v) => wit::ColumnValues::Text(v.clone()),
-        frame::ColumnValues::Dictionary { dictionary, codes } => {
-            wit::ColumnValues::Dictionary(wit::DictionaryText {
-                dictionary: dictionary.clone(),
-                codes: codes.clone(),
+/// A batch as the guest sees it, borrowing the host's columns so nothing
+/// bulk is copied before wasmtime copies it into guest memory. Text
+/// columns need one `&str` per value (`list<string>` lowers from
+/// `[&str]`), kept here; build the WIT columns with [`BatchView::columns`]
+/// and the batch with [`batch`].
+pub(crate) struct BatchView<'a> {
+    batch: &'a frame::Batch,
+    /// Per column: its strings (text) or dictionary, else empty.
+    text: Vec<Vec<&'a str>>,
+}
+
+impl<'a> BatchView<'a> {
+    pub(crate) fn new(batch: &'a frame::Batch) -> Self {
+        let text = batch
+            .columns
+            .iter()
+            .map(|c| match &c.values {
+                frame::ColumnValues::Text(v)
+                | frame::ColumnValues::Dictionary { dictionary: v, .. } => {
+                    v.iter().map(String::as_str).collect()
+                }
+                _ => Vec::new(),
             })
-        }
-    };
-    wit::Column {
-        values,
-        nulls: c.nulls.clone(),
+            .collect();
+        Self { batch, text }
+    }
+
+    pub(crate) fn columns(&self) -> Vec<wit::Column<'_>> {
+        self.batch
+            .columns
+            .iter()
+            .zip(&self.text)
+            .map(|(c, text)| {
+                let values = match &c.values {
+                    frame::ColumnValues::Float64(v) => wit::ColumnValues::Float64(v),
+                    frame::ColumnValues::Int64(v) => wit::ColumnValues::Int64(v),
+                    frame::ColumnValues::Timestamp(v) => wit::ColumnValues::Timestamp(v),
+                    frame::ColumnValues::Boolean(v) => wit::ColumnValues::Boolean(v),
+                    frame::ColumnValues::Text(_) => wit::ColumnValues::Text(text),
+                    frame::ColumnValues::Dictionary { codes, .. } => {
+                        wit::ColumnValues::Dictionary(wit::DictionaryText {
+                            dictionary: text,
+                            codes,
+                        })
+                    }
+                };
+                wit::Column {
+                    values,
+                    nulls: &c.nulls,
+                }
+            })
+            .collect()
+    }
+
+    pub(crate) fn row_count(&self) -> u32 {
+        self.batch.row_count
     }
 }
 
-pub(crate) fn batch(b: &frame::Batch) -> wit::Batch {
+pub(crate) fn batch<'a>(view: &BatchView<'_>, columns: &'a [wit::Column<'a>]) -> wit::Batch<'a> {
     wit::Batch {
-        row_count: b.row_count,
-        columns: b.columns.iter().map(column).collect(),
+        row_count: view.row_count(),
+        columns,
     }
 }
 
-pub(crate) fn widget_data(d: &frame::WidgetData) -> wit::WidgetData {
-    match d {
-        frame::WidgetData::Scalar(s) => wit::WidgetData::Scalar(wit::ScalarData {
-            label: s.label.clone(),
-            value: s.value,
-            previous: s.previous,
-            format: value_format(&s.format),
-            sparkline: s.sparkline.as_ref().map(series),
-        }),
-        frame::WidgetData::Series(s) => wit::WidgetData::Series(wit::SeriesData {
-            label: s.label.clone(),
-            bucket: s.bucket.clone(),
-            points: series(&s.points),
-            previous: s.previous.as_ref().map(series),
-            format: value_format(&s.format),
-        }),
-        frame::WidgetData::Categories(c) => wit::WidgetData::Categories(wit::CategoriesData {
-            label: c.label.clone(),
-            dimension: c.dimension.clone(),
-            labels: c.labels.clone(),
-            values: c.values.clone(),
-            format: value_format(&c.format),
-        }),
-        frame::WidgetData::Rows(r) => wit::WidgetData::Rows(wit::RowsData {
-            label: r.label.clone(),
-            schema: r.schema.iter().map(column_schema).collect(),
-            rows: batch(&r.rows),
-            total_rows: r.total_rows,
-            offset: r.offset,
-        }),
+/// Widget data as the guest sees it, borrowing the host's frame (see
+/// [`BatchView`]): `let view = WidgetDataView::new(&data); let columns =
+/// view.columns(); let wit = view.wit(&columns);`.
+pub(crate) enum WidgetDataView<'a> {
+    Scalar(&'a frame::ScalarData),
+    Series(&'a frame::SeriesData),
+    /// With the labels as `&str`s.
+    Categories(&'a frame::CategoriesData, Vec<&'a str>),
+    /// With the batch view and the schema.
+    Rows(
+        &'a frame::RowsData,
+        BatchView<'a>,
+        Vec<wit::ColumnSchema<'a>>,
+    ),
+}
+
+impl<'a> WidgetDataView<'a> {
+    pub(crate) fn new(data: &'a frame::WidgetData) -> Self {
+        match data {
+            frame::WidgetData::Scalar(s) => Self::Scalar(s),
+            frame::WidgetData::Series(s) => Self::Series(s),
+            frame::WidgetData::Categories(c) => {
+                Self::Categories(c, c.labels.iter().map(String::as_str).collect())
+            }
+            frame::WidgetData::Rows(r) => Self::Rows(
+                r,
+                BatchView::new(&r.rows),
+                r.schema.iter().map(column_schema).collect(),
+            ),
+        }
+    }
+
+    /// The WIT columns of rows data (empty for other shapes).
+    pub(crate) fn columns(&self) -> Vec<wit::Column<'_>> {
+        match self {
+            Self::Rows(_, view, _) => view.columns(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(crate) fn wit<'s>(&'s self, columns: &'s [wit::Column<'s>]) -> wit::WidgetData<'s> {
+        match self {
+            Self::Scalar(s) => wit::WidgetData::Scalar(wit::ScalarData {
+                label: &s.label,
+                value: s.value,
+                previous: s.previous,
+                format: value_format(&s.format),
+                sparkline: s.sparkline.as_ref().map(series),
+            }),
+            Self::Series(s) => wit::WidgetData::Series(wit::SeriesData {
+                label: &s.label,
+                bucket: &s.bucket,
+                points: series(&s.points),
+                previous: s.previous.as_ref().map(series),
+                format: value_format(&s.format),
+            }),
+            Self::Categories(c, labels) => wit::WidgetData::Categories(wit::CategoriesData {
+                label: &c.label,
+                dimension: &c.dimension,
+                labels,
+                values: &c.values,
+                format: value_format(&c.format),
+            }),
+            Self::Rows(r, view, schema) => wit::WidgetData::Rows(wit::RowsData {
+                label: &r.label,
+                schema,
+                rows: batch(view, columns),
+                total_rows: r.total_rows,
+                offset: r.offset,
+            }),
+        }
     }
 }
 
@@ -155,36 +239,36 @@ pub(crate) fn data_shape(s: wit::DataShape) -> frame::DataShape {
     }
 }
 
-pub(crate) fn render_context(c: &info::RenderContext) -> widget::RenderContext {
+pub(crate) fn render_context(c: &info::RenderContext) -> widget::RenderContext<'_> {
     widget::RenderContext {
         width: c.width,
         height: c.height,
         time_range: time_range(&c.time_range),
-        timezone: c.timezone.clone(),
+        timezone: &c.timezone,
         utc_offset_minutes: c.utc_offset_minutes,
-        locale: c.locale.clone(),
+        locale: &c.locale,
     }
 }
 
-pub(crate) fn export_options(o: &info::ExportOptions) -> exporter::ExportOptions {
+pub(crate) fn export_options(o: &info::ExportOptions) -> exporter::ExportOptions<'_> {
     exporter::ExportOptions {
-        config: o.config.clone(),
-        title: o.title.clone(),
+        config: &o.config,
+        title: &o.title,
         time_range: o.time_range.as_ref().map(time_range),
-        timezone: o.timezone.clone(),
+        timezone: &o.timezone,
         utc_offset_minutes: o.utc_offset_minutes,
         generated_at_ms: o.generated_at_ms,
     }
 }
 
-pub(crate) fn section(
-    title: &str,
+pub(crate) fn section<'a>(
+    title: &'a str,
     chart: super::ChartKind,
-    schema: &[frame::ColumnSchema],
-) -> exporter::Section {
+    schema: &'a [wit::ColumnSchema<'a>],
+) -> exporter::Section<'a> {
     use super::ChartKind as K;
     exporter::Section {
-        title: title.to_owned(),
+        title,
         chart: match chart {
             K::None => exporter::ChartKind::None,
             K::Line => exporter::ChartKind::Line,
@@ -192,13 +276,13 @@ pub(crate) fn section(
             K::Pie => exporter::ChartKind::Pie,
             K::Value => exporter::ChartKind::Value,
         },
-        schema: schema.iter().map(column_schema).collect(),
+        schema,
     }
 }
 
-pub(crate) fn alert_input(i: &info::AlertInput) -> alert::AlertInput {
+pub(crate) fn alert_input(i: &info::AlertInput) -> alert::AlertInput<'_> {
     alert::AlertInput {
-        metric: i.metric.clone(),
+        metric: &i.metric,
         time_range: time_range(&i.time_range),
         current: i.current,
         previous: i.previous,

@@ -13,6 +13,7 @@ use super::bindings::{self, exporter, wit};
 use super::error::{PluginError, Result};
 use super::info::{AlertInput, Evaluation, ExportOptions, PluginInfo, RenderContext};
 use super::loaded::{Exports, LoadedPlugin};
+use super::runtime::Outcome;
 use super::sandbox::HostState;
 
 /// Map the guest's own `plugin-error` to ours.
@@ -58,7 +59,9 @@ impl WidgetPlugin {
         let Exports::Widget(indices) = &p.exports else {
             unreachable!("WidgetPlugin is only built from widget exports")
         };
-        let data = bindings::widget_data(data);
+        let view = bindings::WidgetDataView::new(data);
+        let columns = view.columns();
+        let data = view.wit(&columns);
         let ctx = bindings::render_context(ctx);
         let _slot = rt.slot(id).await?;
         let mut store = rt.new_store();
@@ -67,7 +70,7 @@ impl WidgetPlugin {
             .with_deadline(async {
                 let instance = p.pre.instantiate_async(&mut store).await?;
                 let guest = indices.load(&mut store, &instance)?;
-                guest.call_render(&mut store, config, &data, &ctx).await
+                guest.call_render(&mut store, config, data, ctx).await
             })
             .await;
         let html = rt
@@ -109,7 +112,7 @@ impl ExporterPlugin {
             .with_export_deadline(async {
                 let instance = p.pre.instantiate_async(&mut store).await?;
                 let guest = indices.load(&mut store, &instance)?;
-                let session = guest.call_open(&mut store, &options, &schema).await?;
+                let session = guest.call_open(&mut store, options, &schema).await?;
                 Ok((guest, session))
             })
             .await;
@@ -175,37 +178,36 @@ impl ExportSession {
         chart: ChartKind,
         schema: &[ColumnSchema],
     ) -> Result<Vec<u8>> {
-        let section = bindings::section(title, chart, schema);
-        self.call(|guest, store, handle| {
-            Box::pin(async move {
-                guest
-                    .session()
-                    .call_begin_section(store, handle, &section)
-                    .await
-            })
-        })
-        .await
+        let schema: Vec<_> = schema.iter().map(bindings::column_schema).collect();
+        let section = bindings::section(title, chart, &schema);
+        let p = self.start_call()?;
+        let session = self.guest.session();
+        let call = session.call_begin_section(&mut self.store, self.handle, section);
+        let outcome = p.runtime.with_export_deadline(call).await;
+        self.end_call(&p, outcome)
     }
 
     /// Encode one batch; returns the bytes to append to the output.
     pub async fn write(&mut self, batch: &Batch) -> Result<Vec<u8>> {
-        let batch = bindings::batch(batch);
-        self.call(|guest, store, handle| {
-            Box::pin(async move { guest.session().call_write(store, handle, &batch).await })
-        })
-        .await
+        let view = bindings::BatchView::new(batch);
+        let columns = view.columns();
+        let batch = bindings::batch(&view, &columns);
+        let p = self.start_call()?;
+        let session = self.guest.session();
+        let call = session.call_write(&mut self.store, self.handle, batch);
+        let outcome = p.runtime.with_export_deadline(call).await;
+        self.end_call(&p, outcome)
     }
 
     /// End the export; returns the final bytes.
     pub async fn finish(mut self) -> Result<Vec<u8>> {
-        let bytes = self
-            .call(|guest, store, handle| {
-                Box::pin(async move { guest.session().call_finish(store, handle).await })
-            })
-            .await?;
+        let p = self.start_call()?;
+        let session = self.guest.session();
+        let call = session.call_finish(&mut self.store, self.handle);
+        let outcome = p.runtime.with_export_deadline(call).await;
+        let bytes = self.end_call(&p, outcome)?;
         // Dropping the resource runs the guest's destructor; its failure
         // cannot change the finished output, so it is only logged.
-        let p = self.plugin.clone();
         let rt = &p.runtime;
         rt.arm_export(&mut self.store);
         let outcome = rt
@@ -217,33 +219,27 @@ impl ExportSession {
         Ok(bytes)
     }
 
-    async fn call<F>(&mut self, f: F) -> Result<Vec<u8>>
-    where
-        F: for<'a> FnOnce(
-            &'a exporter::Guest,
-            &'a mut Store<HostState>,
-            ResourceAny,
-        ) -> std::pin::Pin<
-            Box<
-                dyn Future<
-                        Output = wasmtime::Result<std::result::Result<Vec<u8>, wit::PluginError>>,
-                    > + Send
-                    + 'a,
-            >,
-        >,
-    {
+    /// Refuse calls after a failure; arm the deadline of the next call.
+    fn start_call(&mut self) -> Result<Arc<LoadedPlugin>> {
         let p = self.plugin.clone();
-        let (id, rt) = (p.info.id.as_str(), &p.runtime);
         if self.broken {
             return Err(PluginError::Internal {
-                plugin: id.to_owned(),
+                plugin: p.info.id.clone(),
                 message: "export session already failed".into(),
             });
         }
-        rt.arm_export(&mut self.store);
-        let outcome = rt
-            .with_export_deadline(f(&self.guest, &mut self.store, self.handle))
-            .await;
+        p.runtime.arm_export(&mut self.store);
+        Ok(p)
+    }
+
+    /// Turn a call's outcome into its bytes, checking their size; any
+    /// failure breaks the session.
+    fn end_call(
+        &mut self,
+        p: &LoadedPlugin,
+        outcome: Outcome<std::result::Result<Vec<u8>, wit::PluginError>>,
+    ) -> Result<Vec<u8>> {
+        let (id, rt) = (p.info.id.as_str(), &p.runtime);
         let result = rt
             .settle(id, &self.store, outcome)
             .and_then(|r| r.map_err(|e| guest_error(id, e)))
@@ -278,7 +274,7 @@ impl AlertRulePlugin {
             .with_deadline(async {
                 let instance = p.pre.instantiate_async(&mut store).await?;
                 let guest = indices.load(&mut store, &instance)?;
-                guest.call_evaluate(&mut store, config, &input).await
+                guest.call_evaluate(&mut store, config, input).await
             })
             .await;
         let evaluation = rt
