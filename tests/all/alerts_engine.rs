@@ -270,8 +270,12 @@ async fn alerts_on_the_same_metric_query_share_one_load_per_tick() {
         rig.service.create(&rig.editor, d).await.unwrap();
     }
     rig.clock.advance(Duration::minutes(1));
+    let statements = rig.data.statements_run();
     let report = rig.service.tick().await.unwrap();
     assert_eq!((report.evaluated, report.metric_loads), (6, 3));
+    // Counted where SQL goes to the database: a scalar and a series query
+    // per load, nothing per alert.
+    assert_eq!(rig.data.statements_run() - statements, 6);
 }
 
 #[tokio::test]

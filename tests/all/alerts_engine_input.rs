@@ -129,6 +129,43 @@ async fn bad_input_is_refused_with_the_field_named_and_nothing_saved() {
 }
 
 #[tokio::test]
+async fn a_bulk_create_with_one_bad_draft_saves_none_of_them() {
+    let smtp = SmtpServer::start();
+    let rig = Rig::new(T0, smtp.port()).await;
+    let mut drafts: Vec<AlertDraft> = (0..5).map(|i| draft(&format!("bulk {i}"))).collect();
+    drafts[3].metric = "no_such_metric".into();
+    let err = rig
+        .service
+        .create_many(&rig.editor, drafts.clone())
+        .await
+        .unwrap_err();
+    let (field, message) = field_of(err);
+    assert_eq!(field, "[3].metric", "{message}");
+    assert!(
+        rig.service.list(&rig.admin).unwrap().is_empty(),
+        "nothing saved"
+    );
+
+    let err = rig
+        .service
+        .create_many(&rig.viewer, vec![draft("by a viewer")])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AlertError::Forbidden(_)), "{err:?}");
+
+    drafts[3].metric = "reading".into();
+    let created = rig.service.create_many(&rig.editor, drafts).await.unwrap();
+    assert_eq!(created.len(), 5);
+    let listed = rig.service.list(&rig.editor).unwrap();
+    let names: Vec<_> = listed.iter().map(|v| v.alert.draft.name.as_str()).collect();
+    assert_eq!(names, ["bulk 0", "bulk 1", "bulk 2", "bulk 3", "bulk 4"]);
+    assert!(
+        listed.iter().all(|v| v.status.next_run.is_some()),
+        "every created alert is scheduled"
+    );
+}
+
+#[tokio::test]
 async fn owners_and_admins_see_alerts_others_do_not_and_versions_guard_updates() {
     let smtp = SmtpServer::start();
     let rig = Rig::new(T0, smtp.port()).await;

@@ -142,6 +142,8 @@ pub(crate) fn set_reading(db: &Path, now: DateTime<Utc>, value: f64) {
 /// Everything a test needs.
 pub(crate) struct Rig {
     pub(crate) service: Arc<AlertService>,
+    /// The data engine the service reads (to count SQL statements).
+    pub(crate) data: Arc<DataEngine>,
     pub(crate) clock: TestClock,
     pub(crate) db: PathBuf,
     pub(crate) admin: User,
@@ -200,10 +202,12 @@ impl Rig {
             user("viewer", Role::Viewer),
         );
         let service = Arc::new(
-            AlertService::new(alert_store, store, data, plugins, &config).with_clock(clock.clock()),
+            AlertService::new(alert_store, store, data.clone(), plugins, &config)
+                .with_clock(clock.clock()),
         );
         Self {
             service,
+            data,
             clock,
             db,
             admin,

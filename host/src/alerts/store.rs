@@ -141,6 +141,19 @@ impl AlertStore {
         Ok(outcome)
     }
 
+    /// Insert new alerts with their statuses in one atomic batch: after a
+    /// crash either all of them exist or none does. Ids are fresh, so
+    /// nothing is compared.
+    pub fn insert_many(&self, alerts: &[(Alert, AlertStatus)]) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for (alert, status) in alerts {
+            batch.insert(def_key(&alert.id), enc(trees::ALERTS, alert)?);
+            batch.insert(status_key(&alert.id), enc(trees::ALERTS, status)?);
+        }
+        self.t.alerts.apply_batch(batch).map_err(StoreError::Db)?;
+        Ok(())
+    }
+
     /// Remove an alert, its status and its history. Notifications already
     /// in the outbox are still delivered.
     pub fn remove(&self, id: &AlertId) -> Result<bool> {

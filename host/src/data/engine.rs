@@ -127,6 +127,14 @@ impl DataEngine {
         self.tz
     }
 
+    /// SQL statements sent to the databases since start, over every
+    /// source: what actually reached a database, after the cache and
+    /// single-flight. Benchmarks and tests read it to show how much work a
+    /// request caused.
+    pub fn statements_run(&self) -> u64 {
+        self.sources.iter().map(Source::statements).sum()
+    }
+
     /// Every metric.
     pub fn metrics(&self) -> Vec<MetricInfo> {
         self.catalog

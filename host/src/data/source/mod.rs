@@ -2,6 +2,7 @@
 //! engine does not care which database a dataset lives in.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::config::{Config, SourceConfig, SourceLocation};
@@ -28,6 +29,9 @@ pub(crate) struct Source {
     pool: Pool,
     timeout: Duration,
     stream_timeout: Duration,
+    /// Statements sent to this database since start (queries, streams and
+    /// schema lookups), whether they succeeded or not.
+    statements: AtomicU64,
 }
 
 impl Source {
@@ -51,7 +55,13 @@ impl Source {
             pool,
             timeout,
             stream_timeout: Duration::from_millis(source.stream_timeout_ms),
+            statements: AtomicU64::new(0),
         })
+    }
+
+    /// Statements sent to this database since start.
+    pub(crate) fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// The dialect queries for this source are compiled in.
@@ -69,6 +79,7 @@ impl Source {
 
     /// Run a query returning few rows (aggregates, a page of rows).
     pub(crate) async fn query(&self, q: Query) -> Result<Vec<Vec<Cell>>> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
         match &self.pool {
             Pool::Sqlite(s) => s.query(q, self.timeout).await,
             Pool::Postgres(p) => p.query(q, self.timeout).await,
@@ -81,6 +92,7 @@ impl Source {
         &self,
         from_sql: String,
     ) -> Result<Vec<(String, Option<ColumnKind>)>> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
         match &self.pool {
             Pool::Sqlite(s) => s.describe(from_sql, self.timeout).await,
             Pool::Postgres(p) => p.describe(&from_sql).await,
@@ -89,6 +101,7 @@ impl Source {
 
     /// Stream rows in batches of `batch_size`.
     pub(crate) async fn stream(&self, q: Query, batch_size: usize) -> Result<BatchStream> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
         match &self.pool {
             Pool::Sqlite(s) => s.stream(q, batch_size, self.stream_timeout).await,
             Pool::Postgres(p) => p.stream(q, batch_size, self.stream_timeout).await,
