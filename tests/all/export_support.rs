@@ -11,12 +11,12 @@ use chrono::Utc;
 use serde_json::json;
 use wasmdash::auth::{Auth, AuthConfig};
 use wasmdash::config::Config;
-use wasmdash::server::Server;
 use wasmdash::store::{
     Dashboard, DashboardContent, Layout, Role, Sharing, SledStore, Store, User, Widget,
 };
 
 use crate::data_support as data;
+use crate::server_support::{self, Tokens};
 
 /// Password of every seeded user.
 pub(crate) const PASSWORD: &str = "correct horse battery";
@@ -194,7 +194,7 @@ pub(crate) struct World {
     /// data shape.
     pub(crate) report: String,
     /// Bearer tokens by user name.
-    pub(crate) tokens: Vec<(String, String)>,
+    pub(crate) tokens: Tokens,
     /// The drop-in plugins folder the server watches.
     pub(crate) plugins_dir: PathBuf,
 }
@@ -202,24 +202,12 @@ pub(crate) struct World {
 impl World {
     /// The bearer token of `user`.
     pub(crate) fn token(&self, user: &str) -> &str {
-        &self.tokens.iter().find(|(u, _)| u == user).unwrap().1
+        self.tokens.of(user)
     }
 }
 
-/// A running server; stops when dropped.
-pub(crate) struct Running {
-    pub(crate) world: World,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
+/// A running server over the seeded world.
+pub(crate) type Running = server_support::Running<World>;
 
 fn widget(
     id: &str,
@@ -341,23 +329,15 @@ pub(crate) async fn start_with(big_rows: usize, more: &str) -> Running {
     let (text, env) = prepare_with(dir.path(), big_rows, more);
     let config = Config::parse(&text, &dir.path().join("wasmdash.toml"), env).unwrap();
     let (private, report, tokens) = seed(&config);
-    let server = Server::bind(&config).await.unwrap();
-    let base = format!("http://{}", server.local_addr());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(server.run(async {
-        let _ = stopped.await;
-    }));
-    Running {
-        world: World {
-            base,
-            private,
-            report,
-            tokens,
-            plugins_dir: dir.path().join("plugins"),
-        },
-        stop: Some(stop),
-        _dir: dir,
-    }
+    let plugins_dir = dir.path().join("plugins");
+    Running::start(&config, dir, |base| World {
+        base,
+        private,
+        report,
+        tokens: Tokens(tokens),
+        plugins_dir,
+    })
+    .await
 }
 
 /// A download: status, headers we check, the bytes received, and whether

@@ -29,6 +29,7 @@ mod export_support;
 mod plugins;
 mod plugins_registry;
 mod server_durability;
+mod server_support;
 mod store_dashboards;
 mod store_process;
 mod store_support;

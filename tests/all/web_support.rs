@@ -9,12 +9,12 @@ use chrono::Utc;
 use serde_json::{Value, json};
 use wasmdash::auth::{Auth, AuthConfig};
 use wasmdash::config::Config;
-use wasmdash::server::Server;
 use wasmdash::store::{
     Dashboard, DashboardContent, Layout, Role, Sharing, SledStore, Store, Widget,
 };
 
 use crate::data_support as data;
+use crate::server_support::{self, Tokens};
 
 /// Password of every seeded user.
 pub(crate) const PASSWORD: &str = "correct horse battery";
@@ -30,30 +30,18 @@ pub(crate) struct World {
     /// Owned by `admin`, editable by editors and up.
     pub(crate) editable: String,
     /// Bearer tokens by user name.
-    pub(crate) tokens: Vec<(String, String)>,
+    pub(crate) tokens: Tokens,
 }
 
 impl World {
     /// The bearer token of `user`.
     pub(crate) fn token(&self, user: &str) -> &str {
-        &self.tokens.iter().find(|(u, _)| u == user).unwrap().1
+        self.tokens.of(user)
     }
 }
 
-/// A running server; stops when dropped.
-pub(crate) struct Running {
-    pub(crate) world: World,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
+/// A running server over the seeded world.
+pub(crate) type Running = server_support::Running<World>;
 
 fn card(id: &str, metric: &str) -> Widget {
     Widget {
@@ -143,23 +131,14 @@ pub(crate) async fn start() -> Running {
         (private, shared, editable, tokens)
         // The store is dropped here, releasing the data directory.
     };
-    let server = Server::bind(&config).await.unwrap();
-    let base = format!("http://{}", server.local_addr());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(server.run(async {
-        let _ = stopped.await;
-    }));
-    Running {
-        world: World {
-            base,
-            private,
-            shared,
-            editable,
-            tokens,
-        },
-        stop: Some(stop),
-        _dir: dir,
-    }
+    Running::start(&config, dir, |base| World {
+        base,
+        private,
+        shared,
+        editable,
+        tokens: Tokens(tokens),
+    })
+    .await
 }
 
 /// One answer.
