@@ -75,6 +75,7 @@
 //! `.wasm` into the server's plugins folder.
 #![deny(missing_docs)]
 
+pub mod cell_text;
 mod config;
 pub mod format;
 pub mod html;

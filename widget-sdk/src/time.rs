@@ -1,6 +1,8 @@
 //! Timestamps (Unix milliseconds, UTC) shown in a fixed UTC offset, as the
 //! host hands it over (`utc_offset_minutes`); no timezone database needed.
 
+use std::fmt::Write as _;
+
 /// A calendar date and time of day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CivilTime {
@@ -62,10 +64,13 @@ pub fn civil(ms: i64, offset_minutes: i32) -> CivilTime {
     }
 }
 
-fn offset_suffix(offset_minutes: i32) -> String {
-    let sign = if offset_minutes < 0 { '-' } else { '+' };
-    let a = offset_minutes.unsigned_abs();
-    format!("{sign}{:02}:{:02}", a / 60, a % 60)
+/// Write `n` (< 10^width) as `width` digits at the start of `buf`.
+#[inline]
+fn put_digits(buf: &mut [u8], mut n: u32, width: usize) {
+    for slot in buf[..width].iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
 }
 
 /// ISO 8601 / RFC 3339 with the offset: `2023-11-14T23:13:20+01:00`
@@ -76,22 +81,65 @@ fn offset_suffix(offset_minutes: i32) -> String {
 /// assert_eq!(wasmdash_widget_sdk::time::iso8601(5, 0), "1970-01-01T00:00:00.005+00:00");
 /// ```
 pub fn iso8601(ms: i64, offset_minutes: i32) -> String {
+    let mut out = String::with_capacity(29);
+    push_iso8601(&mut out, ms, offset_minutes);
+    out
+}
+
+/// Append [`iso8601`] of `ms` to `out` without allocating: exporters write
+/// millions of timestamps.
+///
+/// ```
+/// let mut out = String::from("at ");
+/// wasmdash_widget_sdk::time::push_iso8601(&mut out, 1_700_000_000_000, -330);
+/// assert_eq!(out, "at 2023-11-14T16:43:20-05:30");
+/// ```
+pub fn push_iso8601(out: &mut String, ms: i64, offset_minutes: i32) {
     let t = civil(ms, offset_minutes);
-    let frac = if t.millis == 0 {
-        String::new()
-    } else {
-        format!(".{:03}", t.millis)
+    let Ok(year @ 0..=9999) = u32::try_from(t.year) else {
+        // Outside four digits: rare enough for the formatting machinery.
+        let _ = write!(out, "{:04}", t.year);
+        return push_after_year(out, &t, offset_minutes);
     };
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{frac}{}",
-        t.year,
-        t.month,
-        t.day,
-        t.hour,
-        t.minute,
-        t.second,
-        offset_suffix(offset_minutes)
-    )
+    // "YYYY-MM-DDTHH:MM:SS.mmm+HH:MM", the milliseconds cut when zero.
+    let mut b = *b"0000-00-00T00:00:00.000+00:00";
+    put_digits(&mut b[0..], year, 4);
+    fill_after_year(&mut b, &t, offset_minutes);
+    if t.millis == 0 {
+        b.copy_within(23.., 19);
+        out.push_str(crate::cell_text::ascii(&b[..25]));
+    } else {
+        out.push_str(crate::cell_text::ascii(&b));
+    }
+}
+
+/// Everything after the year into a `YYYY-MM-DDTHH:MM:SS.mmm+HH:MM` buffer.
+#[inline]
+fn fill_after_year(b: &mut [u8; 29], t: &CivilTime, offset_minutes: i32) {
+    put_digits(&mut b[5..], t.month, 2);
+    put_digits(&mut b[8..], t.day, 2);
+    put_digits(&mut b[11..], t.hour, 2);
+    put_digits(&mut b[14..], t.minute, 2);
+    put_digits(&mut b[17..], t.second, 2);
+    put_digits(&mut b[20..], t.millis, 3);
+    if offset_minutes < 0 {
+        b[23] = b'-';
+    }
+    let a = offset_minutes.unsigned_abs();
+    put_digits(&mut b[24..], (a / 60).min(99), 2);
+    put_digits(&mut b[27..], a % 60, 2);
+}
+
+fn push_after_year(out: &mut String, t: &CivilTime, offset_minutes: i32) {
+    let mut b = *b"0000-00-00T00:00:00.000+00:00";
+    fill_after_year(&mut b, t, offset_minutes);
+    let tail = if t.millis == 0 {
+        b.copy_within(23.., 19);
+        &b[4..25]
+    } else {
+        &b[4..]
+    };
+    out.push_str(crate::cell_text::ascii(tail));
 }
 
 /// `2023-11-14 23:13` in the offset, for reports and tables.
@@ -180,6 +228,40 @@ mod tests {
         assert_eq!(iso8601(1_709_208_000_000, 0), "2024-02-29T12:00:00+00:00");
         assert_eq!(iso8601(-1, 0), "1969-12-31T23:59:59.999+00:00");
         assert_eq!(iso8601(0, -330), "1969-12-31T18:30:00-05:30");
+    }
+
+    #[test]
+    fn push_iso8601_matches_formatting_field_by_field() {
+        let mut ms = -86_400_000_123_i64;
+        for offset in [-720, -330, 0, 60, 345, 840] {
+            for _ in 0..2000 {
+                ms = ms.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1) % 4_102_444_800_000;
+                let t = civil(ms, offset);
+                let a = offset.unsigned_abs();
+                let frac = if t.millis == 0 {
+                    String::new()
+                } else {
+                    format!(".{:03}", t.millis)
+                };
+                let want = format!(
+                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{frac}{}{:02}:{:02}",
+                    t.year,
+                    t.month,
+                    t.day,
+                    t.hour,
+                    t.minute,
+                    t.second,
+                    if offset < 0 { '-' } else { '+' },
+                    a / 60,
+                    a % 60
+                );
+                assert_eq!(iso8601(ms, offset), want, "{ms} {offset}");
+            }
+        }
+        assert_eq!(
+            iso8601(253_402_300_800_000, 0),
+            "10000-01-01T00:00:00+00:00"
+        );
     }
 
     #[test]

@@ -50,12 +50,14 @@ impl ColumnValues {
 
 impl Column {
     /// True when row `row` is null. An empty mask means "no nulls".
+    #[inline]
     pub fn is_null(&self, row: usize) -> bool {
         self.nulls.get(row).copied().unwrap_or(false)
     }
 
     /// The value at `row`; [`Value::Null`] when null or out of range (a
     /// dictionary code pointing nowhere also reads as null).
+    #[inline]
     pub fn value(&self, row: usize) -> Value<'_> {
         if self.is_null(row) {
             return Value::Null;
@@ -83,6 +85,7 @@ impl Batch {
     }
 
     /// The cell at (`row`, `col`); [`Value::Null`] when out of range.
+    #[inline]
     pub fn value(&self, row: usize, col: usize) -> Value<'_> {
         self.columns.get(col).map_or(Value::Null, |c| c.value(row))
     }
