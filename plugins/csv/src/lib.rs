@@ -12,7 +12,7 @@
 use serde::Deserialize;
 use wasmdash_widget_sdk::{
     Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError,
-    Section, Value, config, time,
+    Section, Value, cell_text, config, time,
 };
 
 #[derive(Debug, Deserialize)]
@@ -78,6 +78,8 @@ pub struct CsvSession {
     pending: String,
     /// Whether a section has begun, so the next one is set off by a blank line.
     in_section: bool,
+    /// Bytes of the last batch's output, to size the next one.
+    last_len: usize,
 }
 
 impl Exporter for Csv {
@@ -115,6 +117,7 @@ impl Exporter for Csv {
             columns: schema.len(),
             pending: String::new(),
             in_section: false,
+            last_len: 0,
         };
         if cfg.bom {
             session.pending.push('\u{FEFF}');
@@ -134,13 +137,31 @@ fn is_dangerous(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
+/// Append `"prefix field"` with the field's quotes doubled.
+fn push_quoted(out: &mut String, prefix: &str, field: &str) {
+    out.push('"');
+    out.push_str(prefix);
+    for (i, part) in field.split('"').enumerate() {
+        if i > 0 {
+            out.push_str("\"\"");
+        }
+        out.push_str(part);
+    }
+    out.push('"');
+}
+
 impl CsvSession {
-    fn push_field(&self, out: &mut String, field: &str, force_quotes: bool) {
-        let needs = force_quotes || field.contains([self.delimiter, '"', '\r', '\n']);
+    /// Append a field, quoted only when it holds the delimiter, a quote or
+    /// a line break (checked byte by byte for an ASCII delimiter).
+    fn push_field(&self, out: &mut String, field: &str) {
+        let needs = match u8::try_from(self.delimiter).ok().filter(u8::is_ascii) {
+            Some(d) => field
+                .bytes()
+                .any(|b| b == d || matches!(b, b'"' | b'\r' | b'\n')),
+            None => field.contains(['"', '\r', '\n', self.delimiter]),
+        };
         if needs {
-            out.push('"');
-            out.push_str(&field.replace('"', "\"\""));
-            out.push('"');
+            push_quoted(out, "", field);
         } else {
             out.push_str(field);
         }
@@ -161,9 +182,10 @@ impl CsvSession {
 
     fn push_text(&self, out: &mut String, s: &str) {
         if self.protect && is_dangerous(s) {
-            self.push_field(out, &format!("'{s}"), true);
+            // Quoted, with the neutralizing `'` inside the quotes.
+            push_quoted(out, "'", s);
         } else {
-            self.push_field(out, s, false);
+            self.push_field(out, s);
         }
     }
 }
@@ -191,6 +213,8 @@ impl ExportSession for CsvSession {
             )));
         }
         let mut out = std::mem::take(&mut self.pending);
+        // Most batches are as long as the last one: grow once, not per row.
+        out.reserve(self.last_len);
         for row in 0..batch.rows() {
             for col in 0..cols {
                 if col > 0 {
@@ -198,16 +222,19 @@ impl ExportSession for CsvSession {
                 }
                 match batch.value(row, col) {
                     Value::Null => {}
-                    Value::Float(v) if v.is_finite() => out.push_str(&v.to_string()),
-                    Value::Float(_) => {}
-                    Value::Int(v) => out.push_str(&v.to_string()),
-                    Value::Timestamp(ms) => out.push_str(&time::iso8601(ms, self.offset_minutes)),
+                    // Non-finite floats stay empty, like nulls.
+                    Value::Float(v) => {
+                        cell_text::push_float(&mut out, v);
+                    }
+                    Value::Int(v) => cell_text::push_int(&mut out, v),
+                    Value::Timestamp(ms) => time::push_iso8601(&mut out, ms, self.offset_minutes),
                     Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
                     Value::Text(s) => self.push_text(&mut out, s),
                 }
             }
             out.push_str("\r\n");
         }
+        self.last_len = out.len();
         Ok(out.into_bytes())
     }
 

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde::Deserialize;
 use wasmdash_widget_sdk::{
     Batch, ChartKind, ColumnKind, ColumnSchema, ExportOptions, ExportSession, Exporter,
-    ExporterInfo, PluginError, Section, Value, config, time,
+    ExporterInfo, PluginError, Section, Value, cell_text, config, time,
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -55,6 +55,18 @@ pub struct JsonSession {
 fn json_string(s: &str) -> String {
     // Serializing a &str cannot fail.
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// Append `s` as a JSON string; text with nothing to escape (the usual
+/// case) is copied as is.
+fn push_json_string(out: &mut String, s: &str) {
+    if s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(&json_string(s));
+    } else {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    }
 }
 
 fn keys(schema: &[ColumnSchema]) -> Vec<String> {
@@ -121,19 +133,22 @@ impl JsonSession {
             out.push_str(key);
             match batch.value(row, col) {
                 Value::Null => out.push_str("null"),
+                // Shortest text that parses back exactly and stays a float
+                // (`3.0`), as serde_json prints it.
                 Value::Float(v) if v.is_finite() => {
-                    // serde_json prints floats so they parse back exactly.
-                    out.push_str(&serde_json::Value::from(v).to_string());
+                    out.push_str(ryu::Buffer::new().format_finite(v));
                 }
+                // NaN and infinities have no JSON number.
                 Value::Float(_) => out.push_str("null"),
-                Value::Int(v) => {
-                    let _ = write!(out, "{v}");
-                }
+                Value::Int(v) => cell_text::push_int(out, v),
                 Value::Timestamp(ms) => {
-                    out.push_str(&json_string(&time::iso8601(ms, self.offset_minutes)))
+                    // ISO 8601 never needs escaping.
+                    out.push('"');
+                    time::push_iso8601(out, ms, self.offset_minutes);
+                    out.push('"');
                 }
                 Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-                Value::Text(s) => out.push_str(&json_string(s)),
+                Value::Text(s) => push_json_string(out, s),
             }
         }
         out.push('}');
