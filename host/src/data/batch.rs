@@ -128,24 +128,36 @@ impl BatchBuilder {
 }
 
 fn dictionary_encode(values: ColumnValues) -> ColumnValues {
-    let ColumnValues::Text(texts) = values else {
+    let ColumnValues::Text(mut texts) = values else {
         return values;
     };
     let limit = (texts.len() / 4).min(1024);
-    let mut dictionary: Vec<String> = Vec::new();
-    let mut index = std::collections::HashMap::new();
+    // Row of each distinct value's first occurrence; the strings move into
+    // the dictionary only once encoding is known to pay.
+    let mut firsts: Vec<usize> = Vec::new();
     let mut codes = Vec::with_capacity(texts.len());
-    for t in &texts {
-        let next = dictionary.len() as u32;
-        let code = *index.entry(t.as_str()).or_insert(next);
-        if code == next {
-            if dictionary.len() >= limit {
-                return ColumnValues::Text(texts);
+    let pays = {
+        let mut index = std::collections::HashMap::with_capacity(limit.min(64));
+        texts.iter().enumerate().all(|(row, t)| {
+            let next = firsts.len() as u32;
+            let code = *index.entry(t.as_str()).or_insert(next);
+            if code == next {
+                if firsts.len() >= limit {
+                    return false;
+                }
+                firsts.push(row);
             }
-            dictionary.push(t.clone());
-        }
-        codes.push(code);
+            codes.push(code);
+            true
+        })
+    };
+    if !pays {
+        return ColumnValues::Text(texts);
     }
+    let dictionary = firsts
+        .into_iter()
+        .map(|row| std::mem::take(&mut texts[row]))
+        .collect();
     ColumnValues::Dictionary { dictionary, codes }
 }
 

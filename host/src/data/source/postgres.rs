@@ -137,8 +137,10 @@ impl PostgresSource {
                 let rows = txn.query_raw(&stmt, params).await.map_err(map_err)?;
                 pin_mut!(rows);
                 let mut batch = BatchBuilder::new(&q.kinds);
+                let mut cells = Vec::with_capacity(q.kinds.len());
                 while let Some(row) = rows.next().await {
-                    batch.push(read_row(&row.map_err(map_err)?, &q.kinds)?);
+                    read_row_into(&row.map_err(map_err)?, &q.kinds, &mut cells)?;
+                    batch.push(cells.drain(..));
                     if batch.len() >= batch_size {
                         let full = std::mem::replace(&mut batch, BatchBuilder::new(&q.kinds));
                         if tx.send(Ok(full.finish())).await.is_err() {
@@ -184,23 +186,32 @@ fn map_err(e: tokio_postgres::Error) -> DataError {
 }
 
 fn read_row(row: &tokio_postgres::Row, kinds: &[ColumnKind]) -> Result<Vec<Cell>> {
-    kinds
-        .iter()
-        .enumerate()
-        .map(|(i, kind)| {
-            let cell = match kind {
-                ColumnKind::Int64 | ColumnKind::Timestamp => {
-                    row.try_get::<_, Option<i64>>(i).map(|v| v.map(Cell::Int))
-                }
-                ColumnKind::Float64 => row.try_get::<_, Option<f64>>(i).map(|v| v.map(Cell::Float)),
-                ColumnKind::Text => row
-                    .try_get::<_, Option<String>>(i)
-                    .map(|v| v.map(Cell::Text)),
-                ColumnKind::Boolean => row.try_get::<_, Option<bool>>(i).map(|v| v.map(Cell::Bool)),
-            };
-            cell.map(|c| c.unwrap_or(Cell::Null)).map_err(DataError::db)
-        })
-        .collect()
+    let mut cells = Vec::with_capacity(kinds.len());
+    read_row_into(row, kinds, &mut cells)?;
+    Ok(cells)
+}
+
+/// Append the cells of `row` to `out` (a buffer reused across a stream's
+/// rows, so a million rows are not a million small allocations).
+fn read_row_into(
+    row: &tokio_postgres::Row,
+    kinds: &[ColumnKind],
+    out: &mut Vec<Cell>,
+) -> Result<()> {
+    for (i, kind) in kinds.iter().enumerate() {
+        let cell = match kind {
+            ColumnKind::Int64 | ColumnKind::Timestamp => {
+                row.try_get::<_, Option<i64>>(i).map(|v| v.map(Cell::Int))
+            }
+            ColumnKind::Float64 => row.try_get::<_, Option<f64>>(i).map(|v| v.map(Cell::Float)),
+            ColumnKind::Text => row
+                .try_get::<_, Option<String>>(i)
+                .map(|v| v.map(Cell::Text)),
+            ColumnKind::Boolean => row.try_get::<_, Option<bool>>(i).map(|v| v.map(Cell::Bool)),
+        };
+        out.push(cell.map_err(DataError::db)?.unwrap_or(Cell::Null));
+    }
+    Ok(())
 }
 
 fn kind_of_type(t: &Type) -> ColumnKind {
