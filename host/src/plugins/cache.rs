@@ -74,11 +74,10 @@ impl CompiledCache {
     }
 
     fn load(&self, engine: &Engine, path: &Path) -> Option<Component> {
-        let bytes = std::fs::read(path).ok()?;
-        if Engine::detect_precompiled(&bytes) != Some(Precompiled::Component) {
+        if Engine::detect_precompiled_file(path).ok()? != Some(Precompiled::Component) {
             return None;
         }
-        match deserialize(engine, &bytes) {
+        match deserialize_file(engine, path) {
             Ok(c) => Some(c),
             Err(e) => {
                 tracing::warn!(path = %path.display(), error = %e, "stale plugin cache entry, recompiling");
@@ -92,11 +91,14 @@ impl CompiledCache {
     unsafe_code,
     reason = "wasmtime trusts precompiled artifacts; we only pass files we wrote into our own cache dir"
 )]
-fn deserialize(engine: &Engine, bytes: &[u8]) -> wasmtime::Result<Component> {
-    // SAFETY: `bytes` come from a file inside the cache dir this module owns,
+fn deserialize_file(engine: &Engine, path: &Path) -> wasmtime::Result<Component> {
+    // SAFETY: `path` is a file inside the cache dir this module owns,
     // written by `write_atomically` from `Component::serialize` output of an
-    // engine with the same compatibility hash (part of the file name).
-    unsafe { Component::deserialize(engine, bytes) }
+    // engine with the same compatibility hash (part of the file name). The
+    // file is mapped rather than read, so its code is not copied onto the
+    // heap; it is never modified in place (a rewrite is a rename onto it,
+    // which leaves the mapped inode alone).
+    unsafe { Component::deserialize_file(engine, path) }
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
