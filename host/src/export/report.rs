@@ -5,6 +5,8 @@
 //! the export starts. A widget whose data cannot be read becomes a part
 //! with a note saying why, rather than failing the whole report.
 
+use futures::StreamExt as _;
+
 use super::tables::{self, Table};
 use crate::data::{DataEngine, RangeSpec, RowsQuery};
 use crate::frame::{DataShape, WidgetData};
@@ -15,6 +17,9 @@ use crate::web::widgets::widget_data;
 
 /// Rows of a table widget put into a report at most.
 pub const REPORT_TABLE_ROWS: u64 = 1_000;
+
+/// Widgets of a report whose data is read at the same time.
+const REPORT_CONCURRENCY: usize = 4;
 
 /// The widget plugin drawn as a pie rather than bars.
 const PIE_PLUGINS: &[&str] = &["status-pie"];
@@ -52,19 +57,33 @@ pub(crate) async fn sections(
     widgets: &[Widget],
     range: &RangeSpec,
 ) -> Vec<Section> {
-    let mut out = Vec::new();
-    for w in layout_order(widgets) {
-        let section = match section(data, plugins, w, range).await {
-            Ok(s) => s,
-            Err(why) => Section {
-                title: w.title.clone(),
-                chart: ChartKind::None,
-                table: tables::note(&format!("no data: {why}")),
-            },
-        };
-        out.push(section);
+    // Widgets are read a few at a time (the database pool bounds it too),
+    // and come back in layout order.
+    let parts: Vec<_> = layout_order(widgets)
+        .into_iter()
+        .map(|w| section_or_note(data, plugins, w, range))
+        .collect();
+    futures::stream::iter(parts)
+        .buffered(REPORT_CONCURRENCY)
+        .collect()
+        .await
+}
+
+/// The part of widget `w`, or a part saying why its data is missing.
+async fn section_or_note(
+    data: &DataEngine,
+    plugins: &PluginRegistry,
+    w: &Widget,
+    range: &RangeSpec,
+) -> Section {
+    match section(data, plugins, w, range).await {
+        Ok(s) => s,
+        Err(why) => Section {
+            title: w.title.clone(),
+            chart: ChartKind::None,
+            table: tables::note(&format!("no data: {why}")),
+        },
     }
-    out
 }
 
 async fn section(
