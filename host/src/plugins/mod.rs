@@ -42,7 +42,7 @@ pub use info::{
     RenderContext,
 };
 pub use registry::{PluginProblem, PluginRegistry};
-pub use runtime::PluginRuntime;
+pub use runtime::{PERFMAP_ENV, PluginRuntime};
 
 /// `[plugins]` in `wasmdash.toml`: where drop-in plugins live and the sandbox
 /// limits every call runs under.

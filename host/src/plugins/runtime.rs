@@ -27,6 +27,10 @@ use super::cache::CompiledCache;
 use super::error::{PluginError, Result};
 use super::sandbox::{self, HostState, SandboxLimits};
 
+/// Set this environment variable (to anything) to have plugin code named in
+/// `perf` profiles: wasmtime writes `/tmp/perf-<pid>.map`.
+pub const PERFMAP_ENV: &str = "WASMDASH_PERFMAP";
+
 /// How often the epoch advances. A deadline is honoured to within one tick.
 const TICK: Duration = Duration::from_millis(5);
 /// Largest stack a guest may use before it traps with a stack overflow.
@@ -107,6 +111,10 @@ impl PluginRuntime {
             .max_wasm_stack(MAX_WASM_STACK)
             .async_stack_size(ASYNC_STACK)
             .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        if std::env::var_os(PERFMAP_ENV).is_some() {
+            // Names plugin code in `perf report` (/tmp/perf-<pid>.map).
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         let engine = Engine::new(&config).map_err(|e| PluginError::Runtime(format!("{e:#}")))?;
 
         let mut linker = Linker::new(&engine);
