@@ -26,6 +26,7 @@ mod export_http;
 mod export_pdf;
 mod export_stream;
 mod export_support;
+mod plugin_unit_tests;
 mod plugins;
 mod plugins_registry;
 mod server_durability;
