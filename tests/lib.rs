@@ -88,3 +88,6 @@ pub fn services_required() -> bool {
 
 /// The PostgreSQL of the test machine.
 pub const POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// The MariaDB of the test machine (the server, no database chosen).
+pub const MARIADB_URL: &str = "mysql://root@127.0.0.1:3306";

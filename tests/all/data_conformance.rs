@@ -1,5 +1,5 @@
 //! Conformance: the same config and queries give the same results on
-//! SQLite and on the real PostgreSQL, and the numbers match what the
+//! SQLite, on the real PostgreSQL and on the real MariaDB, and the numbers match what the
 //! generated rows say.
 
 use futures::StreamExt;
@@ -7,7 +7,7 @@ use wasmdash::config::{Filter, FilterOp, Literal};
 use wasmdash::data::{BucketSpec, DataEngine, RangeSpec, RowsQuery};
 use wasmdash::frame::{Batch, ColumnValues, Series};
 
-use crate::data_support::{self as support, PgSchema};
+use crate::data_support::{self as support, MyDatabase, PgSchema};
 
 const RANGES: &[&str] = &[
     "24h",
@@ -240,6 +240,38 @@ async fn sqlite_and_postgres_give_identical_results() {
     let pg = support::engine(&pg_text, dir.path()).await;
     compare(&lite, &pg).await;
     schema.drop_now().await;
+}
+
+#[tokio::test]
+async fn sqlite_and_mariadb_give_identical_results() {
+    let rows = support::orders(5_000);
+    let Some(db) = MyDatabase::create(&rows).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    support::sqlite_db(dir.path(), &rows);
+    let lite = support::engine(
+        &support::config_text("sqlite://orders.db", "orders", ""),
+        dir.path(),
+    )
+    .await;
+    let my = support::engine(&support::config_text(&db.url(), "orders", ""), dir.path()).await;
+    compare(&lite, &my).await;
+    assert!(
+        my.statements_run() > 200,
+        "the comparison ran its queries on MariaDB ({} statements)",
+        my.statements_run()
+    );
+    // Dataset queries get the same treatment, and `mariadb://` reads as
+    // `mysql://`.
+    let url = db.url().replace("mysql://", "mariadb://");
+    let my = support::engine(&support::config_text(&url, "orders", ""), dir.path()).await;
+    let r: RangeSpec = "30d".parse().unwrap();
+    assert!(close(
+        lite.scalar("revenue", &r, false).await.unwrap().value,
+        my.scalar("revenue", &r, false).await.unwrap().value
+    ));
+    db.drop_now().await;
 }
 
 #[tokio::test]

@@ -214,6 +214,115 @@ impl PgSchema {
     }
 }
 
+/// A MariaDB database of its own for one test, dropped on
+/// [`MyDatabase::drop_now`].
+pub(crate) struct MyDatabase {
+    pub(crate) name: String,
+    pool: mysql_async::Pool,
+}
+
+impl MyDatabase {
+    /// A fresh database holding `rows` as `orders`, or `None` (after
+    /// printing why) when MariaDB is not reachable and CI does not require
+    /// it.
+    pub(crate) async fn create(rows: &[Order]) -> Option<Self> {
+        use mysql_async::prelude::Queryable;
+        let pool = mysql_async::Pool::new(wasmdash_tests::MARIADB_URL);
+        let mut conn =
+            match tokio::time::timeout(std::time::Duration::from_secs(5), pool.get_conn()).await {
+                Ok(Ok(c)) => c,
+                other => {
+                    let why = match other {
+                        Ok(Err(e)) => e.to_string(),
+                        _ => "connect timed out".into(),
+                    };
+                    assert!(
+                        !wasmdash_tests::services_required(),
+                        "MariaDB is required: {why}"
+                    );
+                    eprintln!(
+                        "skipping: MariaDB at {} unreachable: {why}",
+                        wasmdash_tests::MARIADB_URL
+                    );
+                    return None;
+                }
+            };
+        let name = format!(
+            "wasmdash_t{}_{}",
+            std::process::id(),
+            Utc::now()
+                .timestamp_nanos_opt()
+                .unwrap_or_default()
+                .rem_euclid(1_000_000_000)
+        );
+        conn.query_drop(format!(
+            "CREATE DATABASE {name} CHARACTER SET utf8mb4;
+             CREATE TABLE {name}.orders (id BIGINT PRIMARY KEY, created_at DATETIME NOT NULL,
+               status VARCHAR(32) NOT NULL, region VARCHAR(32), customer_id BIGINT NOT NULL,
+               amount DOUBLE NOT NULL, completion_seconds BIGINT, INDEX (created_at));"
+        ))
+        .await
+        .unwrap();
+        for chunk in rows.chunks(1000) {
+            let values: Vec<String> = chunk
+                .iter()
+                .map(|o| {
+                    format!(
+                        "({}, '{}', '{}', {}, {}, {}, {})",
+                        o.id,
+                        o.created_at,
+                        o.status,
+                        o.region.map_or("NULL".into(), |r| format!("'{r}'")),
+                        o.customer_id,
+                        o.amount,
+                        o.completion_seconds
+                            .map_or("NULL".into(), |c| c.to_string())
+                    )
+                })
+                .collect();
+            conn.query_drop(format!(
+                "INSERT INTO {name}.orders VALUES {}",
+                values.join(", ")
+            ))
+            .await
+            .unwrap();
+        }
+        drop(conn);
+        Some(Self { name, pool })
+    }
+
+    /// The URL of this database.
+    pub(crate) fn url(&self) -> String {
+        format!("{}/{}", wasmdash_tests::MARIADB_URL, self.name)
+    }
+
+    /// Statements running in other sessions whose text contains `needle`.
+    pub(crate) async fn count_running(&self, needle: &str) -> i64 {
+        use mysql_async::prelude::Queryable;
+        let mut conn = self.pool.get_conn().await.unwrap();
+        let n: Option<i64> = conn
+            .exec_first(
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST \
+                 WHERE ID <> CONNECTION_ID() AND COMMAND = 'Query' AND INSTR(INFO, ?) > 0",
+                (needle,),
+            )
+            .await
+            .unwrap();
+        n.unwrap_or(0)
+    }
+
+    /// Drop the database and everything in it.
+    pub(crate) async fn drop_now(self) {
+        use mysql_async::prelude::Queryable;
+        let mut conn = self.pool.get_conn().await.unwrap();
+        conn.query_drop(format!("DROP DATABASE {}", self.name))
+            .await
+            .unwrap();
+        drop(conn);
+        let _ = self.pool.disconnect().await;
+    }
+}
+
 /// The config used by the data tests; `table` is `orders` or
 /// `<schema>.orders`. Extra TOML (more datasets) goes at the end.
 pub(crate) fn config_text(url: &str, table: &str, extra: &str) -> String {

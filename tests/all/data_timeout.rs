@@ -1,11 +1,11 @@
 //! Timeouts: a slow query is cancelled at its limit (2 s in the test
-//! config) on both databases, with a clear error, and the pool stays usable.
+//! config) on every database, with a clear error, and the pool stays usable.
 
 use std::time::{Duration, Instant};
 
 use wasmdash::data::{DataEngine, DataError, RangeSpec};
 
-use crate::data_support::{self as support, PgSchema};
+use crate::data_support::{self as support, MyDatabase, PgSchema};
 
 const LIMIT: Duration = Duration::from_millis(2_000);
 
@@ -82,4 +82,30 @@ aggregate = "count"
     // And the server really stopped it: no backend is still sleeping.
     assert_eq!(schema.count_running("pg_sleep(30)").await, 0);
     schema.drop_now().await;
+}
+
+#[tokio::test]
+async fn sleeping_query_is_killed_on_mariadb() {
+    let Some(db) = MyDatabase::create(&support::orders(200)).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let extra = r#"
+[[dataset]]
+name = "slow"
+source = "main"
+query = "SELECT 1 AS id, TIMESTAMP '2025-03-31 00:00:00' AS created_at FROM (SELECT SLEEP(30) AS z) AS s"
+time_column = "created_at"
+
+[[metric]]
+name = "slow_count"
+dataset = "slow"
+aggregate = "count"
+"#;
+    let text = support::config_text(&db.url(), "orders", extra);
+    let engine = support::engine(&text, dir.path()).await;
+    slow_query_is_cancelled(&engine).await;
+    // And the server really stopped it: no session is still sleeping.
+    assert_eq!(db.count_running("SLEEP(30)").await, 0);
+    db.drop_now().await;
 }

@@ -42,6 +42,19 @@ fn a_good_file_parses_with_defaults_and_relative_paths() {
 }
 
 #[test]
+fn mariadb_urls_read_as_mysql() {
+    let base = std::path::Path::new("/");
+    assert_eq!(
+        SourceLocation::parse("mariadb://u@db:3306/shop", base),
+        Ok(SourceLocation::Mysql("mysql://u@db:3306/shop".into()))
+    );
+    assert_eq!(
+        SourceLocation::parse("mysql://u@db/shop", base),
+        Ok(SourceLocation::Mysql("mysql://u@db/shop".into()))
+    );
+}
+
+#[test]
 fn unknown_keys_name_the_file_line_and_key() {
     let text = GOOD.replace(
         "aggregate = \"ratio\"",
@@ -98,8 +111,9 @@ fn cross_references_are_checked_and_name_the_metric() {
     assert!(e.to_string().contains("dataset \"orders\".table"), "{e}");
     let e = parse(&GOOD.replace("op = \"=\"", "op = \"in\""), &[]).unwrap_err();
     assert!(e.to_string().contains("non-empty list"), "{e}");
-    let e = parse(&GOOD.replace("sqlite://db/orders.db", "mysql://x"), &[]).unwrap_err();
+    let e = parse(&GOOD.replace("sqlite://db/orders.db", "oracle://x"), &[]).unwrap_err();
     assert!(e.to_string().contains("source \"main\".url"), "{e}");
+    assert!(e.to_string().contains("`mariadb://`"), "{e}");
 }
 
 #[test]

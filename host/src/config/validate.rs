@@ -14,6 +14,8 @@ pub enum SourceLocation {
     Sqlite(PathBuf),
     /// A PostgreSQL connection string.
     Postgres(String),
+    /// A MariaDB or MySQL URL (`mariadb://` is read as `mysql://`).
+    Mysql(String),
 }
 
 impl SourceLocation {
@@ -28,7 +30,13 @@ impl SourceLocation {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(Self::Postgres(url.to_string()));
         }
-        Err("must start with `sqlite://` or `postgres://`".into())
+        if url.starts_with("mysql://") {
+            return Ok(Self::Mysql(url.to_string()));
+        }
+        if let Some(rest) = url.strip_prefix("mariadb://") {
+            return Ok(Self::Mysql(format!("mysql://{rest}")));
+        }
+        Err("must start with `sqlite://`, `postgres://`, `mariadb://` or `mysql://`".into())
     }
 }
 

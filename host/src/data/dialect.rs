@@ -1,9 +1,8 @@
 //! SQL dialects: the few places where databases spell things differently.
 //!
 //! The query compiler writes portable SQL and asks the dialect for quoting,
-//! placeholders, time arithmetic and casts. Adding MariaDB/MySQL means one
-//! more implementation (backtick quoting, `?` placeholders, `DIV`,
-//! `UNIX_TIMESTAMP`, no `NULLS LAST`), nothing else.
+//! placeholders, time arithmetic and casts: SQLite, PostgreSQL and
+//! MariaDB/MySQL each implement [`Dialect`].
 
 use std::fmt;
 
@@ -209,6 +208,68 @@ impl Dialect for PostgresDialect {
     }
 }
 
+/// MariaDB and MySQL: backtick quoting, named `:pN` placeholders (the
+/// driver turns them into positional ones, repeats included), sessions in
+/// UTC so `UNIX_TIMESTAMP` and `FROM_UNIXTIME` mean UTC, `DIV` for integer
+/// division, and no `NULLS LAST`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MysqlDialect;
+
+impl Dialect for MysqlDialect {
+    fn name(&self) -> &'static str {
+        "mysql"
+    }
+
+    fn quote_ident(&self, ident: &str) -> String {
+        format!("`{}`", ident.replace('`', "``"))
+    }
+
+    fn placeholder(&self, index: usize, _value: &SqlValue) -> String {
+        format!(":p{index}")
+    }
+
+    fn epoch_seconds(&self, column: &str) -> String {
+        format!("CAST(FLOOR(UNIX_TIMESTAMP({column})) AS SIGNED)")
+    }
+
+    fn bucket_start(&self, local: &str, bucket: Bucket) -> String {
+        match bucket {
+            Bucket::Minute => format!("(({local}) DIV 60 * 60)"),
+            Bucket::Hour => format!("(({local}) DIV 3600 * 3600)"),
+            Bucket::Day => format!("(({local}) DIV 86400 * 86400)"),
+            // 1970-01-01 was a Thursday: day d's Monday is d - (d + 3) % 7.
+            Bucket::Week => {
+                format!("((({local}) DIV 86400 - (({local}) DIV 86400 + 3) % 7) * 86400)")
+            }
+            Bucket::Month => {
+                format!("UNIX_TIMESTAMP(DATE_FORMAT(FROM_UNIXTIME({local}), '%Y-%m-01'))")
+            }
+        }
+    }
+
+    fn select_as(&self, expr: &str, kind: ColumnKind) -> String {
+        match kind {
+            ColumnKind::Int64 | ColumnKind::Boolean => format!("CAST({expr} AS SIGNED)"),
+            ColumnKind::Float64 => format!("CAST({expr} AS DOUBLE)"),
+            ColumnKind::Text => format!("CAST({expr} AS CHAR)"),
+            ColumnKind::Timestamp => {
+                format!("CAST(FLOOR(UNIX_TIMESTAMP({expr}) * 1000) AS SIGNED)")
+            }
+        }
+    }
+
+    fn order_text(&self, expr: &str, descending: bool) -> String {
+        format!(
+            "CAST({expr} AS BINARY) {}",
+            if descending { "DESC" } else { "ASC" }
+        )
+    }
+
+    fn order_desc_nulls_last(&self, expr: &str) -> String {
+        format!("{expr} IS NULL, {expr} DESC")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +278,7 @@ mod tests {
     fn identifiers_are_quoted_with_quotes_doubled() {
         assert_eq!(SqliteDialect.quote_ident("status"), "\"status\"");
         assert_eq!(PostgresDialect.quote_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(MysqlDialect.quote_ident("a`b"), "`a``b`");
     }
 
     #[test]
@@ -230,6 +292,8 @@ mod tests {
             PostgresDialect.placeholder(1, &SqlValue::Timestamp(0)),
             "$1"
         );
+        // Named, so a placeholder repeated in the text binds one value.
+        assert_eq!(MysqlDialect.placeholder(4, &SqlValue::Int(1)), ":p4");
     }
 
     #[test]
@@ -247,6 +311,11 @@ mod tests {
         assert_eq!(
             SqliteDialect.bucket_start("x", Bucket::Hour),
             "((x) / 3600 * 3600)"
+        );
+        // `/` divides as decimals on MariaDB/MySQL.
+        assert_eq!(
+            MysqlDialect.bucket_start("x", Bucket::Hour),
+            "((x) DIV 3600 * 3600)"
         );
     }
 }

@@ -10,9 +10,10 @@ use crate::frame::ColumnKind;
 
 use super::batch::{BatchStream, Cell};
 use super::compile::Query;
-use super::dialect::{Dialect, PostgresDialect, SqliteDialect};
+use super::dialect::{Dialect, MysqlDialect, PostgresDialect, SqliteDialect};
 use super::error::{DataError, Result};
 
+mod mysql;
 mod postgres;
 mod sqlite;
 
@@ -20,6 +21,7 @@ mod sqlite;
 enum Pool {
     Sqlite(Arc<sqlite::SqliteSource>),
     Postgres(postgres::PostgresSource),
+    Mysql(Arc<mysql::MysqlSource>),
 }
 
 /// One configured database.
@@ -49,6 +51,9 @@ impl Source {
             SourceLocation::Postgres(url) => Pool::Postgres(
                 postgres::PostgresSource::connect(&url, source.pool_size, timeout).await?,
             ),
+            SourceLocation::Mysql(url) => Pool::Mysql(Arc::new(
+                mysql::MysqlSource::connect(&url, source.pool_size).await?,
+            )),
         };
         Ok(Self {
             name,
@@ -69,6 +74,7 @@ impl Source {
         match self.pool {
             Pool::Sqlite(_) => &SqliteDialect,
             Pool::Postgres(_) => &PostgresDialect,
+            Pool::Mysql(_) => &MysqlDialect,
         }
     }
 
@@ -83,6 +89,7 @@ impl Source {
         match &self.pool {
             Pool::Sqlite(s) => s.query(q, self.timeout).await,
             Pool::Postgres(p) => p.query(q, self.timeout).await,
+            Pool::Mysql(m) => m.query(q, self.timeout).await,
         }
     }
 
@@ -96,6 +103,7 @@ impl Source {
         match &self.pool {
             Pool::Sqlite(s) => s.describe(from_sql, self.timeout).await,
             Pool::Postgres(p) => p.describe(&from_sql).await,
+            Pool::Mysql(m) => m.describe(&from_sql).await,
         }
     }
 
@@ -105,6 +113,7 @@ impl Source {
         match &self.pool {
             Pool::Sqlite(s) => s.stream(q, batch_size, self.stream_timeout).await,
             Pool::Postgres(p) => p.stream(q, batch_size, self.stream_timeout).await,
+            Pool::Mysql(m) => m.stream(q, batch_size, self.stream_timeout).await,
         }
     }
 }
