@@ -86,6 +86,23 @@ pub fn services_required() -> bool {
     std::env::var("WASMDASH_REQUIRE_SERVICES").is_ok_and(|v| v == "1")
 }
 
+/// Connect to an external service within 5 s. When that fails, the test
+/// fails if CI requires the services, and otherwise prints why it skips
+/// and gets `None`.
+pub async fn connect_or_skip<T, E: std::fmt::Display>(
+    service: &str,
+    connect: impl std::future::Future<Output = Result<T, E>>,
+) -> Option<T> {
+    let why = match tokio::time::timeout(std::time::Duration::from_secs(5), connect).await {
+        Ok(Ok(c)) => return Some(c),
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => "connect timed out".into(),
+    };
+    assert!(!services_required(), "{service} is required: {why}");
+    eprintln!("skipping: {service} unreachable: {why}");
+    None
+}
+
 /// The PostgreSQL of the test machine.
 pub const POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 

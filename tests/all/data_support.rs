@@ -113,26 +113,11 @@ impl PgSchema {
     /// `None` (after printing why) when PostgreSQL is not reachable and CI
     /// does not require it.
     pub(crate) async fn create(rows: &[Order]) -> Option<Self> {
-        let connect = tokio_postgres::connect(wasmdash_tests::POSTGRES_URL, tokio_postgres::NoTls);
-        let (client, conn) =
-            match tokio::time::timeout(std::time::Duration::from_secs(5), connect).await {
-                Ok(Ok(c)) => c,
-                other => {
-                    let why = match other {
-                        Ok(Err(e)) => e.to_string(),
-                        _ => "connect timed out".into(),
-                    };
-                    assert!(
-                        !wasmdash_tests::services_required(),
-                        "PostgreSQL is required: {why}"
-                    );
-                    eprintln!(
-                        "skipping: PostgreSQL at {} unreachable: {why}",
-                        wasmdash_tests::POSTGRES_URL
-                    );
-                    return None;
-                }
-            };
+        let (client, conn) = wasmdash_tests::connect_or_skip(
+            "PostgreSQL",
+            tokio_postgres::connect(wasmdash_tests::POSTGRES_URL, tokio_postgres::NoTls),
+        )
+        .await?;
         tokio::spawn(conn);
         let name = format!(
             "wasmdash_t{}_{}",
@@ -228,25 +213,7 @@ impl MyDatabase {
     pub(crate) async fn create(rows: &[Order]) -> Option<Self> {
         use mysql_async::prelude::Queryable;
         let pool = mysql_async::Pool::new(wasmdash_tests::MARIADB_URL);
-        let mut conn =
-            match tokio::time::timeout(std::time::Duration::from_secs(5), pool.get_conn()).await {
-                Ok(Ok(c)) => c,
-                other => {
-                    let why = match other {
-                        Ok(Err(e)) => e.to_string(),
-                        _ => "connect timed out".into(),
-                    };
-                    assert!(
-                        !wasmdash_tests::services_required(),
-                        "MariaDB is required: {why}"
-                    );
-                    eprintln!(
-                        "skipping: MariaDB at {} unreachable: {why}",
-                        wasmdash_tests::MARIADB_URL
-                    );
-                    return None;
-                }
-            };
+        let mut conn = wasmdash_tests::connect_or_skip("MariaDB", pool.get_conn()).await?;
         let name = format!(
             "wasmdash_t{}_{}",
             std::process::id(),

@@ -16,22 +16,11 @@ const ROWS: i64 = 400_000;
 /// A schema of its own with a `big` table; `None` (reason printed) when
 /// PostgreSQL is unreachable and CI does not require it.
 async fn pg_big(schema: &str) -> Option<tokio_postgres::Client> {
-    let connect = tokio_postgres::connect(wasmdash_tests::POSTGRES_URL, tokio_postgres::NoTls);
-    let (client, conn) = match tokio::time::timeout(Duration::from_secs(5), connect).await {
-        Ok(Ok(c)) => c,
-        other => {
-            let why = match other {
-                Ok(Err(e)) => e.to_string(),
-                _ => "connect timed out".into(),
-            };
-            assert!(
-                !wasmdash_tests::services_required(),
-                "PostgreSQL is required: {why}"
-            );
-            eprintln!("skipping: PostgreSQL unreachable: {why}");
-            return None;
-        }
-    };
+    let (client, conn) = wasmdash_tests::connect_or_skip(
+        "PostgreSQL",
+        tokio_postgres::connect(wasmdash_tests::POSTGRES_URL, tokio_postgres::NoTls),
+    )
+    .await?;
     tokio::spawn(conn);
     client
         .batch_execute(&format!(
@@ -155,21 +144,7 @@ columns = ["id", "created_at", "name", "category", "amount", "qty"]
 /// MariaDB is unreachable and CI does not require it.
 async fn mariadb_big(db: &str) -> Option<mysql_async::Pool> {
     let pool = mysql_async::Pool::new(wasmdash_tests::MARIADB_URL);
-    let mut conn = match tokio::time::timeout(Duration::from_secs(5), pool.get_conn()).await {
-        Ok(Ok(c)) => c,
-        other => {
-            let why = match other {
-                Ok(Err(e)) => e.to_string(),
-                _ => "connect timed out".into(),
-            };
-            assert!(
-                !wasmdash_tests::services_required(),
-                "MariaDB is required: {why}"
-            );
-            eprintln!("skipping: MariaDB unreachable: {why}");
-            return None;
-        }
-    };
+    let mut conn = wasmdash_tests::connect_or_skip("MariaDB", pool.get_conn()).await?;
     conn.query_drop(format!(
         "CREATE DATABASE {db} CHARACTER SET utf8mb4;
          CREATE TABLE {db}.big (id BIGINT PRIMARY KEY, created_at DATETIME NOT NULL,
