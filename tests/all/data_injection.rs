@@ -4,7 +4,7 @@
 use wasmdash::config::{Filter, FilterOp, Literal};
 use wasmdash::data::{BucketSpec, DataEngine, DataError, RangeSpec, RowsQuery};
 
-use crate::data_support::{self as support, PgSchema};
+use crate::data_support::{self as support, MyDatabase, PgSchema};
 
 const HOSTILE: &[&str] = &[
     "x'; DROP TABLE canary; --",
@@ -203,6 +203,19 @@ async fn hostile_input_is_rejected_or_bound_on_postgres() {
     attack(&engine).await;
     assert_eq!(schema.canary_rows().await, 1);
     schema.drop_now().await;
+}
+
+#[tokio::test]
+async fn hostile_input_is_rejected_or_bound_on_mariadb() {
+    let rows = support::orders(500);
+    let Some(db) = MyDatabase::create(&rows).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let engine = support::engine(&support::config_text(&db.url(), "orders", ""), dir.path()).await;
+    attack(&engine).await;
+    assert_eq!(db.canary_and_orders().await, (1, 500));
+    db.drop_now().await;
 }
 
 #[tokio::test]

@@ -199,8 +199,8 @@ impl PgSchema {
     }
 }
 
-/// A MariaDB database of its own for one test, dropped on
-/// [`MyDatabase::drop_now`].
+/// A MariaDB database of its own for one test (`orders` and a `canary`
+/// table), dropped on [`MyDatabase::drop_now`].
 pub(crate) struct MyDatabase {
     pub(crate) name: String,
     pool: mysql_async::Pool,
@@ -226,7 +226,8 @@ impl MyDatabase {
             "CREATE DATABASE {name} CHARACTER SET utf8mb4;
              CREATE TABLE {name}.orders (id BIGINT PRIMARY KEY, created_at DATETIME NOT NULL,
                status VARCHAR(32) NOT NULL, region VARCHAR(32), customer_id BIGINT NOT NULL,
-               amount DOUBLE NOT NULL, completion_seconds BIGINT, INDEX (created_at));"
+               amount DOUBLE NOT NULL, completion_seconds BIGINT, INDEX (created_at));
+             CREATE TABLE {name}.canary (x INT); INSERT INTO {name}.canary VALUES (1);"
         ))
         .await
         .unwrap();
@@ -261,6 +262,20 @@ impl MyDatabase {
     /// The URL of this database.
     pub(crate) fn url(&self) -> String {
         format!("{}/{}", wasmdash_tests::MARIADB_URL, self.name)
+    }
+
+    /// Rows left in (`canary`, `orders`).
+    pub(crate) async fn canary_and_orders(&self) -> (i64, i64) {
+        use mysql_async::prelude::Queryable;
+        let mut conn = self.pool.get_conn().await.unwrap();
+        let row: Option<(i64, i64)> = conn
+            .query_first(format!(
+                "SELECT (SELECT COUNT(*) FROM {0}.canary), (SELECT COUNT(*) FROM {0}.orders)",
+                self.name
+            ))
+            .await
+            .unwrap();
+        row.unwrap_or_default()
     }
 
     /// Statements running in other sessions whose text contains `needle`.
