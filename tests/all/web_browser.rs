@@ -8,8 +8,8 @@ use std::time::Duration;
 use fantoccini::{Client, Locator, actions::*};
 
 use crate::web_browser_support::{
-    attr, browser_available, console_errors, open_browser, shot, sign_in, text_of, wait_until,
-    widgets_loaded,
+    attr, browser_available, console_errors, drag, open_browser, shot, sign_in, text_of,
+    wait_until, widgets_loaded,
 };
 use crate::web_support::start;
 
@@ -135,34 +135,23 @@ async fn a_user_builds_and_uses_a_dashboard_in_chromium() {
         .click()
         .await
         .unwrap();
-    let handle = c
-        .find(Locator::Css(&format!("{chart} .widget-head")))
-        .await
-        .unwrap();
-    let drag = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveToElement {
-            element: handle,
-            duration: None,
-            x: 0.0,
-            y: 0.0,
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::MoveBy {
-            duration: Some(Duration::from_millis(200)),
-            x: 200.0,
-            y: 0.0,
-        })
-        .then(PointerAction::MoveBy {
-            duration: Some(Duration::from_millis(300)),
-            x: 400.0,
-            y: -300.0,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        });
-    c.perform_actions(drag).await.unwrap();
+    drag(
+        c,
+        &format!("{chart} .widget-head"),
+        vec![
+            PointerAction::MoveBy {
+                duration: Some(Duration::from_millis(200)),
+                x: 200.0,
+                y: 0.0,
+            },
+            PointerAction::MoveBy {
+                duration: Some(Duration::from_millis(300)),
+                x: 400.0,
+                y: -300.0,
+            },
+        ],
+    )
+    .await;
     wait_until("the layout to be saved", || async {
         text_of(c, "#save-status").await == "Saved"
     })

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 
 use crate::dashboards_table::{ALL_ORDERS, table_dashboard};
 use crate::web_browser_support::{
-    attr, browser_available, console_errors, open_browser, shot, sign_in, text_of, wait_until,
-    widgets_loaded,
+    attr, browser_available, console_errors, drag, open_browser, shot, sign_in, text_of,
+    wait_until, widgets_loaded,
 };
 use crate::web_support::{As, json_body, send, start};
 
@@ -260,36 +260,25 @@ async fn widgets_move_between_tabs_and_the_keyboard_reaches_every_action() {
     // Drag w1 (on tab One) onto the "Two" tab's button.
     click(c, ".tabs [data-tab='0']").await;
     click(c, "#edit-toggle").await;
-    let handle = c
-        .find(Locator::Css("[gs-id=w1] .widget-head"))
-        .await
-        .unwrap();
     let target = c.find(Locator::Css(".tabs [data-tab='1']")).await.unwrap();
-    let drag = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveToElement {
-            element: handle,
-            duration: None,
-            x: 0.0,
-            y: 0.0,
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::MoveBy {
-            duration: Some(Duration::from_millis(200)),
-            x: 30.0,
-            y: 10.0,
-        })
-        .then(PointerAction::MoveToElement {
-            element: target,
-            duration: Some(Duration::from_millis(400)),
-            x: 0.0,
-            y: 0.0,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        });
-    c.perform_actions(drag).await.unwrap();
+    drag(
+        c,
+        "[gs-id=w1] .widget-head",
+        vec![
+            PointerAction::MoveBy {
+                duration: Some(Duration::from_millis(200)),
+                x: 30.0,
+                y: 10.0,
+            },
+            PointerAction::MoveToElement {
+                element: target,
+                duration: Some(Duration::from_millis(400)),
+                x: 0.0,
+                y: 0.0,
+            },
+        ],
+    )
+    .await;
     wait_until("w1 dragged to the second tab", || async {
         c.find(Locator::Css(".tab-panel[data-tab='1'] [gs-id=w1]"))
             .await

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::{Client, ClientBuilder, Locator, wd::WebDriverCompatibleCommand};
 use serde_json::{Value, json};
 
@@ -235,4 +236,27 @@ pub(crate) async fn sign_in(c: &Client, base: &str, user: &str) {
             .unwrap_or(false)
     })
     .await;
+}
+
+/// A real mouse drag, as gridstack sees one: press on the element `from`
+/// (CSS), make `moves`, release.
+pub(crate) async fn drag(c: &Client, from: &str, moves: Vec<PointerAction>) {
+    let handle = c.find(Locator::Css(from)).await.unwrap();
+    let mut actions = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: handle,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    for m in moves {
+        actions = actions.then(m);
+    }
+    let actions = actions.then(PointerAction::Up {
+        button: MOUSE_BUTTON_LEFT,
+    });
+    c.perform_actions(actions).await.unwrap();
 }
