@@ -226,12 +226,7 @@ async fn sqlite_and_postgres_give_identical_results() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    support::sqlite_db(dir.path(), &rows);
-    let lite = support::engine(
-        &support::config_text("sqlite://orders.db", "orders", ""),
-        dir.path(),
-    )
-    .await;
+    let (_, lite) = support::sqlite_engine(dir.path(), &rows).await;
     let pg_text = support::config_text(
         wasmdash_tests::POSTGRES_URL,
         &format!("{}.orders", schema.name),
@@ -249,12 +244,7 @@ async fn sqlite_and_mariadb_give_identical_results() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    support::sqlite_db(dir.path(), &rows);
-    let lite = support::engine(
-        &support::config_text("sqlite://orders.db", "orders", ""),
-        dir.path(),
-    )
-    .await;
+    let (_, lite) = support::sqlite_engine(dir.path(), &rows).await;
     let my = support::engine(&support::config_text(&db.url(), "orders", ""), dir.path()).await;
     compare(&lite, &my).await;
     assert!(
@@ -262,8 +252,7 @@ async fn sqlite_and_mariadb_give_identical_results() {
         "the comparison ran its queries on MariaDB ({} statements)",
         my.statements_run()
     );
-    // Dataset queries get the same treatment, and `mariadb://` reads as
-    // `mysql://`.
+    // And `mariadb://` reads as `mysql://`.
     let url = db.url().replace("mysql://", "mariadb://");
     let my = support::engine(&support::config_text(&url, "orders", ""), dir.path()).await;
     let r: RangeSpec = "30d".parse().unwrap();
@@ -278,12 +267,7 @@ async fn sqlite_and_mariadb_give_identical_results() {
 async fn sqlite_results_match_the_generated_rows() {
     let rows = support::orders(5_000);
     let dir = tempfile::tempdir().unwrap();
-    support::sqlite_db(dir.path(), &rows);
-    let lite = support::engine(
-        &support::config_text("sqlite://orders.db", "orders", ""),
-        dir.path(),
-    )
-    .await;
+    let (_, lite) = support::sqlite_engine(dir.path(), &rows).await;
     // An absolute UTC range, counted here by hand from the same rows.
     let (from, to) = ("2025-03-01T00:00:00Z", "2025-03-15T00:00:00Z");
     let inside: Vec<_> = rows

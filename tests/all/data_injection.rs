@@ -170,12 +170,7 @@ async fn attack(engine: &DataEngine) {
 async fn hostile_input_is_rejected_or_bound_on_sqlite() {
     let rows = support::orders(500);
     let dir = tempfile::tempdir().unwrap();
-    let db = support::sqlite_db(dir.path(), &rows);
-    let engine = support::engine(
-        &support::config_text("sqlite://orders.db", "orders", ""),
-        dir.path(),
-    )
-    .await;
+    let (db, engine) = support::sqlite_engine(dir.path(), &rows).await;
     attack(&engine).await;
     let conn = rusqlite::Connection::open(db).unwrap();
     let canary: i64 = conn

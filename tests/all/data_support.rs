@@ -384,6 +384,14 @@ filters = [{{ column = "region", op = "is null" }}]
 }
 
 /// Parse `text` (as if in `dir`) and connect an engine with the test clock.
+/// An engine over an SQLite file of `rows` in `dir` (the file's path is
+/// returned too), with the test config and no extra datasets.
+pub(crate) async fn sqlite_engine(dir: &Path, rows: &[Order]) -> (PathBuf, DataEngine) {
+    let db = sqlite_db(dir, rows);
+    let engine = engine(&config_text("sqlite://orders.db", "orders", ""), dir).await;
+    (db, engine)
+}
+
 pub(crate) async fn engine(text: &str, dir: &Path) -> DataEngine {
     let config = Config::parse(text, &dir.join("wasmdash.toml"), Vec::new()).unwrap();
     DataEngine::connect(&config)

@@ -32,24 +32,38 @@ async fn slow_query_is_cancelled(engine: &DataEngine) {
     assert!(ok.value.unwrap() > 0.0);
 }
 
-#[tokio::test]
-async fn runaway_recursive_query_is_interrupted_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    support::sqlite_db(dir.path(), &support::orders(200));
-    let extra = r#"
+/// The test config with a dataset `slow` over `query` (which never ends in
+/// time; `columns` as TOML, may be empty) and a metric `slow_count` of it.
+fn slow_config(url: &str, table: &str, query: &str, columns: &str) -> String {
+    let extra = format!(
+        r#"
 [[dataset]]
 name = "slow"
 source = "main"
-query = "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r WHERE x < 2000000000) SELECT x AS id, '2025-03-31 00:00:00' AS created_at FROM r"
+query = "{query}"
 time_column = "created_at"
-columns = [{ name = "id", kind = "int64" }]
+{columns}
 
 [[metric]]
 name = "slow_count"
 dataset = "slow"
 aggregate = "count"
-"#;
-    let text = support::config_text("sqlite://orders.db", "orders", extra);
+"#
+    );
+    support::config_text(url, table, &extra)
+}
+
+#[tokio::test]
+async fn runaway_recursive_query_is_interrupted_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    support::sqlite_db(dir.path(), &support::orders(200));
+    let text = slow_config(
+        "sqlite://orders.db",
+        "orders",
+        "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r WHERE x < 2000000000) \
+         SELECT x AS id, '2025-03-31 00:00:00' AS created_at FROM r",
+        r#"columns = [{ name = "id", kind = "int64" }]"#,
+    );
     let engine = support::engine(&text, dir.path()).await;
     slow_query_is_cancelled(&engine).await;
 }
@@ -60,22 +74,11 @@ async fn sleeping_query_is_cancelled_on_postgres() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let extra = r#"
-[[dataset]]
-name = "slow"
-source = "main"
-query = "SELECT 1 AS id, TIMESTAMP '2025-03-31 00:00:00' AS created_at FROM pg_sleep(30)"
-time_column = "created_at"
-
-[[metric]]
-name = "slow_count"
-dataset = "slow"
-aggregate = "count"
-"#;
-    let text = support::config_text(
+    let text = slow_config(
         wasmdash_tests::POSTGRES_URL,
         &format!("{}.orders", schema.name),
-        extra,
+        "SELECT 1 AS id, TIMESTAMP '2025-03-31 00:00:00' AS created_at FROM pg_sleep(30)",
+        "",
     );
     let engine = support::engine(&text, dir.path()).await;
     slow_query_is_cancelled(&engine).await;
@@ -90,19 +93,13 @@ async fn sleeping_query_is_killed_on_mariadb() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let extra = r#"
-[[dataset]]
-name = "slow"
-source = "main"
-query = "SELECT 1 AS id, TIMESTAMP '2025-03-31 00:00:00' AS created_at FROM (SELECT SLEEP(30) AS z) AS s"
-time_column = "created_at"
-
-[[metric]]
-name = "slow_count"
-dataset = "slow"
-aggregate = "count"
-"#;
-    let text = support::config_text(&db.url(), "orders", extra);
+    let text = slow_config(
+        &db.url(),
+        "orders",
+        "SELECT 1 AS id, TIMESTAMP '2025-03-31 00:00:00' AS created_at \
+         FROM (SELECT SLEEP(30) AS z) AS s",
+        "",
+    );
     let engine = support::engine(&text, dir.path()).await;
     slow_query_is_cancelled(&engine).await;
     // And the server really stopped it: no session is still sleeping.
