@@ -127,6 +127,38 @@ impl BatchBuilder {
     }
 }
 
+/// Cuts a stream of rows into batches of `size` rows, for the sources'
+/// streaming loops.
+#[derive(Debug)]
+pub(crate) struct Batcher {
+    building: BatchBuilder,
+    size: usize,
+}
+
+impl Batcher {
+    pub(crate) fn new(kinds: &[ColumnKind], size: usize) -> Self {
+        Self {
+            building: BatchBuilder::new(kinds),
+            size,
+        }
+    }
+
+    /// Append one row; returns the full batch once it holds `size` rows.
+    pub(crate) fn push(&mut self, cells: impl IntoIterator<Item = Cell>) -> Option<Batch> {
+        self.building.push(cells);
+        if self.building.len() < self.size {
+            return None;
+        }
+        let next = BatchBuilder::new(&self.building.kinds);
+        Some(std::mem::replace(&mut self.building, next).finish())
+    }
+
+    /// The last, partial batch, if rows are left.
+    pub(crate) fn finish(self) -> Option<Batch> {
+        (self.building.len() > 0).then(|| self.building.finish())
+    }
+}
+
 fn dictionary_encode(values: ColumnValues) -> ColumnValues {
     let ColumnValues::Text(mut texts) = values else {
         return values;
@@ -198,6 +230,21 @@ mod tests {
         assert_eq!(batch.row_count, 2);
         assert!(batch.columns[0].nulls.is_empty());
         assert_eq!(batch.columns[1].nulls, vec![false, true]);
+    }
+
+    #[test]
+    fn a_batcher_cuts_rows_into_full_batches_and_a_last_partial_one() {
+        let mut b = Batcher::new(&[ColumnKind::Int64], 2);
+        let sizes: Vec<u32> = (0..5)
+            .filter_map(|i| b.push([Cell::Int(i)]))
+            .map(|batch| batch.row_count)
+            .collect();
+        assert_eq!(sizes, [2, 2]);
+        assert_eq!(b.finish().map(|last| last.row_count), Some(1));
+        let mut b = Batcher::new(&[ColumnKind::Int64], 2);
+        assert!(b.push([Cell::Int(1)]).is_none());
+        assert!(b.push([Cell::Int(2)]).is_some());
+        assert!(b.finish().is_none(), "no empty last batch");
     }
 
     #[test]

@@ -94,7 +94,7 @@ pub(crate) fn column_schema(c: &frame::ColumnSchema) -> wit::ColumnSchema<'_> {
 /// bulk is copied before wasmtime copies it into guest memory. Text
 /// columns need one `&str` per value (`list<string>` lowers from
 /// `[&str]`), kept here; build the WIT columns with [`BatchView::columns`]
-/// and the batch with [`batch`].
+/// and the batch with [`BatchView::wit`].
 pub(crate) struct BatchView<'a> {
     batch: &'a frame::Batch,
     /// Per column: its strings (text) or dictionary, else empty.
@@ -144,15 +144,12 @@ impl<'a> BatchView<'a> {
             .collect()
     }
 
-    pub(crate) fn row_count(&self) -> u32 {
-        self.batch.row_count
-    }
-}
-
-pub(crate) fn batch<'a>(view: &BatchView<'_>, columns: &'a [wit::Column<'a>]) -> wit::Batch<'a> {
-    wit::Batch {
-        row_count: view.row_count(),
-        columns,
+    /// The WIT batch over `columns` (from [`BatchView::columns`]).
+    pub(crate) fn wit<'s>(&self, columns: &'s [wit::Column<'s>]) -> wit::Batch<'s> {
+        wit::Batch {
+            row_count: self.batch.row_count,
+            columns,
+        }
     }
 }
 
@@ -222,7 +219,7 @@ impl<'a> WidgetDataView<'a> {
             Self::Rows(r, view, schema) => wit::WidgetData::Rows(wit::RowsData {
                 label: &r.label,
                 schema,
-                rows: batch(view, columns),
+                rows: view.wit(columns),
                 total_rows: r.total_rows,
                 offset: r.offset,
             }),

@@ -191,7 +191,7 @@ impl ExportSession {
     pub async fn write(&mut self, batch: &Batch) -> Result<Vec<u8>> {
         let view = bindings::BatchView::new(batch);
         let columns = view.columns();
-        let batch = bindings::batch(&view, &columns);
+        let batch = view.wit(&columns);
         let p = self.start_call()?;
         let session = self.guest.session();
         let call = session.call_write(&mut self.store, self.handle, batch);

@@ -10,7 +10,7 @@ use mysql_async::consts::ColumnType;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder, Params, Pool, PoolConstraints, PoolOpts, Value};
 
-use crate::data::batch::{BatchBuilder, BatchStream, Cell};
+use crate::data::batch::{BatchStream, Batcher, Cell};
 use crate::data::compile::Query;
 use crate::data::dialect::SqlValue;
 use crate::data::error::{DataError, Result};
@@ -140,21 +140,20 @@ impl MysqlSource {
                     .exec_iter(q.text.as_str(), params(&q.params))
                     .await
                     .map_err(DataError::db)?;
-                let mut batch = BatchBuilder::new(&q.kinds);
+                let mut batches = Batcher::new(&q.kinds, batch_size);
                 let mut cells = Vec::with_capacity(q.kinds.len());
                 while let Some(row) = result.next().await.map_err(DataError::db)? {
                     read_row_into(&row, &q.kinds, &mut cells)?;
-                    batch.push(cells.drain(..));
-                    if batch.len() >= batch_size {
-                        let full = std::mem::replace(&mut batch, BatchBuilder::new(&q.kinds));
-                        if tx.send(Ok(full.finish())).await.is_err() {
-                            // The reader went away (a client hung up).
-                            return Ok(false);
-                        }
+                    let Some(full) = batches.push(cells.drain(..)) else {
+                        continue;
+                    };
+                    if tx.send(Ok(full)).await.is_err() {
+                        // The reader went away (a client hung up).
+                        return Ok(false);
                     }
                 }
-                if batch.len() > 0 {
-                    let _ = tx.send(Ok(batch.finish())).await;
+                if let Some(last) = batches.finish() {
+                    let _ = tx.send(Ok(last)).await;
                 }
                 Ok(true)
             };

@@ -12,7 +12,7 @@ use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
-use crate::data::batch::{BatchBuilder, BatchStream, Cell};
+use crate::data::batch::{BatchStream, Batcher, Cell};
 use crate::data::compile::Query;
 use crate::data::dialect::SqlValue;
 use crate::data::error::{DataError, Result};
@@ -136,26 +136,25 @@ impl PostgresSource {
                 let params = q.params.iter().map(|p| p as &(dyn ToSql + Sync));
                 let rows = txn.query_raw(&stmt, params).await.map_err(map_err)?;
                 pin_mut!(rows);
-                let mut batch = BatchBuilder::new(&q.kinds);
+                let mut batches = Batcher::new(&q.kinds, batch_size);
                 let mut cells = Vec::with_capacity(q.kinds.len());
                 while let Some(row) = rows.next().await {
                     read_row_into(&row.map_err(map_err)?, &q.kinds, &mut cells)?;
-                    batch.push(cells.drain(..));
-                    if batch.len() >= batch_size {
-                        let full = std::mem::replace(&mut batch, BatchBuilder::new(&q.kinds));
-                        if tx.send(Ok(full.finish())).await.is_err() {
-                            // The consumer went away (a client hung up):
-                            // stop the server's work too, not only ours —
-                            // dropping the stream would let the query run on.
-                            if let Err(e) = cancel.cancel_query(NoTls).await {
-                                tracing::warn!(error = %e, "cancelling an abandoned stream failed");
-                            }
-                            return Ok(());
+                    let Some(full) = batches.push(cells.drain(..)) else {
+                        continue;
+                    };
+                    if tx.send(Ok(full)).await.is_err() {
+                        // The consumer went away (a client hung up):
+                        // stop the server's work too, not only ours —
+                        // dropping the stream would let the query run on.
+                        if let Err(e) = cancel.cancel_query(NoTls).await {
+                            tracing::warn!(error = %e, "cancelling an abandoned stream failed");
                         }
+                        return Ok(());
                     }
                 }
-                if batch.len() > 0 {
-                    let _ = tx.send(Ok(batch.finish())).await;
+                if let Some(last) = batches.finish() {
+                    let _ = tx.send(Ok(last)).await;
                 }
                 Ok(())
             };

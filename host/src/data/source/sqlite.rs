@@ -9,7 +9,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::Semaphore;
 
-use crate::data::batch::{BatchBuilder, BatchStream, Cell};
+use crate::data::batch::{BatchStream, Batcher, Cell};
 use crate::data::compile::Query;
 use crate::data::dialect::SqlValue;
 use crate::data::error::{DataError, Result};
@@ -131,18 +131,19 @@ impl SqliteSource {
                     let mut rows = stmt
                         .query(rusqlite::params_from_iter(params.iter()))
                         .map_err(map_err)?;
-                    let mut batch = BatchBuilder::new(&q.kinds);
+                    let mut batches = Batcher::new(&q.kinds, batch_size);
+                    let mut cells = Vec::with_capacity(q.kinds.len());
                     while let Some(row) = rows.next().map_err(map_err)? {
-                        batch.push(read_row(row, &q.kinds)?);
-                        if batch.len() >= batch_size {
-                            let full = std::mem::replace(&mut batch, BatchBuilder::new(&q.kinds));
-                            if tx.blocking_send(Ok(full.finish())).is_err() {
-                                return Ok(()); // The consumer went away.
-                            }
+                        read_row_into(row, &q.kinds, &mut cells)?;
+                        let Some(full) = batches.push(cells.drain(..)) else {
+                            continue;
+                        };
+                        if tx.blocking_send(Ok(full)).is_err() {
+                            return Ok(()); // The consumer went away.
                         }
                     }
-                    if batch.len() > 0 {
-                        let _ = tx.blocking_send(Ok(batch.finish()));
+                    if let Some(last) = batches.finish() {
+                        let _ = tx.blocking_send(Ok(last));
                     }
                     Ok(())
                 })
@@ -202,28 +203,30 @@ pub(crate) fn iso_text(ms: i64) -> String {
 }
 
 fn read_row(row: &rusqlite::Row<'_>, kinds: &[ColumnKind]) -> Result<Vec<Cell>> {
-    kinds
-        .iter()
-        .enumerate()
-        .map(|(i, kind)| {
-            let v = row.get_ref(i).map_err(DataError::db)?;
-            Ok(match (v, kind) {
-                (ValueRef::Null, _) => Cell::Null,
-                (ValueRef::Integer(n), ColumnKind::Float64) => Cell::Float(n as f64),
-                (ValueRef::Integer(n), ColumnKind::Boolean) => Cell::Bool(n != 0),
-                (ValueRef::Integer(n), ColumnKind::Text) => Cell::Text(n.to_string()),
-                (ValueRef::Integer(n), _) => Cell::Int(n),
-                (ValueRef::Real(f), ColumnKind::Int64 | ColumnKind::Timestamp) => {
-                    Cell::Int(f as i64)
-                }
-                (ValueRef::Real(f), ColumnKind::Text) => Cell::Text(f.to_string()),
-                (ValueRef::Real(f), _) => Cell::Float(f),
-                (ValueRef::Text(t) | ValueRef::Blob(t), _) => {
-                    Cell::Text(String::from_utf8_lossy(t).into_owned())
-                }
-            })
-        })
-        .collect()
+    let mut cells = Vec::with_capacity(kinds.len());
+    read_row_into(row, kinds, &mut cells)?;
+    Ok(cells)
+}
+
+/// Append the cells of `row` to `out` (a buffer a stream reuses per row).
+fn read_row_into(row: &rusqlite::Row<'_>, kinds: &[ColumnKind], out: &mut Vec<Cell>) -> Result<()> {
+    for (i, kind) in kinds.iter().enumerate() {
+        let v = row.get_ref(i).map_err(DataError::db)?;
+        out.push(match (v, kind) {
+            (ValueRef::Null, _) => Cell::Null,
+            (ValueRef::Integer(n), ColumnKind::Float64) => Cell::Float(n as f64),
+            (ValueRef::Integer(n), ColumnKind::Boolean) => Cell::Bool(n != 0),
+            (ValueRef::Integer(n), ColumnKind::Text) => Cell::Text(n.to_string()),
+            (ValueRef::Integer(n), _) => Cell::Int(n),
+            (ValueRef::Real(f), ColumnKind::Int64 | ColumnKind::Timestamp) => Cell::Int(f as i64),
+            (ValueRef::Real(f), ColumnKind::Text) => Cell::Text(f.to_string()),
+            (ValueRef::Real(f), _) => Cell::Float(f),
+            (ValueRef::Text(t) | ValueRef::Blob(t), _) => {
+                Cell::Text(String::from_utf8_lossy(t).into_owned())
+            }
+        });
+    }
+    Ok(())
 }
 
 /// SQLite's type affinity rules, plus dates and booleans by name.
