@@ -96,26 +96,8 @@ pub fn iso8601(ms: i64, offset_minutes: i32) -> String {
 /// ```
 pub fn push_iso8601(out: &mut String, ms: i64, offset_minutes: i32) {
     let t = civil(ms, offset_minutes);
-    let Ok(year @ 0..=9999) = u32::try_from(t.year) else {
-        // Outside four digits: rare enough for the formatting machinery.
-        let _ = write!(out, "{:04}", t.year);
-        return push_after_year(out, &t, offset_minutes);
-    };
     // "YYYY-MM-DDTHH:MM:SS.mmm+HH:MM", the milliseconds cut when zero.
     let mut b = *b"0000-00-00T00:00:00.000+00:00";
-    put_digits(&mut b[0..], year, 4);
-    fill_after_year(&mut b, &t, offset_minutes);
-    if t.millis == 0 {
-        b.copy_within(23.., 19);
-        out.push_str(crate::cell_text::ascii(&b[..25]));
-    } else {
-        out.push_str(crate::cell_text::ascii(&b));
-    }
-}
-
-/// Everything after the year into a `YYYY-MM-DDTHH:MM:SS.mmm+HH:MM` buffer.
-#[inline]
-fn fill_after_year(b: &mut [u8; 29], t: &CivilTime, offset_minutes: i32) {
     put_digits(&mut b[5..], t.month, 2);
     put_digits(&mut b[8..], t.day, 2);
     put_digits(&mut b[11..], t.hour, 2);
@@ -128,18 +110,23 @@ fn fill_after_year(b: &mut [u8; 29], t: &CivilTime, offset_minutes: i32) {
     let a = offset_minutes.unsigned_abs();
     put_digits(&mut b[24..], (a / 60).min(99), 2);
     put_digits(&mut b[27..], a % 60, 2);
-}
-
-fn push_after_year(out: &mut String, t: &CivilTime, offset_minutes: i32) {
-    let mut b = *b"0000-00-00T00:00:00.000+00:00";
-    fill_after_year(&mut b, t, offset_minutes);
-    let tail = if t.millis == 0 {
+    let len = if t.millis == 0 {
         b.copy_within(23.., 19);
-        &b[4..25]
+        25
     } else {
-        &b[4..]
+        29
     };
-    out.push_str(crate::cell_text::ascii(tail));
+    match u32::try_from(t.year) {
+        Ok(year @ 0..=9999) => {
+            put_digits(&mut b, year, 4);
+            out.push_str(crate::cell_text::ascii(&b[..len]));
+        }
+        // Outside four digits: rare enough for the formatting machinery.
+        _ => {
+            let _ = write!(out, "{:04}", t.year);
+            out.push_str(crate::cell_text::ascii(&b[4..len]));
+        }
+    }
 }
 
 /// `2023-11-14 23:13` in the offset, for reports and tables.
