@@ -102,6 +102,18 @@ pub(crate) fn sqlite_db(dir: &Path, rows: &[Order]) -> PathBuf {
     path
 }
 
+/// A schema or database name no other test (or test run) uses.
+fn unique_name() -> String {
+    format!(
+        "wasmdash_t{}_{}",
+        std::process::id(),
+        Utc::now()
+            .timestamp_nanos_opt()
+            .unwrap_or_default()
+            .rem_euclid(1_000_000_000)
+    )
+}
+
 /// A PostgreSQL schema of its own for one test, dropped on [`PgSchema::drop_now`].
 pub(crate) struct PgSchema {
     pub(crate) name: String,
@@ -119,14 +131,7 @@ impl PgSchema {
         )
         .await?;
         tokio::spawn(conn);
-        let name = format!(
-            "wasmdash_t{}_{}",
-            std::process::id(),
-            Utc::now()
-                .timestamp_nanos_opt()
-                .unwrap_or_default()
-                .rem_euclid(1_000_000_000)
-        );
+        let name = unique_name();
         client
             .batch_execute(&format!(
                 "CREATE SCHEMA {name};
@@ -214,14 +219,7 @@ impl MyDatabase {
         use mysql_async::prelude::Queryable;
         let pool = mysql_async::Pool::new(wasmdash_tests::MARIADB_URL);
         let mut conn = wasmdash_tests::connect_or_skip("MariaDB", pool.get_conn()).await?;
-        let name = format!(
-            "wasmdash_t{}_{}",
-            std::process::id(),
-            Utc::now()
-                .timestamp_nanos_opt()
-                .unwrap_or_default()
-                .rem_euclid(1_000_000_000)
-        );
+        let name = unique_name();
         conn.query_drop(format!(
             "CREATE DATABASE {name} CHARACTER SET utf8mb4;
              CREATE TABLE {name}.orders (id BIGINT PRIMARY KEY, created_at DATETIME NOT NULL,
