@@ -17,6 +17,7 @@ mod dashboards_manage;
 mod dashboards_table;
 mod data_conformance;
 mod data_injection;
+mod data_sources;
 mod data_support;
 mod data_timeout;
 mod export_cancel;
