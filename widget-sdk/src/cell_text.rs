@@ -6,7 +6,7 @@
 ///
 /// ```
 /// let mut out = String::new();
-/// wasmdash_widget_sdk::cell_text::push_int(&mut out, -9_007_199_254_740_993);
+/// wasmdash_plugin_sdk::cell_text::push_int(&mut out, -9_007_199_254_740_993);
 /// assert_eq!(out, "-9007199254740993");
 /// ```
 #[inline]
@@ -34,7 +34,7 @@ pub fn push_int(out: &mut String, v: i64) {
 /// infinities, which have no portable text.
 ///
 /// ```
-/// use wasmdash_widget_sdk::cell_text::push_float;
+/// use wasmdash_plugin_sdk::cell_text::push_float;
 /// let mut out = String::new();
 /// for v in [3.0, -1.5, 0.1, 1e-7, 2.5e300] {
 ///     push_float(&mut out, v);

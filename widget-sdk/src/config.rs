@@ -12,9 +12,9 @@ use crate::types::PluginError;
 /// ```
 /// #[derive(serde::Deserialize)]
 /// struct Config { #[serde(default)] title: String }
-/// let c: Config = wasmdash_widget_sdk::config(r#"{"title":"Revenue"}"#).unwrap();
+/// let c: Config = wasmdash_plugin_sdk::config(r#"{"title":"Revenue"}"#).unwrap();
 /// assert_eq!(c.title, "Revenue");
-/// assert!(wasmdash_widget_sdk::config::<Config>(r#"{"title":3}"#).is_err());
+/// assert!(wasmdash_plugin_sdk::config::<Config>(r#"{"title":3}"#).is_err());
 /// ```
 pub fn config<T: DeserializeOwned>(json: &str) -> Result<T, PluginError> {
     let json = if json.trim().is_empty() { "{}" } else { json };

@@ -34,8 +34,8 @@
 //! # Example
 //!
 //! ```no_run
-//! use wasmdash_widget_sdk::{DataShape, PluginError, RenderContext, Widget, WidgetData, WidgetInfo};
-//! use wasmdash_widget_sdk::{config, format, html};
+//! use wasmdash_plugin_sdk::{DataShape, PluginError, RenderContext, Widget, WidgetData, WidgetInfo};
+//! use wasmdash_plugin_sdk::{config, format, html};
 //!
 //! #[derive(serde::Deserialize)]
 //! struct Config {
@@ -68,7 +68,7 @@
 //!     }
 //! }
 //!
-//! wasmdash_widget_sdk::export_plugin!(widget: BigNumber);
+//! wasmdash_plugin_sdk::export_plugin!(widget: BigNumber);
 //! ```
 //!
 //! Build with `cargo build --target wasm32-wasip2 --release` and copy the
@@ -104,13 +104,13 @@ pub use types::*;
 /// plugin crate, with the kind and the type implementing its trait:
 ///
 /// ```no_run
-/// # use wasmdash_widget_sdk::*;
+/// # use wasmdash_plugin_sdk::*;
 /// # struct MyWidget;
 /// # impl Widget for MyWidget {
 /// #     fn describe() -> WidgetInfo { unimplemented!() }
 /// #     fn render(_: &str, _: WidgetData, _: &RenderContext) -> Result<String, PluginError> { unimplemented!() }
 /// # }
-/// wasmdash_widget_sdk::export_plugin!(widget: MyWidget);
+/// wasmdash_plugin_sdk::export_plugin!(widget: MyWidget);
 /// // or: export_plugin!(exporter: MyCsv);  export_plugin!(alert_rule: MyRule);
 /// ```
 ///

@@ -8,7 +8,7 @@ use crate::types::{
 /// A dashboard widget: turns data of one shape into an HTML fragment.
 ///
 /// ```no_run
-/// use wasmdash_widget_sdk::{Widget, WidgetInfo, WidgetData, RenderContext, PluginError, DataShape, html};
+/// use wasmdash_plugin_sdk::{Widget, WidgetInfo, WidgetData, RenderContext, PluginError, DataShape, html};
 ///
 /// struct Hello;
 ///
@@ -32,7 +32,7 @@ use crate::types::{
 ///     }
 /// }
 ///
-/// wasmdash_widget_sdk::export_plugin!(widget: Hello);
+/// wasmdash_plugin_sdk::export_plugin!(widget: Hello);
 /// ```
 pub trait Widget: 'static {
     /// Static description, read once when the plugin is loaded.
@@ -46,7 +46,7 @@ pub trait Widget: 'static {
 /// An export format: opens a streaming [`ExportSession`] per export.
 ///
 /// ```no_run
-/// use wasmdash_widget_sdk::{Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError};
+/// use wasmdash_plugin_sdk::{Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError};
 ///
 /// struct Count;
 /// struct Counting(u64);
@@ -76,7 +76,7 @@ pub trait Widget: 'static {
 ///     }
 /// }
 ///
-/// wasmdash_widget_sdk::export_plugin!(exporter: Count);
+/// wasmdash_plugin_sdk::export_plugin!(exporter: Count);
 /// ```
 pub trait Exporter: 'static {
     /// The state of one export in progress.
@@ -128,7 +128,7 @@ pub trait ExportSession: 'static {
 /// An alert rule: decides from a metric's values whether an alert fires.
 ///
 /// ```no_run
-/// use wasmdash_widget_sdk::{AlertInput, AlertRule, AlertRuleInfo, AlertState, Evaluation, PluginError};
+/// use wasmdash_plugin_sdk::{AlertInput, AlertRule, AlertRuleInfo, AlertState, Evaluation, PluginError};
 ///
 /// struct Positive;
 ///
@@ -150,7 +150,7 @@ pub trait ExportSession: 'static {
 ///     }
 /// }
 ///
-/// wasmdash_widget_sdk::export_plugin!(alert_rule: Positive);
+/// wasmdash_plugin_sdk::export_plugin!(alert_rule: Positive);
 /// ```
 pub trait AlertRule: 'static {
     /// Static description, read once when the plugin is loaded.

@@ -44,7 +44,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 /// `ms` shifted by `offset_minutes` and split into calendar fields.
 ///
 /// ```
-/// use wasmdash_widget_sdk::time::civil;
+/// use wasmdash_plugin_sdk::time::civil;
 /// let t = civil(1_700_000_000_000, 60);
 /// assert_eq!((t.year, t.month, t.day, t.hour, t.minute), (2023, 11, 14, 23, 13));
 /// ```
@@ -77,8 +77,8 @@ fn put_digits(buf: &mut [u8], mut n: u32, width: usize) {
 /// (milliseconds only when not zero).
 ///
 /// ```
-/// assert_eq!(wasmdash_widget_sdk::time::iso8601(1_700_000_000_000, 60), "2023-11-14T23:13:20+01:00");
-/// assert_eq!(wasmdash_widget_sdk::time::iso8601(5, 0), "1970-01-01T00:00:00.005+00:00");
+/// assert_eq!(wasmdash_plugin_sdk::time::iso8601(1_700_000_000_000, 60), "2023-11-14T23:13:20+01:00");
+/// assert_eq!(wasmdash_plugin_sdk::time::iso8601(5, 0), "1970-01-01T00:00:00.005+00:00");
 /// ```
 pub fn iso8601(ms: i64, offset_minutes: i32) -> String {
     let mut out = String::with_capacity(29);
@@ -91,7 +91,7 @@ pub fn iso8601(ms: i64, offset_minutes: i32) -> String {
 ///
 /// ```
 /// let mut out = String::from("at ");
-/// wasmdash_widget_sdk::time::push_iso8601(&mut out, 1_700_000_000_000, -330);
+/// wasmdash_plugin_sdk::time::push_iso8601(&mut out, 1_700_000_000_000, -330);
 /// assert_eq!(out, "at 2023-11-14T16:43:20-05:30");
 /// ```
 pub fn push_iso8601(out: &mut String, ms: i64, offset_minutes: i32) {

@@ -6,7 +6,7 @@
 //! a configured minimum and maximum.
 
 use serde::Deserialize;
-use wasmdash_widget_sdk::{
+use wasmdash_plugin_sdk::{
     DataShape, PluginError, RenderContext, Widget, WidgetData, WidgetInfo, config, format, html,
     svg,
 };
@@ -98,4 +98,4 @@ impl Widget for Gauge {
     }
 }
 
-wasmdash_widget_sdk::export_plugin!(widget: Gauge);
+wasmdash_plugin_sdk::export_plugin!(widget: Gauge);

@@ -7,7 +7,7 @@
 //! streamed batch by batch. A dashboard report becomes one `##` heading and
 //! one table per widget.
 
-use wasmdash_widget_sdk::{
+use wasmdash_plugin_sdk::{
     Batch, ChartKind, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo,
     PluginError, Section, Value, format, time,
 };
@@ -70,7 +70,7 @@ impl Exporter for Markdown {
         options: ExportOptions,
         schema: Vec<ColumnSchema>,
     ) -> Result<MarkdownSession, PluginError> {
-        let _: serde_json::Value = wasmdash_widget_sdk::config(&options.config)?;
+        let _: serde_json::Value = wasmdash_plugin_sdk::config(&options.config)?;
         let mut pending = format!("# {}\n\n", cell(&options.title));
         if let Some(r) = &options.time_range {
             pending.push_str(&format!(
@@ -135,4 +135,4 @@ impl ExportSession for MarkdownSession {
     }
 }
 
-wasmdash_widget_sdk::export_plugin!(exporter: Markdown);
+wasmdash_plugin_sdk::export_plugin!(exporter: Markdown);

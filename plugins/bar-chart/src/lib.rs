@@ -3,8 +3,8 @@
 //! other way.
 
 use serde::Deserialize;
-use wasmdash_widget_sdk::svg::{self, Axis, LinearScale};
-use wasmdash_widget_sdk::{
+use wasmdash_plugin_sdk::svg::{self, Axis, LinearScale};
+use wasmdash_plugin_sdk::{
     CategoriesData, DataShape, PluginError, RenderContext, Widget, WidgetData, WidgetInfo, config,
     format, html,
 };
@@ -215,12 +215,12 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
     out
 }
 
-wasmdash_widget_sdk::export_plugin!(widget: BarChart);
+wasmdash_plugin_sdk::export_plugin!(widget: BarChart);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{TimeRange, ValueFormat};
+    use wasmdash_plugin_sdk::{TimeRange, ValueFormat};
 
     fn ctx() -> RenderContext {
         RenderContext {

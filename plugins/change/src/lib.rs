@@ -2,7 +2,7 @@
 //! least a percentage against the previous period, up, down or either way.
 
 use serde::Deserialize;
-use wasmdash_widget_sdk::{
+use wasmdash_plugin_sdk::{
     AlertInput, AlertRule, AlertRuleInfo, AlertState, Evaluation, PluginError, config, format,
 };
 
@@ -149,12 +149,12 @@ impl AlertRule for Change {
     }
 }
 
-wasmdash_widget_sdk::export_plugin!(alert_rule: Change);
+wasmdash_plugin_sdk::export_plugin!(alert_rule: Change);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Series, TimeRange};
+    use wasmdash_plugin_sdk::{Series, TimeRange};
 
     fn eval(
         cfg: &str,

@@ -10,7 +10,7 @@
 //! section's header row and rows.
 
 use serde::Deserialize;
-use wasmdash_widget_sdk::{
+use wasmdash_plugin_sdk::{
     Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError,
     Section, Value, cell_text, config, time,
 };
@@ -243,12 +243,12 @@ impl ExportSession for CsvSession {
     }
 }
 
-wasmdash_widget_sdk::export_plugin!(exporter: Csv);
+wasmdash_plugin_sdk::export_plugin!(exporter: Csv);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Column, ColumnKind, ColumnValues};
+    use wasmdash_plugin_sdk::{Column, ColumnKind, ColumnValues};
 
     fn open(cfg: &str) -> Result<CsvSession, PluginError> {
         let schema = ["name", "n"]
@@ -344,7 +344,7 @@ mod tests {
         .unwrap();
         let section = |title: &str| Section {
             title: title.into(),
-            chart: wasmdash_widget_sdk::ChartKind::Bar,
+            chart: wasmdash_plugin_sdk::ChartKind::Bar,
             schema: ["name", "n"]
                 .iter()
                 .map(|n| ColumnSchema {

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use serde::Deserialize;
-use wasmdash_widget_sdk::{
+use wasmdash_plugin_sdk::{
     ColumnKind, DataShape, PluginError, RenderContext, RowsData, Value, Widget, WidgetData,
     WidgetInfo, config, format, html, time,
 };
@@ -203,12 +203,12 @@ fn render(cfg: &Config, data: &RowsData, ctx: &RenderContext) -> String {
     out
 }
 
-wasmdash_widget_sdk::export_plugin!(widget: DataTable);
+wasmdash_plugin_sdk::export_plugin!(widget: DataTable);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Batch, Column, ColumnSchema, ColumnValues, TimeRange};
+    use wasmdash_plugin_sdk::{Batch, Column, ColumnSchema, ColumnValues, TimeRange};
 
     fn ctx() -> RenderContext {
         RenderContext {

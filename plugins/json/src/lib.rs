@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 use serde::Deserialize;
-use wasmdash_widget_sdk::{
+use wasmdash_plugin_sdk::{
     Batch, ChartKind, ColumnKind, ColumnSchema, ExportOptions, ExportSession, Exporter,
     ExporterInfo, PluginError, Section, Value, cell_text, config, time,
 };
@@ -253,12 +253,12 @@ impl ExportSession for JsonSession {
     }
 }
 
-wasmdash_widget_sdk::export_plugin!(exporter: Json);
+wasmdash_plugin_sdk::export_plugin!(exporter: Json);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Column, ColumnKind, ColumnValues};
+    use wasmdash_plugin_sdk::{Column, ColumnKind, ColumnValues};
 
     fn open(cfg: &str) -> Result<JsonSession, PluginError> {
         let schema = [

@@ -4,7 +4,7 @@
 //! optional threshold colours.
 
 use serde::Deserialize;
-use wasmdash_widget_sdk::{
+use wasmdash_plugin_sdk::{
     DataShape, PluginError, RenderContext, ScalarData, Widget, WidgetData, WidgetInfo, config,
     format, html, svg,
 };
@@ -210,12 +210,12 @@ fn render(cfg: &Config, data: &ScalarData, ctx: &RenderContext) -> String {
     out
 }
 
-wasmdash_widget_sdk::export_plugin!(widget: MetricCard);
+wasmdash_plugin_sdk::export_plugin!(widget: MetricCard);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{FormatKind, Series, TimeRange, ValueFormat};
+    use wasmdash_plugin_sdk::{FormatKind, Series, TimeRange, ValueFormat};
 
     fn ctx() -> RenderContext {
         RenderContext {

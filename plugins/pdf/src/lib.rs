@@ -19,7 +19,7 @@ mod metrics;
 mod part;
 
 use serde::Deserialize;
-use wasmdash_widget_sdk::{
+use wasmdash_plugin_sdk::{
     Batch, ChartKind, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo,
     PluginError, Section, config, format, time,
 };
@@ -205,12 +205,12 @@ impl ExportSession for PdfSession {
     }
 }
 
-wasmdash_widget_sdk::export_plugin!(exporter: Pdf);
+wasmdash_plugin_sdk::export_plugin!(exporter: Pdf);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Column, ColumnKind, ColumnValues, TimeRange};
+    use wasmdash_plugin_sdk::{Column, ColumnKind, ColumnValues, TimeRange};
 
     fn open(cfg: &str) -> Result<PdfSession, PluginError> {
         Pdf::open(

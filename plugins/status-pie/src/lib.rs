@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use serde::Deserialize;
-use wasmdash_widget_sdk::{
+use wasmdash_plugin_sdk::{
     CategoriesData, DataShape, PluginError, RenderContext, Widget, WidgetData, WidgetInfo, config,
     format, html, svg,
 };
@@ -151,12 +151,12 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
     out
 }
 
-wasmdash_widget_sdk::export_plugin!(widget: StatusPie);
+wasmdash_plugin_sdk::export_plugin!(widget: StatusPie);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{TimeRange, ValueFormat};
+    use wasmdash_plugin_sdk::{TimeRange, ValueFormat};
 
     fn ctx() -> RenderContext {
         RenderContext {

@@ -3,7 +3,7 @@
 //! tolerance because aggregates are floats.
 
 use serde::Deserialize;
-use wasmdash_widget_sdk::{
+use wasmdash_plugin_sdk::{
     AlertInput, AlertRule, AlertRuleInfo, AlertState, Evaluation, PluginError, config, format,
 };
 
@@ -152,12 +152,12 @@ impl AlertRule for Threshold {
     }
 }
 
-wasmdash_widget_sdk::export_plugin!(alert_rule: Threshold);
+wasmdash_plugin_sdk::export_plugin!(alert_rule: Threshold);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Series, TimeRange};
+    use wasmdash_plugin_sdk::{Series, TimeRange};
 
     fn input(current: Option<f64>) -> AlertInput {
         AlertInput {

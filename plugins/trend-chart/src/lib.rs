@@ -6,8 +6,8 @@
 use std::fmt::Write as _;
 
 use serde::Deserialize;
-use wasmdash_widget_sdk::svg::{self, Axis, LinearScale};
-use wasmdash_widget_sdk::{
+use wasmdash_plugin_sdk::svg::{self, Axis, LinearScale};
+use wasmdash_plugin_sdk::{
     DataShape, PluginError, RenderContext, Series, SeriesData, Widget, WidgetData, WidgetInfo,
     config, format, html,
 };
@@ -200,12 +200,12 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
     out
 }
 
-wasmdash_widget_sdk::export_plugin!(widget: TrendChart);
+wasmdash_plugin_sdk::export_plugin!(widget: TrendChart);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{TimeRange, ValueFormat};
+    use wasmdash_plugin_sdk::{TimeRange, ValueFormat};
 
     const HOUR: i64 = 3_600_000;
 
