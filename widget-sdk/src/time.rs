@@ -1,7 +1,7 @@
 //! Timestamps (Unix milliseconds, UTC) shown in a fixed UTC offset, as the
 //! host hands it over (`utc_offset_minutes`); no timezone database needed.
 
-use std::fmt::Write as _;
+use crate::cell_text::TextOut;
 
 /// A calendar date and time of day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,15 +86,15 @@ pub fn iso8601(ms: i64, offset_minutes: i32) -> String {
     out
 }
 
-/// Append [`iso8601`] of `ms` to `out` without allocating: exporters write
-/// millions of timestamps.
+/// Append [`iso8601`] of `ms` to `out` (a `String` or a `Vec<u8>`) without
+/// allocating: exporters write millions of timestamps.
 ///
 /// ```
 /// let mut out = String::from("at ");
 /// wasmdash_plugin_sdk::time::push_iso8601(&mut out, 1_700_000_000_000, -330);
 /// assert_eq!(out, "at 2023-11-14T16:43:20-05:30");
 /// ```
-pub fn push_iso8601(out: &mut String, ms: i64, offset_minutes: i32) {
+pub fn push_iso8601(out: &mut impl TextOut, ms: i64, offset_minutes: i32) {
     let t = civil(ms, offset_minutes);
     // "YYYY-MM-DDTHH:MM:SS.mmm+HH:MM", the milliseconds cut when zero.
     let mut b = *b"0000-00-00T00:00:00.000+00:00";
@@ -119,12 +119,12 @@ pub fn push_iso8601(out: &mut String, ms: i64, offset_minutes: i32) {
     match u32::try_from(t.year) {
         Ok(year @ 0..=9999) => {
             put_digits(&mut b, year, 4);
-            out.push_str(crate::cell_text::ascii(&b[..len]));
+            out.push_text(crate::cell_text::ascii(&b[..len]));
         }
         // Outside four digits: rare enough for the formatting machinery.
         _ => {
-            let _ = write!(out, "{:04}", t.year);
-            out.push_str(crate::cell_text::ascii(&b[4..len]));
+            out.push_text(&format!("{:04}", t.year));
+            out.push_text(crate::cell_text::ascii(&b[4..len]));
         }
     }
 }
