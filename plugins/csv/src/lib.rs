@@ -3,7 +3,8 @@
 //! header row, an optional UTF-8 BOM for Excel, and formula-injection
 //! protection on by default: a text cell starting with `=`, `+`, `-`, `@`,
 //! tab or CR gets a leading `'` (and quotes), as OWASP recommends, so
-//! spreadsheets show it as text instead of running it.
+//! spreadsheets show it as text instead of running it. The quoting rules
+//! are `csv-core`'s (see [`fields`]).
 //!
 //! A multi-part report (a dashboard) becomes one block per section: a blank
 //! line between blocks, the section title on a line of its own, then the
@@ -197,7 +198,7 @@ mod tests {
     }
 
     #[test]
-    fn any_one_character_delimits() {
+    fn any_one_character_delimits_and_numbers_holding_it_are_quoted() {
         let schema = testing::columns(&[("a b", ColumnKind::Text), ("n", ColumnKind::Float64)]);
         let rows = Batch {
             row_count: 2,
@@ -223,6 +224,10 @@ mod tests {
         assert_eq!(
             encode(r#"{"delimiter":" "}"#),
             "\"a b\" n\r\nx§y 1.5\r\né 2\r\n"
+        );
+        assert_eq!(
+            encode(r#"{"delimiter":"."}"#),
+            "a b.n\r\nx§y.\"1.5\"\r\né.2\r\n"
         );
     }
 

@@ -1,5 +1,6 @@
 //! One CSV export in progress: the header, the rows of each batch, and
-//! the blocks of a multi-part report.
+//! the blocks of a multi-part report. Kept apart from the plugin glue in
+//! `lib.rs` so the encoding benchmark can build it natively.
 
 use wasmdash_plugin_sdk::{
     Batch, ColumnSchema, ExportSession, PluginError, Section, Value, cell_text, time,
