@@ -1,16 +1,44 @@
-//! Cell text for exporters: numbers appended to a `String` without a
+//! Cell text for exporters: numbers appended to the output without a
 //! temporary `String` per cell, because an export writes millions of them.
-//! (Timestamps: [`crate::time::push_iso8601`].)
+//! (Timestamps: [`crate::time::push_iso8601`].) The output is a `String`,
+//! or a `Vec<u8>` for a format assembled as bytes (see [`TextOut`]).
+
+/// An output buffer the cell writers append to: `String` or `Vec<u8>`.
+pub trait TextOut: sealed::Sealed {
+    /// Append `text`.
+    fn push_text(&mut self, text: &str);
+}
+
+impl TextOut for String {
+    #[inline]
+    fn push_text(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+impl TextOut for Vec<u8> {
+    #[inline]
+    fn push_text(&mut self, text: &str) {
+        self.extend_from_slice(text.as_bytes());
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for String {}
+    impl Sealed for Vec<u8> {}
+}
 
 /// Append the decimal digits of `v`.
 ///
 /// ```
 /// let mut out = String::new();
-/// wasmdash_widget_sdk::cell_text::push_int(&mut out, -9_007_199_254_740_993);
+/// wasmdash_plugin_sdk::cell_text::push_int(&mut out, -9_007_199_254_740_993);
 /// assert_eq!(out, "-9007199254740993");
 /// ```
 #[inline]
-pub fn push_int(out: &mut String, v: i64) {
+pub fn push_int(out: &mut impl TextOut, v: i64) {
+    // 19 digits and a sign for i64::MIN.
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     let mut n = v.unsigned_abs();
@@ -23,9 +51,10 @@ pub fn push_int(out: &mut String, v: i64) {
         }
     }
     if v < 0 {
-        out.push('-');
+        i -= 1;
+        buf[i] = b'-';
     }
-    out.push_str(ascii(&buf[i..]));
+    out.push_text(ascii(&buf[i..]));
 }
 
 /// Append `v` as the shortest text that parses back to the same float;
@@ -34,7 +63,7 @@ pub fn push_int(out: &mut String, v: i64) {
 /// infinities, which have no portable text.
 ///
 /// ```
-/// use wasmdash_widget_sdk::cell_text::push_float;
+/// use wasmdash_plugin_sdk::cell_text::push_float;
 /// let mut out = String::new();
 /// for v in [3.0, -1.5, 0.1, 1e-7, 2.5e300] {
 ///     push_float(&mut out, v);
@@ -44,14 +73,14 @@ pub fn push_int(out: &mut String, v: i64) {
 /// assert!(!push_float(&mut out, f64::NAN));
 /// ```
 #[inline]
-pub fn push_float(out: &mut String, v: f64) -> bool {
+pub fn push_float(out: &mut impl TextOut, v: f64) -> bool {
     if !v.is_finite() {
         return false;
     }
     if v == v.trunc() && v.abs() < 1e15 {
         push_int(out, v as i64);
     } else {
-        out.push_str(ryu::Buffer::new().format_finite(v));
+        out.push_text(ryu::Buffer::new().format_finite(v));
     }
     true
 }
@@ -73,6 +102,14 @@ mod tests {
             push_int(&mut out, v);
             assert_eq!(out, v.to_string());
         }
+    }
+
+    #[test]
+    fn bytes_get_the_same_text() {
+        let mut bytes = Vec::new();
+        push_int(&mut bytes, -42);
+        push_float(&mut bytes, 0.25);
+        assert_eq!(bytes, b"-420.25");
     }
 
     #[test]

@@ -34,7 +34,7 @@ fn group_thousands(int_part: &str) -> String {
 /// automatically). Non-finite values read `"–"`.
 ///
 /// ```
-/// use wasmdash_widget_sdk::format::number;
+/// use wasmdash_plugin_sdk::format::number;
 /// assert_eq!(number(1234567.891, Some(2)), "1,234,567.89");
 /// assert_eq!(number(-0.5, None), "-0.5");
 /// assert_eq!(number(42.0, None), "42");
@@ -78,7 +78,7 @@ pub fn number(v: f64, decimals: Option<u8>) -> String {
 /// `v` shortened with K, M, B, T suffixes, for axis labels and tight spaces.
 ///
 /// ```
-/// use wasmdash_widget_sdk::format::compact;
+/// use wasmdash_plugin_sdk::format::compact;
 /// assert_eq!(compact(1234.0), "1.2K");
 /// assert_eq!(compact(-5_600_000.0), "-5.6M");
 /// assert_eq!(compact(999.0), "999");
@@ -107,7 +107,7 @@ pub fn compact(v: f64) -> String {
 /// A ratio as a percentage: `0.052` → `"5.2%"`.
 ///
 /// ```
-/// assert_eq!(wasmdash_widget_sdk::format::percent(0.052, Some(1)), "5.2%");
+/// assert_eq!(wasmdash_plugin_sdk::format::percent(0.052, Some(1)), "5.2%");
 /// ```
 pub fn percent(ratio: f64, decimals: Option<u8>) -> String {
     if !ratio.is_finite() {
@@ -120,7 +120,7 @@ pub fn percent(ratio: f64, decimals: Option<u8>) -> String {
 /// after the number (`1,234.50 CHF`). Two decimals unless told.
 ///
 /// ```
-/// use wasmdash_widget_sdk::format::currency;
+/// use wasmdash_plugin_sdk::format::currency;
 /// assert_eq!(currency(-1234.5, "USD", None), "-$1,234.50");
 /// assert_eq!(currency(3.0, "CHF", Some(0)), "3 CHF");
 /// ```
@@ -153,7 +153,7 @@ pub fn currency(v: f64, code: &str, decimals: Option<u8>) -> String {
 /// `5000` → `"1h 23m"`, `200000` → `"2d 7h"`.
 ///
 /// ```
-/// use wasmdash_widget_sdk::format::duration;
+/// use wasmdash_plugin_sdk::format::duration;
 /// assert_eq!(duration(0.35), "350ms");
 /// assert_eq!(duration(5000.0), "1h 23m");
 /// ```
@@ -220,7 +220,7 @@ pub fn value_compact(v: f64, format: &ValueFormat) -> String {
 /// change from zero has no meaningful percentage.
 ///
 /// ```
-/// use wasmdash_widget_sdk::format::percent_change;
+/// use wasmdash_plugin_sdk::format::percent_change;
 /// assert_eq!(percent_change(100.0, 80.0), Some(25.0));
 /// assert_eq!(percent_change(5.0, 0.0), None);
 /// assert_eq!(percent_change(-50.0, -100.0), Some(50.0));

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 /// Escape `text` for HTML text or a double-quoted attribute value.
 ///
 /// ```
-/// assert_eq!(wasmdash_widget_sdk::html::escape(r#"<a href="x">&'"#),
+/// assert_eq!(wasmdash_plugin_sdk::html::escape(r#"<a href="x">&'"#),
 ///            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
 /// ```
 pub fn escape(text: &str) -> String {

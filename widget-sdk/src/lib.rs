@@ -8,20 +8,60 @@
 //! of truth; its generated bindings stay hidden in [`wit`] and the types you
 //! use are re-exported here under their WIT names, so nothing is copied.
 //!
-//! Around the traits sit the helpers every widget needs: [`config`] (JSON
-//! config into your struct, errors as [`PluginError::InvalidConfig`]),
-//! [`html`] escaping, [`format`](mod@format) for numbers, percentages, money, durations
-//! and percent change, [`time`] for timestamps in the viewer's UTC offset,
-//! and the [`svg`] chart toolkit (scales, axes, lines, areas, bars,
-//! pie/donut arcs, sparklines, downsampling to the pixel width).
+//! # Typed plugins
+//!
+//! Each trait names its types and the SDK does the rest:
+//!
+//! - `const META: PluginMeta` — id, name, version, description.
+//! - `type Config` — the plugin's JSON config as a Rust type implementing
+//!   [`PluginConfig`] (`Deserialize` + `schemars::JsonSchema`, plus optional
+//!   [`check`](PluginConfig::check)). The SDK parses the JSON the host sends
+//!   into it (bad JSON, wrong types and failed checks become
+//!   [`PluginError::InvalidConfig`], never a trap) and generates the config
+//!   schema the host's editor builds its form from, so each default is
+//!   written once, in `Default`. [`NoConfig`] is for plugins without options.
+//! - `type Data` (widgets) — [`ScalarData`], [`SeriesData`],
+//!   [`CategoriesData`] or [`RowsData`]: the data shape declared to the host
+//!   is derived from it ([`WidgetShape`]), and data of another shape is
+//!   refused as [`PluginError::InvalidData`] before `render` runs.
+//!
+//! The WIT `describe()` answer is built from these, so it cannot disagree
+//! with what `render`, `open` or `evaluate` accept.
 //!
 //! # Config schemas
 //!
-//! `describe()` returns a JSON Schema (draft 2020-12) of the plugin's JSON
-//! config, with `title`, `description` and `default` on every property: the
-//! dashboard editor generates its form from it. A property that picks a
-//! metric is named `metric` and annotated `"x-wasmdash": "metric"`, so the
-//! editor offers the configured metrics instead of a free text field.
+//! The schema is JSON Schema draft 2020-12, titled with the plugin's name,
+//! one property per field: its `title` from `#[schemars(title = "...")]`,
+//! its `description` from the doc comment, its `default` from the type's
+//! `Default` (derive `Serialize` and use `#[serde(default)]`), bounds from
+//! `#[schemars(range(..))]` / `#[schemars(length(..))]`, unit enums as an
+//! `enum` list (document every variant or none: mixed docs reorder it). `Option<T>` means "may be left out" (the schema says `T`).
+//! Anything else the editor should know goes in
+//! `#[schemars(extend("key" = value))]`, e.g. `"x-wasmdash": "metric"` on a
+//! property naming a metric, which the editor offers as a picker.
+//!
+//! Host keys: the host reads some keys of a plugin's config for itself.
+//! For widgets of the scalar, series and categories shapes and for alert
+//! rules the SDK adds a `metric` property (`"x-wasmdash": "metric"`) to the
+//! schema; your config type does not declare it. An alert rule's config may
+//! carry the alert's `metric`, which the SDK removes before reading your
+//! type. A widget's config object also carries the host's binding keys
+//! (`bucket`, `compare_previous`, `dimension`, `top`, `dataset`, `columns`,
+//! `order_by`, `descending`, and `sparkline`/`page_size` where a widget
+//! shares them), so widget config types must ignore unknown keys: no
+//! `#[serde(deny_unknown_fields)]` there. On exporter and alert-rule configs
+//! that attribute refuses unknown keys and emits
+//! `"additionalProperties": false` at once.
+//!
+//! # Helpers
+//!
+//! Around the traits sit the helpers every plugin needs: [`html`] escaping,
+//! [`format`](mod@format) for numbers, percentages, money, durations and
+//! percent change, [`time`] for timestamps in the viewer's UTC offset,
+//! [`cell_text`] for exporters writing millions of cells, the [`svg`] chart
+//! toolkit (scales, axes, lines, areas, bars, pie/donut arcs, sparklines,
+//! downsampling to the pixel width), and [`testing`] fixtures for unit
+//! tests that call a plugin the way the host does.
 //!
 //! # HTML rules
 //!
@@ -33,42 +73,75 @@
 //!
 //! # Example
 //!
-//! ```no_run
-//! use wasmdash_widget_sdk::{DataShape, PluginError, RenderContext, Widget, WidgetData, WidgetInfo};
-//! use wasmdash_widget_sdk::{config, format, html};
+//! A widget with one option, its schema, and a unit test:
 //!
-//! #[derive(serde::Deserialize)]
+//! ```no_run
+//! use serde::{Deserialize, Serialize};
+//! use wasmdash_plugin_sdk::{PluginConfig, PluginError, PluginMeta, RenderContext, ScalarData, Widget};
+//! use wasmdash_plugin_sdk::{format, html};
+//!
+//! #[derive(Deserialize, Serialize, schemars::JsonSchema)]
+//! #[serde(default)]
 //! struct Config {
-//!     #[serde(default)]
+//!     /// Shown above the value; empty uses the metric's label.
+//!     #[schemars(title = "Title")]
 //!     title: String,
+//!     /// Decimals to show.
+//!     #[schemars(title = "Decimals", range(max = 6))]
+//!     decimals: u8,
+//! }
+//!
+//! impl Default for Config {
+//!     fn default() -> Self {
+//!         Self { title: String::new(), decimals: 1 }
+//!     }
+//! }
+//!
+//! impl PluginConfig for Config {
+//!     fn check(&self) -> Result<(), String> {
+//!         if self.decimals <= 6 { Ok(()) } else { Err("decimals must be at most 6".into()) }
+//!     }
 //! }
 //!
 //! struct BigNumber;
 //!
 //! impl Widget for BigNumber {
-//!     fn describe() -> WidgetInfo {
-//!         WidgetInfo {
-//!             id: "big-number".into(),
-//!             name: "Big number".into(),
-//!             version: "0.1.0".into(),
-//!             description: "One value, large.".into(),
-//!             data_shape: DataShape::Scalar,
-//!             config_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema",
-//!                 "type":"object","properties":{"title":{"type":"string","title":"Title","default":""}}}"#.into(),
-//!         }
-//!     }
+//!     const META: PluginMeta = PluginMeta {
+//!         id: "big-number",
+//!         name: "Big number",
+//!         version: env!("CARGO_PKG_VERSION"),
+//!         description: "One value, large.",
+//!     };
+//!     type Config = Config;
+//!     type Data = ScalarData;
 //!
-//!     fn render(cfg: &str, data: WidgetData, _ctx: &RenderContext) -> Result<String, PluginError> {
-//!         let cfg: Config = config(cfg)?;
-//!         let WidgetData::Scalar(s) = data else {
-//!             return Err(PluginError::InvalidData("big-number needs a scalar".into()));
-//!         };
-//!         let Some(v) = s.value else { return Ok(html::empty_state(&cfg.title)) };
-//!         Ok(format!("<div class=\"wd-big\">{}</div>", html::escape(&format::value(v, &s.format))))
+//!     fn render(cfg: &Config, data: &ScalarData, _ctx: &RenderContext) -> Result<String, PluginError> {
+//!         let title = if cfg.title.is_empty() { &data.label } else { &cfg.title };
+//!         let Some(v) = data.value else { return Ok(html::empty_state(title)) };
+//!         Ok(format!(
+//!             "<div class=\"wd-big\">{}</div>",
+//!             html::escape(&format::number(v, Some(cfg.decimals)))
+//!         ))
 //!     }
 //! }
 //!
-//! wasmdash_widget_sdk::export_plugin!(widget: BigNumber);
+//! wasmdash_plugin_sdk::export_plugin!(widget: BigNumber);
+//!
+//! // A unit test, run natively by `cargo test` (in the plugin: inside
+//! // `#[cfg(test)] mod tests`, marked `#[test]`):
+//! fn renders_and_refuses_bad_config() {
+//!     use wasmdash_plugin_sdk::testing;
+//!
+//!     let ctx = testing::render_context(300, 150);
+//!     let html = testing::render::<BigNumber>("", testing::scalar("Orders", Some(2.5)), &ctx).unwrap();
+//!     assert!(html.contains("2.5"));
+//!     let bad = testing::render::<BigNumber>(r#"{"decimals":9}"#, testing::scalar("Orders", None), &ctx);
+//!     assert!(matches!(bad, Err(PluginError::InvalidConfig(_))));
+//!     // The schema the editor gets: defaults from `Default`, the metric picker added.
+//!     let schema = testing::widget_schema::<BigNumber>();
+//!     assert_eq!(schema["properties"]["decimals"]["default"], 1);
+//!     assert_eq!(schema["properties"]["metric"]["x-wasmdash"], "metric");
+//! }
 //! ```
 //!
 //! Build with `cargo build --target wasm32-wasip2 --release` and copy the
@@ -79,8 +152,12 @@ pub mod cell_text;
 mod config;
 pub mod format;
 pub mod html;
+mod meta;
 mod plugin;
+mod schema;
+mod shape;
 pub mod svg;
+pub mod testing;
 pub mod time;
 mod types;
 
@@ -96,21 +173,25 @@ pub mod adapter;
 )]
 pub mod wit;
 
-pub use config::config;
+pub use config::{NoConfig, PluginConfig};
+pub use meta::PluginMeta;
 pub use plugin::{AlertRule, ExportSession, Exporter, Widget};
+pub use shape::WidgetShape;
 pub use types::*;
 
 /// Register a plugin type as the component's export. Use exactly once per
 /// plugin crate, with the kind and the type implementing its trait:
 ///
 /// ```no_run
-/// # use wasmdash_widget_sdk::*;
+/// # use wasmdash_plugin_sdk::*;
 /// # struct MyWidget;
 /// # impl Widget for MyWidget {
-/// #     fn describe() -> WidgetInfo { unimplemented!() }
-/// #     fn render(_: &str, _: WidgetData, _: &RenderContext) -> Result<String, PluginError> { unimplemented!() }
+/// #     const META: PluginMeta = PluginMeta { id: "my-widget", name: "Mine", version: "0.1.0", description: "" };
+/// #     type Config = NoConfig;
+/// #     type Data = SeriesData;
+/// #     fn render(_: &NoConfig, _: &SeriesData, _: &RenderContext) -> Result<String, PluginError> { Ok(String::new()) }
 /// # }
-/// wasmdash_widget_sdk::export_plugin!(widget: MyWidget);
+/// wasmdash_plugin_sdk::export_plugin!(widget: MyWidget);
 /// // or: export_plugin!(exporter: MyCsv);  export_plugin!(alert_rule: MyRule);
 /// ```
 ///

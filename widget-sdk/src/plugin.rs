@@ -1,67 +1,98 @@
 //! The three plugin traits, one per WIT world.
+//!
+//! Each trait names its config type, and (for a widget) its data type; the
+//! SDK derives the WIT `describe()` answer from them and does the parsing,
+//! checking and shape matching before your method runs, so a plugin holds
+//! only its own logic. Registration: [`export_plugin!`](crate::export_plugin).
 
+use crate::config::PluginConfig;
+use crate::meta::PluginMeta;
+use crate::shape::WidgetShape;
 use crate::types::{
-    AlertInput, AlertRuleInfo, Batch, ColumnSchema, Evaluation, ExportOptions, ExporterInfo,
-    PluginError, RenderContext, Section, WidgetData, WidgetInfo,
+    AlertInput, Batch, ColumnSchema, Evaluation, ExportOptions, PluginError, RenderContext, Section,
 };
 
 /// A dashboard widget: turns data of one shape into an HTML fragment.
 ///
 /// ```no_run
-/// use wasmdash_widget_sdk::{Widget, WidgetInfo, WidgetData, RenderContext, PluginError, DataShape, html};
+/// use serde::{Deserialize, Serialize};
+/// use wasmdash_plugin_sdk::{PluginConfig, PluginError, PluginMeta, RenderContext, ScalarData, Widget, html};
+///
+/// #[derive(Default, Deserialize, Serialize, schemars::JsonSchema)]
+/// #[serde(default)]
+/// struct Config {
+///     /// Text before the value.
+///     #[schemars(title = "Prefix")]
+///     prefix: String,
+/// }
+///
+/// impl PluginConfig for Config {}
 ///
 /// struct Hello;
 ///
 /// impl Widget for Hello {
-///     fn describe() -> WidgetInfo {
-///         WidgetInfo {
-///             id: "hello".into(),
-///             name: "Hello".into(),
-///             version: "0.1.0".into(),
-///             description: "Shows the metric label.".into(),
-///             data_shape: DataShape::Scalar,
-///             config_schema: r#"{"type":"object"}"#.into(),
-///         }
-///     }
+///     const META: PluginMeta = PluginMeta {
+///         id: "hello",
+///         name: "Hello",
+///         version: env!("CARGO_PKG_VERSION"),
+///         description: "Shows the metric label.",
+///     };
+///     type Config = Config;
+///     type Data = ScalarData;
 ///
-///     fn render(_config: &str, data: WidgetData, _ctx: &RenderContext) -> Result<String, PluginError> {
-///         let WidgetData::Scalar(s) = data else {
-///             return Err(PluginError::InvalidData("expected a scalar".into()));
-///         };
-///         Ok(format!("<p>{}</p>", html::escape(&s.label)))
+///     fn render(config: &Config, data: &ScalarData, _ctx: &RenderContext) -> Result<String, PluginError> {
+///         Ok(format!("<p>{}{}</p>", html::escape(&config.prefix), html::escape(&data.label)))
 ///     }
 /// }
 ///
-/// wasmdash_widget_sdk::export_plugin!(widget: Hello);
+/// wasmdash_plugin_sdk::export_plugin!(widget: Hello);
 /// ```
 pub trait Widget: 'static {
-    /// Static description, read once when the plugin is loaded.
-    fn describe() -> WidgetInfo;
+    /// Id, name, version and description.
+    const META: PluginMeta;
 
-    /// Render `data` with the JSON `config` (validate it with
-    /// [`config`](crate::config)) into HTML within the host's allowlist.
-    fn render(config: &str, data: WidgetData, ctx: &RenderContext) -> Result<String, PluginError>;
+    /// The widget's own config keys. The SDK reads it from the JSON the
+    /// host passes (refusing bad JSON as `invalid-config`) and publishes
+    /// its schema, with the host's `metric` key added for the shapes fed by
+    /// a metric (see the crate docs).
+    type Config: PluginConfig;
+
+    /// The data shape rendered: [`ScalarData`](crate::ScalarData),
+    /// [`SeriesData`](crate::SeriesData),
+    /// [`CategoriesData`](crate::CategoriesData) or
+    /// [`RowsData`](crate::RowsData). Data of another shape is refused as
+    /// `invalid-data` before `render` runs.
+    type Data: WidgetShape;
+
+    /// Render `data` into HTML within the host's allowlist.
+    fn render(
+        config: &Self::Config,
+        data: &Self::Data,
+        ctx: &RenderContext,
+    ) -> Result<String, PluginError>;
 }
 
 /// An export format: opens a streaming [`ExportSession`] per export.
 ///
 /// ```no_run
-/// use wasmdash_widget_sdk::{Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError};
+/// use wasmdash_plugin_sdk::{Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, NoConfig, PluginError, PluginMeta};
 ///
 /// struct Count;
 /// struct Counting(u64);
 ///
 /// impl Exporter for Count {
+///     const META: PluginMeta = PluginMeta {
+///         id: "count",
+///         name: "Row count",
+///         version: env!("CARGO_PKG_VERSION"),
+///         description: "Writes the number of rows.",
+///     };
+///     const MEDIA_TYPE: &'static str = "text/plain; charset=utf-8";
+///     const FILE_EXTENSION: &'static str = "txt";
+///     type Config = NoConfig;
 ///     type Session = Counting;
-///     fn describe() -> ExporterInfo {
-///         ExporterInfo {
-///             id: "count".into(), name: "Row count".into(), version: "0.1.0".into(),
-///             description: "Writes the number of rows.".into(),
-///             media_type: "text/plain; charset=utf-8".into(), file_extension: "txt".into(),
-///             config_schema: r#"{"type":"object"}"#.into(),
-///         }
-///     }
-///     fn open(_: ExportOptions, _: Vec<ColumnSchema>) -> Result<Counting, PluginError> {
+///
+///     fn open(_: NoConfig, _: ExportOptions, _: Vec<ColumnSchema>) -> Result<Counting, PluginError> {
 ///         Ok(Counting(0))
 ///     }
 /// }
@@ -76,17 +107,28 @@ pub trait Widget: 'static {
 ///     }
 /// }
 ///
-/// wasmdash_widget_sdk::export_plugin!(exporter: Count);
+/// wasmdash_plugin_sdk::export_plugin!(exporter: Count);
 /// ```
 pub trait Exporter: 'static {
+    /// Id, name, version and description.
+    const META: PluginMeta;
+
+    /// Media type of the output, e.g. `"text/csv; charset=utf-8"`.
+    const MEDIA_TYPE: &'static str;
+
+    /// File extension of the output, without the dot, e.g. `"csv"`.
+    const FILE_EXTENSION: &'static str;
+
+    /// The exporter's options, read from `ExportOptions::config`.
+    type Config: PluginConfig;
+
     /// The state of one export in progress.
     type Session: ExportSession;
 
-    /// Static description, read once when the plugin is loaded.
-    fn describe() -> ExporterInfo;
-
-    /// Start an export of rows with the columns in `schema`.
+    /// Start an export of rows with the columns in `schema` (empty for a
+    /// multi-part report, whose sections bring their own).
     fn open(
+        config: Self::Config,
         options: ExportOptions,
         schema: Vec<ColumnSchema>,
     ) -> Result<Self::Session, PluginError>;
@@ -128,34 +170,51 @@ pub trait ExportSession: 'static {
 /// An alert rule: decides from a metric's values whether an alert fires.
 ///
 /// ```no_run
-/// use wasmdash_widget_sdk::{AlertInput, AlertRule, AlertRuleInfo, AlertState, Evaluation, PluginError};
+/// use serde::{Deserialize, Serialize};
+/// use wasmdash_plugin_sdk::{AlertInput, AlertRule, AlertState, Evaluation, PluginConfig, PluginError, PluginMeta};
 ///
-/// struct Positive;
+/// #[derive(Deserialize, Serialize, schemars::JsonSchema)]
+/// #[serde(deny_unknown_fields)]
+/// struct Config {
+///     /// Fires above this value.
+///     #[schemars(title = "Limit")]
+///     limit: f64,
+/// }
 ///
-/// impl AlertRule for Positive {
-///     fn describe() -> AlertRuleInfo {
-///         AlertRuleInfo {
-///             id: "positive".into(), name: "Positive".into(), version: "0.1.0".into(),
-///             description: "Fires when the value is above zero.".into(),
-///             config_schema: r#"{"type":"object"}"#.into(),
-///         }
-///     }
-///     fn evaluate(_config: &str, input: AlertInput) -> Result<Evaluation, PluginError> {
+/// impl PluginConfig for Config {}
+///
+/// struct Above;
+///
+/// impl AlertRule for Above {
+///     const META: PluginMeta = PluginMeta {
+///         id: "above",
+///         name: "Above",
+///         version: env!("CARGO_PKG_VERSION"),
+///         description: "Fires when the value is above a limit.",
+///     };
+///     type Config = Config;
+///
+///     fn evaluate(config: &Config, input: AlertInput) -> Result<Evaluation, PluginError> {
 ///         let state = match input.current {
 ///             None => AlertState::NoData,
-///             Some(v) if v > 0.0 => AlertState::Firing,
+///             Some(v) if v > config.limit => AlertState::Firing,
 ///             Some(_) => AlertState::Ok,
 ///         };
 ///         Ok(Evaluation { state, observed: input.current, message: format!("{} checked", input.metric) })
 ///     }
 /// }
 ///
-/// wasmdash_widget_sdk::export_plugin!(alert_rule: Positive);
+/// wasmdash_plugin_sdk::export_plugin!(alert_rule: Above);
 /// ```
 pub trait AlertRule: 'static {
-    /// Static description, read once when the plugin is loaded.
-    fn describe() -> AlertRuleInfo;
+    /// Id, name, version and description.
+    const META: PluginMeta;
 
-    /// Evaluate `input` under the JSON `config`.
-    fn evaluate(config: &str, input: AlertInput) -> Result<Evaluation, PluginError>;
+    /// The rule's own config keys. The host may also pass the alert's
+    /// `metric` in the config object; the SDK removes it before reading
+    /// this type, and adds it to the published schema.
+    type Config: PluginConfig;
+
+    /// Evaluate `input` under `config`.
+    fn evaluate(config: &Self::Config, input: AlertInput) -> Result<Evaluation, PluginError>;
 }

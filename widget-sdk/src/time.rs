@@ -1,7 +1,7 @@
 //! Timestamps (Unix milliseconds, UTC) shown in a fixed UTC offset, as the
 //! host hands it over (`utc_offset_minutes`); no timezone database needed.
 
-use std::fmt::Write as _;
+use crate::cell_text::TextOut;
 
 /// A calendar date and time of day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +44,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 /// `ms` shifted by `offset_minutes` and split into calendar fields.
 ///
 /// ```
-/// use wasmdash_widget_sdk::time::civil;
+/// use wasmdash_plugin_sdk::time::civil;
 /// let t = civil(1_700_000_000_000, 60);
 /// assert_eq!((t.year, t.month, t.day, t.hour, t.minute), (2023, 11, 14, 23, 13));
 /// ```
@@ -77,8 +77,8 @@ fn put_digits(buf: &mut [u8], mut n: u32, width: usize) {
 /// (milliseconds only when not zero).
 ///
 /// ```
-/// assert_eq!(wasmdash_widget_sdk::time::iso8601(1_700_000_000_000, 60), "2023-11-14T23:13:20+01:00");
-/// assert_eq!(wasmdash_widget_sdk::time::iso8601(5, 0), "1970-01-01T00:00:00.005+00:00");
+/// assert_eq!(wasmdash_plugin_sdk::time::iso8601(1_700_000_000_000, 60), "2023-11-14T23:13:20+01:00");
+/// assert_eq!(wasmdash_plugin_sdk::time::iso8601(5, 0), "1970-01-01T00:00:00.005+00:00");
 /// ```
 pub fn iso8601(ms: i64, offset_minutes: i32) -> String {
     let mut out = String::with_capacity(29);
@@ -86,15 +86,15 @@ pub fn iso8601(ms: i64, offset_minutes: i32) -> String {
     out
 }
 
-/// Append [`iso8601`] of `ms` to `out` without allocating: exporters write
-/// millions of timestamps.
+/// Append [`iso8601`] of `ms` to `out` (a `String` or a `Vec<u8>`) without
+/// allocating: exporters write millions of timestamps.
 ///
 /// ```
 /// let mut out = String::from("at ");
-/// wasmdash_widget_sdk::time::push_iso8601(&mut out, 1_700_000_000_000, -330);
+/// wasmdash_plugin_sdk::time::push_iso8601(&mut out, 1_700_000_000_000, -330);
 /// assert_eq!(out, "at 2023-11-14T16:43:20-05:30");
 /// ```
-pub fn push_iso8601(out: &mut String, ms: i64, offset_minutes: i32) {
+pub fn push_iso8601(out: &mut impl TextOut, ms: i64, offset_minutes: i32) {
     let t = civil(ms, offset_minutes);
     // "YYYY-MM-DDTHH:MM:SS.mmm+HH:MM", the milliseconds cut when zero.
     let mut b = *b"0000-00-00T00:00:00.000+00:00";
@@ -119,12 +119,12 @@ pub fn push_iso8601(out: &mut String, ms: i64, offset_minutes: i32) {
     match u32::try_from(t.year) {
         Ok(year @ 0..=9999) => {
             put_digits(&mut b, year, 4);
-            out.push_str(crate::cell_text::ascii(&b[..len]));
+            out.push_text(crate::cell_text::ascii(&b[..len]));
         }
         // Outside four digits: rare enough for the formatting machinery.
         _ => {
-            let _ = write!(out, "{:04}", t.year);
-            out.push_str(crate::cell_text::ascii(&b[4..len]));
+            out.push_text(&format!("{:04}", t.year));
+            out.push_text(crate::cell_text::ascii(&b[4..len]));
         }
     }
 }

@@ -13,7 +13,7 @@ pub mod widget {
         world: "widget",
         pub_export_macro: true,
         export_macro_name: "__wasmdash_export_widget",
-        default_bindings_module: "::wasmdash_widget_sdk::wit::widget",
+        default_bindings_module: "::wasmdash_plugin_sdk::wit::widget",
         additional_derives: [PartialEq],
     });
 }
@@ -25,7 +25,7 @@ pub mod exporter {
         world: "exporter",
         pub_export_macro: true,
         export_macro_name: "__wasmdash_export_exporter",
-        default_bindings_module: "::wasmdash_widget_sdk::wit::exporter",
+        default_bindings_module: "::wasmdash_plugin_sdk::wit::exporter",
         with: { "wasmdash:plugin/types@0.1.0": crate::wit::types },
     });
 }
@@ -37,7 +37,7 @@ pub mod alert_rule {
         world: "alert-rule",
         pub_export_macro: true,
         export_macro_name: "__wasmdash_export_alert_rule",
-        default_bindings_module: "::wasmdash_widget_sdk::wit::alert_rule",
+        default_bindings_module: "::wasmdash_plugin_sdk::wit::alert_rule",
         additional_derives: [PartialEq],
         with: { "wasmdash:plugin/types@0.1.0": crate::wit::types },
     });

@@ -5,17 +5,25 @@
 //! A third-party widget: a semicircular gauge showing a scalar metric between
 //! a configured minimum and maximum.
 
-use serde::Deserialize;
-use wasmdash_widget_sdk::{
-    DataShape, PluginError, RenderContext, Widget, WidgetData, WidgetInfo, config, format, html,
-    svg,
+use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::{
+    PluginConfig, PluginError, PluginMeta, RenderContext, ScalarData, Widget, format, html, svg,
 };
 
-#[derive(Debug, Deserialize)]
+/// The gauge's options. The editor's form is generated from this type:
+/// titles from `#[schemars(title)]`, help texts from the doc comments,
+/// defaults from `Default`.
+#[derive(Debug, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default)]
 struct Config {
+    /// Empty uses the metric's label.
+    #[schemars(title = "Title")]
     title: String,
+    /// The value at the left end of the dial.
+    #[schemars(title = "Minimum")]
     min: f64,
+    /// The value at the right end of the dial.
+    #[schemars(title = "Maximum")]
     max: f64,
 }
 
@@ -29,48 +37,36 @@ impl Default for Config {
     }
 }
 
+impl PluginConfig for Config {
+    fn check(&self) -> Result<(), String> {
+        if self.min.is_finite() && self.max.is_finite() && self.max > self.min {
+            Ok(())
+        } else {
+            Err("max must be greater than min".into())
+        }
+    }
+}
+
 struct Gauge;
 
 impl Widget for Gauge {
-    fn describe() -> WidgetInfo {
-        WidgetInfo {
-            id: "gauge".into(),
-            name: "Gauge".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "A value on a semicircular dial between a minimum and a maximum.".into(),
-            data_shape: DataShape::Scalar,
-            config_schema: serde_json::json!({
-                "$schema": "https://json-schema.org/draft/2020-12/schema",
-                "title": "Gauge",
-                "type": "object",
-                "properties": {
-                    "metric": { "type": "string", "title": "Metric", "x-wasmdash": "metric" },
-                    "title": { "type": "string", "title": "Title", "default": "" },
-                    "min": { "type": "number", "title": "Minimum", "default": 0 },
-                    "max": { "type": "number", "title": "Maximum", "default": 100 }
-                }
-            })
-            .to_string(),
-        }
-    }
+    const META: PluginMeta = PluginMeta {
+        id: "gauge",
+        name: "Gauge",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "A value on a semicircular dial between a minimum and a maximum.",
+    };
+    type Config = Config;
+    type Data = ScalarData;
 
-    fn render(cfg: &str, data: WidgetData, _ctx: &RenderContext) -> Result<String, PluginError> {
-        let cfg: Config = config(cfg)?;
-        if !(cfg.min.is_finite() && cfg.max.is_finite() && cfg.max > cfg.min) {
-            return Err(PluginError::InvalidConfig(
-                "config: max must be greater than min".into(),
-            ));
-        }
-        let WidgetData::Scalar(s) = data else {
-            return Err(PluginError::InvalidData("gauge needs scalar data".into()));
-        };
+    fn render(cfg: &Config, s: &ScalarData, _ctx: &RenderContext) -> Result<String, PluginError> {
         let title = if cfg.title.is_empty() {
-            s.label.clone()
+            &s.label
         } else {
-            cfg.title.clone()
+            &cfg.title
         };
         let Some(v) = s.value.filter(|v| v.is_finite()) else {
-            return Ok(html::empty_state(&title));
+            return Ok(html::empty_state(title));
         };
         let share = ((v - cfg.min) / (cfg.max - cfg.min)).clamp(0.0, 1.0);
         // The dial runs from 9 o'clock (-90°) to 3 o'clock (+90°).
@@ -80,7 +76,7 @@ impl Widget for Gauge {
         let fill = svg::arc_path(100.0, 100.0, 90.0, 60.0, start, end);
         let shown = format::value(v, &s.format);
         let mut out = String::from("<div class=\"wd-widget wd-gauge\"><div class=\"wd-title\">");
-        html::escape_into(&mut out, &title);
+        html::escape_into(&mut out, title);
         out.push_str("</div>");
         out.push_str(&svg::open(200, 110, &format!("{title}: {shown}")));
         out.push_str(&format!(
@@ -98,4 +94,42 @@ impl Widget for Gauge {
     }
 }
 
-wasmdash_widget_sdk::export_plugin!(widget: Gauge);
+wasmdash_plugin_sdk::export_plugin!(widget: Gauge);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmdash_plugin_sdk::testing;
+
+    fn gauge(config: &str, value: Option<f64>) -> Result<String, PluginError> {
+        let ctx = testing::render_context(200, 120);
+        testing::render::<Gauge>(config, testing::scalar("Load", value), &ctx)
+    }
+
+    #[test]
+    fn draws_the_value_on_the_dial() {
+        let h = gauge(r#"{"max":10}"#, Some(5.0)).unwrap();
+        assert!(h.contains("wd-gauge-fill") && h.contains(">5<"), "{h}");
+        assert!(gauge("", None).unwrap().contains("No data for this range"));
+    }
+
+    #[test]
+    fn refuses_an_empty_range() {
+        assert_eq!(
+            gauge(r#"{"min":5,"max":5}"#, Some(1.0)),
+            Err(PluginError::InvalidConfig(
+                "config: max must be greater than min".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn schema_has_defaults_and_the_metric_picker() {
+        let p = &testing::widget_schema::<Gauge>()["properties"];
+        assert_eq!(
+            (&p["min"]["default"], &p["max"]["default"]),
+            (&0.0.into(), &100.0.into())
+        );
+        assert_eq!(p["metric"]["x-wasmdash"], "metric");
+    }
+}

@@ -7,9 +7,9 @@
 //! streamed batch by batch. A dashboard report becomes one `##` heading and
 //! one table per widget.
 
-use wasmdash_widget_sdk::{
-    Batch, ChartKind, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo,
-    PluginError, Section, Value, format, time,
+use wasmdash_plugin_sdk::{
+    Batch, ChartKind, ColumnSchema, ExportOptions, ExportSession, Exporter, NoConfig, PluginError,
+    PluginMeta, Section, Value, format, time,
 };
 
 struct Markdown;
@@ -52,25 +52,23 @@ fn table_head(schema: &[ColumnSchema]) -> String {
 }
 
 impl Exporter for Markdown {
+    const META: PluginMeta = PluginMeta {
+        id: "markdown",
+        name: "Markdown",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "Rows as a Markdown table, for wikis and chat.",
+    };
+    const MEDIA_TYPE: &'static str = "text/markdown; charset=utf-8";
+    const FILE_EXTENSION: &'static str = "md";
+    // No options: any JSON is accepted and the editor shows no fields.
+    type Config = NoConfig;
     type Session = MarkdownSession;
 
-    fn describe() -> ExporterInfo {
-        ExporterInfo {
-            id: "markdown".into(),
-            name: "Markdown".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "Rows as a Markdown table, for wikis and chat.".into(),
-            media_type: "text/markdown; charset=utf-8".into(),
-            file_extension: "md".into(),
-            config_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{}}"#.into(),
-        }
-    }
-
     fn open(
+        _: NoConfig,
         options: ExportOptions,
         schema: Vec<ColumnSchema>,
     ) -> Result<MarkdownSession, PluginError> {
-        let _: serde_json::Value = wasmdash_widget_sdk::config(&options.config)?;
         let mut pending = format!("# {}\n\n", cell(&options.title));
         if let Some(r) = &options.time_range {
             pending.push_str(&format!(
@@ -135,4 +133,45 @@ impl ExportSession for MarkdownSession {
     }
 }
 
-wasmdash_widget_sdk::export_plugin!(exporter: Markdown);
+wasmdash_plugin_sdk::export_plugin!(exporter: Markdown);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmdash_plugin_sdk::{Column, ColumnKind, ColumnValues, testing};
+
+    #[test]
+    fn a_table_with_escaped_cells() {
+        let schema = testing::columns(&[("customer", ColumnKind::Text), ("n", ColumnKind::Int64)]);
+        let mut s = testing::open::<Markdown>(testing::export_options(""), schema).unwrap();
+        let out = s
+            .write(Batch {
+                row_count: 1,
+                columns: vec![
+                    Column {
+                        values: ColumnValues::Text(vec!["Acme | Sons\n".into()]),
+                        nulls: vec![],
+                    },
+                    Column {
+                        values: ColumnValues::Int64(vec![3]),
+                        nulls: vec![],
+                    },
+                ],
+            })
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "# Export\n\n| customer | n |\n| --- | --- |\n| Acme \\| Sons  | 3 |\n"
+        );
+        let info = testing::describe_exporter::<Markdown>();
+        assert_eq!(
+            (info.id.as_str(), info.file_extension.as_str()),
+            ("markdown", "md")
+        );
+        assert!(
+            info.config_schema.contains(r#""properties":{}"#),
+            "{}",
+            info.config_schema
+        );
+    }
+}

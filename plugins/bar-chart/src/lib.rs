@@ -2,18 +2,24 @@
 //! horizontal bars with value labels; negative values grow from zero the
 //! other way.
 
-use serde::Deserialize;
-use wasmdash_widget_sdk::svg::{self, Axis, LinearScale};
-use wasmdash_widget_sdk::{
-    CategoriesData, DataShape, PluginError, RenderContext, Widget, WidgetData, WidgetInfo, config,
-    format, html,
+use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::svg::{self, Axis, LinearScale};
+use wasmdash_plugin_sdk::{
+    CategoriesData, PluginConfig, PluginError, PluginMeta, RenderContext, Widget, format, html,
 };
 
-#[derive(Debug, Deserialize)]
+/// The `bar-chart` widget's options.
+#[derive(Debug, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default)]
-struct Config {
+pub struct Config {
+    /// Empty uses the metric's label.
+    #[schemars(title = "Title")]
     title: String,
+    /// Vertical columns, or horizontal bars (better for long labels).
+    #[schemars(title = "Orientation")]
     orientation: Orientation,
+    /// Write each bar's value next to it.
+    #[schemars(title = "Value labels")]
     show_values: bool,
 }
 
@@ -27,56 +33,34 @@ impl Default for Config {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+impl PluginConfig for Config {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 enum Orientation {
     Vertical,
     Horizontal,
 }
 
-fn schema() -> String {
-    serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Bar chart",
-        "type": "object",
-        "properties": {
-            "metric": { "type": "string", "title": "Metric", "description": "The metric to chart.", "x-wasmdash": "metric" },
-            "title": { "type": "string", "title": "Title", "description": "Empty uses the metric's label.", "default": "" },
-            "orientation": { "type": "string", "title": "Orientation", "enum": ["vertical", "horizontal"], "default": "vertical",
-                             "description": "Vertical columns, or horizontal bars (better for long labels)." },
-            "show_values": { "type": "boolean", "title": "Value labels", "description": "Write each bar's value next to it.", "default": true }
-        }
-    })
-    .to_string()
-}
-
 /// The `bar-chart` widget.
 pub struct BarChart;
 
 impl Widget for BarChart {
-    fn describe() -> WidgetInfo {
-        WidgetInfo {
-            id: "bar-chart".into(),
-            name: "Bar chart".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "Values by category as vertical or horizontal bars.".into(),
-            data_shape: DataShape::Categories,
-            config_schema: schema(),
-        }
-    }
+    const META: PluginMeta = PluginMeta {
+        id: "bar-chart",
+        name: "Bar chart",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "Values by category as vertical or horizontal bars.",
+    };
+    type Config = Config;
+    type Data = CategoriesData;
 
     fn render(
-        config_json: &str,
-        data: WidgetData,
+        cfg: &Config,
+        data: &CategoriesData,
         ctx: &RenderContext,
     ) -> Result<String, PluginError> {
-        let cfg: Config = config(config_json)?;
-        let WidgetData::Categories(data) = data else {
-            return Err(PluginError::InvalidData(
-                "bar-chart needs categories data".into(),
-            ));
-        };
-        Ok(render(&cfg, &data, ctx))
+        Ok(render(cfg, data, ctx))
     }
 }
 
@@ -215,30 +199,20 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
     out
 }
 
-wasmdash_widget_sdk::export_plugin!(widget: BarChart);
+wasmdash_plugin_sdk::export_plugin!(widget: BarChart);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{TimeRange, ValueFormat};
+    use wasmdash_plugin_sdk::ValueFormat;
+    use wasmdash_plugin_sdk::testing::{self, render_context};
 
-    fn ctx() -> RenderContext {
-        RenderContext {
-            width: 400,
-            height: 240,
-            time_range: TimeRange {
-                start_ms: 0,
-                end_ms: 1,
-                label: "Today".into(),
-            },
-            timezone: "UTC".into(),
-            utc_offset_minutes: 0,
-            locale: "en-US".into(),
-        }
+    fn chart(config: &str, data: CategoriesData) -> Result<String, PluginError> {
+        testing::render::<BarChart>(config, data, &render_context(400, 240))
     }
 
-    fn data(values: Vec<f64>) -> WidgetData {
-        WidgetData::Categories(CategoriesData {
+    fn data(values: Vec<f64>) -> CategoriesData {
+        CategoriesData {
             label: "Revenue".into(),
             dimension: "region".into(),
             labels: (0..values.len())
@@ -246,37 +220,49 @@ mod tests {
                 .collect(),
             values,
             format: ValueFormat::default(),
-        })
+        }
     }
 
     #[test]
     fn both_orientations_with_values() {
         for cfg in ["", r#"{"orientation":"horizontal"}"#] {
-            let h = BarChart::render(cfg, data(vec![1200.0, -300.0, 50.0]), &ctx()).unwrap();
+            let h = chart(cfg, data(vec![1200.0, -300.0, 50.0])).unwrap();
             assert_eq!(h.matches("<rect").count(), 3, "{h}");
             assert!(h.contains(">1.2K<") && h.contains(">-300<"), "{h}");
             assert!(!h.contains("style="));
         }
-        let h = BarChart::render(r#"{"show_values":false}"#, data(vec![1.0]), &ctx()).unwrap();
+        let h = chart(r#"{"show_values":false}"#, data(vec![1.0])).unwrap();
         assert!(!h.contains("wd-value-label"));
     }
 
     #[test]
     fn empty_and_bad_config() {
         assert!(
-            BarChart::render("", data(vec![]), &ctx())
+            chart("", data(vec![]))
                 .unwrap()
                 .contains("No data for this range")
         );
         assert!(
-            BarChart::render("", data(vec![f64::NAN]), &ctx())
+            chart("", data(vec![f64::NAN]))
                 .unwrap()
                 .contains("No data for this range")
         );
         assert!(matches!(
-            BarChart::render(r#"{"orientation":"diagonal"}"#, data(vec![1.0]), &ctx()),
+            chart(r#"{"orientation":"diagonal"}"#, data(vec![1.0])),
             Err(PluginError::InvalidConfig(_))
         ));
         assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn schema_lists_orientations_and_defaults() {
+        let p = &testing::widget_schema::<BarChart>()["properties"];
+        assert_eq!(
+            p["orientation"]["enum"],
+            serde_json::json!(["vertical", "horizontal"])
+        );
+        assert_eq!(p["orientation"]["default"], "vertical");
+        assert_eq!(p["show_values"]["default"], true);
+        assert_eq!(p["metric"]["x-wasmdash"], "metric");
     }
 }

@@ -1,12 +1,12 @@
 //! Built-in alert rule `change`: fires when the current value moved by at
 //! least a percentage against the previous period, up, down or either way.
 
-use serde::Deserialize;
-use wasmdash_widget_sdk::{
-    AlertInput, AlertRule, AlertRuleInfo, AlertState, Evaluation, PluginError, config, format,
+use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::{
+    AlertInput, AlertRule, AlertState, Evaluation, PluginConfig, PluginError, PluginMeta, format,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 enum Direction {
     Up,
@@ -15,66 +15,42 @@ enum Direction {
     Either,
 }
 
-#[derive(Debug, Deserialize)]
+/// The `change` rule's options.
+#[derive(Debug, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Config {
-    #[serde(default)]
-    metric: Option<String>,
+pub struct Config {
+    /// Which movement fires: a rise, a fall, or either.
+    #[schemars(title = "Direction")]
     #[serde(default)]
     direction: Direction,
+    /// Fires when the value changed by at least this many percent against the previous period.
+    #[schemars(title = "Change (%)", extend("exclusiveMinimum" = 0, "default" = 20))]
     percent: f64,
 }
 
-fn schema() -> String {
-    serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Change vs previous period",
-        "type": "object",
-        "required": ["percent"],
-        "properties": {
-            "metric": {
-                "type": "string", "title": "Metric",
-                "description": "The metric to watch.", "x-wasmdash": "metric"
-            },
-            "direction": {
-                "type": "string", "title": "Direction",
-                "description": "Which movement fires: a rise, a fall, or either.",
-                "enum": ["up", "down", "either"], "default": "either"
-            },
-            "percent": {
-                "type": "number", "title": "Change (%)", "exclusiveMinimum": 0, "default": 20,
-                "description": "Fires when the value changed by at least this many percent against the previous period."
-            }
-        },
-        "additionalProperties": false
-    })
-    .to_string()
+impl PluginConfig for Config {
+    fn check(&self) -> Result<(), String> {
+        if self.percent.is_finite() && self.percent > 0.0 {
+            Ok(())
+        } else {
+            Err("percent must be a number > 0".into())
+        }
+    }
 }
 
 /// The `change` alert rule.
 pub struct Change;
 
 impl AlertRule for Change {
-    fn describe() -> AlertRuleInfo {
-        AlertRuleInfo {
-            id: "change".into(),
-            name: "Change vs previous period".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description:
-                "Fires when the value rises or falls by a percentage against the previous period."
-                    .into(),
-            config_schema: schema(),
-        }
-    }
+    const META: PluginMeta = PluginMeta {
+        id: "change",
+        name: "Change vs previous period",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "Fires when the value rises or falls by a percentage against the previous period.",
+    };
+    type Config = Config;
 
-    fn evaluate(config_json: &str, input: AlertInput) -> Result<Evaluation, PluginError> {
-        let cfg: Config = config(config_json)?;
-        let _ = &cfg.metric;
-        if !cfg.percent.is_finite() || cfg.percent <= 0.0 {
-            return Err(PluginError::InvalidConfig(
-                "config: percent must be a number > 0".into(),
-            ));
-        }
+    fn evaluate(cfg: &Config, input: AlertInput) -> Result<Evaluation, PluginError> {
         let metric = &input.metric;
         let no_data = |message: String| Evaluation {
             state: AlertState::NoData,
@@ -149,36 +125,19 @@ impl AlertRule for Change {
     }
 }
 
-wasmdash_widget_sdk::export_plugin!(alert_rule: Change);
+wasmdash_plugin_sdk::export_plugin!(alert_rule: Change);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Series, TimeRange};
+    use wasmdash_plugin_sdk::testing;
 
     fn eval(
         cfg: &str,
         current: Option<f64>,
         previous: Option<f64>,
     ) -> Result<Evaluation, PluginError> {
-        Change::evaluate(
-            cfg,
-            AlertInput {
-                metric: "orders".into(),
-                time_range: TimeRange {
-                    start_ms: 0,
-                    end_ms: 1,
-                    label: "Today".into(),
-                },
-                current,
-                previous,
-                recent: Series {
-                    timestamps: vec![],
-                    values: vec![],
-                    nulls: vec![],
-                },
-            },
-        )
+        testing::evaluate::<Change>(cfg, testing::alert_input("orders", current, previous))
     }
 
     #[test]
@@ -234,6 +193,7 @@ mod tests {
             "",
             r#"{"percent":0}"#,
             r#"{"percent":5,"direction":"sideways"}"#,
+            r#"{"percent":5,"window":"1h"}"#,
         ] {
             assert!(
                 matches!(
@@ -243,5 +203,27 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn schema_requires_percent_and_keeps_the_metric_picker() {
+        let schema: serde_json::Value =
+            serde_json::from_str(&testing::describe_alert_rule::<Change>().config_schema).unwrap();
+        assert_eq!(schema["title"], "Change vs previous period");
+        assert_eq!(schema["required"], serde_json::json!(["percent"]));
+        assert_eq!(schema["additionalProperties"], false);
+        let p = &schema["properties"];
+        assert_eq!(
+            (&p["percent"]["exclusiveMinimum"], &p["percent"]["default"]),
+            (&0.into(), &20.into())
+        );
+        assert_eq!(
+            p["direction"]["enum"],
+            serde_json::json!(["up", "down", "either"])
+        );
+        assert_eq!(p["direction"]["default"], "either");
+        assert_eq!(p["metric"]["x-wasmdash"], "metric");
+        let e = eval(r#"{"metric":"orders","percent":20}"#, Some(1.0), Some(2.0)).unwrap();
+        assert_eq!(e.state, AlertState::Firing);
     }
 }

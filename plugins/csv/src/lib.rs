@@ -1,26 +1,42 @@
 //! Built-in exporter `csv`: RFC 4180 (CRLF line ends, fields quoted when
-//! they hold the delimiter, a quote or a line break), a header row, an
-//! optional UTF-8 BOM for Excel, and formula-injection protection on by
-//! default: a text cell starting with `=`, `+`, `-`, `@`, tab or CR gets a
-//! leading `'` (and quotes), as OWASP recommends, so spreadsheets show it as
-//! text instead of running it.
+//! they hold the delimiter, a quote or a line break, quotes doubled), a
+//! header row, an optional UTF-8 BOM for Excel, and formula-injection
+//! protection on by default: a text cell starting with `=`, `+`, `-`, `@`,
+//! tab or CR gets a leading `'` (and quotes), as OWASP recommends, so
+//! spreadsheets show it as text instead of running it. The quoting rules
+//! are `csv-core`'s (see [`fields`]).
 //!
 //! A multi-part report (a dashboard) becomes one block per section: a blank
 //! line between blocks, the section title on a line of its own, then the
 //! section's header row and rows.
 
-use serde::Deserialize;
-use wasmdash_widget_sdk::{
-    Batch, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo, PluginError,
-    Section, Value, cell_text, config, time,
+mod fields;
+mod session;
+
+use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::{
+    ColumnSchema, ExportOptions, Exporter, PluginConfig, PluginError, PluginMeta,
 };
 
-#[derive(Debug, Deserialize)]
+use fields::Fields;
+pub use session::CsvSession;
+use session::Layout;
+
+/// The `csv` exporter's options.
+#[derive(Debug, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-struct Config {
+pub struct Config {
+    /// One character between fields, e.g. ",", ";" or a tab.
+    #[schemars(title = "Delimiter", length(equal = 1))]
     delimiter: String,
+    /// Start the file with a byte order mark so Excel reads it as UTF-8.
+    #[schemars(title = "UTF-8 BOM")]
     bom: bool,
+    /// Prefix text starting with = + - @, tab or CR with ' so spreadsheets do not run it as a formula.
+    #[schemars(title = "Formula protection")]
     formula_protection: bool,
+    /// Write the column names as the first row.
+    #[schemars(title = "Header row")]
     header: bool,
 }
 
@@ -35,241 +51,73 @@ impl Default for Config {
     }
 }
 
-fn schema() -> String {
-    serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "CSV",
-        "type": "object",
-        "properties": {
-            "delimiter": {
-                "type": "string", "title": "Delimiter", "minLength": 1, "maxLength": 1, "default": ",",
-                "description": "One character between fields, e.g. \",\", \";\" or a tab."
-            },
-            "bom": {
-                "type": "boolean", "title": "UTF-8 BOM", "default": false,
-                "description": "Start the file with a byte order mark so Excel reads it as UTF-8."
-            },
-            "formula_protection": {
-                "type": "boolean", "title": "Formula protection", "default": true,
-                "description": "Prefix text starting with = + - @, tab or CR with ' so spreadsheets do not run it as a formula."
-            },
-            "header": {
-                "type": "boolean", "title": "Header row", "default": true,
-                "description": "Write the column names as the first row."
-            }
-        },
-        "additionalProperties": false
-    })
-    .to_string()
+impl Config {
+    /// The delimiter: one character other than a quote or a line break.
+    fn delimiter(&self) -> Result<char, String> {
+        let mut chars = self.delimiter.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if !matches!(c, '"' | '\r' | '\n') => Ok(c),
+            _ => Err(format!(
+                "delimiter must be one character other than a quote or line break, got {:?}",
+                self.delimiter
+            )),
+        }
+    }
+}
+
+impl PluginConfig for Config {
+    fn check(&self) -> Result<(), String> {
+        self.delimiter().map(|_| ())
+    }
 }
 
 /// The `csv` exporter.
 pub struct Csv;
 
-/// One CSV export in progress.
-pub struct CsvSession {
-    delimiter: char,
-    protect: bool,
-    header: bool,
-    offset_minutes: i32,
-    /// Columns of the rows being written (the current section's in a report).
-    columns: usize,
-    /// Output not yet handed out (BOM, header), emitted with the next call.
-    pending: String,
-    /// Whether a section has begun, so the next one is set off by a blank line.
-    in_section: bool,
-    /// Bytes of the last batch's output, to size the next one.
-    last_len: usize,
-}
-
 impl Exporter for Csv {
+    const META: PluginMeta = PluginMeta {
+        id: "csv",
+        name: "CSV",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "Comma-separated values (RFC 4180) for spreadsheets and scripts.",
+    };
+    const MEDIA_TYPE: &'static str = "text/csv; charset=utf-8";
+    const FILE_EXTENSION: &'static str = "csv";
+    type Config = Config;
     type Session = CsvSession;
 
-    fn describe() -> ExporterInfo {
-        ExporterInfo {
-            id: "csv".into(),
-            name: "CSV".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "Comma-separated values (RFC 4180) for spreadsheets and scripts.".into(),
-            media_type: "text/csv; charset=utf-8".into(),
-            file_extension: "csv".into(),
-            config_schema: schema(),
-        }
-    }
-
-    fn open(options: ExportOptions, schema: Vec<ColumnSchema>) -> Result<CsvSession, PluginError> {
-        let cfg: Config = config(&options.config)?;
-        let mut chars = cfg.delimiter.chars();
-        let delimiter = match (chars.next(), chars.next()) {
-            (Some(c), None) if !matches!(c, '"' | '\r' | '\n') => c,
-            _ => {
-                return Err(PluginError::InvalidConfig(format!(
-                    "config: delimiter must be one character other than a quote or line break, got {:?}",
-                    cfg.delimiter
-                )));
-            }
-        };
-        let mut session = CsvSession {
-            delimiter,
-            protect: cfg.formula_protection,
-            header: cfg.header,
-            offset_minutes: options.utc_offset_minutes,
-            columns: schema.len(),
-            pending: String::new(),
-            in_section: false,
-            last_len: 0,
-        };
-        if cfg.bom {
-            session.pending.push('\u{FEFF}');
-        }
-        // A report opens with no columns; its sections bring their own.
-        if !schema.is_empty() {
-            let mut head = std::mem::take(&mut session.pending);
-            session.push_header(&mut head, &schema);
-            session.pending = head;
-        }
-        Ok(session)
+    fn open(
+        cfg: Config,
+        options: ExportOptions,
+        schema: Vec<ColumnSchema>,
+    ) -> Result<CsvSession, PluginError> {
+        let delimiter = cfg
+            .delimiter()
+            .map_err(|m| PluginError::InvalidConfig(format!("config: {m}")))?;
+        Ok(CsvSession::new(
+            Fields::new(delimiter, cfg.formula_protection),
+            Layout {
+                bom: cfg.bom,
+                header: cfg.header,
+                offset_minutes: options.utc_offset_minutes,
+            },
+            &schema,
+        ))
     }
 }
 
-/// Cells starting with these are read as formulas by spreadsheets.
-fn is_dangerous(s: &str) -> bool {
-    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
-}
-
-/// Append `"prefix field"` with the field's quotes doubled.
-fn push_quoted(out: &mut String, prefix: &str, field: &str) {
-    out.push('"');
-    out.push_str(prefix);
-    for (i, part) in field.split('"').enumerate() {
-        if i > 0 {
-            out.push_str("\"\"");
-        }
-        out.push_str(part);
-    }
-    out.push('"');
-}
-
-impl CsvSession {
-    /// Append a field, quoted only when it holds the delimiter, a quote or
-    /// a line break (checked byte by byte for an ASCII delimiter).
-    fn push_field(&self, out: &mut String, field: &str) {
-        let needs = match u8::try_from(self.delimiter).ok().filter(u8::is_ascii) {
-            Some(d) => field
-                .bytes()
-                .any(|b| b == d || matches!(b, b'"' | b'\r' | b'\n')),
-            None => field.contains(['"', '\r', '\n', self.delimiter]),
-        };
-        if needs {
-            push_quoted(out, "", field);
-        } else {
-            out.push_str(field);
-        }
-    }
-
-    fn push_header(&self, out: &mut String, schema: &[ColumnSchema]) {
-        if !self.header || schema.is_empty() {
-            return;
-        }
-        for (i, c) in schema.iter().enumerate() {
-            if i > 0 {
-                out.push(self.delimiter);
-            }
-            self.push_text(out, &c.name);
-        }
-        out.push_str("\r\n");
-    }
-
-    fn push_text(&self, out: &mut String, s: &str) {
-        if self.protect && is_dangerous(s) {
-            // Quoted, with the neutralizing `'` inside the quotes.
-            push_quoted(out, "'", s);
-        } else {
-            self.push_field(out, s);
-        }
-    }
-}
-
-impl ExportSession for CsvSession {
-    fn begin_section(&mut self, section: Section) -> Result<Vec<u8>, PluginError> {
-        let mut out = std::mem::take(&mut self.pending);
-        if self.in_section {
-            out.push_str("\r\n");
-        }
-        self.push_text(&mut out, &section.title);
-        out.push_str("\r\n");
-        self.push_header(&mut out, &section.schema);
-        self.columns = section.schema.len();
-        self.in_section = true;
-        Ok(out.into_bytes())
-    }
-
-    fn write(&mut self, batch: Batch) -> Result<Vec<u8>, PluginError> {
-        let cols = batch.columns.len();
-        if cols != self.columns {
-            return Err(PluginError::InvalidData(format!(
-                "batch has {cols} columns, the schema {}",
-                self.columns
-            )));
-        }
-        let mut out = std::mem::take(&mut self.pending);
-        // Most batches are as long as the last one: grow once, not per row.
-        out.reserve(self.last_len);
-        for row in 0..batch.rows() {
-            for col in 0..cols {
-                if col > 0 {
-                    out.push(self.delimiter);
-                }
-                match batch.value(row, col) {
-                    Value::Null => {}
-                    // Non-finite floats stay empty, like nulls.
-                    Value::Float(v) => {
-                        cell_text::push_float(&mut out, v);
-                    }
-                    Value::Int(v) => cell_text::push_int(&mut out, v),
-                    Value::Timestamp(ms) => time::push_iso8601(&mut out, ms, self.offset_minutes),
-                    Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-                    Value::Text(s) => self.push_text(&mut out, s),
-                }
-            }
-            out.push_str("\r\n");
-        }
-        self.last_len = out.len();
-        Ok(out.into_bytes())
-    }
-
-    fn finish(&mut self) -> Result<Vec<u8>, PluginError> {
-        Ok(std::mem::take(&mut self.pending).into_bytes())
-    }
-}
-
-wasmdash_widget_sdk::export_plugin!(exporter: Csv);
+wasmdash_plugin_sdk::export_plugin!(exporter: Csv);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Column, ColumnKind, ColumnValues};
+    use wasmdash_plugin_sdk::testing;
+    use wasmdash_plugin_sdk::{Batch, Column, ColumnKind, ColumnValues, ExportSession, Section};
+
+    const COLUMNS: &[(&str, ColumnKind)] = &[("name", ColumnKind::Text), ("n", ColumnKind::Text)];
 
     fn open(cfg: &str) -> Result<CsvSession, PluginError> {
-        let schema = ["name", "n"]
-            .iter()
-            .map(|n| ColumnSchema {
-                name: (*n).into(),
-                label: (*n).into(),
-                kind: ColumnKind::Text,
-            })
-            .collect();
-        Csv::open(
-            ExportOptions {
-                config: cfg.into(),
-                title: "t".into(),
-                time_range: None,
-                timezone: "UTC".into(),
-                utc_offset_minutes: 0,
-                generated_at_ms: 0,
-            },
-            schema,
-        )
+        testing::open::<Csv>(testing::export_options(cfg), testing::columns(COLUMNS))
     }
 
     fn batch(texts: &[&str]) -> Batch {
@@ -312,6 +160,7 @@ mod tests {
             r#"{"delimiter":",,"}"#,
             r#"{"delimiter":"\""}"#,
             r#"{"bom":1}"#,
+            r#"{"quote":"'"}"#,
         ] {
             assert!(
                 matches!(open(bad), Err(PluginError::InvalidConfig(_))),
@@ -330,29 +179,12 @@ mod tests {
 
     #[test]
     fn sections_are_blocks_with_title_and_header() {
-        let mut s = Csv::open(
-            ExportOptions {
-                config: r#"{"bom":true}"#.into(),
-                title: "Board".into(),
-                time_range: None,
-                timezone: "UTC".into(),
-                utc_offset_minutes: 0,
-                generated_at_ms: 0,
-            },
-            vec![],
-        )
-        .unwrap();
+        let mut s =
+            testing::open::<Csv>(testing::export_options(r#"{"bom":true}"#), vec![]).unwrap();
         let section = |title: &str| Section {
             title: title.into(),
-            chart: wasmdash_widget_sdk::ChartKind::Bar,
-            schema: ["name", "n"]
-                .iter()
-                .map(|n| ColumnSchema {
-                    name: (*n).into(),
-                    label: (*n).into(),
-                    kind: ColumnKind::Text,
-                })
-                .collect(),
+            chart: wasmdash_plugin_sdk::ChartKind::Bar,
+            schema: testing::columns(COLUMNS),
         };
         let mut out = s.begin_section(section("Sales, by region")).unwrap();
         out.extend(s.write(batch(&["a"])).unwrap());
@@ -363,5 +195,67 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "\u{FEFF}\"Sales, by region\"\r\nname,n\r\na,\r\n\r\n\"'=Risky\"\r\nname,n\r\nb,\r\nc,-1.5\r\n"
         );
+    }
+
+    #[test]
+    fn any_one_character_delimits_and_numbers_holding_it_are_quoted() {
+        let schema = testing::columns(&[("a b", ColumnKind::Text), ("n", ColumnKind::Float64)]);
+        let rows = Batch {
+            row_count: 2,
+            columns: vec![
+                Column {
+                    values: ColumnValues::Text(vec!["x§y".into(), "é".into()]),
+                    nulls: vec![],
+                },
+                Column {
+                    values: ColumnValues::Float64(vec![1.5, 2.0]),
+                    nulls: vec![],
+                },
+            ],
+        };
+        let encode = |cfg: &str| {
+            let mut s = testing::open::<Csv>(testing::export_options(cfg), schema.clone()).unwrap();
+            String::from_utf8(s.write(rows.clone()).unwrap()).unwrap()
+        };
+        assert_eq!(
+            encode(r#"{"delimiter":"§"}"#),
+            "a b§n\r\n\"x§y\"§1.5\r\né§2\r\n"
+        );
+        assert_eq!(
+            encode(r#"{"delimiter":" "}"#),
+            "\"a b\" n\r\nx§y 1.5\r\né 2\r\n"
+        );
+        assert_eq!(
+            encode(r#"{"delimiter":"."}"#),
+            "a b.n\r\nx§y.\"1.5\"\r\né.2\r\n"
+        );
+    }
+
+    #[test]
+    fn describes_itself_with_the_schema_of_its_config() {
+        let info = testing::describe_exporter::<Csv>();
+        assert_eq!(
+            (info.media_type.as_str(), info.file_extension.as_str()),
+            ("text/csv; charset=utf-8", "csv")
+        );
+        let schema: serde_json::Value = serde_json::from_str(&info.config_schema).unwrap();
+        let p = &schema["properties"];
+        assert_eq!(
+            (
+                &p["delimiter"]["default"],
+                &p["delimiter"]["minLength"],
+                &p["delimiter"]["maxLength"]
+            ),
+            (&",".into(), &1.into(), &1.into())
+        );
+        assert_eq!(
+            (
+                &p["bom"]["default"],
+                &p["formula_protection"]["default"],
+                &p["header"]["default"]
+            ),
+            (&false.into(), &true.into(), &true.into())
+        );
+        assert_eq!(schema["additionalProperties"], false);
     }
 }

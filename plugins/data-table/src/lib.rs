@@ -5,22 +5,46 @@
 
 use std::fmt::Write as _;
 
-use serde::Deserialize;
-use wasmdash_widget_sdk::{
-    ColumnKind, DataShape, PluginError, RenderContext, RowsData, Value, Widget, WidgetData,
-    WidgetInfo, config, format, html, time,
+use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::{
+    ColumnKind, PluginConfig, PluginError, PluginMeta, RenderContext, RowsData, Value, Widget,
+    format, html, time,
 };
 
-#[derive(Debug, Default, Deserialize)]
+/// Largest page the config allows.
+const MAX_PAGE_SIZE: u32 = 1000;
+
+/// The `data-table` widget's options.
+#[derive(Debug, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default)]
-struct Config {
+pub struct Config {
+    /// Empty uses the dataset's label.
+    #[schemars(title = "Title")]
     title: String,
+    /// Column the rows are sorted by.
+    #[schemars(title = "Sort by")]
     sort_column: Option<String>,
+    #[schemars(title = "Sort direction")]
     sort_direction: SortDirection,
+    /// How many rows a page shows.
+    // Left out, the page is as long as the rows the host sends; 50 is what
+    // the editor suggests.
+    #[schemars(title = "Rows per page", range(min = 1, max = MAX_PAGE_SIZE), extend("default" = 50))]
     page_size: Option<u32>,
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Deserialize)]
+impl PluginConfig for Config {
+    fn check(&self) -> Result<(), String> {
+        match self.page_size {
+            Some(p) if !(1..=MAX_PAGE_SIZE).contains(&p) => {
+                Err(format!("page_size must be between 1 and {MAX_PAGE_SIZE}"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 enum SortDirection {
     #[default]
@@ -28,61 +52,21 @@ enum SortDirection {
     Desc,
 }
 
-fn schema() -> String {
-    serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Data table",
-        "type": "object",
-        "properties": {
-            "title": { "type": "string", "title": "Title", "description": "Empty uses the dataset's label.", "default": "" },
-            "sort_column": { "type": "string", "title": "Sort by", "description": "Column the rows are sorted by." },
-            "sort_direction": { "type": "string", "title": "Sort direction", "enum": ["asc", "desc"], "default": "asc" },
-            "page_size": { "type": "integer", "title": "Rows per page", "minimum": 1, "maximum": 1000, "default": 50,
-                           "description": "How many rows a page shows." }
-        }
-    })
-    .to_string()
-}
-
 /// The `data-table` widget.
 pub struct DataTable;
 
 impl Widget for DataTable {
-    fn describe() -> WidgetInfo {
-        WidgetInfo {
-            id: "data-table".into(),
-            name: "Data table".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "Rows as a sortable, paginated table.".into(),
-            data_shape: DataShape::Rows,
-            config_schema: schema(),
-        }
-    }
+    const META: PluginMeta = PluginMeta {
+        id: "data-table",
+        name: "Data table",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "Rows as a sortable, paginated table.",
+    };
+    type Config = Config;
+    type Data = RowsData;
 
-    fn render(
-        config_json: &str,
-        data: WidgetData,
-        ctx: &RenderContext,
-    ) -> Result<String, PluginError> {
-        let cfg: Config = config(config_json)?;
-        if cfg.page_size.is_some_and(|p| !(1..=1000).contains(&p)) {
-            return Err(PluginError::InvalidConfig(
-                "config: page_size must be between 1 and 1000".into(),
-            ));
-        }
-        let WidgetData::Rows(data) = data else {
-            return Err(PluginError::InvalidData(
-                "data-table needs rows data".into(),
-            ));
-        };
-        if data.rows.columns.len() != data.schema.len() {
-            return Err(PluginError::InvalidData(format!(
-                "data-table got {} columns for a schema of {}",
-                data.rows.columns.len(),
-                data.schema.len()
-            )));
-        }
-        Ok(render(&cfg, &data, ctx))
+    fn render(cfg: &Config, data: &RowsData, ctx: &RenderContext) -> Result<String, PluginError> {
+        Ok(render(cfg, data, ctx))
     }
 }
 
@@ -203,29 +187,19 @@ fn render(cfg: &Config, data: &RowsData, ctx: &RenderContext) -> String {
     out
 }
 
-wasmdash_widget_sdk::export_plugin!(widget: DataTable);
+wasmdash_plugin_sdk::export_plugin!(widget: DataTable);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Batch, Column, ColumnSchema, ColumnValues, TimeRange};
+    use wasmdash_plugin_sdk::testing::{self, render_context};
+    use wasmdash_plugin_sdk::{Batch, Column, ColumnSchema, ColumnValues, WidgetData};
 
-    fn ctx() -> RenderContext {
-        RenderContext {
-            width: 600,
-            height: 300,
-            time_range: TimeRange {
-                start_ms: 0,
-                end_ms: 1,
-                label: "Today".into(),
-            },
-            timezone: "UTC".into(),
-            utc_offset_minutes: 0,
-            locale: "en-US".into(),
-        }
+    fn table(config: &str, data: impl Into<WidgetData>) -> Result<String, PluginError> {
+        testing::render::<DataTable>(config, data, &render_context(600, 300))
     }
 
-    fn data(n: usize, offset: u64, total: Option<u64>) -> WidgetData {
+    fn data(n: usize, offset: u64, total: Option<u64>) -> RowsData {
         let schema = vec![
             ColumnSchema {
                 name: "customer".into(),
@@ -243,7 +217,7 @@ mod tests {
                 kind: ColumnKind::Timestamp,
             },
         ];
-        WidgetData::Rows(RowsData {
+        RowsData {
             label: "Orders".into(),
             schema,
             rows: Batch {
@@ -265,15 +239,14 @@ mod tests {
             },
             total_rows: total,
             offset,
-        })
+        }
     }
 
     #[test]
     fn table_headers_cells_and_pages() {
-        let h = DataTable::render(
+        let h = table(
             r#"{"sort_column":"amount","sort_direction":"desc"}"#,
             data(3, 3, Some(10)),
-            &ctx(),
         )
         .unwrap();
         assert_eq!(h.matches("<th scope=\"col\"").count(), 3);
@@ -289,7 +262,7 @@ mod tests {
                 && h.contains("data-wd-offset=\"6\"")
         );
         assert!(!h.contains("disabled"), "{h}");
-        let last = DataTable::render("", data(4, 6, Some(10)), &ctx()).unwrap();
+        let last = table("", data(4, 6, Some(10))).unwrap();
         assert!(
             last.contains("wd-page-next\" data-wd-offset=\"10\" disabled"),
             "{last}"
@@ -299,25 +272,50 @@ mod tests {
     #[test]
     fn empty_and_bad_inputs() {
         assert!(
-            DataTable::render("", data(0, 0, Some(0)), &ctx())
+            table("", data(0, 0, Some(0)))
                 .unwrap()
                 .contains("No data for this range")
         );
         assert!(matches!(
-            DataTable::render(r#"{"page_size":0}"#, data(1, 0, None), &ctx()),
+            table(r#"{"page_size":0}"#, data(1, 0, None)),
             Err(PluginError::InvalidConfig(_))
         ));
         assert!(matches!(
-            DataTable::render(r#"{"sort_direction":"up"}"#, data(1, 0, None), &ctx()),
+            table(r#"{"sort_direction":"up"}"#, data(1, 0, None)),
             Err(PluginError::InvalidConfig(_))
         ));
-        let WidgetData::Rows(mut r) = data(1, 0, None) else {
-            unreachable!()
-        };
+        let mut r = data(1, 0, None);
         r.rows.columns.pop();
+        assert!(matches!(table("", r), Err(PluginError::InvalidData(_))));
+        let scalar = testing::scalar("Orders", Some(1.0));
         assert!(matches!(
-            DataTable::render("", WidgetData::Rows(r), &ctx()),
-            Err(PluginError::InvalidData(_))
+            table("", scalar),
+            Err(PluginError::InvalidData(m)) if m == "data-table needs rows data, got scalar data"
         ));
+    }
+
+    #[test]
+    fn schema_has_no_metric_and_bounds_the_page() {
+        let schema = testing::widget_schema::<DataTable>();
+        let p = &schema["properties"];
+        assert!(p.get("metric").is_none(), "{schema}");
+        assert_eq!(p["page_size"]["type"], "integer");
+        assert_eq!(
+            (&p["page_size"]["minimum"], &p["page_size"]["maximum"]),
+            (&1.into(), &1000.into())
+        );
+        assert_eq!(p["page_size"]["default"], 50);
+        assert_eq!(
+            p["sort_direction"]["enum"],
+            serde_json::json!(["asc", "desc"])
+        );
+        assert_eq!(p["sort_column"]["type"], "string");
+        assert!(
+            table(
+                r#"{"page_size":1000,"dataset":"orders","columns":["a"]}"#,
+                data(1, 0, None)
+            )
+            .is_ok()
+        );
     }
 }

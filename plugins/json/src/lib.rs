@@ -9,33 +9,22 @@
 
 use std::fmt::Write as _;
 
-use serde::Deserialize;
-use wasmdash_widget_sdk::{
+use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::{
     Batch, ChartKind, ColumnKind, ColumnSchema, ExportOptions, ExportSession, Exporter,
-    ExporterInfo, PluginError, Section, Value, cell_text, config, time,
+    PluginConfig, PluginError, PluginMeta, Section, Value, cell_text, time,
 };
 
-#[derive(Debug, Default, Deserialize)]
+/// The `json` exporter's options.
+#[derive(Debug, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-struct Config {
+pub struct Config {
+    /// One JSON object per line instead of one array.
+    #[schemars(title = "NDJSON")]
     ndjson: bool,
 }
 
-fn schema() -> String {
-    serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "JSON",
-        "type": "object",
-        "properties": {
-            "ndjson": {
-                "type": "boolean", "title": "NDJSON", "default": false,
-                "description": "One JSON object per line instead of one array."
-            }
-        },
-        "additionalProperties": false
-    })
-    .to_string()
-}
+impl PluginConfig for Config {}
 
 /// The `json` exporter.
 pub struct Json;
@@ -97,22 +86,22 @@ fn kind_name(k: ColumnKind) -> &'static str {
 }
 
 impl Exporter for Json {
+    const META: PluginMeta = PluginMeta {
+        id: "json",
+        name: "JSON",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "A JSON array of row objects with typed values (or NDJSON).",
+    };
+    const MEDIA_TYPE: &'static str = "application/json";
+    const FILE_EXTENSION: &'static str = "json";
+    type Config = Config;
     type Session = JsonSession;
 
-    fn describe() -> ExporterInfo {
-        ExporterInfo {
-            id: "json".into(),
-            name: "JSON".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "A JSON array of row objects with typed values (or NDJSON).".into(),
-            media_type: "application/json".into(),
-            file_extension: "json".into(),
-            config_schema: schema(),
-        }
-    }
-
-    fn open(options: ExportOptions, schema: Vec<ColumnSchema>) -> Result<JsonSession, PluginError> {
-        let cfg: Config = config(&options.config)?;
+    fn open(
+        cfg: Config,
+        options: ExportOptions,
+        schema: Vec<ColumnSchema>,
+    ) -> Result<JsonSession, PluginError> {
         Ok(JsonSession {
             ndjson: cfg.ndjson,
             offset_minutes: options.utc_offset_minutes,
@@ -253,36 +242,28 @@ impl ExportSession for JsonSession {
     }
 }
 
-wasmdash_widget_sdk::export_plugin!(exporter: Json);
+wasmdash_plugin_sdk::export_plugin!(exporter: Json);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Column, ColumnKind, ColumnValues};
+    use wasmdash_plugin_sdk::testing;
+    use wasmdash_plugin_sdk::{Column, ColumnValues};
+
+    const COLUMNS: &[(&str, ColumnKind)] = &[
+        ("t", ColumnKind::Timestamp),
+        ("v", ColumnKind::Float64),
+        ("s", ColumnKind::Text),
+    ];
 
     fn open(cfg: &str) -> Result<JsonSession, PluginError> {
-        let schema = [
-            ("t", ColumnKind::Timestamp),
-            ("v", ColumnKind::Float64),
-            ("s", ColumnKind::Text),
-        ]
-        .iter()
-        .map(|(n, k)| ColumnSchema {
-            name: (*n).into(),
-            label: (*n).into(),
-            kind: *k,
-        })
-        .collect();
-        Json::open(
+        testing::open::<Json>(
             ExportOptions {
-                config: cfg.into(),
-                title: "t".into(),
-                time_range: None,
                 timezone: "Europe/Berlin".into(),
                 utc_offset_minutes: 60,
-                generated_at_ms: 0,
+                ..testing::export_options(cfg)
             },
-            schema,
+            testing::columns(COLUMNS),
         )
     }
 
@@ -333,10 +314,17 @@ mod tests {
             out.lines()
                 .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
         );
-        assert!(matches!(
-            open(r#"{"ndjson":"yes"}"#),
-            Err(PluginError::InvalidConfig(_))
-        ));
+        for bad in [r#"{"ndjson":"yes"}"#, r#"{"pretty":true}"#] {
+            assert!(
+                matches!(open(bad), Err(PluginError::InvalidConfig(_))),
+                "{bad}"
+            );
+        }
+        let info = testing::describe_exporter::<Json>();
+        assert_eq!(info.media_type, "application/json");
+        let schema: serde_json::Value = serde_json::from_str(&info.config_schema).unwrap();
+        assert_eq!(schema["properties"]["ndjson"]["default"], false);
+        assert_eq!(schema["additionalProperties"], false);
         let mut s = open("").unwrap();
         s.write(batch(1)).unwrap();
         assert!(matches!(
@@ -357,18 +345,7 @@ mod tests {
         Section {
             title: title.into(),
             chart: ChartKind::Line,
-            schema: [
-                ("t", ColumnKind::Timestamp),
-                ("v", ColumnKind::Float64),
-                ("s", ColumnKind::Text),
-            ]
-            .iter()
-            .map(|(n, k)| ColumnSchema {
-                name: (*n).into(),
-                label: (*n).into(),
-                kind: *k,
-            })
-            .collect(),
+            schema: testing::columns(COLUMNS),
         }
     }
 

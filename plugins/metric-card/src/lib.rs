@@ -3,21 +3,29 @@
 //! `trend-flat` with the percent change), an optional sparkline and
 //! optional threshold colours.
 
-use serde::Deserialize;
-use wasmdash_widget_sdk::{
-    DataShape, PluginError, RenderContext, ScalarData, Widget, WidgetData, WidgetInfo, config,
-    format, html, svg,
+use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::{
+    PluginConfig, PluginError, PluginMeta, RenderContext, ScalarData, Widget, format, html, svg,
 };
 
 /// Changes smaller than this (in %) read as flat.
 const FLAT_PERCENT: f64 = 0.05;
 
-#[derive(Debug, Deserialize)]
+/// The `metric-card` widget's options.
+#[derive(Debug, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default)]
-struct Config {
+pub struct Config {
+    /// Shown above the value; empty uses the metric's label.
+    #[schemars(title = "Title")]
     title: String,
+    /// Draw the recent values under the number.
+    #[schemars(title = "Sparkline")]
     sparkline: bool,
+    /// Colours a rise as good (off for costs, errors, latency).
+    #[schemars(title = "Higher is better")]
     higher_is_better: bool,
+    /// Colour the card when the value crosses these.
+    #[schemars(title = "Thresholds")]
     thresholds: Option<Thresholds>,
 }
 
@@ -32,16 +40,22 @@ impl Default for Config {
     }
 }
 
-#[derive(Debug, Deserialize)]
+impl PluginConfig for Config {}
+
+#[derive(Debug, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Thresholds {
+    #[schemars(title = "Warning at")]
     warning: Option<f64>,
+    #[schemars(title = "Critical at")]
     critical: Option<f64>,
+    /// above: values at or over a threshold are bad; below: at or under.
+    #[schemars(title = "Bad when")]
     #[serde(default)]
     direction: Direction,
 }
 
-#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 enum Direction {
     /// Values at or above the thresholds are bad.
@@ -68,85 +82,21 @@ impl Thresholds {
     }
 }
 
-fn schema() -> String {
-    serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Metric card",
-        "type": "object",
-        "properties": {
-            "metric": {
-                "type": "string",
-                "title": "Metric",
-                "description": "The metric to show.",
-                "x-wasmdash": "metric"
-            },
-            "title": {
-                "type": "string",
-                "title": "Title",
-                "description": "Shown above the value; empty uses the metric's label.",
-                "default": ""
-            },
-            "sparkline": {
-                "type": "boolean",
-                "title": "Sparkline",
-                "description": "Draw the recent values under the number.",
-                "default": true
-            },
-            "higher_is_better": {
-                "type": "boolean",
-                "title": "Higher is better",
-                "description": "Colours a rise as good (off for costs, errors, latency).",
-                "default": true
-            },
-            "thresholds": {
-                "type": "object",
-                "title": "Thresholds",
-                "description": "Colour the card when the value crosses these.",
-                "properties": {
-                    "warning": { "type": "number", "title": "Warning at" },
-                    "critical": { "type": "number", "title": "Critical at" },
-                    "direction": {
-                        "type": "string",
-                        "title": "Bad when",
-                        "description": "above: values at or over a threshold are bad; below: at or under.",
-                        "enum": ["above", "below"],
-                        "default": "above"
-                    }
-                },
-                "additionalProperties": false
-            }
-        }
-    })
-    .to_string()
-}
-
 /// The `metric-card` widget.
 pub struct MetricCard;
 
 impl Widget for MetricCard {
-    fn describe() -> WidgetInfo {
-        WidgetInfo {
-            id: "metric-card".into(),
-            name: "Metric card".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "One metric's value with its trend against the previous period.".into(),
-            data_shape: DataShape::Scalar,
-            config_schema: schema(),
-        }
-    }
+    const META: PluginMeta = PluginMeta {
+        id: "metric-card",
+        name: "Metric card",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "One metric's value with its trend against the previous period.",
+    };
+    type Config = Config;
+    type Data = ScalarData;
 
-    fn render(
-        config_json: &str,
-        data: WidgetData,
-        ctx: &RenderContext,
-    ) -> Result<String, PluginError> {
-        let cfg: Config = config(config_json)?;
-        let WidgetData::Scalar(data) = data else {
-            return Err(PluginError::InvalidData(
-                "metric-card needs scalar data".into(),
-            ));
-        };
-        Ok(render(&cfg, &data, ctx))
+    fn render(cfg: &Config, data: &ScalarData, ctx: &RenderContext) -> Result<String, PluginError> {
+        Ok(render(cfg, data, ctx))
     }
 }
 
@@ -210,32 +160,20 @@ fn render(cfg: &Config, data: &ScalarData, ctx: &RenderContext) -> String {
     out
 }
 
-wasmdash_widget_sdk::export_plugin!(widget: MetricCard);
+wasmdash_plugin_sdk::export_plugin!(widget: MetricCard);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{FormatKind, Series, TimeRange, ValueFormat};
+    use wasmdash_plugin_sdk::testing::{self, render_context};
+    use wasmdash_plugin_sdk::{FormatKind, Series, ValueFormat};
 
-    fn ctx() -> RenderContext {
-        RenderContext {
-            width: 300,
-            height: 150,
-            time_range: TimeRange {
-                start_ms: 0,
-                end_ms: 86_400_000,
-                label: "Today".into(),
-            },
-            timezone: "UTC".into(),
-            utc_offset_minutes: 0,
-            locale: "en-US".into(),
-        }
+    fn card(config: &str, data: ScalarData) -> Result<String, PluginError> {
+        testing::render::<MetricCard>(config, data, &render_context(300, 150))
     }
 
-    fn scalar(value: Option<f64>, previous: Option<f64>) -> WidgetData {
-        WidgetData::Scalar(ScalarData {
-            label: "Revenue".into(),
-            value,
+    fn scalar(value: Option<f64>, previous: Option<f64>) -> ScalarData {
+        ScalarData {
             previous,
             format: ValueFormat {
                 kind: FormatKind::Currency,
@@ -247,21 +185,21 @@ mod tests {
                 values: vec![1.0, 3.0, 2.0],
                 nulls: vec![],
             }),
-        })
+            ..testing::scalar("Revenue", value)
+        }
     }
 
     #[test]
     fn renders_value_trend_and_sparkline() {
-        let h = MetricCard::render("", scalar(Some(1250.0), Some(1000.0)), &ctx()).unwrap();
+        let h = card("", scalar(Some(1250.0), Some(1000.0))).unwrap();
         assert!(
             h.contains("$1,250.00") && h.contains("trend-up") && h.contains("+25.0%"),
             "{h}"
         );
         assert!(h.contains("wd-good") && h.contains("<svg"));
-        let h = MetricCard::render(
+        let h = card(
             r#"{"higher_is_better":false,"sparkline":false}"#,
             scalar(Some(900.0), Some(1000.0)),
-            &ctx(),
         )
         .unwrap();
         assert!(
@@ -274,29 +212,58 @@ mod tests {
 
     #[test]
     fn flat_zero_and_missing_previous() {
-        let h = MetricCard::render("", scalar(Some(5.0), Some(5.0)), &ctx()).unwrap();
+        let h = card("", scalar(Some(5.0), Some(5.0))).unwrap();
         assert!(h.contains("trend-flat"));
-        let h = MetricCard::render("", scalar(Some(5.0), Some(0.0)), &ctx()).unwrap();
+        let h = card("", scalar(Some(5.0), Some(0.0))).unwrap();
         assert!(h.contains("trend-up") && h.contains("new"));
-        let h = MetricCard::render("", scalar(Some(5.0), None), &ctx()).unwrap();
+        let h = card("", scalar(Some(5.0), None)).unwrap();
         assert!(h.contains("No previous period"));
     }
 
     #[test]
     fn thresholds_and_empty_and_bad_config() {
         let cfg = r#"{"thresholds":{"warning":1000,"critical":2000}}"#;
-        let h = MetricCard::render(cfg, scalar(Some(1500.0), None), &ctx()).unwrap();
+        let h = card(cfg, scalar(Some(1500.0), None)).unwrap();
         assert!(h.contains("wd-threshold-warning"));
-        let h = MetricCard::render("", scalar(None, Some(3.0)), &ctx()).unwrap();
+        let cfg = r#"{"thresholds":{"warning":10,"direction":"below"}}"#;
+        let h = card(cfg, scalar(Some(5.0), None)).unwrap();
+        assert!(h.contains("wd-threshold-warning"), "{h}");
+        let h = card("", scalar(None, Some(3.0))).unwrap();
         assert!(h.contains("No data for this range"));
-        let e = MetricCard::render(
+        for bad in [
             r#"{"thresholds":{"warning":"x"}}"#,
-            scalar(Some(1.0), None),
-            &ctx(),
+            r#"{"thresholds":{"warning":1,"colour":"red"}}"#,
+        ] {
+            assert!(
+                matches!(
+                    card(bad, scalar(Some(1.0), None)),
+                    Err(PluginError::InvalidConfig(_))
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn config_keeps_host_keys_and_schema_describes_it() {
+        // The seeded demo and the editor store binding keys beside ours.
+        let cfg = r#"{"metric":"orders","sparkline":true,"invert_trend":true}"#;
+        assert!(card(cfg, scalar(Some(1.0), None)).is_ok());
+        let schema = testing::widget_schema::<MetricCard>();
+        let p = &schema["properties"];
+        assert_eq!(schema["title"], "Metric card");
+        assert_eq!(p["metric"]["x-wasmdash"], "metric");
+        assert_eq!(p["sparkline"]["default"], true);
+        assert_eq!(p["higher_is_better"]["default"], true);
+        assert_eq!(p["title"]["default"], "");
+        let direction = &p["thresholds"]["properties"]["direction"];
+        assert_eq!(direction["enum"], serde_json::json!(["above", "below"]));
+        assert_eq!(direction["default"], "above");
+        assert_eq!(p["thresholds"]["additionalProperties"], false);
+        assert!(schema.get("additionalProperties").is_none());
+        assert_eq!(
+            testing::describe_widget::<MetricCard>().data_shape,
+            wasmdash_plugin_sdk::DataShape::Scalar
         );
-        assert!(matches!(e, Err(PluginError::InvalidConfig(_))));
-        let schema: serde_json::Value =
-            serde_json::from_str(&MetricCard::describe().config_schema).unwrap();
-        assert_eq!(schema["properties"]["metric"]["x-wasmdash"], "metric");
     }
 }

@@ -4,8 +4,8 @@
 
 use std::f64::consts::TAU;
 
-use wasmdash_widget_sdk::svg::{min_max, nice_ticks, slice_angles};
-use wasmdash_widget_sdk::{ChartKind, format, time};
+use wasmdash_plugin_sdk::svg::{min_max, nice_ticks, slice_angles};
+use wasmdash_plugin_sdk::{ChartKind, format, time};
 
 use crate::draw::{Canvas, Font, INK, MUTED, Rgb3, palette};
 use crate::metrics::wrap;

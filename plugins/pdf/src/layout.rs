@@ -340,7 +340,7 @@ pub(crate) fn render(doc: &Doc<'_>) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{ChartKind, ColumnKind, ColumnSchema};
+    use wasmdash_plugin_sdk::{ChartKind, ColumnKind, ColumnSchema};
 
     #[test]
     fn widths_fit_the_page() {

@@ -18,20 +18,27 @@ mod layout;
 mod metrics;
 mod part;
 
-use serde::Deserialize;
-use wasmdash_widget_sdk::{
-    Batch, ChartKind, ColumnSchema, ExportOptions, ExportSession, Exporter, ExporterInfo,
-    PluginError, Section, config, format, time,
+use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::{
+    Batch, ChartKind, ColumnSchema, ExportOptions, ExportSession, Exporter, PluginConfig,
+    PluginError, PluginMeta, Section, format, time,
 };
 
 use part::Part;
 /// Default cap on rows in one PDF.
 const DEFAULT_MAX_ROWS: u32 = 10_000;
+/// Largest cap the config allows.
+const MAX_MAX_ROWS: u32 = 100_000;
 
-#[derive(Debug, Deserialize)]
+/// The `pdf` exporter's options.
+#[derive(Debug, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-struct Config {
+pub struct Config {
+    /// At most this many rows go into the PDF; the document says when rows were left out.
+    #[schemars(title = "Row cap", range(min = 1, max = MAX_MAX_ROWS))]
     max_rows: u32,
+    /// Wide pages, for tables with many columns.
+    #[schemars(title = "Landscape")]
     landscape: bool,
 }
 
@@ -44,24 +51,14 @@ impl Default for Config {
     }
 }
 
-fn schema() -> String {
-    serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "PDF report",
-        "type": "object",
-        "properties": {
-            "max_rows": {
-                "type": "integer", "title": "Row cap", "minimum": 1, "maximum": 100000, "default": DEFAULT_MAX_ROWS,
-                "description": "At most this many rows go into the PDF; the document says when rows were left out."
-            },
-            "landscape": {
-                "type": "boolean", "title": "Landscape", "default": false,
-                "description": "Wide pages, for tables with many columns."
-            }
-        },
-        "additionalProperties": false
-    })
-    .to_string()
+impl PluginConfig for Config {
+    fn check(&self) -> Result<(), String> {
+        if (1..=MAX_MAX_ROWS).contains(&self.max_rows) {
+            Ok(())
+        } else {
+            Err(format!("max_rows must be between 1 and {MAX_MAX_ROWS}"))
+        }
+    }
 }
 
 /// The `pdf` exporter.
@@ -82,29 +79,22 @@ pub struct PdfSession {
 }
 
 impl Exporter for Pdf {
+    const META: PluginMeta = PluginMeta {
+        id: "pdf",
+        name: "PDF report",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "A printable report: title, time range, charts and the rows as paginated tables.",
+    };
+    const MEDIA_TYPE: &'static str = "application/pdf";
+    const FILE_EXTENSION: &'static str = "pdf";
+    type Config = Config;
     type Session = PdfSession;
 
-    fn describe() -> ExporterInfo {
-        ExporterInfo {
-            id: "pdf".into(),
-            name: "PDF report".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description:
-                "A printable report: title, time range, charts and the rows as paginated tables."
-                    .into(),
-            media_type: "application/pdf".into(),
-            file_extension: "pdf".into(),
-            config_schema: schema(),
-        }
-    }
-
-    fn open(options: ExportOptions, schema: Vec<ColumnSchema>) -> Result<PdfSession, PluginError> {
-        let cfg: Config = config(&options.config)?;
-        if !(1..=100_000).contains(&cfg.max_rows) {
-            return Err(PluginError::InvalidConfig(
-                "config: max_rows must be between 1 and 100000".into(),
-            ));
-        }
+    fn open(
+        cfg: Config,
+        options: ExportOptions,
+        schema: Vec<ColumnSchema>,
+    ) -> Result<PdfSession, PluginError> {
         let offset = options.utc_offset_minutes;
         let tz = if options.timezone.is_empty() {
             "UTC".to_owned()
@@ -205,26 +195,21 @@ impl ExportSession for PdfSession {
     }
 }
 
-wasmdash_widget_sdk::export_plugin!(exporter: Pdf);
+wasmdash_plugin_sdk::export_plugin!(exporter: Pdf);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Column, ColumnKind, ColumnValues, TimeRange};
+    use wasmdash_plugin_sdk::testing;
+    use wasmdash_plugin_sdk::{Column, ColumnKind, ColumnValues};
 
     fn open(cfg: &str) -> Result<PdfSession, PluginError> {
-        Pdf::open(
+        testing::open::<Pdf>(
             ExportOptions {
-                config: cfg.into(),
                 title: "Orders report".into(),
-                time_range: Some(TimeRange {
-                    start_ms: 0,
-                    end_ms: 86_400_000,
-                    label: "Day one".into(),
-                }),
-                timezone: "UTC".into(),
-                utc_offset_minutes: 0,
+                time_range: Some(testing::time_range()),
                 generated_at_ms: 1_700_000_000_000,
+                ..testing::export_options(cfg)
             },
             vec![
                 ColumnSchema {
@@ -269,10 +254,16 @@ mod tests {
             (5, 5, 20)
         );
         assert!(s.finish().unwrap().starts_with(b"%PDF"));
-        assert!(matches!(
-            open(r#"{"max_rows":0}"#),
-            Err(PluginError::InvalidConfig(_))
-        ));
+        for bad in [
+            r#"{"max_rows":0}"#,
+            r#"{"max_rows":100001}"#,
+            r#"{"max_rows":-1}"#,
+        ] {
+            assert!(
+                matches!(open(bad), Err(PluginError::InvalidConfig(_))),
+                "{bad}"
+            );
+        }
         assert!(matches!(
             open(r#"{"rows":3}"#),
             Err(PluginError::InvalidConfig(_))
@@ -285,5 +276,26 @@ mod tests {
             }),
             Err(PluginError::InvalidData(_))
         ));
+    }
+
+    #[test]
+    fn describes_itself_with_the_schema_of_its_config() {
+        let info = testing::describe_exporter::<Pdf>();
+        assert_eq!(
+            (info.media_type.as_str(), info.file_extension.as_str()),
+            ("application/pdf", "pdf")
+        );
+        let schema: serde_json::Value = serde_json::from_str(&info.config_schema).unwrap();
+        assert_eq!(schema["additionalProperties"], false);
+        let max_rows = &schema["properties"]["max_rows"];
+        assert_eq!(
+            (
+                &max_rows["default"],
+                &max_rows["minimum"],
+                &max_rows["maximum"]
+            ),
+            (&10_000.into(), &1.into(), &100_000.into())
+        );
+        assert_eq!(schema["properties"]["landscape"]["default"], false);
     }
 }

@@ -3,7 +3,7 @@
 //! offset per cell (a few bytes of overhead per cell, not a `String` each),
 //! chart data as plain numbers.
 
-use wasmdash_widget_sdk::{
+use wasmdash_plugin_sdk::{
     Batch, ChartKind, ColumnKind, ColumnSchema, PluginError, Value, format, time,
 };
 
@@ -234,7 +234,7 @@ impl Part {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Column, ColumnValues};
+    use wasmdash_plugin_sdk::{Column, ColumnValues};
 
     fn col(name: &str, kind: ColumnKind) -> ColumnSchema {
         ColumnSchema {

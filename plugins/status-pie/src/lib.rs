@@ -4,17 +4,23 @@
 
 use std::fmt::Write as _;
 
-use serde::Deserialize;
-use wasmdash_widget_sdk::{
-    CategoriesData, DataShape, PluginError, RenderContext, Widget, WidgetData, WidgetInfo, config,
-    format, html, svg,
+use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::{
+    CategoriesData, PluginConfig, PluginError, PluginMeta, RenderContext, Widget, format, html, svg,
 };
 
-#[derive(Debug, Deserialize)]
+/// The `status-pie` widget's options.
+#[derive(Debug, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default)]
-struct Config {
+pub struct Config {
+    /// Empty uses the metric's label.
+    #[schemars(title = "Title")]
     title: String,
+    /// Draw a ring with the total in the middle.
+    #[schemars(title = "Donut")]
     donut: bool,
+    /// List each slice with its value and share.
+    #[schemars(title = "Legend")]
     show_legend: bool,
 }
 
@@ -28,48 +34,27 @@ impl Default for Config {
     }
 }
 
-fn schema() -> String {
-    serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Status pie",
-        "type": "object",
-        "properties": {
-            "metric": { "type": "string", "title": "Metric", "description": "The metric to split.", "x-wasmdash": "metric" },
-            "title": { "type": "string", "title": "Title", "description": "Empty uses the metric's label.", "default": "" },
-            "donut": { "type": "boolean", "title": "Donut", "description": "Draw a ring with the total in the middle.", "default": true },
-            "show_legend": { "type": "boolean", "title": "Legend", "description": "List each slice with its value and share.", "default": true }
-        }
-    })
-    .to_string()
-}
+impl PluginConfig for Config {}
 
 /// The `status-pie` widget.
 pub struct StatusPie;
 
 impl Widget for StatusPie {
-    fn describe() -> WidgetInfo {
-        WidgetInfo {
-            id: "status-pie".into(),
-            name: "Status pie".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "Shares of a total as a pie or donut with a legend.".into(),
-            data_shape: DataShape::Categories,
-            config_schema: schema(),
-        }
-    }
+    const META: PluginMeta = PluginMeta {
+        id: "status-pie",
+        name: "Status pie",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "Shares of a total as a pie or donut with a legend.",
+    };
+    type Config = Config;
+    type Data = CategoriesData;
 
     fn render(
-        config_json: &str,
-        data: WidgetData,
+        cfg: &Config,
+        data: &CategoriesData,
         ctx: &RenderContext,
     ) -> Result<String, PluginError> {
-        let cfg: Config = config(config_json)?;
-        let WidgetData::Categories(data) = data else {
-            return Err(PluginError::InvalidData(
-                "status-pie needs categories data".into(),
-            ));
-        };
-        Ok(render(&cfg, &data, ctx))
+        Ok(render(cfg, data, ctx))
     }
 }
 
@@ -151,68 +136,59 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
     out
 }
 
-wasmdash_widget_sdk::export_plugin!(widget: StatusPie);
+wasmdash_plugin_sdk::export_plugin!(widget: StatusPie);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{TimeRange, ValueFormat};
+    use wasmdash_plugin_sdk::ValueFormat;
+    use wasmdash_plugin_sdk::testing::{self, render_context};
 
-    fn ctx() -> RenderContext {
-        RenderContext {
-            width: 300,
-            height: 200,
-            time_range: TimeRange {
-                start_ms: 0,
-                end_ms: 1,
-                label: "Today".into(),
-            },
-            timezone: "UTC".into(),
-            utc_offset_minutes: 0,
-            locale: "en-US".into(),
-        }
+    fn pie(config: &str, data: CategoriesData) -> Result<String, PluginError> {
+        testing::render::<StatusPie>(config, data, &render_context(300, 200))
     }
 
-    fn data(values: Vec<f64>) -> WidgetData {
-        WidgetData::Categories(CategoriesData {
+    fn data(values: Vec<f64>) -> CategoriesData {
+        CategoriesData {
             label: "Orders".into(),
             dimension: "status".into(),
             labels: (0..values.len()).map(|i| format!("s<{i}>")).collect(),
             values,
             format: ValueFormat::default(),
-        })
+        }
     }
 
     #[test]
     fn slices_and_legend_with_shares() {
-        let h = StatusPie::render("", data(vec![30.0, 10.0, 60.0]), &ctx()).unwrap();
+        let h = pie("", data(vec![30.0, 10.0, 60.0])).unwrap();
         assert_eq!(h.matches("class=\"wd-slice").count(), 3);
         assert!(
             h.contains("60.0%") && h.contains("s&lt;2&gt;") && h.contains("wd-c2"),
             "{h}"
         );
         assert!(h.contains("wd-pie-total"));
-        let h = StatusPie::render(
-            r#"{"donut":false,"show_legend":false}"#,
-            data(vec![5.0]),
-            &ctx(),
-        )
-        .unwrap();
+        let h = pie(r#"{"donut":false,"show_legend":false}"#, data(vec![5.0])).unwrap();
         assert!(!h.contains("wd-legend") && h.contains("class=\"wd-slice wd-c0\""));
     }
 
     #[test]
     fn empty_zero_and_bad_config() {
         for v in [vec![], vec![0.0, 0.0], vec![-1.0]] {
-            assert!(
-                StatusPie::render("", data(v), &ctx())
-                    .unwrap()
-                    .contains("No data for this range")
-            );
+            assert!(pie("", data(v)).unwrap().contains("No data for this range"));
         }
         assert!(matches!(
-            StatusPie::render(r#"{"donut":"yes"}"#, data(vec![1.0]), &ctx()),
+            pie(r#"{"donut":"yes"}"#, data(vec![1.0])),
             Err(PluginError::InvalidConfig(_))
         ));
+    }
+
+    #[test]
+    fn schema_defaults() {
+        let p = &testing::widget_schema::<StatusPie>()["properties"];
+        assert_eq!(
+            (&p["donut"]["default"], &p["show_legend"]["default"]),
+            (&true.into(), &true.into())
+        );
+        assert_eq!(p["metric"]["x-wasmdash"], "metric");
     }
 }

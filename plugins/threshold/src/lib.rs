@@ -2,12 +2,12 @@
 //! to a fixed value with `>`, `>=`, `<`, `<=`, `=` or `!=`; equality uses a
 //! tolerance because aggregates are floats.
 
-use serde::Deserialize;
-use wasmdash_widget_sdk::{
-    AlertInput, AlertRule, AlertRuleInfo, AlertState, Evaluation, PluginError, config, format,
+use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::{
+    AlertInput, AlertRule, AlertState, Evaluation, PluginConfig, PluginError, PluginMeta, format,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 enum Op {
     #[serde(rename = ">")]
     Gt,
@@ -47,19 +47,35 @@ impl Op {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// The `threshold` rule's options.
+#[derive(Debug, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Config {
-    #[serde(default)]
-    metric: Option<String>,
+pub struct Config {
+    #[schemars(title = "Fires when the value is", extend("default" = ">"))]
     op: Op,
+    /// The value compared against.
+    #[schemars(title = "Threshold")]
     value: f64,
+    /// Two values closer than this count as equal (floats are rarely exactly equal).
+    #[schemars(title = "Tolerance", range(min = 0))]
     #[serde(default = "default_tolerance")]
     tolerance: f64,
 }
 
 fn default_tolerance() -> f64 {
     1e-9
+}
+
+impl PluginConfig for Config {
+    fn check(&self) -> Result<(), String> {
+        if !self.value.is_finite() {
+            return Err("value must be a finite number".into());
+        }
+        if !self.tolerance.is_finite() || self.tolerance < 0.0 {
+            return Err("tolerance must be a number >= 0".into());
+        }
+        Ok(())
+    }
 }
 
 /// True when `v op threshold` holds; `=`/`!=` allow `tolerance`, and so do
@@ -76,59 +92,19 @@ fn holds(op: Op, v: f64, threshold: f64, tolerance: f64) -> bool {
     }
 }
 
-fn schema() -> String {
-    serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Threshold",
-        "type": "object",
-        "required": ["op", "value"],
-        "properties": {
-            "metric": {
-                "type": "string", "title": "Metric",
-                "description": "The metric to watch.", "x-wasmdash": "metric"
-            },
-            "op": {
-                "type": "string", "title": "Fires when the value is",
-                "enum": [">", ">=", "<", "<=", "=", "!="], "default": ">"
-            },
-            "value": { "type": "number", "title": "Threshold", "description": "The value compared against." },
-            "tolerance": {
-                "type": "number", "title": "Tolerance", "minimum": 0, "default": 1e-9,
-                "description": "Two values closer than this count as equal (floats are rarely exactly equal)."
-            }
-        },
-        "additionalProperties": false
-    })
-    .to_string()
-}
-
 /// The `threshold` alert rule.
 pub struct Threshold;
 
 impl AlertRule for Threshold {
-    fn describe() -> AlertRuleInfo {
-        AlertRuleInfo {
-            id: "threshold".into(),
-            name: "Threshold".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "Fires when the current value crosses a fixed threshold.".into(),
-            config_schema: schema(),
-        }
-    }
+    const META: PluginMeta = PluginMeta {
+        id: "threshold",
+        name: "Threshold",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "Fires when the current value crosses a fixed threshold.",
+    };
+    type Config = Config;
 
-    fn evaluate(config_json: &str, input: AlertInput) -> Result<Evaluation, PluginError> {
-        let cfg: Config = config(config_json)?;
-        let _ = &cfg.metric;
-        if !cfg.value.is_finite() {
-            return Err(PluginError::InvalidConfig(
-                "config: value must be a finite number".into(),
-            ));
-        }
-        if !cfg.tolerance.is_finite() || cfg.tolerance < 0.0 {
-            return Err(PluginError::InvalidConfig(
-                "config: tolerance must be a number >= 0".into(),
-            ));
-        }
+    fn evaluate(cfg: &Config, input: AlertInput) -> Result<Evaluation, PluginError> {
         let Some(current) = input.current.filter(|v| v.is_finite()) else {
             return Ok(Evaluation {
                 state: AlertState::NoData,
@@ -152,33 +128,23 @@ impl AlertRule for Threshold {
     }
 }
 
-wasmdash_widget_sdk::export_plugin!(alert_rule: Threshold);
+wasmdash_plugin_sdk::export_plugin!(alert_rule: Threshold);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{Series, TimeRange};
+    use wasmdash_plugin_sdk::testing;
 
     fn input(current: Option<f64>) -> AlertInput {
-        AlertInput {
-            metric: "error rate".into(),
-            time_range: TimeRange {
-                start_ms: 0,
-                end_ms: 1,
-                label: "Last hour".into(),
-            },
-            current,
-            previous: None,
-            recent: Series {
-                timestamps: vec![],
-                values: vec![],
-                nulls: vec![],
-            },
-        }
+        testing::alert_input("error rate", current, None)
+    }
+
+    fn evaluate(cfg: &str, input: AlertInput) -> Result<Evaluation, PluginError> {
+        testing::evaluate::<Threshold>(cfg, input)
     }
 
     fn state(cfg: &str, v: f64) -> AlertState {
-        Threshold::evaluate(cfg, input(Some(v))).unwrap().state
+        evaluate(cfg, input(Some(v))).unwrap().state
     }
 
     #[test]
@@ -217,7 +183,7 @@ mod tests {
             state(r#"{"op":">","value":1,"tolerance":0.1}"#, 1.05),
             AlertState::Ok
         );
-        let e = Threshold::evaluate(r#"{"op":">","value":1}"#, input(None)).unwrap();
+        let e = evaluate(r#"{"op":">","value":1}"#, input(None)).unwrap();
         assert_eq!((e.state, e.observed), (AlertState::NoData, None));
         for bad in [
             r#"{"op":"~","value":1}"#,
@@ -225,18 +191,46 @@ mod tests {
             r#"{"op":">","value":1,"tolerance":-1}"#,
             "[",
             r#"{"op":">","value":"x"}"#,
+            r#"{"op":">","value":1,"colour":"red"}"#,
         ] {
             assert!(
                 matches!(
-                    Threshold::evaluate(bad, input(Some(1.0))),
+                    evaluate(bad, input(Some(1.0))),
                     Err(PluginError::InvalidConfig(_))
                 ),
                 "{bad}"
             );
         }
-        let m = Threshold::evaluate(r#"{"op":">","value":5}"#, input(Some(7.25)))
+        let m = evaluate(r#"{"op":">","value":5}"#, input(Some(7.25)))
             .unwrap()
             .message;
         assert_eq!(m, "error rate 7.25 > 5");
+    }
+
+    #[test]
+    fn the_alerts_metric_may_repeat_in_the_config() {
+        let cfg = r#"{"metric":"error rate","op":"==","value":1}"#;
+        assert_eq!(state(cfg, 1.0), AlertState::Firing);
+    }
+
+    #[test]
+    fn schema_requires_op_and_value_and_refuses_unknown_keys() {
+        let info = testing::describe_alert_rule::<Threshold>();
+        assert_eq!(
+            (info.id.as_str(), info.name.as_str()),
+            ("threshold", "Threshold")
+        );
+        let schema: serde_json::Value = serde_json::from_str(&info.config_schema).unwrap();
+        assert_eq!(schema["required"], serde_json::json!(["op", "value"]));
+        assert_eq!(schema["additionalProperties"], false);
+        let p = &schema["properties"];
+        assert_eq!(
+            p["op"]["enum"],
+            serde_json::json!([">", ">=", "<", "<=", "=", "!="])
+        );
+        assert_eq!(p["op"]["default"], ">");
+        assert_eq!(p["tolerance"]["default"], 1e-9);
+        assert_eq!(p["tolerance"]["minimum"], 0);
+        assert_eq!(p["metric"]["x-wasmdash"], "metric");
     }
 }

@@ -5,19 +5,27 @@
 
 use std::fmt::Write as _;
 
-use serde::Deserialize;
-use wasmdash_widget_sdk::svg::{self, Axis, LinearScale};
-use wasmdash_widget_sdk::{
-    DataShape, PluginError, RenderContext, Series, SeriesData, Widget, WidgetData, WidgetInfo,
-    config, format, html,
+use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::svg::{self, Axis, LinearScale};
+use wasmdash_plugin_sdk::{
+    PluginConfig, PluginError, PluginMeta, RenderContext, Series, SeriesData, Widget, format, html,
 };
 
-#[derive(Debug, Deserialize)]
+/// The `trend-chart` widget's options.
+#[derive(Debug, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default)]
-struct Config {
+pub struct Config {
+    /// Empty uses the metric's label.
+    #[schemars(title = "Title")]
     title: String,
+    /// A line, or a line with the area below it filled.
+    #[schemars(title = "Style")]
     style: Style,
+    /// Overlay the previous period as a dashed line.
+    #[schemars(title = "Previous period")]
     show_previous: bool,
+    /// Off zooms the y axis to the values' range.
+    #[schemars(title = "Start y axis at zero")]
     y_from_zero: bool,
 }
 
@@ -32,60 +40,30 @@ impl Default for Config {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+impl PluginConfig for Config {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 enum Style {
     Line,
     Area,
 }
 
-fn schema() -> String {
-    serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Trend chart",
-        "type": "object",
-        "properties": {
-            "metric": { "type": "string", "title": "Metric", "description": "The metric to chart.", "x-wasmdash": "metric" },
-            "title": { "type": "string", "title": "Title", "description": "Empty uses the metric's label.", "default": "" },
-            "style": { "type": "string", "title": "Style", "enum": ["line", "area"], "default": "line",
-                       "description": "A line, or a line with the area below it filled." },
-            "show_previous": { "type": "boolean", "title": "Previous period", "default": true,
-                               "description": "Overlay the previous period as a dashed line." },
-            "y_from_zero": { "type": "boolean", "title": "Start y axis at zero", "default": true,
-                             "description": "Off zooms the y axis to the values' range." }
-        }
-    })
-    .to_string()
-}
-
 /// The `trend-chart` widget.
 pub struct TrendChart;
 
 impl Widget for TrendChart {
-    fn describe() -> WidgetInfo {
-        WidgetInfo {
-            id: "trend-chart".into(),
-            name: "Trend chart".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "A metric over time as a line or area chart, with the previous period."
-                .into(),
-            data_shape: DataShape::Series,
-            config_schema: schema(),
-        }
-    }
+    const META: PluginMeta = PluginMeta {
+        id: "trend-chart",
+        name: "Trend chart",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "A metric over time as a line or area chart, with the previous period.",
+    };
+    type Config = Config;
+    type Data = SeriesData;
 
-    fn render(
-        config_json: &str,
-        data: WidgetData,
-        ctx: &RenderContext,
-    ) -> Result<String, PluginError> {
-        let cfg: Config = config(config_json)?;
-        let WidgetData::Series(data) = data else {
-            return Err(PluginError::InvalidData(
-                "trend-chart needs series data".into(),
-            ));
-        };
-        Ok(render(&cfg, &data, ctx))
+    fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> Result<String, PluginError> {
+        Ok(render(cfg, data, ctx))
     }
 }
 
@@ -200,48 +178,43 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
     out
 }
 
-wasmdash_widget_sdk::export_plugin!(widget: TrendChart);
+wasmdash_plugin_sdk::export_plugin!(widget: TrendChart);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmdash_widget_sdk::{TimeRange, ValueFormat};
+    use wasmdash_plugin_sdk::ValueFormat;
+    use wasmdash_plugin_sdk::testing::{self, render_context};
 
     const HOUR: i64 = 3_600_000;
 
-    fn ctx() -> RenderContext {
-        RenderContext {
-            width: 400,
-            height: 200,
-            time_range: TimeRange {
-                start_ms: 0,
-                end_ms: 24 * HOUR,
-                label: "Today".into(),
-            },
+    fn chart(config: &str, data: SeriesData) -> Result<String, PluginError> {
+        let ctx = RenderContext {
             timezone: "Europe/Berlin".into(),
             utc_offset_minutes: 60,
-            locale: "en-US".into(),
-        }
+            ..render_context(400, 200)
+        };
+        testing::render::<TrendChart>(config, data, &ctx)
     }
 
-    fn data(n: usize, previous: bool) -> WidgetData {
+    fn data(n: usize, previous: bool) -> SeriesData {
         let series = |k: f64| Series {
             timestamps: (0..n as i64).map(|i| i * 24 * HOUR / n as i64).collect(),
             values: (0..n).map(|i| k * (i % 17) as f64).collect(),
             nulls: (0..n).map(|i| i == 3).collect(),
         };
-        WidgetData::Series(SeriesData {
+        SeriesData {
             label: "Orders".into(),
             bucket: "hour".into(),
             points: series(1.0),
             previous: previous.then(|| series(0.5)),
             format: ValueFormat::default(),
-        })
+        }
     }
 
     #[test]
     fn draws_axes_lines_and_previous() {
-        let h = TrendChart::render(r#"{"style":"area"}"#, data(24, true), &ctx()).unwrap();
+        let h = chart(r#"{"style":"area"}"#, data(24, true)).unwrap();
         assert!(
             h.contains("role=\"img\"") && h.contains("wd-area") && h.contains("wd-previous"),
             "{h}"
@@ -251,21 +224,34 @@ mod tests {
         assert!(!h.contains("style=") && !h.contains(" id="));
         // The null at index 3 splits the line.
         assert!(h.matches("class=\"wd-line wd-c0\"").count() >= 2);
+        let h = chart(r#"{"show_previous":false}"#, data(24, true)).unwrap();
+        assert!(!h.contains("wd-previous"));
     }
 
     #[test]
     fn long_series_are_downsampled() {
-        let h = TrendChart::render("", data(100_000, false), &ctx()).unwrap();
+        let h = chart("", data(100_000, false)).unwrap();
         assert!(h.len() < 200_000, "{} bytes", h.len());
     }
 
     #[test]
     fn empty_and_bad_config() {
-        let h = TrendChart::render("", data(0, false), &ctx()).unwrap();
+        let h = chart("", data(0, false)).unwrap();
         assert!(h.contains("No data for this range"));
         assert!(matches!(
-            TrendChart::render(r#"{"style":"pie"}"#, data(3, false), &ctx()),
+            chart(r#"{"style":"pie"}"#, data(3, false)),
             Err(PluginError::InvalidConfig(_))
         ));
+    }
+
+    #[test]
+    fn schema_lists_styles_and_defaults() {
+        let schema = testing::widget_schema::<TrendChart>();
+        let p = &schema["properties"];
+        assert_eq!(p["style"]["enum"], serde_json::json!(["line", "area"]));
+        assert_eq!(p["style"]["default"], "line");
+        assert_eq!(p["show_previous"]["default"], true);
+        assert_eq!(p["y_from_zero"]["default"], true);
+        assert_eq!(p["metric"]["x-wasmdash"], "metric");
     }
 }

@@ -3,7 +3,7 @@
 //! palette classes `wd-c0`..`wd-c7`, which the host stylesheet themes.
 //!
 //! ```
-//! use wasmdash_widget_sdk::svg::{self, LinearScale};
+//! use wasmdash_plugin_sdk::svg::{self, LinearScale};
 //! let x = LinearScale::new((0.0, 3.0), (0.0, 300.0));
 //! let y = LinearScale::new((0.0, 10.0), (100.0, 0.0));
 //! let pts: Vec<(f64, f64)> = [1.0, 4.0, 9.0, 2.0].iter().enumerate()

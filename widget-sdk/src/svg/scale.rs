@@ -81,7 +81,7 @@ impl LinearScale {
 /// `count` of them.
 ///
 /// ```
-/// assert_eq!(wasmdash_widget_sdk::svg::nice_ticks(0.0, 100.0, 5), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+/// assert_eq!(wasmdash_plugin_sdk::svg::nice_ticks(0.0, 100.0, 5), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
 /// ```
 pub fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     if !lo.is_finite() || !hi.is_finite() || hi <= lo || count == 0 {
