@@ -201,7 +201,7 @@ impl AlertStore {
         for h in &w.history {
             hist.push((
                 self.history_key(&w.id, h.at)?,
-                enc(trees::ALERT_HISTORY, h)?,
+                enc(trees::ALERT_HISTORY, &*h.bounded())?,
             ));
         }
         let note = match &w.notification {
@@ -245,7 +245,7 @@ impl AlertStore {
         let key = self.history_key(id, entry.at)?;
         self.t
             .history
-            .insert(key, enc(trees::ALERT_HISTORY, entry)?)
+            .insert(key, enc(trees::ALERT_HISTORY, &*entry.bounded())?)
             .map_err(StoreError::Db)?;
         Ok(())
     }
@@ -330,7 +330,7 @@ impl AlertStore {
     pub fn update_notification(&self, n: &Notification, entry: &HistoryEntry) -> Result<()> {
         let value = enc(trees::OUTBOX, n)?;
         let hk = self.history_key(&n.alert, entry.at)?;
-        let hv = enc(trees::ALERT_HISTORY, entry)?;
+        let hv = enc(trees::ALERT_HISTORY, &*entry.bounded())?;
         let key = n.key.as_bytes();
         (&self.t.outbox, &self.t.history)
             .transaction(|(outbox, history)| {

@@ -14,14 +14,14 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::binding::{WidgetQuery, widget_query};
-use super::sanitize::sanitize_plugin_html;
+use super::sanitize::sanitize_bounded;
 use super::session::{ApiViewer, Viewer};
 use super::table_view::{self, TableRequest};
 use super::{AppError, AppState, JsonError};
 use crate::auth::{Action, can};
 use crate::data::{DataEngine, DataError, RangeSpec, RowsQuery};
 use crate::frame::{DataShape, WidgetData};
-use crate::plugins::{PluginError, RenderContext};
+use crate::plugins::{PluginError, RenderContext, excerpt};
 use crate::store::{Dashboard, DashboardId, Widget};
 
 /// Routes: the HTML fragment of one widget, for pages and the JSON API.
@@ -59,6 +59,9 @@ pub struct WidgetParams {
     #[serde(default)]
     offset: Option<u64>,
 }
+
+/// Time a widget's HTML may take to clean.
+const SANITIZE_BUDGET: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The default range of a dashboard.
 pub const DEFAULT_RANGE: &str = "30d";
@@ -180,7 +183,13 @@ async fn load(
         None => (widget.clone(), params.page.unwrap_or(0)),
     };
     let body = match render_body(state, &shown, &range, page).await {
-        Ok(html) => PreEscaped(sanitize_plugin_html(&html)),
+        Ok(html) => match sanitize_bounded(html, SANITIZE_BUDGET).await {
+            Ok(clean) => PreEscaped(clean),
+            Err(refused) => {
+                tracing::warn!(plugin = %shown.plugin, error = %refused, "widget HTML refused");
+                error_card(&refused.to_string())
+            }
+        },
         Err(message) => error_card(&message),
     };
     Ok((widget, body))
@@ -302,9 +311,12 @@ pub async fn widget_data(
     })
 }
 
-/// A failing widget: its message, in its own slot.
+/// Most bytes of an error message a widget card shows.
+pub const MAX_SHOWN_ERROR_BYTES: usize = 4096;
+
+/// A failing widget: (an excerpt of) its message, in its own slot.
 pub fn error_card(message: &str) -> Markup {
-    html! { div.widget-error role="alert" { (message) } }
+    html! { div.widget-error role="alert" { (excerpt(message, MAX_SHOWN_ERROR_BYTES)) } }
 }
 
 /// The frame around a widget's body: title and menu.
