@@ -152,6 +152,15 @@ impl Checker<'_> {
                 format!("must be at most {MAX_RULE_CONFIG_BYTES} bytes of JSON"),
             ));
         }
+        if crate::store::json_depth(&draft.rule_config) > crate::store::MAX_CONFIG_DEPTH {
+            return Err(invalid(
+                "rule_config",
+                format!(
+                    "must not nest deeper than {} levels",
+                    crate::store::MAX_CONFIG_DEPTH
+                ),
+            ));
+        }
         if let Some(m) = draft.rule_config.get("metric")
             && m.as_str() != Some(draft.metric.as_str())
         {

@@ -73,6 +73,12 @@ fn format_and_options(p: &Params) -> Result<(String, serde_json::Value), ApiErro
                     "`options` must be a JSON object, e.g. {\"delimiter\":\";\"}".into(),
                 ));
             }
+            if crate::store::json_depth(&v) > crate::store::MAX_CONFIG_DEPTH {
+                return Err(ApiError::BadRequest(format!(
+                    "`options` must not nest deeper than {} levels",
+                    crate::store::MAX_CONFIG_DEPTH
+                )));
+            }
             v
         }
     };
