@@ -83,7 +83,10 @@ impl Server {
         let state = AppState {
             plugins,
             data,
-            auth: Arc::new(Auth::new(store, AuthConfig::default())),
+            auth: Arc::new(
+                Auth::new(store, AuthConfig::default())
+                    .with_data_access(crate::auth::DataAccess::from_config(config)),
+            ),
             config: Arc::new(config.clone()),
             secure_cookies: config.server.secure_cookies,
             alerts: alerts.clone(),

@@ -18,6 +18,7 @@ mod dashboards_manage;
 mod dashboards_table;
 mod data_conformance;
 mod data_injection;
+mod data_permissions;
 mod data_sources;
 mod data_support;
 mod data_timeout;

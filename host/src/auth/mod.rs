@@ -41,6 +41,7 @@ use crate::store::Store;
 
 mod accounts;
 mod csrf;
+mod data_access;
 mod error;
 mod hashing;
 mod password;
@@ -52,6 +53,7 @@ mod tokens;
 
 pub use accounts::AdminBootstrap;
 pub use csrf::{CSRF_FIELD, CSRF_HEADER, check_csrf};
+pub use data_access::{BadGrant, DataAccess, NotPermitted, check_grant};
 pub use error::{AuthError, Result};
 pub use hashing::Lane;
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, check_password_rules};
@@ -95,6 +97,7 @@ pub struct Auth {
     config: AuthConfig,
     hashing: Arc<hashing::HashPool>,
     throttle: Arc<LoginThrottle>,
+    data_access: Arc<DataAccess>,
 }
 
 impl Auth {
@@ -105,7 +108,19 @@ impl Auth {
             config,
             hashing: Arc::new(hashing::HashPool::default()),
             throttle: Arc::new(LoginThrottle::default()),
+            data_access: Arc::new(DataAccess::default()),
         }
+    }
+
+    /// The same service with the dataset rules of the configuration.
+    pub fn with_data_access(mut self, access: DataAccess) -> Self {
+        self.data_access = Arc::new(access);
+        self
+    }
+
+    /// Who may read which datasets and metrics.
+    pub fn data_access(&self) -> &DataAccess {
+        &self.data_access
     }
 
     /// The same service with another sign-in throttle (tests use short
