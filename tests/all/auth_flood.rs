@@ -264,9 +264,14 @@ async fn the_eleventh_wrong_password_in_a_minute_is_refused_with_a_reason() {
     let wait: u64 = eleventh.header("retry-after")[0].parse().unwrap();
     assert!((1..=30).contains(&wait), "{wait}");
     // Even the right password waits, from a browser without the cookie...
-    let fresh = post_login(addr, Ipv4Addr::new(127, 0, 2, 2), &form("editor", PASSWORD), "")
-        .await
-        .unwrap();
+    let fresh = post_login(
+        addr,
+        Ipv4Addr::new(127, 0, 2, 2),
+        &form("editor", PASSWORD),
+        "",
+    )
+    .await
+    .unwrap();
     assert_eq!(fresh.status, 429);
     // ...but the editor's own browser is not locked out.
     let own = post_login(
@@ -372,7 +377,10 @@ async fn signed_in_responses_are_not_stored_by_caches() {
                 .header("Cookie", format!("wasmdash_session={cookie}"))
                 .call()
                 .unwrap();
-            let cc = resp.headers().get("cache-control").map(|v| v.to_str().unwrap().to_owned());
+            let cc = resp
+                .headers()
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap().to_owned());
             assert_eq!(cc.as_deref(), Some("no-store"), "{path}");
         }
         for path in ["/api/v1/dashboards", "/api/v1/metrics"] {
@@ -382,7 +390,10 @@ async fn signed_in_responses_are_not_stored_by_caches() {
                 .call()
                 .unwrap();
             assert_eq!(resp.status().as_u16(), 200, "{path}");
-            let cc = resp.headers().get("cache-control").map(|v| v.to_str().unwrap().to_owned());
+            let cc = resp
+                .headers()
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap().to_owned());
             assert_eq!(cc.as_deref(), Some("no-store"), "{path}");
         }
     })

@@ -90,7 +90,10 @@ async fn start() -> Running<World> {
         let content = DashboardContent {
             title: "Mixed".into(),
             layout: Layout::Grid,
-            widgets: vec![card("open", "total_orders"), card("limited", "payroll_total")],
+            widgets: vec![
+                card("open", "total_orders"),
+                card("limited", "payroll_total"),
+            ],
         };
         let mut d = Dashboard::new(users[1].id.clone(), content, Utc::now()).unwrap();
         d.sharing = Sharing::ReadOnly { role: Role::Viewer };
@@ -130,14 +133,22 @@ async fn limited_datasets_are_enforced_everywhere_data_is_read() {
                 let want = if allowed { ok } else { 403 };
                 assert_eq!(got.status, want, "{user} GET {path}: {}", got.body);
                 if !allowed {
-                    assert!(got.body.contains("not permitted"), "{user} {path}: {}", got.body);
+                    assert!(
+                        got.body.contains("not permitted"),
+                        "{user} {path}: {}",
+                        got.body
+                    );
                 }
             };
 
             // Lists show only what the user may read.
             let metrics = names(&get("/api/v1/metrics").json(), "metrics");
             assert!(metrics.contains(&"total_orders".to_owned()), "{user}");
-            assert_eq!(metrics.contains(&"payroll_total".to_owned()), allowed, "{user}");
+            assert_eq!(
+                metrics.contains(&"payroll_total".to_owned()),
+                allowed,
+                "{user}"
+            );
             let datasets = names(&get("/api/v1/datasets").json(), "datasets");
             assert!(datasets.contains(&"orders".to_owned()), "{user}");
             assert_eq!(datasets.contains(&"payroll".to_owned()), allowed, "{user}");
@@ -147,31 +158,62 @@ async fn limited_datasets_are_enforced_everywhere_data_is_read() {
             expect("/api/v1/metrics/payroll_total/series?range=30d", 200);
             expect("/api/v1/datasets/payroll/rows?limit=5", 200);
             expect("/api/v1/export?dataset=payroll&format=csv", 200);
-            expect("/api/v1/export?metric=payroll_total&format=csv&range=30d", 200);
+            expect(
+                "/api/v1/export?metric=payroll_total&format=csv&range=30d",
+                200,
+            );
             expect(
                 &format!("/api/v1/dashboards/{dashboard}/widgets/limited/export?format=csv"),
                 200,
             );
             // Open data stays open to everyone.
-            assert_eq!(get("/api/v1/metrics/total_orders/value").status, 200, "{user}");
-            assert_eq!(get("/api/v1/export?dataset=orders&format=csv").status, 200, "{user}");
+            assert_eq!(
+                get("/api/v1/metrics/total_orders/value").status,
+                200,
+                "{user}"
+            );
+            assert_eq!(
+                get("/api/v1/export?dataset=orders&format=csv").status,
+                200,
+                "{user}"
+            );
 
             // The shared dashboard: the limited widget says "not permitted"
             // and carries no data; the open one renders.
             let limited = get(&format!("/dashboards/{dashboard}/widgets/limited"));
             assert_eq!(limited.status, 200);
-            assert_eq!(limited.body.contains("Not permitted"), !allowed, "{user}: {}", limited.body);
+            assert_eq!(
+                limited.body.contains("Not permitted"),
+                !allowed,
+                "{user}: {}",
+                limited.body
+            );
             let open = get(&format!("/dashboards/{dashboard}/widgets/open"));
-            assert!(!open.body.contains("Not permitted"), "{user}: {}", open.body);
-            let api_fragment = get(&format!("/api/v1/dashboards/{dashboard}/widgets/limited/html"));
-            assert_eq!(api_fragment.body.contains("Not permitted"), !allowed, "{user}");
+            assert!(
+                !open.body.contains("Not permitted"),
+                "{user}: {}",
+                open.body
+            );
+            let api_fragment = get(&format!(
+                "/api/v1/dashboards/{dashboard}/widgets/limited/html"
+            ));
+            assert_eq!(
+                api_fragment.body.contains("Not permitted"),
+                !allowed,
+                "{user}"
+            );
 
             // The report leaves the limited widget out for the viewer.
             let report = get(&format!(
                 "/api/v1/dashboards/{dashboard}/export?format=json&range=3000d"
             ));
             assert_eq!(report.status, 200, "{user}: {}", report.body);
-            assert_eq!(report.body.contains("payroll_total") || report.body.contains("\"limited\""), allowed, "{user}: {}", report.body);
+            assert_eq!(
+                report.body.contains("payroll_total") || report.body.contains("\"limited\""),
+                allowed,
+                "{user}: {}",
+                report.body
+            );
 
             // Alerts on the limited metric (viewers create none at all).
             if user == "editor" || user == "admin" {

@@ -159,8 +159,12 @@ async fn start() -> Hostile {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn huge_plugin_errors_are_cut_everywhere_they_are_shown_or_kept() {
     let h = start().await;
-    let (base, dashboard, alerts, state_dir) =
-        (h.base.clone(), h.dashboard.clone(), h.alerts.clone(), h.state_dir.clone());
+    let (base, dashboard, alerts, state_dir) = (
+        h.base.clone(),
+        h.dashboard.clone(),
+        h.alerts.clone(),
+        h.state_dir.clone(),
+    );
     let token = h.token.clone();
     let who = As::Token(token);
     let (alert_id, message_alert) = {
@@ -176,8 +180,15 @@ async fn huge_plugin_errors_are_cut_everywhere_they_are_shown_or_kept() {
             assert_eq!(card.status, 200);
             assert!(card.body.contains("widget-error"), "{}", &card.body[..200]);
             assert!(longest_run(&card.body, 'E') <= 4 * KIB, "card");
-            assert!(card.body.len() <= 8 * KIB, "card is {} bytes", card.body.len());
-            assert!(!card.body.contains("stderr"), "guest stderr stays in the log");
+            assert!(
+                card.body.len() <= 8 * KIB,
+                "card is {} bytes",
+                card.body.len()
+            );
+            assert!(
+                !card.body.contains("stderr"),
+                "guest stderr stays in the log"
+            );
             let api = send(
                 "GET",
                 &format!("{base}/api/v1/dashboards/{dashboard}/widgets/huge/html"),
@@ -185,14 +196,21 @@ async fn huge_plugin_errors_are_cut_everywhere_they_are_shown_or_kept() {
                 None,
             );
             assert_eq!(api.status, 200);
-            assert!(api.body.len() <= 8 * KIB, "fragment is {} bytes", api.body.len());
+            assert!(
+                api.body.len() <= 8 * KIB,
+                "fragment is {} bytes",
+                api.body.len()
+            );
             // The whole page, which renders widgets lazily, stays small too.
             let page = send("GET", &format!("{base}/dashboards/{dashboard}"), &who, None);
             assert!(longest_run(&page.body, 'E') <= 4 * KIB);
 
             // The exporter: failing in open (before the first byte) and
             // while streaming (the failure line).
-            for (options, what) in [("", "stream"), ("&options=%7B%22mode%22%3A%22open%22%7D", "open")] {
+            for (options, what) in [
+                ("", "stream"),
+                ("&options=%7B%22mode%22%3A%22open%22%7D", "open"),
+            ] {
                 let export = send(
                     "GET",
                     &format!(
@@ -206,8 +224,16 @@ async fn huge_plugin_errors_are_cut_everywhere_they_are_shown_or_kept() {
                     "{what}: {} bytes of X",
                     longest_run(&export.body, 'X')
                 );
-                assert!(export.body.len() <= 8 * KIB, "{what}: {}", export.body.len());
-                assert!(export.body.contains("huge-error-exporter"), "{what}: {}", export.body);
+                assert!(
+                    export.body.len() <= 8 * KIB,
+                    "{what}: {}",
+                    export.body.len()
+                );
+                assert!(
+                    export.body.contains("huge-error-exporter"),
+                    "{what}: {}",
+                    export.body
+                );
             }
 
             // The rule: the test response holds an excerpt.
@@ -230,8 +256,17 @@ async fn huge_plugin_errors_are_cut_everywhere_they_are_shown_or_kept() {
                 got.json()["id"].as_str().unwrap().to_owned()
             };
             let id = create("Huge error", json!({"mode": "error"}));
-            let tested = send("POST", &format!("{base}/api/v1/alerts/{id}/test"), &who, None);
-            assert!(tested.body.len() <= 8 * KIB, "test answer is {} bytes", tested.body.len());
+            let tested = send(
+                "POST",
+                &format!("{base}/api/v1/alerts/{id}/test"),
+                &who,
+                None,
+            );
+            assert!(
+                tested.body.len() <= 8 * KIB,
+                "test answer is {} bytes",
+                tested.body.len()
+            );
             assert!(longest_run(&tested.body, 'R') <= 4 * KIB);
             let sentence = create("Huge sentence", json!({"mode": "message"}));
             let tested = send(
@@ -240,7 +275,11 @@ async fn huge_plugin_errors_are_cut_everywhere_they_are_shown_or_kept() {
                 &who,
                 None,
             );
-            assert!(tested.body.len() <= 8 * KIB, "test answer is {} bytes", tested.body.len());
+            assert!(
+                tested.body.len() <= 8 * KIB,
+                "test answer is {} bytes",
+                tested.body.len()
+            );
             (id, sentence)
         })
         .await
@@ -252,7 +291,10 @@ async fn huge_plugin_errors_are_cut_everywhere_they_are_shown_or_kept() {
     let before = dir_bytes(&state_dir);
     for _ in 0..100 {
         for id in [&alert_id, &message_alert] {
-            alerts.check_now(Some(&AlertId::from_string(id))).await.unwrap();
+            alerts
+                .check_now(Some(&AlertId::from_string(id)))
+                .await
+                .unwrap();
         }
     }
     let after = dir_bytes(&state_dir);
@@ -281,7 +323,11 @@ async fn huge_plugin_errors_are_cut_everywhere_they_are_shown_or_kept() {
             assert!(!entries.is_empty());
             for e in entries {
                 let text = e.to_string();
-                assert!(text.len() <= 4 * KIB, "history entry of {} bytes", text.len());
+                assert!(
+                    text.len() <= 4 * KIB,
+                    "history entry of {} bytes",
+                    text.len()
+                );
             }
         }
     })
@@ -330,8 +376,16 @@ async fn a_nesting_bomb_is_an_error_card_and_its_neighbour_stays_fast() {
     for b in bombs {
         let (answer, took) = b.await.unwrap();
         assert_eq!(answer.status, 200);
-        assert!(answer.body.contains("widget-error"), "{}", &answer.body[..answer.body.len().min(300)]);
-        assert!(answer.body.contains("too many elements") || answer.body.contains("nests more"), "{}", answer.body);
+        assert!(
+            answer.body.contains("widget-error"),
+            "{}",
+            &answer.body[..answer.body.len().min(300)]
+        );
+        assert!(
+            answer.body.contains("too many elements") || answer.body.contains("nests more"),
+            "{}",
+            answer.body
+        );
         assert!(answer.body.len() <= 4 * KIB, "{} bytes", answer.body.len());
         println!("nesting bomb answered in {} ms", took.as_millis());
         assert!(took <= std::time::Duration::from_secs(1), "{took:?}");
@@ -339,5 +393,9 @@ async fn a_nesting_bomb_is_an_error_card_and_its_neighbour_stays_fast() {
     println!("neighbouring card answered in {} ms", card.1.as_millis());
     assert_eq!(card.0.status, 200);
     assert!(!card.0.body.contains("widget-error"), "{}", card.0.body);
-    assert!(card.1 <= std::time::Duration::from_millis(300), "{:?}", card.1);
+    assert!(
+        card.1 <= std::time::Duration::from_millis(300),
+        "{:?}",
+        card.1
+    );
 }

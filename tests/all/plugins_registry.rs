@@ -303,7 +303,10 @@ fn cli_output_escapes_control_characters_from_plugins() {
     assert_eq!(stdout.lines().count(), 3, "no forged lines: {stdout}");
     assert_eq!(stdout.lines().filter(|l| l.starts_with("ok:")).count(), 1);
     assert!(stdout.contains(r"Escape\e[2J\e[H"), "{stdout}");
-    assert!(stdout.contains(r"1.0\r\e[32mok: trusted-plugin 9.9"), "{stdout}");
+    assert!(
+        stdout.contains(r"1.0\r\e[32mok: trusted-plugin 9.9"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains(r"harmless\nok: widget trusted 1.0 (Trusted)\u{7}\u{9b}31m\u{202e}"),
         "{stdout}"

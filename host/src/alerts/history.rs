@@ -75,9 +75,8 @@ impl HistoryEntry {
     /// store applies it to everything it writes.
     pub fn bounded(&self) -> std::borrow::Cow<'_, Self> {
         let text = match &self.event {
-            HistoryEvent::Evaluation { message, .. } | HistoryEvent::StateChange { message, .. } => {
-                message
-            }
+            HistoryEvent::Evaluation { message, .. }
+            | HistoryEvent::StateChange { message, .. } => message,
             HistoryEvent::Delivery { detail, .. } => detail,
         };
         if text.len() <= MAX_HISTORY_TEXT_BYTES {
@@ -85,7 +84,8 @@ impl HistoryEntry {
         }
         let mut entry = self.clone();
         match &mut entry.event {
-            HistoryEvent::Evaluation { message, .. } | HistoryEvent::StateChange { message, .. } => {
+            HistoryEvent::Evaluation { message, .. }
+            | HistoryEvent::StateChange { message, .. } => {
                 *message = excerpt(message, MAX_HISTORY_TEXT_BYTES);
             }
             HistoryEvent::Delivery { detail, .. } => {

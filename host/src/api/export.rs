@@ -23,9 +23,9 @@ use super::params::Params;
 use crate::auth::Action;
 use crate::data::RangeSpec;
 use crate::export::{DatasetExport, ExportJobBuilder, ExportSource};
+use crate::store::User;
 use crate::web::export::download;
 use crate::web::session::ApiViewer;
-use crate::store::User;
 use crate::web::widgets::{NOT_PERMITTED, may_read_widget_data, visible_dashboard};
 use crate::web::{AppError, AppState};
 
@@ -200,7 +200,6 @@ fn permitted_source(
                 .filter(|w| may_read_widget_data(state, user, w))
                 .collect(),
         },
-        other => other,
     })
 }
 

@@ -76,7 +76,11 @@ impl DataAccess {
             .iter()
             .filter(|d| !d.allow.is_empty())
             .map(|d| {
-                let grants = d.allow.iter().filter_map(|g| Grant::parse(g).ok()).collect();
+                let grants = d
+                    .allow
+                    .iter()
+                    .filter_map(|g| Grant::parse(g).ok())
+                    .collect();
                 (d.name.get_ref().clone(), grants)
             })
             .collect();

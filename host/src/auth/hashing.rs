@@ -177,8 +177,8 @@ impl HashPool {
         })?
         .map_err(|e| AuthError::Hash(e.to_string()))?;
         let salt = SaltString::encode_b64(&salt).map_err(|e| AuthError::Hash(e.to_string()))?;
-        let out = argon2::password_hash::Output::new(&out)
-            .map_err(|e| AuthError::Hash(e.to_string()))?;
+        let out =
+            argon2::password_hash::Output::new(&out).map_err(|e| AuthError::Hash(e.to_string()))?;
         Ok(PasswordHash {
             algorithm: Algorithm::Argon2id.ident(),
             version: Some(Version::V0x13.into()),

@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
+use super::Auth;
 use super::error::{AuthError, Result};
 use super::sessions::NewSession;
-use super::Auth;
 
 /// One sign-in request.
 #[derive(Debug, Clone)]

@@ -148,7 +148,10 @@ impl Ledger {
         if e.failures >= rules.free_failures {
             e.strikes = e.strikes.saturating_add(1);
             let doubling = 2u32.saturating_pow(e.strikes - 1);
-            let lock = rules.first_lock.saturating_mul(doubling).min(rules.max_lock);
+            let lock = rules
+                .first_lock
+                .saturating_mul(doubling)
+                .min(rules.max_lock);
             e.locked_until = Some(now + lock);
             e.window_start = now;
             e.failures = 0;
@@ -298,7 +301,13 @@ impl LoginThrottle {
 
     /// A successful sign-in: the account's failures are forgotten and the
     /// pair is known from now on. Returns the device cookie value to set.
-    pub fn succeeded(&self, admitted: &Admitted, user: &UserId, now: Instant, now_unix: i64) -> String {
+    pub fn succeeded(
+        &self,
+        admitted: &Admitted,
+        user: &UserId,
+        now: Instant,
+        now_unix: i64,
+    ) -> String {
         let a = &admitted.attempt;
         lock(&self.accounts).clear(&a.account);
         if let Some(device) = &a.device {
@@ -309,7 +318,10 @@ impl LoginThrottle {
             let horizon = known_horizon();
             known.retain(|_, at| now.duration_since(*at) < horizon);
             if known.len() >= MAX_ENTRIES
-                && let Some(k) = known.iter().min_by_key(|(_, at)| **at).map(|(k, _)| k.clone())
+                && let Some(k) = known
+                    .iter()
+                    .min_by_key(|(_, at)| **at)
+                    .map(|(k, _)| k.clone())
             {
                 known.remove(&k);
             }
@@ -416,7 +428,9 @@ mod tests {
 
     fn fail_n(t: &LoginThrottle, user: &str, from: &str, n: u32, at: Instant) {
         for _ in 0..n {
-            let a = t.admit(t.attempt(user, ip(from), None, None, 0), at).unwrap();
+            let a = t
+                .admit(t.attempt(user, ip(from), None, None, 0), at)
+                .unwrap();
             t.failed(&a, at);
         }
     }
@@ -427,14 +441,26 @@ mod tests {
         let t0 = Instant::now();
         fail_n(&t, "Ana", "10.0.0.1", 10, t0);
         let refused = t
-            .admit(t.attempt("ana", ip("10.0.0.2"), None, None, 0), t0 + secs(1))
+            .admit(
+                t.attempt("ana", ip("10.0.0.2"), None, None, 0),
+                t0 + secs(1),
+            )
             .unwrap_err();
         assert_eq!(refused.scope, ThrottleScope::Account);
         assert_eq!(refused.retry_after_secs, 29);
         // Other accounts are unaffected.
-        assert!(t.admit(t.attempt("bo", ip("10.0.0.1"), None, None, 0), t0).is_ok());
+        assert!(
+            t.admit(t.attempt("bo", ip("10.0.0.1"), None, None, 0), t0)
+                .is_ok()
+        );
         // The lock expires.
-        assert!(t.admit(t.attempt("ana", ip("10.0.0.1"), None, None, 0), t0 + secs(31)).is_ok());
+        assert!(
+            t.admit(
+                t.attempt("ana", ip("10.0.0.1"), None, None, 0),
+                t0 + secs(31)
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -444,7 +470,9 @@ mod tests {
         let mut locks = Vec::new();
         for _ in 0..8 {
             fail_n(&t, "ana", "10.0.0.1", 10, at);
-            let l = t.admit(t.attempt("ana", None, None, None, 0), at).unwrap_err();
+            let l = t
+                .admit(t.attempt("ana", None, None, None, 0), at)
+                .unwrap_err();
             locks.push(l.retry_after_secs);
             at += secs(l.retry_after_secs);
         }
@@ -452,7 +480,9 @@ mod tests {
         // An hour of quiet: back to the first lock.
         at += secs(3600);
         fail_n(&t, "ana", "10.0.0.1", 10, at);
-        let l = t.admit(t.attempt("ana", None, None, None, 0), at).unwrap_err();
+        let l = t
+            .admit(t.attempt("ana", None, None, None, 0), at)
+            .unwrap_err();
         assert_eq!(l.retry_after_secs, 30);
     }
 
@@ -461,7 +491,9 @@ mod tests {
         let t = LoginThrottle::default();
         let t0 = Instant::now();
         let user = UserId::random();
-        let a = t.admit(t.attempt("ana", ip("10.0.0.1"), None, None, 0), t0).unwrap();
+        let a = t
+            .admit(t.attempt("ana", ip("10.0.0.1"), None, None, 0), t0)
+            .unwrap();
         assert_eq!(a.lane, Lane::General);
         t.succeeded(&a, &user, t0, 0);
         for i in 0..50 {
@@ -472,10 +504,15 @@ mod tests {
             .unwrap_err();
         assert_eq!(refused.scope, ThrottleScope::Network);
         // Ana signed in from there before: not held back, and trusted.
-        let a = t.admit(t.attempt("ana", ip("10.0.0.1"), None, None, 0), t0).unwrap();
+        let a = t
+            .admit(t.attempt("ana", ip("10.0.0.1"), None, None, 0), t0)
+            .unwrap();
         assert_eq!(a.lane, Lane::Trusted);
         // Another network is fine.
-        assert!(t.admit(t.attempt("someone", ip("10.0.0.9"), None, None, 0), t0).is_ok());
+        assert!(
+            t.admit(t.attempt("someone", ip("10.0.0.9"), None, None, 0), t0)
+                .is_ok()
+        );
     }
 
     #[test]
@@ -483,23 +520,43 @@ mod tests {
         let t = LoginThrottle::default();
         let t0 = Instant::now();
         let ana = UserId::random();
-        let a = t.admit(t.attempt("ana", ip("10.0.0.1"), None, Some(&ana), 1000), t0).unwrap();
+        let a = t
+            .admit(t.attempt("ana", ip("10.0.0.1"), None, Some(&ana), 1000), t0)
+            .unwrap();
         let cookie = t.succeeded(&a, &ana, t0, 1000);
         // An attacker elsewhere locks the account.
         fail_n(&t, "ana", "192.0.2.7", 10, t0);
-        assert!(t.admit(t.attempt("ana", ip("10.0.0.1"), None, Some(&ana), 1001), t0).is_err());
+        assert!(
+            t.admit(t.attempt("ana", ip("10.0.0.1"), None, Some(&ana), 1001), t0)
+                .is_err()
+        );
         // Ana's browser still gets in, in the trusted lane.
         let a = t
-            .admit(t.attempt("ana", ip("10.0.0.1"), Some(&cookie), Some(&ana), 1001), t0)
+            .admit(
+                t.attempt("ana", ip("10.0.0.1"), Some(&cookie), Some(&ana), 1001),
+                t0,
+            )
             .unwrap();
         assert_eq!(a.lane, Lane::Trusted);
         // The cookie is worthless for another user, forged, or expired.
         let bo = UserId::random();
-        assert!(t.attempt("bo", None, Some(&cookie), Some(&bo), 1001).device.is_none());
+        assert!(
+            t.attempt("bo", None, Some(&cookie), Some(&bo), 1001)
+                .device
+                .is_none()
+        );
         let forged = format!("{}0", &cookie[..cookie.len() - 1]);
-        assert!(t.attempt("ana", None, Some(&forged), Some(&ana), 1001).device.is_none());
+        assert!(
+            t.attempt("ana", None, Some(&forged), Some(&ana), 1001)
+                .device
+                .is_none()
+        );
         let late = 1000 + DEVICE_COOKIE_DAYS * 86_400;
-        assert!(t.attempt("ana", None, Some(&cookie), Some(&ana), late).device.is_none());
+        assert!(
+            t.attempt("ana", None, Some(&cookie), Some(&ana), late)
+                .device
+                .is_none()
+        );
         // Wrong passwords through the cookie lock the cookie, not more.
         for _ in 0..10 {
             let a = t
@@ -507,7 +564,10 @@ mod tests {
                 .unwrap();
             t.failed(&a, t0);
         }
-        assert!(t.admit(t.attempt("ana", None, Some(&cookie), Some(&ana), 1001), t0).is_err());
+        assert!(
+            t.admit(t.attempt("ana", None, Some(&cookie), Some(&ana), 1001), t0)
+                .is_err()
+        );
     }
 
     #[test]

@@ -337,7 +337,10 @@ mod tests {
         assert_eq!(json_depth(&config), 100);
         let mut w = widget("w", 0, 3, 0);
         w.config = config;
-        assert!(matches!(w.validate(1), Err(DashboardError::ConfigTooDeep(_))));
+        assert!(matches!(
+            w.validate(1),
+            Err(DashboardError::ConfigTooDeep(_))
+        ));
         assert_eq!(json_depth(&serde_json::json!({"a": [1, {"b": 2}]})), 3);
         assert_eq!(json_depth(&serde_json::json!("x")), 0);
     }

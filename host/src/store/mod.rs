@@ -41,7 +41,11 @@ mod user;
 
 pub use api::{KEPT_VERSIONS, Store};
 pub use backup::{BACKUP_FORMAT, BACKUP_SCHEMA, Backup, BackupEntry};
-pub use dashboard::{Dashboard, DashboardContent, DashboardError, GRID_COLUMNS, Layout, MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH, MAX_GRID_ROWS, MAX_TABS, MAX_TITLE_CHARS, MAX_WIDGETS, Sharing, Widget, json_depth};
+pub use dashboard::{
+    Dashboard, DashboardContent, DashboardError, GRID_COLUMNS, Layout, MAX_CONFIG_BYTES,
+    MAX_CONFIG_DEPTH, MAX_GRID_ROWS, MAX_TABS, MAX_TITLE_CHARS, MAX_WIDGETS, Sharing, Widget,
+    json_depth,
+};
 pub use dashboard_json::{
     DASHBOARD_JSON_FORMAT, DASHBOARD_JSON_SCHEMA, DashboardJsonError, export_dashboard,
     import_dashboard,

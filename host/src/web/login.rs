@@ -14,8 +14,8 @@ use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::layout::{PageContext, Section, page};
 use super::error::with_retry_after;
+use super::layout::{PageContext, Section, page};
 use super::session::{cookie_value, session_clear_cookie, session_cookie, session_set_cookie};
 use super::{AppError, AppState};
 use crate::auth::{AuthError, DEVICE_COOKIE, DEVICE_COOKIE_DAYS, SignIn, check_csrf};
@@ -101,7 +101,8 @@ async fn login(
     match state.auth.sign_in(request, Utc::now()).await {
         Ok(signed_in) => {
             let secure = if state.secure_cookies { "; Secure" } else { "" };
-            let session = session_set_cookie(signed_in.session.token.as_str(), state.secure_cookies);
+            let session =
+                session_set_cookie(signed_in.session.token.as_str(), state.secure_cookies);
             // Only the sign-in form needs to see the device cookie.
             let device = format!(
                 "{DEVICE_COOKIE}={}; Path=/login; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
