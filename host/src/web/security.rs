@@ -114,7 +114,7 @@ mod tests {
     #[test]
     fn same_site_and_headerless_requests_pass() {
         let host = (header::HOST, "dash.example:8080");
-        assert!(check_same_origin(&headers(&[host.clone()])).is_ok());
+        assert!(check_same_origin(&headers(std::slice::from_ref(&host))).is_ok());
         assert!(
             check_same_origin(&headers(&[
                 host.clone(),
