@@ -134,7 +134,7 @@ async fn limited_datasets_are_enforced_everywhere_data_is_read() {
                 assert_eq!(got.status, want, "{user} GET {path}: {}", got.body);
                 if !allowed {
                     assert!(
-                        got.body.contains("not permitted"),
+                        got.body.to_lowercase().contains("not permitted"),
                         "{user} {path}: {}",
                         got.body
                     );

