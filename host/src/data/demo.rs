@@ -289,6 +289,17 @@ format = "duration"
 unit = "s"
 
 [[metric]]
+name = "avg_order_value"
+label = "Average order value"
+dataset = "orders"
+aggregate = "avg"
+column = "amount"
+dimensions = ["region", "product"]
+format = "currency"
+unit = "USD"
+decimals = 2
+
+[[metric]]
 name = "revenue"
 label = "Revenue"
 dataset = "orders"
@@ -332,7 +343,7 @@ mod tests {
         };
         let config = create(dir.path(), "127.0.0.1:0", &opts).unwrap();
         let c = crate::config::Config::load(&config).unwrap();
-        assert_eq!(c.metrics.len(), 7);
+        assert_eq!(c.metrics.len(), 8);
         let conn = rusqlite::Connection::open(dir.path().join(DEMO_DB)).unwrap();
         let n: i64 = conn
             .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))

@@ -16,6 +16,7 @@
 //! # let _ = (card, chart); Ok(()) }
 //! ```
 
+mod access;
 mod batch;
 mod buckets;
 mod cache;
@@ -25,6 +26,9 @@ pub mod demo;
 pub mod dialect;
 mod engine;
 mod error;
+mod fold;
+mod load;
+mod scan;
 mod source;
 pub mod timerange;
 
@@ -32,6 +36,7 @@ pub use batch::BatchStream;
 pub use buckets::{AUTO_MAX_POINTS, BucketSpec, MAX_POINTS};
 pub use catalog::{DatasetInfo, MetricInfo};
 pub use dialect::Bucket;
+pub use load::DataRequest;
 pub use engine::{Clock, DataEngine, MAX_PAGE_ROWS, MAX_TOP, RowsQuery};
 pub use error::{DataError, Result};
 pub use timerange::{RangeSpec, ResolvedRange};
