@@ -90,7 +90,10 @@ fn main() {
         "demo home dashboard, all {} widget fragments, cold (p50 of {RUNS}, {CONNECTIONS} connections)",
         widgets.len()
     );
-    println!("{:<8} {:>10} {:>10} {:>10}", "range", "p50 ms", "min ms", "max ms");
+    println!(
+        "{:<8} {:>10} {:>10} {:>10}",
+        "range", "p50 ms", "min ms", "max ms"
+    );
     for days in [30, 90, 365] {
         let mut samples = Vec::new();
         // One warm-up, so every sample reads from the OS page cache.

@@ -82,10 +82,7 @@ column = "amount"
 /// Generate 10M orders over the same two years in PostgreSQL, once.
 async fn postgres_10m(client: &tokio_postgres::Client) {
     let have: Option<i64> = client
-        .query_opt(
-            &format!("SELECT count(*) FROM {PG_SCHEMA}.orders_10m"),
-            &[],
-        )
+        .query_opt(&format!("SELECT count(*) FROM {PG_SCHEMA}.orders_10m"), &[])
         .await
         .ok()
         .flatten()
@@ -186,7 +183,11 @@ fn main() {
     // a minute per sample.
     let all = |i: usize| {
         let from = now - chrono::Duration::days(731) - chrono::Duration::minutes(i as i64);
-        format!("from={}&to={}", rfc(from), rfc(now + chrono::Duration::days(1)))
+        format!(
+            "from={}&to={}",
+            rfc(from),
+            rfc(now + chrono::Duration::days(1))
+        )
     };
     let series = |suffix: &str, i: usize| {
         get(

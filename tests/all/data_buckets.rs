@@ -24,7 +24,9 @@ fn floor(t: NaiveDateTime, bucket: Bucket) -> NaiveDateTime {
         Bucket::Minute => t.with_second(0).unwrap(),
         Bucket::Hour => t.with_second(0).unwrap().with_minute(0).unwrap(),
         Bucket::Day => midnight(date),
-        Bucket::Week => midnight(date - Duration::days(i64::from(date.weekday().num_days_from_monday()))),
+        Bucket::Week => {
+            midnight(date - Duration::days(i64::from(date.weekday().num_days_from_monday())))
+        }
         Bucket::Month => midnight(date.with_day(1).unwrap()),
     }
 }
@@ -75,7 +77,13 @@ async fn check_buckets(name: &str, engine: &DataEngine, rows: &[Order], tz: Tz) 
                 format!("{}Z", s.replace(' ', "T"))
             }
         };
-        let bound = |s: &str| if s.len() == 10 { format!("{s} 00:00:00") } else { s.to_string() };
+        let bound = |s: &str| {
+            if s.len() == 10 {
+                format!("{s} 00:00:00")
+            } else {
+                s.to_string()
+            }
+        };
         let range = RangeSpec::absolute(&iso(from), &iso(to)).unwrap();
         let want = expected(rows, tz, &bound(from), &bound(to), bucket);
         let what = format!("{name} {tz} {bucket:?} {from}..{to}");
@@ -158,8 +166,14 @@ async fn check_merged(name: &str, merged: &std::sync::Arc<DataEngine>, single: &
                     bucket,
                     compare_previous,
                 } => {
-                    let a = merged.series(metric, &r, *bucket, *compare_previous).await.unwrap();
-                    let b = single.series(metric, &r, *bucket, *compare_previous).await.unwrap();
+                    let a = merged
+                        .series(metric, &r, *bucket, *compare_previous)
+                        .await
+                        .unwrap();
+                    let b = single
+                        .series(metric, &r, *bucket, *compare_previous)
+                        .await
+                        .unwrap();
                     assert_eq!(a.bucket, b.bucket, "{what}");
                     support::same_series(&a.points, &b.points, &what);
                     assert_eq!(a.previous.is_some(), b.previous.is_some());
@@ -172,7 +186,11 @@ async fn check_merged(name: &str, merged: &std::sync::Arc<DataEngine>, single: &
         // Foldable metrics share one scan; each count_distinct bucket (and
         // its total) has its own.
         let ran = merged.statements_run() - before;
-        assert!(ran <= 6, "{name} {range}: {ran} statements for {} requests", requests.len());
+        assert!(
+            ran <= 6,
+            "{name} {range}: {ran} statements for {} requests",
+            requests.len()
+        );
     }
 }
 
@@ -183,8 +201,8 @@ async fn buckets_match_the_rows_in_every_zone_on_sqlite() {
         let dir = tempfile::tempdir().unwrap();
         let tz: Tz = zone.parse().unwrap();
         support::sqlite_db(dir.path(), &rows);
-        let text = support::config_text("sqlite://orders.db", "orders", "")
-            .replace("Europe/Berlin", zone);
+        let text =
+            support::config_text("sqlite://orders.db", "orders", "").replace("Europe/Berlin", zone);
         let engine = support::engine(&text, dir.path()).await;
         check_buckets("sqlite", &engine, &rows, tz).await;
     }
@@ -196,7 +214,8 @@ async fn merged_loads_answer_like_single_ones_on_sqlite() {
     for zone in ZONES {
         let dir = tempfile::tempdir().unwrap();
         support::sqlite_db(dir.path(), &rows);
-        let text = support::config_text("sqlite://orders.db", "orders", "").replace("Europe/Berlin", zone);
+        let text =
+            support::config_text("sqlite://orders.db", "orders", "").replace("Europe/Berlin", zone);
         let merged = std::sync::Arc::new(support::engine(&text, dir.path()).await);
         let single = support::engine(&text, dir.path()).await;
         check_merged(&format!("sqlite {zone}"), &merged, &single).await;

@@ -79,8 +79,8 @@ impl ServerProcess {
 
     /// Peak (VmHWM) and current (VmRSS) resident memory, MiB.
     pub fn memory_mib(&self) -> (f64, f64) {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
         let field = |name: &str| {
             status
                 .lines()
@@ -140,8 +140,9 @@ pub fn agent() -> ureq::Agent {
 
 /// Rows of the demo `orders` table, in CSV for `COPY`/`LOAD DATA`.
 fn demo_rows(db: &Path) -> Vec<[String; 8]> {
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .expect("open demo db");
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open demo db");
     let mut stmt = conn
         .prepare("SELECT id, created_at, status, region, customer_id, product, amount, completion_seconds FROM orders")
         .expect("prepare");
@@ -216,7 +217,12 @@ fn marker(rows: usize) -> String {
 
 /// Copy the demo `orders` of `db` into PostgreSQL `schema.orders`, unless
 /// the copy there is already of the same rows.
-pub async fn postgres_orders(client: &tokio_postgres::Client, schema: &str, db: &Path, rows: usize) {
+pub async fn postgres_orders(
+    client: &tokio_postgres::Client,
+    schema: &str,
+    db: &Path,
+    rows: usize,
+) {
     let mark = marker(rows);
     let have: Option<String> = client
         .query_opt(&format!("SELECT note FROM {schema}.marker"), &[])

@@ -92,10 +92,13 @@ impl AlertService {
     fn prefetch_metrics<'a>(&self, keys: impl Iterator<Item = &'a (String, String)>) {
         let mut by_range: BTreeMap<&str, Vec<DataRequest>> = BTreeMap::new();
         for (metric, range) in keys {
-            by_range.entry(range).or_default().push(DataRequest::Scalar {
-                metric: metric.clone(),
-                sparkline: true,
-            });
+            by_range
+                .entry(range)
+                .or_default()
+                .push(DataRequest::Scalar {
+                    metric: metric.clone(),
+                    sparkline: true,
+                });
         }
         for (range, requests) in by_range {
             if let Ok(spec) = RangeSpec::from_str(range) {

@@ -117,9 +117,9 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
         let keep = result.is_ok();
         slot.send_replace(State::Done(Instant::now(), result));
         if let Ok(mut slots) = self.slots.lock()
-            && slots.get(key).is_some_and(|(s, ttl)| {
-                Arc::ptr_eq(s, slot) && (!keep || ttl.is_zero())
-            })
+            && slots
+                .get(key)
+                .is_some_and(|(s, ttl)| Arc::ptr_eq(s, slot) && (!keep || ttl.is_zero()))
         {
             slots.remove(key);
         }
@@ -137,7 +137,12 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
     /// The cached value for `key`, or the result of `load` — run once even
     /// when many callers ask at the same time. Errors are shared with the
     /// callers already waiting but never kept.
-    pub(crate) async fn get_or_load<F>(self: &Arc<Self>, key: K, ttl: Duration, load: F) -> Result<V>
+    pub(crate) async fn get_or_load<F>(
+        self: &Arc<Self>,
+        key: K,
+        ttl: Duration,
+        load: F,
+    ) -> Result<V>
     where
         F: Future<Output = Result<V>>,
     {

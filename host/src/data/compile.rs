@@ -152,9 +152,7 @@ impl<'a> Builder<'a> {
         r: Option<&TimeRange>,
         filters: &[BoundFilter],
     ) -> String {
-        let mut parts: Vec<String> = r.map(|r| self.range(t, r))
-            .into_iter()
-            .collect();
+        let mut parts: Vec<String> = r.map(|r| self.range(t, r)).into_iter().collect();
         parts.extend(filters.iter().map(|f| self.filter(f)));
         if parts.is_empty() {
             String::new()
@@ -224,7 +222,10 @@ impl<'a> Builder<'a> {
     /// `COUNT(DISTINCT ...)` of `m`'s column over rows that also pass
     /// `cond`, as a float.
     pub(super) fn count_distinct(&mut self, m: &MetricPlan, cond: &[BoundFilter]) -> String {
-        let col = m.column.as_deref().map_or_else(|| "*".into(), |c| self.id(c));
+        let col = m
+            .column
+            .as_deref()
+            .map_or_else(|| "*".into(), |c| self.id(c));
         let value = if cond.is_empty() {
             col
         } else {
@@ -412,8 +413,10 @@ pub(crate) fn time_span(t: Target<'_>) -> Query {
     let from = b.from(t.from);
     let col = b.id(t.time_column);
     let end = |agg: &str| {
-        t.dialect
-            .select_as(&format!("(SELECT {agg}({col}) FROM {from})"), ColumnKind::Timestamp)
+        t.dialect.select_as(
+            &format!("(SELECT {agg}({col}) FROM {from})"),
+            ColumnKind::Timestamp,
+        )
     };
     let text = format!("SELECT {}, {}", end("MIN"), end("MAX"));
     b.finish(text, vec![ColumnKind::Timestamp, ColumnKind::Timestamp])

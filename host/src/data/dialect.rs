@@ -176,7 +176,9 @@ impl Dialect for SqliteDialect {
             Bucket::Month => 7,
             Bucket::Week => return None,
         };
-        shift.is_none().then(|| format!("substr({column}, 1, {len})"))
+        shift
+            .is_none()
+            .then(|| format!("substr({column}, 1, {len})"))
     }
 
     /// Unary `+` keeps the value but hides the column from the planner:

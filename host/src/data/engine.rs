@@ -215,15 +215,17 @@ impl DataEngine {
     /// read (then the planner decides alone).
     async fn span(&self, index: usize, d: &Dataset, s: &Source) -> Option<(i64, i64)> {
         let load = async {
-            Ok(match s.query(compile::time_span(Self::target(d, s))).await {
-                Ok(rows) => rows
-                    .first()
-                    .and_then(|r| Some((r.first()?.as_i64()?, r.get(1)?.as_i64()?))),
-                Err(e) => {
-                    tracing::warn!(dataset = %d.info.name, error = %e, "reading the time span failed");
-                    None
-                }
-            })
+            Ok(
+                match s.query(compile::time_span(Self::target(d, s))).await {
+                    Ok(rows) => rows
+                        .first()
+                        .and_then(|r| Some((r.first()?.as_i64()?, r.get(1)?.as_i64()?))),
+                    Err(e) => {
+                        tracing::warn!(dataset = %d.info.name, error = %e, "reading the time span failed");
+                        None
+                    }
+                },
+            )
         };
         self.spans
             .get_or_load(index, access::SPAN_TTL, load)
@@ -425,7 +427,10 @@ impl DataEngine {
             };
             let need = match &req {
                 DataRequest::Scalar { sparkline, .. } => {
-                    match sparkline.then(|| BucketSpec::Auto.resolve(&r.current)).transpose() {
+                    match sparkline
+                        .then(|| BucketSpec::Auto.resolve(&r.current))
+                        .transpose()
+                    {
                         Ok(sparkline) => Need::Scalar { sparkline },
                         Err(e) => {
                             claim.fill_with(Err(e));
@@ -461,20 +466,22 @@ impl DataEngine {
                 None => by_dataset.push((m.dataset, vec![ask], vec![claim])),
             }
         }
-        let loads = by_dataset.into_iter().map(|(dataset, asks, claims)| async move {
-            match self.run_asks(dataset, r, &asks).await {
-                Ok(answers) => {
-                    for (claim, answer) in claims.into_iter().zip(answers) {
-                        claim.fill_with(Ok(answer));
+        let loads = by_dataset
+            .into_iter()
+            .map(|(dataset, asks, claims)| async move {
+                match self.run_asks(dataset, r, &asks).await {
+                    Ok(answers) => {
+                        for (claim, answer) in claims.into_iter().zip(answers) {
+                            claim.fill_with(Ok(answer));
+                        }
+                    }
+                    Err(e) => {
+                        for claim in claims {
+                            claim.fill_with(Err(e.clone()));
+                        }
                     }
                 }
-                Err(e) => {
-                    for claim in claims {
-                        claim.fill_with(Err(e.clone()));
-                    }
-                }
-            }
-        });
+            });
         futures::future::join_all(loads).await;
     }
 
@@ -573,9 +580,7 @@ impl DataEngine {
         let key = format!("{metric}|{range}|{by}|{top}");
         self.categories
             .get_or_load(key, m.ttl, async {
-                let t = self
-                    .target_over(m.dataset, d, s, &r.current, true)
-                    .await;
+                let t = self.target_over(m.dataset, d, s, &r.current, true).await;
                 if let Some(q) = compile::categories_ranked(t, &m.plan, &r.current, by, top) {
                     return Ok(ranked_categories(m, by, s.query(q).await?));
                 }

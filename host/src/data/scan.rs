@@ -279,7 +279,11 @@ mod tests {
         let count = metric(Aggregate::Count, None, None);
         let avg = metric(Aggregate::Avg, Some("amount"), Some("completed"));
         let (cur, prev) = (range(1000, 2000), range(0, 1000));
-        for d in [&SqliteDialect as &dyn Dialect, &PostgresDialect, &MysqlDialect] {
+        for d in [
+            &SqliteDialect as &dyn Dialect,
+            &PostgresDialect,
+            &MysqlDialect,
+        ] {
             let q = time_scan(&TimeScan {
                 target: target(d, &from),
                 current: &cur,
@@ -349,7 +353,11 @@ mod tests {
         let mut ratio = metric(Aggregate::Ratio, None, None);
         ratio.ratio = evil.filters.clone();
         let (cur, prev) = (range(1000, 2000), range(0, 1000));
-        for d in [&SqliteDialect as &dyn Dialect, &PostgresDialect, &MysqlDialect] {
+        for d in [
+            &SqliteDialect as &dyn Dialect,
+            &PostgresDialect,
+            &MysqlDialect,
+        ] {
             let q = time_scan(&TimeScan {
                 target: target(d, &from),
                 current: &cur,
@@ -376,7 +384,11 @@ mod tests {
             metrics: &[&distinct],
         });
         assert!(q.text.contains("UNION ALL"), "{}", q.text);
-        assert!(q.text.contains("COUNT(DISTINCT `customer_id`)"), "{}", q.text);
+        assert!(
+            q.text.contains("COUNT(DISTINCT `customer_id`)"),
+            "{}",
+            q.text
+        );
         assert_eq!(q.kinds.len(), 2);
     }
 }
