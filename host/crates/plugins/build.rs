@@ -12,8 +12,9 @@ mod guests;
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let root = manifest_dir
-        .parent()
-        .expect("host/ sits in the workspace root");
+        .ancestors()
+        .nth(3)
+        .expect("host/crates/plugins sits three levels below the workspace root");
     let plugins = root.join("plugins");
     let sdk = root.join("widget-sdk");
     println!("cargo:rerun-if-changed=build/guests.rs");

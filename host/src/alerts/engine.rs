@@ -19,7 +19,7 @@ use super::model::{Alert, AlertStatus};
 use super::outbox::{Notification, NotificationKind, OutboxStatus};
 use super::service::{AlertService, CheckResult, TestOutcome};
 use super::state::{self, Observation};
-use super::store::EvaluationWrite;
+use super::records::EvaluationWrite;
 use crate::data::RangeSpec;
 use crate::frame::ValueFormat;
 use crate::plugins::{AlertInput, AlertState as RuleState};

@@ -48,7 +48,7 @@ mod scheduler;
 mod service;
 mod settings;
 pub mod state;
-mod store;
+mod records;
 mod validate;
 
 pub use delivery::DeliveryReport;
@@ -65,7 +65,7 @@ pub use schedule::{MAX_EVERY_MINUTES, Schedule, TimeOfDay};
 pub use scheduler::{AlertTasks, TickReport};
 pub use service::{AlertService, CheckResult, MAX_HISTORY_LIMIT, TestOutcome, TestTarget};
 pub use settings::{AlertSettings, SmtpSettings, TlsMode};
-pub use store::AlertStore;
+pub use records::{AlertStore, Records as AlertRecordTypes};
 pub use validate::{MAX_RULE_CONFIG_BYTES, parse_recipient};
 
 pub(crate) use settings::check as check_settings;

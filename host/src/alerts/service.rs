@@ -19,7 +19,7 @@ use super::mailer::Mailer;
 use super::model::{Alert, AlertDraft, AlertId, AlertState, AlertStatus, AlertView};
 use super::outbox::NotificationKind;
 use super::settings::AlertSettings;
-use super::store::AlertStore;
+use super::records::AlertStore;
 use super::validate::Checker;
 use crate::auth::can_create_dashboard;
 use crate::config::Config;

@@ -8,7 +8,7 @@ use futures::Stream;
 use tokio::sync::mpsc;
 
 use super::error::DataError;
-use crate::frame::{Batch, Column, ColumnKind, ColumnValues};
+use wasmdash_frame::{Batch, Column, ColumnKind, ColumnValues};
 
 /// One value read from a database.
 #[derive(Debug, Clone, PartialEq)]

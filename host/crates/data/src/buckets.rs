@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 use super::dialect::Bucket;
 use super::error::DataError;
 use super::timerange::to_utc;
-use crate::frame::TimeRange;
+use wasmdash_frame::TimeRange;
 
 /// Points `auto` aims to stay under.
 pub const AUTO_MAX_POINTS: i64 = 400;

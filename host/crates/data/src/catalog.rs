@@ -7,8 +7,8 @@ use std::time::Duration;
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::config::{Aggregate, Config, Filter, FilterOp, Literal};
-use crate::frame::{ColumnKind, ColumnSchema, ValueFormat};
+use crate::config::{Aggregate, DataConfig, Filter, FilterOp, Literal};
+use wasmdash_frame::{ColumnKind, ColumnSchema, ValueFormat};
 
 use super::compile::{BoundFilter, From, MetricPlan};
 use super::dialect::SqlValue;
@@ -78,11 +78,11 @@ pub(crate) struct Catalog {
 
 impl Catalog {
     /// Check every dataset and metric against its database.
-    pub(crate) async fn build(config: &Config, sources: &[Source]) -> Result<Self> {
-        let tz = config.server.timezone;
+    pub(crate) async fn build(config: &DataConfig<'_>, sources: &[Source]) -> Result<Self> {
+        let tz = config.timezone;
         let mut datasets = Vec::new();
         let mut all_kinds = Vec::new();
-        for d in &config.datasets {
+        for d in config.datasets {
             let name = d.name.get_ref();
             let schema_err = |m: String| DataError::Schema(format!("dataset `{name}`: {m}"));
             let source = sources
@@ -187,7 +187,7 @@ impl Catalog {
             all_kinds.push(kinds);
         }
         let mut metrics = Vec::new();
-        for m in &config.metrics {
+        for m in config.metrics {
             let name = m.name.get_ref();
             let err = |msg: String| DataError::Schema(format!("metric `{name}`: {msg}"));
             let dataset = datasets
@@ -256,7 +256,7 @@ impl Catalog {
 
 /// Check a filter's value against its column type and bind it.
 pub(crate) fn bind_filter(f: &Filter, kind: ColumnKind, tz: Tz) -> Result<BoundFilter> {
-    crate::config::validate_filter(f).map_err(DataError::BadFilter)?;
+    crate::config::check_filter(f).map_err(DataError::BadFilter)?;
     let values = match (&f.op, &f.value) {
         (FilterOp::IsNull | FilterOp::IsNotNull, _) | (_, None) => Vec::new(),
         (_, Some(Literal::List(items))) => items

@@ -6,7 +6,7 @@
 //! quoted; every value from a request is a bound parameter.
 
 use crate::config::{Aggregate, FilterOp};
-use crate::frame::{ColumnKind, TimeRange};
+use wasmdash_frame::{ColumnKind, TimeRange};
 
 use super::dialect::{Bucket, Dialect, SqlValue};
 
@@ -445,7 +445,7 @@ pub(crate) fn count(t: Target<'_>, range: Option<&TimeRange>, filters: &[BoundFi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::dialect::{PostgresDialect, SqliteDialect};
+    use crate::dialect::{PostgresDialect, SqliteDialect};
 
     fn plan() -> MetricPlan {
         MetricPlan {

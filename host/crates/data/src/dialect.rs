@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::frame::ColumnKind;
+use wasmdash_frame::ColumnKind;
 
 /// A value bound to a placeholder; never spliced into SQL text.
 #[derive(Debug, Clone, PartialEq)]

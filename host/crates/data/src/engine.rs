@@ -9,8 +9,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::config::{Config, Filter};
-use crate::frame::{
+use crate::config::{DataConfig, Filter};
+use wasmdash_frame::{
     CategoriesData, ColumnKind, ColumnSchema, RowsData, ScalarData, Series, SeriesData, TimeRange,
 };
 
@@ -96,10 +96,11 @@ impl Default for DataEngine {
 impl DataEngine {
     /// Open every source and check every dataset and metric against the
     /// real schema.
-    pub async fn connect(config: &Config) -> Result<Self> {
+    pub async fn connect<'a>(config: impl Into<DataConfig<'a>>) -> Result<Self> {
+        let config = config.into();
         let mut sources = Vec::new();
-        for s in &config.sources {
-            let source = Source::connect(config, s).await.map_err(|e| match e {
+        for s in config.sources {
+            let source = Source::connect(&config, s).await.map_err(|e| match e {
                 DataError::Schema(m) | DataError::Database { detail: m } => {
                     DataError::Schema(format!("source `{}`: {m}", s.name.get_ref()))
                 }
@@ -107,11 +108,11 @@ impl DataEngine {
             })?;
             sources.push(source);
         }
-        let catalog = Catalog::build(config, &sources).await?;
+        let catalog = Catalog::build(&config, &sources).await?;
         Ok(Self {
             catalog,
             sources,
-            tz: config.server.timezone,
+            tz: config.timezone,
             ..Self::default()
         })
     }

@@ -12,7 +12,7 @@ use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, Tim
 use chrono_tz::Tz;
 
 use super::error::DataError;
-use crate::frame::TimeRange;
+use wasmdash_frame::TimeRange;
 
 /// A calendar period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,10 +1,18 @@
-//! Columnar data as the host hands it to plugins.
+//! wasmdash-frame: columnar data as the host hands it to plugins.
 //!
 //! These types mirror the `types` interface of `widget-sdk/wit/plugin.wit`
-//! but belong to the host: the data engine produces them without knowing
-//! wasmtime, and only `plugins` converts them to the generated bindings.
-//! Bulk data stays columnar (one typed `Vec` per column plus a null mask)
-//! because that crosses the plugin boundary far faster than rows of strings.
+//! but belong to the host: the data engine (`wasmdash-data`) produces them
+//! without knowing wasmtime, and only `wasmdash-plugins` converts them to the
+//! generated bindings. This crate depends on serde alone, so those two never
+//! depend on each other. Bulk data stays columnar (one typed `Vec` per
+//! column plus a null mask) because that crosses the plugin boundary far
+//! faster than rows of strings.
+//!
+//! ```
+//! use wasmdash_frame::TimeRange;
+//! let day = TimeRange { start_ms: 0, end_ms: 86_400_000, label: "1 Jan 1970".into() };
+//! assert_eq!(day.end_ms - day.start_ms, 86_400_000);
+//! ```
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! Build a workspace of guest crates for `wasm32-wasip2` from a build script.
 //!
-//! Shared by `host/build.rs` (the built-in plugins) and `tests/build.rs` (the
+//! Shared by `host/crates/plugins/build.rs` (the built-in plugins) and `tests/build.rs` (the
 //! hostile fixtures) through `#[path]`. The nested cargo gets its own target
 //! dir beside the outer one (never inside the source tree, never the outer
 //! dir itself, whose lock the outer cargo holds) and an environment cleaned

@@ -1,8 +1,8 @@
 //! The only place the plugin WIT is bound. Everything generated stays private
-//! to `plugins`; the conversions below map it to and from `crate::frame` and
+//! to `plugins`; the conversions below map it to and from `wasmdash_frame` and
 //! `plugins::info` types so no other module sees generated names.
 
-use crate::frame;
+use wasmdash_frame;
 
 use super::info;
 

@@ -7,7 +7,7 @@ use tokio::sync::OwnedSemaphorePermit;
 use wasmtime::Store;
 use wasmtime::component::ResourceAny;
 
-use crate::frame::{Batch, ColumnSchema, WidgetData};
+use wasmdash_frame::{Batch, ColumnSchema, WidgetData};
 
 use super::bindings::{self, exporter, wit};
 use super::error::{PluginError, Result};

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::frame::{DataShape, Series, TimeRange};
+use wasmdash_frame::{DataShape, Series, TimeRange};
 
 /// The three plugin kinds, one per WIT world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

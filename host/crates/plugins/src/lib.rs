@@ -1,4 +1,4 @@
-//! The plugin runtime: the only module that knows wasmtime.
+//! wasmdash's plugin runtime: the only crate that knows wasmtime.
 //!
 //! - [`PluginRuntime`] owns the engine, the sandbox limits and the compiled
 //!   cache; every call runs in a fresh store under a deadline.
@@ -8,8 +8,8 @@
 //! - Every failure is a [`PluginError`] naming the plugin.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), wasmdash::plugins::PluginError> {
-//! use wasmdash::plugins::{PluginRegistry, PluginRuntime, PluginSettings};
+//! # async fn demo() -> Result<(), wasmdash_plugins::PluginError> {
+//! use wasmdash_plugins::{PluginRegistry, PluginRuntime, PluginSettings};
 //! let settings = PluginSettings::default();
 //! let runtime = PluginRuntime::new(&settings, std::path::Path::new("/tmp/wasmdash-cache"))?;
 //! let registry = PluginRegistry::load(runtime, &settings)?;
@@ -18,6 +18,11 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! The build script compiles the built-in plugins (`plugins/`) for
+//! `wasm32-wasip2` and embeds them, and the wasmtime bindings are generated
+//! here once: both are the slow part of a build, and keeping them in this
+//! crate means a change in the host's pages or API recompiles neither.
 
 use std::path::PathBuf;
 

@@ -1,10 +1,13 @@
-//! Persistence of alerts in the sled trees reserved for them: the only file
-//! of the alert engine that knows sled.
+//! Persistence of alerts in the sled trees reserved for them.
 //!
-//! - `alerts`: `def/<id>` → [`Alert`], `status/<id>` → [`AlertStatus`];
-//! - `alert_history`: `<id>/<ms big-endian>/<unique big-endian>` →
-//!   [`HistoryEntry`], so one alert's history is a key range in time order;
-//! - `outbox`: the notification key → [`Notification`].
+//! The record types belong to the alert engine (in the `wasmdash` crate);
+//! it names them through [`AlertRecords`], so this crate stays the only one
+//! that knows sled without knowing what an alert means:
+//!
+//! - `alerts`: `def/<id>` → alert, `status/<id>` → its status;
+//! - `alert_history`: `<id>/<ms big-endian>/<unique big-endian>` → history
+//!   entry, so one alert's history is a key range in time order;
+//! - `outbox`: the notification key → notification.
 //!
 //! Values are versioned JSON records like every other tree, so backups and
 //! `wasmdash` upgrades treat them alike. A state change, its history and the
@@ -16,32 +19,72 @@ use serde::{Serialize, de::DeserializeOwned};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
-use super::error::Result;
-use super::history::HistoryEntry;
-use super::model::{Alert, AlertId, AlertStatus};
-use super::outbox::Notification;
-use crate::store::{AlertTrees, StoreError, decode_record, encode_record, trees};
+use std::fmt::Display;
+use std::marker::PhantomData;
+
+use crate::{AlertTrees, Result, StoreError, decode_record, encode_record, trees};
+
+/// The alert engine's record types and the few facts the store reads from
+/// them (keys, versions, times).
+pub trait AlertRecords {
+    /// An alert's id, shown in keys.
+    type Id: Display;
+    /// An alert definition.
+    type Alert: Serialize + DeserializeOwned;
+    /// An alert's status; the default stands for "never written".
+    type Status: Serialize + DeserializeOwned + Default;
+    /// One history entry.
+    type History: Serialize + DeserializeOwned;
+    /// One notification in the outbox.
+    type Notification: Serialize + DeserializeOwned;
+
+    /// The alert's id.
+    fn alert_id(alert: &Self::Alert) -> &Self::Id;
+    /// The alert's version, for optimistic writes.
+    fn alert_version(alert: &Self::Alert) -> u64;
+    /// When a history entry happened.
+    fn history_at(entry: &Self::History) -> DateTime<Utc>;
+    /// True for evaluation entries, of which only the newest are kept.
+    fn is_evaluation(entry: &Self::History) -> bool;
+    /// The notification's unique key.
+    fn notification_key(n: &Self::Notification) -> &str;
+    /// The alert a notification belongs to.
+    fn notification_alert(n: &Self::Notification) -> &Self::Id;
+    /// True when a notification is settled (delivered or failed) and was
+    /// created before `before`.
+    fn is_prunable(n: &Self::Notification, before: DateTime<Utc>) -> bool;
+}
 
 /// The alert engine's view of the state database.
-#[derive(Debug, Clone)]
-pub struct AlertStore {
+#[derive(Debug)]
+pub struct AlertStore<M> {
     t: AlertTrees,
+    records: PhantomData<fn() -> M>,
 }
 
-fn def_key(id: &AlertId) -> Vec<u8> {
+impl<M> Clone for AlertStore<M> {
+    fn clone(&self) -> Self {
+        Self {
+            t: self.t.clone(),
+            records: PhantomData,
+        }
+    }
+}
+
+fn def_key(id: &impl Display) -> Vec<u8> {
     format!("def/{id}").into_bytes()
 }
-fn status_key(id: &AlertId) -> Vec<u8> {
+fn status_key(id: &impl Display) -> Vec<u8> {
     format!("status/{id}").into_bytes()
 }
-fn history_prefix(id: &AlertId) -> Vec<u8> {
+fn history_prefix(id: &impl Display) -> Vec<u8> {
     format!("{id}/").into_bytes()
 }
 
-fn enc<T: Serialize>(tree: &'static str, v: &T) -> Result<Vec<u8>, StoreError> {
+fn enc<T: Serialize>(tree: &'static str, v: &T) -> Result<Vec<u8>> {
     encode_record(tree, v)
 }
-fn dec<T: DeserializeOwned>(tree: &'static str, v: &[u8]) -> Result<T, StoreError> {
+fn dec<T: DeserializeOwned>(tree: &'static str, v: &[u8]) -> Result<T> {
     decode_record(tree, v)
 }
 
@@ -57,22 +100,25 @@ fn abort(e: StoreError) -> ConflictableTransactionError<StoreError> {
 }
 
 /// Everything one evaluation writes.
-#[derive(Debug, Clone)]
-pub(crate) struct EvaluationWrite {
+#[derive(Debug)]
+pub struct EvaluationWrite<M: AlertRecords> {
     /// The alert.
-    pub(crate) id: AlertId,
+    pub id: M::Id,
     /// Its new status.
-    pub(crate) status: AlertStatus,
+    pub status: M::Status,
     /// History entries (evaluation, state change).
-    pub(crate) history: Vec<HistoryEntry>,
+    pub history: Vec<M::History>,
     /// The notification it causes, if any.
-    pub(crate) notification: Option<Notification>,
+    pub notification: Option<M::Notification>,
 }
 
-impl AlertStore {
+impl<M: AlertRecords> AlertStore<M> {
     /// Over the trees of an open state store.
     pub fn new(trees: AlertTrees) -> Self {
-        Self { t: trees }
+        Self {
+            t: trees,
+            records: PhantomData,
+        }
     }
 
     /// Make every write so far durable.
@@ -82,7 +128,7 @@ impl AlertStore {
     }
 
     /// Every alert definition.
-    pub fn alerts(&self) -> Result<Vec<Alert>> {
+    pub fn alerts(&self) -> Result<Vec<M::Alert>> {
         let mut out = Vec::new();
         for kv in self.t.alerts.scan_prefix(b"def/") {
             let (_, v) = kv.map_err(StoreError::Db)?;
@@ -92,7 +138,7 @@ impl AlertStore {
     }
 
     /// One definition.
-    pub fn alert(&self, id: &AlertId) -> Result<Option<Alert>> {
+    pub fn alert(&self, id: &M::Id) -> Result<Option<M::Alert>> {
         match self.t.alerts.get(def_key(id)).map_err(StoreError::Db)? {
             Some(v) => Ok(Some(dec(trees::ALERTS, &v)?)),
             None => Ok(None),
@@ -100,10 +146,10 @@ impl AlertStore {
     }
 
     /// One status (default when never written).
-    pub fn status(&self, id: &AlertId) -> Result<AlertStatus> {
+    pub fn status(&self, id: &M::Id) -> Result<M::Status> {
         match self.t.alerts.get(status_key(id)).map_err(StoreError::Db)? {
             Some(v) => Ok(dec(trees::ALERTS, &v)?),
-            None => Ok(AlertStatus::default()),
+            None => Ok(M::Status::default()),
         }
     }
 
@@ -112,22 +158,22 @@ impl AlertStore {
     /// found instead when it does not match.
     pub fn put(
         &self,
-        alert: &Alert,
-        status: &AlertStatus,
+        alert: &M::Alert,
+        status: &M::Status,
         expected_version: Option<u64>,
     ) -> Result<std::result::Result<(), u64>> {
         let def = enc(trees::ALERTS, alert)?;
         let st = enc(trees::ALERTS, status)?;
-        let (dk, sk) = (def_key(&alert.id), status_key(&alert.id));
+        let (dk, sk) = (def_key(M::alert_id(alert)), status_key(M::alert_id(alert)));
         let outcome = self
             .t
             .alerts
             .transaction(|tx| {
-                let current: Option<Alert> = match tx.get(&dk)? {
+                let current: Option<M::Alert> = match tx.get(&dk)? {
                     Some(v) => Some(dec(trees::ALERTS, &v).map_err(abort)?),
                     None => None,
                 };
-                match (current.map(|a| a.version), expected_version) {
+                match (current.map(|a| M::alert_version(&a)), expected_version) {
                     (None, None) => {}
                     (Some(found), Some(want)) if found == want => {}
                     (Some(found), _) => return Ok(Err(found)),
@@ -144,11 +190,11 @@ impl AlertStore {
     /// Insert new alerts with their statuses in one atomic batch: after a
     /// crash either all of them exist or none does. Ids are fresh, so
     /// nothing is compared.
-    pub fn insert_many(&self, alerts: &[(Alert, AlertStatus)]) -> Result<()> {
+    pub fn insert_many(&self, alerts: &[(M::Alert, M::Status)]) -> Result<()> {
         let mut batch = sled::Batch::default();
         for (alert, status) in alerts {
-            batch.insert(def_key(&alert.id), enc(trees::ALERTS, alert)?);
-            batch.insert(status_key(&alert.id), enc(trees::ALERTS, status)?);
+            batch.insert(def_key(M::alert_id(alert)), enc(trees::ALERTS, alert)?);
+            batch.insert(status_key(M::alert_id(alert)), enc(trees::ALERTS, status)?);
         }
         self.t.alerts.apply_batch(batch).map_err(StoreError::Db)?;
         Ok(())
@@ -156,7 +202,7 @@ impl AlertStore {
 
     /// Remove an alert, its status and its history. Notifications already
     /// in the outbox are still delivered.
-    pub fn remove(&self, id: &AlertId) -> Result<bool> {
+    pub fn remove(&self, id: &M::Id) -> Result<bool> {
         let existed = self
             .t
             .alerts
@@ -177,7 +223,7 @@ impl AlertStore {
     }
 
     /// Write only a status (e.g. a new next-run time).
-    pub fn put_status(&self, id: &AlertId, status: &AlertStatus) -> Result<()> {
+    pub fn put_status(&self, id: &M::Id, status: &M::Status) -> Result<()> {
         // Never resurrect the status of an alert deleted meanwhile.
         let st = enc(trees::ALERTS, status)?;
         let (dk, sk) = (def_key(id), status_key(id));
@@ -195,17 +241,20 @@ impl AlertStore {
 
     /// Write the outcome of one evaluation atomically: status, history and
     /// notification. Skipped when the alert was deleted meanwhile.
-    pub(crate) fn write_evaluation(&self, w: &EvaluationWrite) -> Result<bool> {
+    pub fn write_evaluation(&self, w: &EvaluationWrite<M>) -> Result<bool> {
         let st = enc(trees::ALERTS, &w.status)?;
         let mut hist = Vec::with_capacity(w.history.len());
         for h in &w.history {
             hist.push((
-                self.history_key(&w.id, h.at)?,
+                self.history_key(&w.id, M::history_at(h))?,
                 enc(trees::ALERT_HISTORY, h)?,
             ));
         }
         let note = match &w.notification {
-            Some(n) => Some((n.key.clone().into_bytes(), enc(trees::OUTBOX, n)?)),
+            Some(n) => Some((
+                M::notification_key(n).as_bytes().to_vec(),
+                enc(trees::OUTBOX, n)?,
+            )),
             None => None,
         };
         let (dk, sk) = (def_key(&w.id), status_key(&w.id));
@@ -223,10 +272,10 @@ impl AlertStore {
                 }
                 Ok(true)
             })
-            .map_err(|e| tx_err(e).into())
+            .map_err(tx_err)
     }
 
-    fn history_key(&self, id: &AlertId, at: DateTime<Utc>) -> Result<Vec<u8>> {
+    fn history_key(&self, id: &M::Id, at: DateTime<Utc>) -> Result<Vec<u8>> {
         let mut key = history_prefix(id);
         key.extend_from_slice(&(at.timestamp_millis().max(0) as u64).to_be_bytes());
         key.extend_from_slice(
@@ -241,8 +290,8 @@ impl AlertStore {
     }
 
     /// Append one history entry.
-    pub fn add_history(&self, id: &AlertId, entry: &HistoryEntry) -> Result<()> {
-        let key = self.history_key(id, entry.at)?;
+    pub fn add_history(&self, id: &M::Id, entry: &M::History) -> Result<()> {
+        let key = self.history_key(id, M::history_at(entry))?;
         self.t
             .history
             .insert(key, enc(trees::ALERT_HISTORY, entry)?)
@@ -251,7 +300,7 @@ impl AlertStore {
     }
 
     /// The newest `limit` history entries of an alert, newest first.
-    pub fn history(&self, id: &AlertId, limit: usize) -> Result<Vec<HistoryEntry>> {
+    pub fn history(&self, id: &M::Id, limit: usize) -> Result<Vec<M::History>> {
         let mut out = Vec::new();
         for kv in self.t.history.scan_prefix(history_prefix(id)).rev() {
             if out.len() >= limit {
@@ -290,8 +339,8 @@ impl AlertStore {
             let excess = if old {
                 false
             } else {
-                let entry: HistoryEntry = dec(trees::ALERT_HISTORY, &v)?;
-                if entry.event.is_evaluation() {
+                let entry: M::History = dec(trees::ALERT_HISTORY, &v)?;
+                if M::is_evaluation(&entry) {
                     evaluations_seen += 1;
                     evaluations_seen > keep_evaluations
                 } else {
@@ -308,7 +357,7 @@ impl AlertStore {
     }
 
     /// Every notification in the outbox, oldest key first.
-    pub fn notifications(&self) -> Result<Vec<Notification>> {
+    pub fn notifications(&self) -> Result<Vec<M::Notification>> {
         let mut out = Vec::new();
         for kv in self.t.outbox.iter() {
             let (_, v) = kv.map_err(StoreError::Db)?;
@@ -318,7 +367,7 @@ impl AlertStore {
     }
 
     /// One notification by key.
-    pub fn notification(&self, key: &str) -> Result<Option<Notification>> {
+    pub fn notification(&self, key: &str) -> Result<Option<M::Notification>> {
         match self.t.outbox.get(key.as_bytes()).map_err(StoreError::Db)? {
             Some(v) => Ok(Some(dec(trees::OUTBOX, &v)?)),
             None => Ok(None),
@@ -327,11 +376,11 @@ impl AlertStore {
 
     /// Replace a notification (after an attempt) and append a history
     /// entry for it, atomically.
-    pub fn update_notification(&self, n: &Notification, entry: &HistoryEntry) -> Result<()> {
+    pub fn update_notification(&self, n: &M::Notification, entry: &M::History) -> Result<()> {
         let value = enc(trees::OUTBOX, n)?;
-        let hk = self.history_key(&n.alert, entry.at)?;
+        let hk = self.history_key(M::notification_alert(n), M::history_at(entry))?;
         let hv = enc(trees::ALERT_HISTORY, entry)?;
-        let key = n.key.as_bytes();
+        let key = M::notification_key(n).as_bytes();
         (&self.t.outbox, &self.t.history)
             .transaction(|(outbox, history)| {
                 outbox.insert(key, value.as_slice())?;
@@ -347,8 +396,8 @@ impl AlertStore {
         let mut batch = sled::Batch::default();
         let mut removed = 0;
         for n in self.notifications()? {
-            if n.is_done() && n.created < before {
-                batch.remove(n.key.as_bytes());
+            if M::is_prunable(&n, before) {
+                batch.remove(M::notification_key(&n).as_bytes());
                 removed += 1;
             }
         }

@@ -96,8 +96,8 @@ mod tests {
     use chrono::Utc;
 
     use super::*;
-    use crate::store::dashboard::{Layout, Widget};
-    use crate::store::ids::UserId;
+    use crate::dashboard::{Layout, Widget};
+    use crate::ids::UserId;
 
     fn sample() -> Dashboard {
         let content = DashboardContent {

@@ -1,8 +1,8 @@
-//! Host state that outlives a restart: users, API tokens, sessions,
-//! dashboards with their version history, and (later) alerts, alert
-//! history and the notification outbox.
+//! wasmdash's state that outlives a restart: users, API tokens, sessions,
+//! dashboards with their version history, alerts, alert history and the
+//! notification outbox.
 //!
-//! Only this module knows sled. The rest of the host talks to the
+//! Only this crate knows sled. The rest of the host talks to the
 //! [`Store`] trait, held as `Arc<dyn Store>` so tests and a future shared
 //! store can swap the implementation. Design choices:
 //!
@@ -17,9 +17,9 @@
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! use wasmdash::store::{SledStore, Store};
+//! use wasmdash_store::{SledStore, Store};
 //!
-//! # fn main() -> Result<(), wasmdash::store::StoreError> {
+//! # fn main() -> Result<(), wasmdash_store::StoreError> {
 //! let store: Arc<dyn Store> = Arc::new(SledStore::open("./wasmdash-demo".as_ref())?);
 //! for user in store.users()? {
 //!     println!("{} ({})", user.username, user.role);
@@ -28,6 +28,7 @@
 //! # }
 //! ```
 
+mod alerts;
 mod api;
 mod backup;
 mod dashboard;
@@ -39,6 +40,7 @@ mod session;
 mod sled_store;
 mod user;
 
+pub use alerts::{AlertRecords, AlertStore, EvaluationWrite};
 pub use api::{KEPT_VERSIONS, Store};
 pub use backup::{BACKUP_FORMAT, BACKUP_SCHEMA, Backup, BackupEntry};
 pub use dashboard::{

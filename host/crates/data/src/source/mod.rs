@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use crate::config::{Config, SourceConfig, SourceLocation};
-use crate::frame::ColumnKind;
+use crate::config::{DataConfig, SourceConfig, SourceLocation};
+use wasmdash_frame::ColumnKind;
 
 use super::batch::{BatchStream, Cell};
 use super::compile::Query;
@@ -38,7 +38,7 @@ pub(crate) struct Source {
 
 impl Source {
     /// Open the pool; fails now if the database cannot be reached.
-    pub(crate) async fn connect(config: &Config, source: &SourceConfig) -> Result<Self> {
+    pub(crate) async fn connect(config: &DataConfig<'_>, source: &SourceConfig) -> Result<Self> {
         let name = source.name.get_ref().clone();
         let timeout = Duration::from_millis(source.query_timeout_ms);
         let pool = match config.source_location(source) {

@@ -10,11 +10,11 @@ use mysql_async::consts::ColumnType;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder, Params, Pool, PoolConstraints, PoolOpts, Value};
 
-use crate::data::batch::{BatchStream, Batcher, Cell};
-use crate::data::compile::Query;
-use crate::data::dialect::SqlValue;
-use crate::data::error::{DataError, Result};
-use crate::frame::ColumnKind;
+use crate::batch::{BatchStream, Batcher, Cell};
+use crate::compile::Query;
+use crate::dialect::SqlValue;
+use crate::error::{DataError, Result};
+use wasmdash_frame::ColumnKind;
 
 /// Longest wait for a free session from the pool.
 const CONNECT_WAIT: Duration = Duration::from_secs(10);

@@ -12,11 +12,11 @@ use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
-use crate::data::batch::{BatchStream, Batcher, Cell};
-use crate::data::compile::Query;
-use crate::data::dialect::SqlValue;
-use crate::data::error::{DataError, Result};
-use crate::frame::ColumnKind;
+use crate::batch::{BatchStream, Batcher, Cell};
+use crate::compile::Query;
+use crate::dialect::SqlValue;
+use crate::error::{DataError, Result};
+use wasmdash_frame::ColumnKind;
 
 /// Extra time the server gets to honour `statement_timeout` before the
 /// client cancels the query itself.

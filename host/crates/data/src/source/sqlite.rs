@@ -9,11 +9,11 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::Semaphore;
 
-use crate::data::batch::{BatchStream, Batcher, Cell};
-use crate::data::compile::Query;
-use crate::data::dialect::SqlValue;
-use crate::data::error::{DataError, Result};
-use crate::frame::ColumnKind;
+use crate::batch::{BatchStream, Batcher, Cell};
+use crate::compile::Query;
+use crate::dialect::SqlValue;
+use crate::error::{DataError, Result};
+use wasmdash_frame::ColumnKind;
 
 /// A pool of read-only connections to one SQLite file.
 #[derive(Debug)]

@@ -6,12 +6,12 @@ use chrono::Utc;
 use sled::Transactional;
 
 use super::{SledStore, trees};
-use crate::store::backup::{BACKUP_FORMAT, BACKUP_SCHEMA, Backup, BackupEntry};
-use crate::store::dashboard::Dashboard;
-use crate::store::envelope::decode;
-use crate::store::error::{Result, StoreError, from_tx};
-use crate::store::ids::{DashboardId, UserId};
-use crate::store::user::{ApiToken, User};
+use crate::backup::{BACKUP_FORMAT, BACKUP_SCHEMA, Backup, BackupEntry};
+use crate::dashboard::Dashboard;
+use crate::envelope::decode;
+use crate::error::{Result, StoreError, from_tx};
+use crate::ids::{DashboardId, UserId};
+use crate::user::{ApiToken, User};
 
 /// Check that a backed-up value decodes as the record its tree holds, so
 /// an import never stores something the store cannot read back.

@@ -4,11 +4,11 @@ use chrono::{DateTime, Utc};
 use sled::Transactional;
 
 use super::{SledStore, abort, trees};
-use crate::store::api::KEPT_VERSIONS;
-use crate::store::dashboard::{Dashboard, DashboardContent, Sharing};
-use crate::store::envelope::{decode, encode};
-use crate::store::error::{Result, StoreError, from_tx};
-use crate::store::ids::{DashboardId, UserId};
+use crate::api::KEPT_VERSIONS;
+use crate::dashboard::{Dashboard, DashboardContent, Sharing};
+use crate::envelope::{decode, encode};
+use crate::error::{Result, StoreError, from_tx};
+use crate::ids::{DashboardId, UserId};
 
 /// `dashboard_versions` key: id, `/`, big-endian version, so a prefix scan
 /// yields a dashboard's versions in order.

@@ -4,10 +4,10 @@ use chrono::{DateTime, Utc};
 use sled::Transactional;
 
 use super::{SledStore, abort, trees};
-use crate::store::envelope::{decode, encode};
-use crate::store::error::{Result, from_tx};
-use crate::store::ids::{TokenHash, UserId};
-use crate::store::session::Session;
+use crate::envelope::{decode, encode};
+use crate::error::{Result, from_tx};
+use crate::ids::{TokenHash, UserId};
+use crate::session::Session;
 
 /// `sessions_by_user` key: user id, `/`, session hash. Ids are hex, so the
 /// separator cannot occur inside them and a prefix scan finds one user's.

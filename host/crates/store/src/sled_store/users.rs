@@ -4,10 +4,10 @@ use chrono::{DateTime, Utc};
 use sled::Transactional;
 
 use super::{SledStore, abort, trees};
-use crate::store::envelope::{decode, encode};
-use crate::store::error::{Result, StoreError, from_tx};
-use crate::store::ids::{TokenHash, TokenId, UserId};
-use crate::store::user::{ApiToken, User, username_key, validate_username};
+use crate::envelope::{decode, encode};
+use crate::error::{Result, StoreError, from_tx};
+use crate::ids::{TokenHash, TokenId, UserId};
+use crate::user::{ApiToken, User, username_key, validate_username};
 
 impl SledStore {
     pub(super) fn insert_user_impl(&self, user: &User) -> Result<()> {
