@@ -2,7 +2,7 @@
 //! `WASMDASH_*` override scheme.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{Aggregate, Config, ConfigError, ENV_PREFIX, SourceLocation, is_identifier};
 use wasmdash_data::config::check_filter;

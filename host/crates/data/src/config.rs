@@ -29,9 +29,9 @@ pub struct DataConfig<'a> {
     pub base_dir: &'a Path,
 }
 
-impl DataConfig<'_> {
+impl<'a> DataConfig<'a> {
     /// A source by name.
-    pub fn source(&self, name: &str) -> Option<&SourceConfig> {
+    pub fn source(&self, name: &str) -> Option<&'a SourceConfig> {
         self.sources.iter().find(|s| s.name.get_ref() == name)
     }
 

@@ -2,12 +2,11 @@
 //! to `plugins`; the conversions below map it to and from `wasmdash_frame` and
 //! `plugins::info` types so no other module sees generated names.
 
-use wasmdash_frame;
-
 use super::info;
+use wasmdash_frame as frame;
 
 wasmtime::component::bindgen!({
-    path: "../widget-sdk/wit",
+    path: "../../../widget-sdk/wit",
     // One host-side world exporting all three plugin interfaces, so the
     // shared `types` interface is generated once. A plugin component exports
     // just one of them; we load only that interface's exports.
