@@ -124,23 +124,20 @@ fn install_and_create(w: &support::World, wasm: &std::path::Path, body: &Value) 
             answer.status,
             answer.body
         );
-        assert!(
-            Instant::now() < deadline,
-            "{} never loaded",
-            wasm.display()
-        );
+        assert!(Instant::now() < deadline, "{} never loaded", wasm.display());
         std::thread::sleep(Duration::from_millis(250));
     }
 }
 
-/// The sanitized HTML of a widget through the API.
+/// The sanitized HTML of a widget through the API, as the dashboard's
+/// owner (new dashboards are private).
 fn widget_html(w: &support::World, dashboard: &str, widget: &str) -> String {
     let answer = get(
         &format!(
             "{}/api/v1/dashboards/{dashboard}/widgets/{widget}/html?range=custom&from={FROM}&to={TO}",
             w.base
         ),
-        Some(w.token("viewer")),
+        Some(w.token("editor")),
     );
     assert_eq!(answer.status, 200, "{}", answer.text());
     answer.json()["html"].as_str().unwrap().to_owned()
@@ -183,7 +180,9 @@ async fn python_bullet_chart_renders_on_a_dashboard() {
         let width = format!("{:.2}", (bar * 100.0).round() / 100.0);
         let width = width.trim_end_matches('0').trim_end_matches('.');
         assert!(
-            html.contains(&format!("class=\"wd-bullet-value wd-c0\" x=\"8\" y=\"18\" width=\"{width}\"")),
+            html.contains(&format!(
+                "class=\"wd-bullet-value wd-c0\" x=\"8\" y=\"18\" width=\"{width}\""
+            )),
             "bar of {orders} in {html}"
         );
         assert!(html.contains("wd-bullet-band") && html.contains("wd-bullet-target"));
@@ -192,7 +191,12 @@ async fn python_bullet_chart_renders_on_a_dashboard() {
         // The schema the Python plugin describes is enforced by the API.
         let bad = json!({ "title": "Bad", "widgets": [
             widget("b", "bullet-chart", "No target", json!({ "metric": "total_orders" }))] });
-        let answer = send("POST", &format!("{}/api/v1/dashboards", w.base), &editor, json_body(&bad));
+        let answer = send(
+            "POST",
+            &format!("{}/api/v1/dashboards", w.base),
+            &editor,
+            json_body(&bad),
+        );
         assert_eq!(answer.status, 422, "{}", answer.body);
         assert!(answer.body.contains("target"), "{}", answer.body);
     })
@@ -239,8 +243,14 @@ async fn javascript_heatmap_renders_on_a_dashboard() {
 
         let html = widget_html(&w, &id, "heat");
         assert!(html.contains("<svg"), "{html}");
-        assert_eq!(html.matches("class=\"wd-heatmap-cell wd-c0\"").count(), 7 * 24);
-        assert!(html.contains(&format!("max {}", grouped(max))), "max {max} in {html}");
+        assert_eq!(
+            html.matches("class=\"wd-heatmap-cell wd-c0\"").count(),
+            7 * 24
+        );
+        assert!(
+            html.contains(&format!("max {}", grouped(max))),
+            "max {max} in {html}"
+        );
         let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
         for (d, row) in cells.iter().enumerate() {
             for (h, &n) in row.iter().enumerate() {
@@ -254,7 +264,12 @@ async fn javascript_heatmap_renders_on_a_dashboard() {
         // A daily bucket is refused by the schema the plugin describes.
         let bad = json!({ "title": "Bad", "widgets": [widget("h", "weekday-heatmap", "Daily",
             json!({ "metric": "total_orders", "bucket": "day" }))] });
-        let answer = send("POST", &format!("{}/api/v1/dashboards", w.base), &editor, json_body(&bad));
+        let answer = send(
+            "POST",
+            &format!("{}/api/v1/dashboards", w.base),
+            &editor,
+            json_body(&bad),
+        );
         assert_eq!(answer.status, 422, "{}", answer.body);
     })
     .await
