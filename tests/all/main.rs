@@ -30,6 +30,7 @@ mod export_stream;
 mod export_support;
 mod plugin_unit_tests;
 mod plugins;
+mod plugins_polyglot;
 mod plugins_registry;
 mod server_durability;
 mod server_support;
