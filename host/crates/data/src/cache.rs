@@ -28,11 +28,13 @@ enum State<V> {
 }
 
 type Slot<V> = Arc<watch::Sender<State<V>>>;
+/// Every key's slot and TTL.
+type Slots<K, V> = HashMap<K, (Slot<V>, Duration)>;
 
 /// A map from query keys to results that expire after their TTL.
 #[derive(Debug)]
 pub(crate) struct Cache<K, V> {
-    slots: Mutex<HashMap<K, (Slot<V>, Duration)>>,
+    slots: Mutex<Slots<K, V>>,
 }
 
 impl<K, V> Default for Cache<K, V> {
@@ -81,7 +83,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Drop for Claim<K, V> {
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<K, (Slot<V>, Duration)>>> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Slots<K, V>>> {
         self.slots
             .lock()
             .map_err(|_| DataError::db("cache lock poisoned"))

@@ -236,8 +236,8 @@ fn grain_expr(b: &mut Builder<'_>, s: &TimeScan<'_>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Aggregate, FilterOp};
     use crate::compile::From;
+    use crate::config::{Aggregate, FilterOp};
     use crate::dialect::{Dialect, MysqlDialect, PostgresDialect, SqliteDialect};
 
     fn metric(aggregate: Aggregate, column: Option<&str>, status: Option<&str>) -> MetricPlan {
