@@ -15,6 +15,7 @@ mod builtin_pdf;
 mod builtin_plugins;
 mod dashboards_manage;
 mod dashboards_table;
+mod data_buckets;
 mod data_conformance;
 mod data_injection;
 mod data_sources;

@@ -74,7 +74,7 @@ mod tests {
         };
         let config = create(dir.path(), "127.0.0.1:0", &opts).unwrap();
         let c = crate::config::Config::load(&config).unwrap();
-        assert_eq!(c.metrics.len(), 7);
+        assert_eq!(c.metrics.len(), 8);
         let conn = rusqlite::Connection::open(dir.path().join(DEMO_DB)).unwrap();
         let n: i64 = conn
             .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))

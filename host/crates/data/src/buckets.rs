@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 use super::dialect::Bucket;
 use super::error::DataError;
 use super::timerange::to_utc;
-use wasmdash_frame::TimeRange;
+use wasmdash_frame::{Series, TimeRange};
 
 /// Points `auto` aims to stay under.
 pub const AUTO_MAX_POINTS: i64 = 400;
@@ -164,6 +164,36 @@ pub(crate) fn offsets(tz: Tz, r: &TimeRange) -> Vec<(i64, i64)> {
             out.push((hi, offset_at(hi)));
         }
         t = u;
+    }
+    out
+}
+
+/// The previous series re-stamped onto the current bucket starts, index
+/// by index; missing buckets are 0 for counts, null otherwise.
+pub(crate) fn align(current: &Series, previous: &Series, count: bool) -> Series {
+    let n = current.timestamps.len();
+    let mut out = Series {
+        timestamps: current.timestamps.clone(),
+        values: Vec::with_capacity(n),
+        nulls: Vec::new(),
+    };
+    let mut nulls = Vec::with_capacity(n);
+    for i in 0..n {
+        let v = previous
+            .values
+            .get(i)
+            .copied()
+            .filter(|_| !previous.nulls.get(i).copied().unwrap_or(false));
+        let v = v.or(if count && i >= previous.values.len() {
+            Some(0.0)
+        } else {
+            None
+        });
+        out.values.push(v.unwrap_or(0.0));
+        nulls.push(v.is_none());
+    }
+    if nulls.iter().any(|n| *n) {
+        out.nulls = nulls;
     }
     out
 }

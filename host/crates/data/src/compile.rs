@@ -8,7 +8,7 @@
 use crate::config::{Aggregate, FilterOp};
 use wasmdash_frame::{ColumnKind, TimeRange};
 
-use super::dialect::{Bucket, Dialect, SqlValue};
+use super::dialect::{Dialect, SqlValue};
 
 /// A compiled statement and the kinds of its output columns.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +53,9 @@ pub(crate) struct Target<'a> {
     pub(crate) dialect: &'a dyn Dialect,
     pub(crate) from: &'a From,
     pub(crate) time_column: &'a str,
+    /// Read the whole table rather than walk the time column's index:
+    /// set when the range covers most of the table (see `access`).
+    pub(crate) full_scan: bool,
 }
 
 /// Row selection for the rows shape.
@@ -66,23 +69,31 @@ pub(crate) struct RowsPlan<'a> {
     pub(crate) offset: u64,
 }
 
-struct Builder<'a> {
-    d: &'a dyn Dialect,
-    params: Vec<SqlValue>,
+/// Writes one statement: binds values, quotes identifiers.
+pub(super) struct Builder<'a> {
+    pub(super) d: &'a dyn Dialect,
+    pub(super) params: Vec<SqlValue>,
 }
 
-impl Builder<'_> {
-    fn bind(&mut self, v: SqlValue) -> String {
+impl<'a> Builder<'a> {
+    pub(super) fn new(d: &'a dyn Dialect) -> Self {
+        Self {
+            d,
+            params: Vec::new(),
+        }
+    }
+
+    pub(super) fn bind(&mut self, v: SqlValue) -> String {
         let p = self.d.placeholder(self.params.len() + 1, &v);
         self.params.push(v);
         p
     }
 
-    fn id(&self, name: &str) -> String {
+    pub(super) fn id(&self, name: &str) -> String {
         self.d.quote_ident(name)
     }
 
-    fn from(&self, from: &From) -> String {
+    pub(super) fn from(&self, from: &From) -> String {
         match from {
             From::Table(parts) => parts
                 .iter()
@@ -97,14 +108,24 @@ impl Builder<'_> {
         }
     }
 
-    fn range(&mut self, time_column: &str, r: &TimeRange) -> String {
-        let t = self.id(time_column);
+    pub(super) fn range(&mut self, t: &Target<'_>, r: &TimeRange) -> String {
+        let t = self.time(t);
         let a = self.bind(SqlValue::Timestamp(r.start_ms));
         let b = self.bind(SqlValue::Timestamp(r.end_ms));
         format!("{t} >= {a} AND {t} < {b}")
     }
 
-    fn filter(&mut self, f: &BoundFilter) -> String {
+    /// The time column as range predicates should name it.
+    pub(super) fn time(&self, t: &Target<'_>) -> String {
+        let c = self.id(t.time_column);
+        if t.full_scan {
+            self.d.without_index(&c)
+        } else {
+            c
+        }
+    }
+
+    pub(super) fn filter(&mut self, f: &BoundFilter) -> String {
         let c = self.id(&f.column);
         let op = match f.op {
             FilterOp::IsNull => return format!("{c} IS NULL"),
@@ -125,11 +146,13 @@ impl Builder<'_> {
     }
 
     /// `WHERE` over the range and the filters.
-    fn where_(&mut self, t: &Target<'_>, r: Option<&TimeRange>, filters: &[BoundFilter]) -> String {
-        let mut parts: Vec<String> = r
-            .map(|r| self.range(t.time_column, r))
-            .into_iter()
-            .collect();
+    pub(super) fn where_(
+        &mut self,
+        t: &Target<'_>,
+        r: Option<&TimeRange>,
+        filters: &[BoundFilter],
+    ) -> String {
+        let mut parts: Vec<String> = r.map(|r| self.range(t, r)).into_iter().collect();
         parts.extend(filters.iter().map(|f| self.filter(f)));
         if parts.is_empty() {
             String::new()
@@ -138,7 +161,7 @@ impl Builder<'_> {
         }
     }
 
-    fn aggregate(&mut self, m: &MetricPlan) -> String {
+    pub(super) fn aggregate(&mut self, m: &MetricPlan) -> String {
         let col = m.column.as_deref().map(|c| self.id(c));
         let col = col.as_deref().unwrap_or("*");
         let expr = match m.aggregate {
@@ -159,79 +182,67 @@ impl Builder<'_> {
         self.d.select_as(&expr, ColumnKind::Float64)
     }
 
-    fn finish(self, text: String, kinds: Vec<ColumnKind>) -> Query {
+    /// The partial aggregates `m` folds from (see [`Partial`]), each a
+    /// float, counting only rows that also pass `cond` (filters of the
+    /// metric the statement's `WHERE` does not hold); `None` for
+    /// `count_distinct`, which does not fold.
+    pub(super) fn partials(&mut self, m: &MetricPlan, cond: &[BoundFilter]) -> Option<Vec<String>> {
+        let cond: Vec<String> = cond.iter().map(|f| self.filter(f)).collect();
+        let only = |x: &str| {
+            if cond.is_empty() {
+                x.to_string()
+            } else {
+                format!("CASE WHEN {} THEN {x} END", cond.join(" AND "))
+            }
+        };
+        let col = m.column.as_deref().map(|c| self.id(c));
+        let rows = only(if cond.is_empty() { "*" } else { "1" });
+        let value = col.as_deref().map_or_else(|| rows.clone(), only);
+        let parts = match m.aggregate {
+            Aggregate::CountDistinct => return None,
+            Aggregate::Count => vec![format!("COUNT({value})")],
+            Aggregate::Sum => vec![format!("SUM({value})")],
+            Aggregate::Min => vec![format!("MIN({value})")],
+            Aggregate::Max => vec![format!("MAX({value})")],
+            Aggregate::Avg => vec![format!("SUM({value})"), format!("COUNT({value})")],
+            Aggregate::Ratio => {
+                let r: Vec<String> = m.ratio.iter().map(|f| self.filter(f)).collect();
+                let hit = format!("CASE WHEN {} THEN 1.0 ELSE 0.0 END", r.join(" AND "));
+                vec![format!("SUM({})", only(&hit)), format!("COUNT({rows})")]
+            }
+        };
+        Some(
+            parts
+                .iter()
+                .map(|p| self.d.select_as(p, ColumnKind::Float64))
+                .collect(),
+        )
+    }
+
+    /// `COUNT(DISTINCT ...)` of `m`'s column over rows that also pass
+    /// `cond`, as a float.
+    pub(super) fn count_distinct(&mut self, m: &MetricPlan, cond: &[BoundFilter]) -> String {
+        let col = m
+            .column
+            .as_deref()
+            .map_or_else(|| "*".into(), |c| self.id(c));
+        let value = if cond.is_empty() {
+            col
+        } else {
+            let c: Vec<String> = cond.iter().map(|f| self.filter(f)).collect();
+            format!("CASE WHEN {} THEN {col} END", c.join(" AND "))
+        };
+        self.d
+            .select_as(&format!("COUNT(DISTINCT {value})"), ColumnKind::Float64)
+    }
+
+    pub(super) fn finish(self, text: String, kinds: Vec<ColumnKind>) -> Query {
         Query {
             text,
             params: self.params,
             kinds,
         }
     }
-}
-
-/// The value over the current and the previous range, tagged 0 and 1.
-pub(crate) fn scalar(t: Target<'_>, m: &MetricPlan, cur: &TimeRange, prev: &TimeRange) -> Query {
-    let mut b = Builder {
-        d: t.dialect,
-        params: Vec::new(),
-    };
-    let from = b.from(t.from);
-    let part = |b: &mut Builder<'_>, tag: i64, r: &TimeRange| {
-        let agg = b.aggregate(m);
-        let w = b.where_(&t, Some(r), &m.filters);
-        format!(
-            "SELECT {} AS tag, {agg} AS v FROM {from}{w}",
-            b.d.select_as(&tag.to_string(), ColumnKind::Int64)
-        )
-    };
-    let first = part(&mut b, 0, cur);
-    let second = part(&mut b, 1, prev);
-    let text = format!("{first} UNION ALL {second}");
-    b.finish(text, vec![ColumnKind::Int64, ColumnKind::Float64])
-}
-
-/// Bucket start (local seconds) and value, one row per non-empty bucket.
-///
-/// `offsets` maps UTC seconds to the zone's UTC offset: the first entry
-/// holds from the range start, each next one from its instant on. The
-/// database adds the offset and buckets local wall-clock time, so day and
-/// month buckets follow the configured zone across DST changes.
-pub(crate) fn series(
-    t: Target<'_>,
-    m: &MetricPlan,
-    r: &TimeRange,
-    bucket: Bucket,
-    offsets: &[(i64, i64)],
-) -> Query {
-    let mut b = Builder {
-        d: t.dialect,
-        params: Vec::new(),
-    };
-    let epoch = t.dialect.epoch_seconds(&b.id(t.time_column));
-    let local = match offsets {
-        [] | [(_, 0)] => epoch.clone(),
-        [(_, o)] => format!("({epoch} + {o})"),
-        [(_, first), rest @ ..] => {
-            // Offsets are integers we computed, not user input; the
-            // transition instants are bound anyway to keep SQL stable.
-            let mut case = String::from("CASE");
-            let mut current = *first;
-            for (at, o) in rest {
-                let p = b.bind(SqlValue::Int(*at));
-                case.push_str(&format!(" WHEN {epoch} < {p} THEN {current}"));
-                current = *o;
-            }
-            case.push_str(&format!(" ELSE {current} END"));
-            format!("({epoch} + {case})")
-        }
-    };
-    let key = t
-        .dialect
-        .select_as(&t.dialect.bucket_start(&local, bucket), ColumnKind::Int64);
-    let agg = b.aggregate(m);
-    let from = b.from(t.from);
-    let w = b.where_(&t, Some(r), &m.filters);
-    let text = format!("SELECT {key} AS bucket, {agg} AS v FROM {from}{w} GROUP BY 1 ORDER BY 1");
-    b.finish(text, vec![ColumnKind::Int64, ColumnKind::Float64])
 }
 
 /// The biggest `limit` groups by `dim`, as text, biggest first.
@@ -242,10 +253,7 @@ pub(crate) fn categories(
     dim: &str,
     limit: u32,
 ) -> Query {
-    let mut b = Builder {
-        d: t.dialect,
-        params: Vec::new(),
-    };
+    let mut b = Builder::new(t.dialect);
     let key = t.dialect.select_as(&b.id(dim), ColumnKind::Text);
     let agg = b.aggregate(m);
     let from = b.from(t.from);
@@ -275,37 +283,14 @@ pub(crate) fn categories_ranked(
     dim: &str,
     top: u32,
 ) -> Option<Query> {
-    let mut b = Builder {
-        d: t.dialect,
-        params: Vec::new(),
-    };
-    let col = m.column.as_deref().map(|c| b.id(c));
-    let col = col.as_deref().unwrap_or("*");
-    let float = |e: String| t.dialect.select_as(&e, ColumnKind::Float64);
+    let mut b = Builder::new(t.dialect);
     // Per-group partials, and how "other" folds them.
-    let (parts, fold) = match m.aggregate {
-        Aggregate::CountDistinct => return None,
-        Aggregate::Count => (vec![float(format!("COUNT({col})"))], "SUM(p0)".to_string()),
-        Aggregate::Sum => (vec![float(format!("SUM({col})"))], "SUM(p0)".to_string()),
-        Aggregate::Min => (vec![float(format!("MIN({col})"))], "MIN(p0)".to_string()),
-        Aggregate::Max => (vec![float(format!("MAX({col})"))], "MAX(p0)".to_string()),
-        Aggregate::Avg => (
-            vec![float(format!("SUM({col})")), float(format!("COUNT({col})"))],
-            "SUM(p0) / NULLIF(SUM(p1), 0)".to_string(),
-        ),
-        Aggregate::Ratio => {
-            let cond: Vec<String> = m.ratio.iter().map(|f| b.filter(f)).collect();
-            (
-                vec![
-                    float(format!(
-                        "SUM(CASE WHEN {} THEN 1.0 ELSE 0.0 END)",
-                        cond.join(" AND ")
-                    )),
-                    float("COUNT(*)".to_string()),
-                ],
-                "SUM(p0) / NULLIF(SUM(p1), 0)".to_string(),
-            )
-        }
+    let parts = b.partials(m, &[])?;
+    let fold = match m.aggregate {
+        Aggregate::Min => "MIN(p0)",
+        Aggregate::Max => "MAX(p0)",
+        Aggregate::Avg | Aggregate::Ratio => "SUM(p0) / NULLIF(SUM(p1), 0)",
+        _ => "SUM(p0)",
     };
     let key = t.dialect.select_as(&b.id(dim), ColumnKind::Text);
     let agg = b.aggregate(m);
@@ -359,10 +344,7 @@ pub(crate) fn categories_other(
     dim: &str,
     keys: &[Option<String>],
 ) -> Query {
-    let mut b = Builder {
-        d: t.dialect,
-        params: Vec::new(),
-    };
+    let mut b = Builder::new(t.dialect);
     let agg = b.aggregate(m);
     let from = b.from(t.from);
     let mut w = b.where_(&t, Some(r), &m.filters);
@@ -397,10 +379,7 @@ pub(crate) fn categories_other(
 
 /// Selected columns of matching rows.
 pub(crate) fn rows(t: Target<'_>, p: &RowsPlan<'_>) -> Query {
-    let mut b = Builder {
-        d: t.dialect,
-        params: Vec::new(),
-    };
+    let mut b = Builder::new(t.dialect);
     let cols: Vec<String> = p
         .columns
         .iter()
@@ -427,12 +406,25 @@ pub(crate) fn rows(t: Target<'_>, p: &RowsPlan<'_>) -> Query {
     b.finish(text, kinds)
 }
 
+/// The first and last instant of the time column, each read on its own
+/// so SQLite answers both from the index.
+pub(crate) fn time_span(t: Target<'_>) -> Query {
+    let b = Builder::new(t.dialect);
+    let from = b.from(t.from);
+    let col = b.id(t.time_column);
+    let end = |agg: &str| {
+        t.dialect.select_as(
+            &format!("(SELECT {agg}({col}) FROM {from})"),
+            ColumnKind::Timestamp,
+        )
+    };
+    let text = format!("SELECT {}, {}", end("MIN"), end("MAX"));
+    b.finish(text, vec![ColumnKind::Timestamp, ColumnKind::Timestamp])
+}
+
 /// How many rows match (for paging).
 pub(crate) fn count(t: Target<'_>, range: Option<&TimeRange>, filters: &[BoundFilter]) -> Query {
-    let mut b = Builder {
-        d: t.dialect,
-        params: Vec::new(),
-    };
+    let mut b = Builder::new(t.dialect);
     let from = b.from(t.from);
     let w = b.where_(&t, range, filters);
     let text = format!(
@@ -476,21 +468,6 @@ mod tests {
     }
 
     #[test]
-    fn values_are_bound_never_spliced() {
-        let from = From::Table(vec!["orders".into()]);
-        for d in [&SqliteDialect as &dyn Dialect, &PostgresDialect] {
-            let t = Target {
-                dialect: d,
-                from: &from,
-                time_column: "created_at",
-            };
-            let q = scalar(t, &plan(), &range(), &range());
-            assert!(!q.text.contains("DROP"), "{}", q.text);
-            assert_eq!(q.params.len(), 2 * 5);
-        }
-    }
-
-    #[test]
     fn ranked_categories_scan_once_and_bind_every_value() {
         let from = From::Table(vec!["orders".into()]);
         for d in [&SqliteDialect as &dyn Dialect, &PostgresDialect] {
@@ -498,6 +475,7 @@ mod tests {
                 dialect: d,
                 from: &from,
                 time_column: "created_at",
+                full_scan: false,
             };
             let q = categories_ranked(t, &plan(), &range(), "status", 5).expect("ratio folds");
             assert!(!q.text.contains("DROP"), "{}", q.text);
@@ -512,47 +490,13 @@ mod tests {
     }
 
     #[test]
-    fn sqlite_series_buckets_by_day_in_sql() {
-        let from = From::Table(vec!["orders".into()]);
-        let t = Target {
-            dialect: &SqliteDialect,
-            from: &from,
-            time_column: "created_at",
-        };
-        let q = series(t, &plan(), &range(), Bucket::Day, &[(0, 3600)]);
-        assert!(q.text.starts_with(
-            "SELECT CAST((((unixepoch(\"created_at\") + 3600)) / 86400 * 86400) AS INTEGER) AS bucket"
-        ), "{}", q.text);
-        assert!(q.text.ends_with("GROUP BY 1 ORDER BY 1"));
-    }
-
-    #[test]
-    fn postgres_series_switches_offsets_at_dst_transitions() {
-        let from = From::Table(vec!["public".into(), "orders".into()]);
-        let t = Target {
-            dialect: &PostgresDialect,
-            from: &from,
-            time_column: "created_at",
-        };
-        let q = series(
-            t,
-            &plan(),
-            &range(),
-            Bucket::Month,
-            &[(0, 3600), (1000, 7200)],
-        );
-        assert!(q.text.contains("CASE WHEN CAST(FLOOR(EXTRACT(EPOCH FROM \"created_at\")) AS bigint) < $1::bigint THEN 3600 ELSE 7200 END"), "{}", q.text);
-        assert!(q.text.contains("FROM \"public\".\"orders\""));
-        assert_eq!(q.params[0], SqlValue::Int(1000));
-    }
-
-    #[test]
     fn other_category_excludes_top_keys_and_keeps_nulls() {
         let from = From::Query("SELECT * FROM orders;".into());
         let t = Target {
             dialect: &SqliteDialect,
             from: &from,
             time_column: "created_at",
+            full_scan: false,
         };
         let q = categories_other(t, &plan(), &range(), "status", &[Some("a".into())]);
         assert!(q.text.contains("(SELECT * FROM orders) AS \"wasmdash_q\""));
@@ -571,6 +515,7 @@ mod tests {
             dialect: &PostgresDialect,
             from: &from,
             time_column: "created_at",
+            full_scan: false,
         };
         let cols = vec![("status".to_string(), ColumnKind::Text)];
         let p = RowsPlan {

@@ -289,6 +289,17 @@ format = "duration"
 unit = "s"
 
 [[metric]]
+name = "avg_order_value"
+label = "Average order value"
+dataset = "orders"
+aggregate = "avg"
+column = "amount"
+dimensions = ["region", "product"]
+format = "currency"
+unit = "USD"
+decimals = 2
+
+[[metric]]
 name = "revenue"
 label = "Revenue"
 dataset = "orders"

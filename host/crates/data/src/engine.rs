@@ -2,7 +2,6 @@
 //! use to read data. It resolves names and ranges, compiles, caches, and
 //! runs the query on the right source.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -11,18 +10,21 @@ use chrono_tz::Tz;
 
 use crate::config::{DataConfig, Filter};
 use wasmdash_frame::{
-    CategoriesData, ColumnKind, ColumnSchema, RowsData, ScalarData, Series, SeriesData, TimeRange,
+    CategoriesData, ColumnKind, ColumnSchema, RowsData, ScalarData, SeriesData, TimeRange,
 };
 
+use super::access;
 use super::batch::{BatchBuilder, BatchStream, Cell};
 use super::buckets::{self, BucketSpec};
-use super::cache::Cache;
+use super::cache::{Cache, Claim};
 use super::catalog::{Catalog, Dataset, DatasetInfo, Metric, MetricInfo, bind_filter};
-use super::compile::{self, RowsPlan, Target};
-use super::dialect::Bucket;
+use super::compile::{self, MetricPlan, RowsPlan, Target};
 use super::error::{DataError, Result};
+use super::fold::{self, Keys};
+use super::load::{self, Answer, Ask, DataRequest, Need, ScanSpec, Scanned};
+use super::scan::{self, Grain, TimeScan};
 use super::source::Source;
-use super::timerange::RangeSpec;
+use super::timerange::{RangeSpec, ResolvedRange};
 
 /// A clock, injectable so tests are deterministic.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -61,10 +63,12 @@ pub struct DataEngine {
     sources: Vec<Source>,
     tz: Tz,
     clock: Clock,
-    scalars: Cache<String, ScalarData>,
-    series: Cache<String, SeriesData>,
-    categories: Cache<String, CategoriesData>,
-    rows: Cache<String, RowsData>,
+    scalars: Arc<Cache<String, ScalarData>>,
+    series: Arc<Cache<String, SeriesData>>,
+    categories: Arc<Cache<String, CategoriesData>>,
+    rows: Arc<Cache<String, RowsData>>,
+    /// First and last instant of each dataset's time column (SQLite).
+    spans: Arc<Cache<usize, Option<(i64, i64)>>>,
 }
 
 impl fmt::Debug for DataEngine {
@@ -85,10 +89,11 @@ impl Default for DataEngine {
             sources: Vec::new(),
             tz: Tz::UTC,
             clock: Arc::new(Utc::now),
-            scalars: Cache::default(),
-            series: Cache::default(),
-            categories: Cache::default(),
-            rows: Cache::default(),
+            scalars: Arc::default(),
+            series: Arc::default(),
+            categories: Arc::default(),
+            rows: Arc::default(),
+            spans: Arc::default(),
         }
     }
 }
@@ -180,7 +185,54 @@ impl DataEngine {
             dialect: s.dialect(),
             from: &d.from,
             time_column: &d.info.time_column,
+            full_scan: false,
         }
+    }
+
+    /// The target of an aggregate over `range` of dataset `index`: on
+    /// SQLite it reads the whole table when the range covers most of the
+    /// time column's span and the query needs more than the time column
+    /// (see [`access`]).
+    async fn target_over<'a>(
+        &self,
+        index: usize,
+        d: &'a Dataset,
+        s: &'a Source,
+        range: &TimeRange,
+        other_columns: bool,
+    ) -> Target<'a> {
+        let mut t = Self::target(d, s);
+        if other_columns
+            && s.is_sqlite()
+            && let Some(span) = self.span(index, d, s).await
+        {
+            t.full_scan = access::covers_most(span, range);
+        }
+        t
+    }
+
+    /// First and last instant of dataset `index`'s time column, read at
+    /// most once a minute; `None` for an empty table or when it cannot be
+    /// read (then the planner decides alone).
+    async fn span(&self, index: usize, d: &Dataset, s: &Source) -> Option<(i64, i64)> {
+        let load = async {
+            Ok(
+                match s.query(compile::time_span(Self::target(d, s))).await {
+                    Ok(rows) => rows
+                        .first()
+                        .and_then(|r| Some((r.first()?.as_i64()?, r.get(1)?.as_i64()?))),
+                    Err(e) => {
+                        tracing::warn!(dataset = %d.info.name, error = %e, "reading the time span failed");
+                        None
+                    }
+                },
+            )
+        };
+        self.spans
+            .get_or_load(index, access::SPAN_TTL, load)
+            .await
+            .ok()
+            .flatten()
     }
 
     /// The metric over `range` and over the previous period; with
@@ -191,39 +243,17 @@ impl DataEngine {
         range: &RangeSpec,
         sparkline: bool,
     ) -> Result<ScalarData> {
-        let (m, d, s) = self.metric(metric)?;
-        let r = range.resolve((self.clock)(), self.tz)?;
-        let key = format!("{metric}|{range}|{sparkline}");
+        let req = DataRequest::Scalar {
+            metric: metric.to_string(),
+            sparkline,
+        };
+        let (ask, dataset, r, key) = self.ask(&req, range)?;
         self.scalars
-            .get_or_load(key, m.ttl, async {
-                let q = compile::scalar(Self::target(d, s), &m.plan, &r.current, &r.previous);
-                let rows = s.query(q).await?;
-                let value_of = |tag: i64| {
-                    rows.iter()
-                        .find(|row| row.first().and_then(Cell::as_i64) == Some(tag))
-                        .and_then(|row| row.get(1).and_then(Cell::as_f64))
-                };
-                let spark = if sparkline {
-                    Some(
-                        self.series_points(
-                            m,
-                            d,
-                            s,
-                            &r.current,
-                            BucketSpec::Auto.resolve(&r.current)?,
-                        )
-                        .await?,
-                    )
-                } else {
-                    None
-                };
-                Ok(ScalarData {
-                    label: m.info.label.clone(),
-                    value: value_of(0),
-                    previous: value_of(1),
-                    format: m.info.format.clone(),
-                    sparkline: spark,
-                })
+            .get_or_load(key, ask.metric.ttl, async {
+                match self.run_asks(dataset, &r, &[ask]).await?.pop() {
+                    Some(Answer::Scalar(s)) => Ok(s),
+                    _ => Err(DataError::db("no scan answered the scalar")),
+                }
             })
             .await
     }
@@ -238,62 +268,291 @@ impl DataEngine {
         bucket: BucketSpec,
         compare_previous: bool,
     ) -> Result<SeriesData> {
-        let (m, d, s) = self.metric(metric)?;
-        let r = range.resolve((self.clock)(), self.tz)?;
-        let b = bucket.resolve(&r.current)?;
-        let key = format!("{metric}|{range}|{}|{compare_previous}", b.name());
+        let req = DataRequest::Series {
+            metric: metric.to_string(),
+            bucket,
+            compare_previous,
+        };
+        let (ask, dataset, r, key) = self.ask(&req, range)?;
         self.series
-            .get_or_load(key, m.ttl, async {
-                let points = self.series_points(m, d, s, &r.current, b).await?;
-                let previous = if compare_previous {
-                    let prev = self.series_points(m, d, s, &r.previous, b).await?;
-                    Some(align(&points, &prev, m.plan.aggregate.is_count()))
-                } else {
-                    None
-                };
-                Ok(SeriesData {
-                    label: m.info.label.clone(),
-                    bucket: b.name().to_string(),
-                    points,
-                    previous,
-                    format: m.info.format.clone(),
-                })
+            .get_or_load(key, ask.metric.ttl, async {
+                match self.run_asks(dataset, &r, &[ask]).await?.pop() {
+                    Some(Answer::Series(s)) => Ok(s),
+                    _ => Err(DataError::db("no scan answered the series")),
+                }
             })
             .await
     }
 
-    async fn series_points(
+    /// Several metrics' series over one range, from one scan per dataset.
+    pub async fn series_many(
         &self,
-        m: &Metric,
-        d: &Dataset,
-        s: &Source,
-        r: &TimeRange,
-        b: Bucket,
-    ) -> Result<Series> {
-        let offsets = buckets::offsets(self.tz, r);
-        let q = compile::series(Self::target(d, s), &m.plan, r, b, &offsets);
-        let rows = s.query(q).await?;
-        let found: HashMap<i64, Option<f64>> = rows
+        metrics: &[String],
+        range: &RangeSpec,
+        bucket: BucketSpec,
+        compare_previous: bool,
+    ) -> Result<Vec<SeriesData>> {
+        let requests: Vec<DataRequest> = metrics
             .iter()
-            .filter_map(|row| Some((row.first()?.as_i64()?, row.get(1).and_then(Cell::as_f64))))
+            .map(|m| DataRequest::Series {
+                metric: m.clone(),
+                bucket,
+                compare_previous,
+            })
             .collect();
-        let fill = if m.plan.aggregate.is_count() {
-            Some(0.0)
-        } else {
-            None
-        };
-        let mut out = Series::default();
-        let mut nulls = Vec::new();
-        for (key, start_ms) in buckets::keys(self.tz, r, b) {
-            let v = found.get(&key).copied().unwrap_or(fill);
-            out.timestamps.push(start_ms);
-            out.values.push(v.unwrap_or(0.0));
-            nulls.push(v.is_none());
-        }
-        if nulls.iter().any(|n| *n) {
-            out.nulls = nulls;
+        self.load_together(&requests, range).await;
+        let mut out = Vec::with_capacity(metrics.len());
+        for m in metrics {
+            out.push(self.series(m, range, bucket, compare_previous).await?);
         }
         Ok(out)
+    }
+
+    /// Load `requests` over `range` together (shared scans per dataset)
+    /// into the cache, and return once they are there; the single calls
+    /// that follow find them. Errors stay with the single calls.
+    pub async fn load_together(&self, requests: &[DataRequest], range: &RangeSpec) {
+        if let Some((r, claims)) = self.claim(requests, range) {
+            self.fill(&r, claims).await;
+        }
+    }
+
+    /// Start loading `requests` over `range` together, in the background:
+    /// the scalars and series of each dataset come from shared scans
+    /// (see [`DataRequest`]) and land in the cache, where the single
+    /// calls that follow (one per widget, say) find them — or wait for
+    /// them while they load. Requests already cached or loading are left
+    /// alone; bad requests are left for their own call to report.
+    pub fn prefetch(self: &Arc<Self>, requests: &[DataRequest], range: &RangeSpec) {
+        let Some((r, claims)) = self.claim(requests, range) else {
+            return;
+        };
+        let this = Arc::clone(self);
+        tokio::spawn(async move { this.fill(&r, claims).await });
+    }
+
+    /// Resolve a request: its metric, what it needs, its dataset, the
+    /// range and its cache key.
+    fn ask(
+        &self,
+        req: &DataRequest,
+        range: &RangeSpec,
+    ) -> Result<(Ask<'_>, usize, ResolvedRange, String)> {
+        let (index, m) = self
+            .catalog
+            .metrics
+            .iter()
+            .enumerate()
+            .find(|(_, m)| m.info.name == req.metric())
+            .ok_or_else(|| DataError::UnknownMetric(short(req.metric())))?;
+        let r = range.resolve((self.clock)(), self.tz)?;
+        let (need, key) = match req {
+            DataRequest::Scalar { metric, sparkline } => (
+                Need::Scalar {
+                    sparkline: match sparkline {
+                        true => Some(BucketSpec::Auto.resolve(&r.current)?),
+                        false => None,
+                    },
+                },
+                format!("{metric}|{range}|{sparkline}"),
+            ),
+            DataRequest::Series {
+                metric,
+                bucket,
+                compare_previous,
+            } => {
+                let b = bucket.resolve(&r.current)?;
+                (
+                    Need::Series {
+                        bucket: b,
+                        previous: *compare_previous,
+                    },
+                    format!("{metric}|{range}|{}|{compare_previous}", b.name()),
+                )
+            }
+        };
+        let ask = Ask {
+            index,
+            metric: m,
+            need,
+        };
+        Ok((ask, m.dataset, r, key))
+    }
+
+    /// Claim the cache keys of `requests` nobody has or loads yet.
+    fn claim(
+        &self,
+        requests: &[DataRequest],
+        range: &RangeSpec,
+    ) -> Option<(ResolvedRange, Vec<(DataRequest, Claimed)>)> {
+        let mut resolved = None;
+        let mut claims = Vec::new();
+        for req in requests {
+            let Ok((ask, _, r, key)) = self.ask(req, range) else {
+                continue;
+            };
+            let ttl = ask.metric.ttl;
+            let claim = match req {
+                DataRequest::Scalar { .. } => self
+                    .scalars
+                    .claim(vec![(key, ttl)])
+                    .pop()
+                    .map(Claimed::Scalar),
+                DataRequest::Series { .. } => self
+                    .series
+                    .claim(vec![(key, ttl)])
+                    .pop()
+                    .map(Claimed::Series),
+            };
+            if let Some(c) = claim {
+                claims.push((req.clone(), c));
+                resolved.get_or_insert(r);
+            }
+        }
+        Some((resolved?, claims))
+    }
+
+    /// Answer claimed requests, a merged load per dataset, and fill their
+    /// claims.
+    async fn fill(&self, r: &ResolvedRange, claims: Vec<(DataRequest, Claimed)>) {
+        let mut by_dataset: Vec<(usize, Vec<Ask<'_>>, Vec<Claimed>)> = Vec::new();
+        for (req, claim) in claims {
+            let Some((index, m)) = self
+                .catalog
+                .metrics
+                .iter()
+                .enumerate()
+                .find(|(_, m)| m.info.name == req.metric())
+            else {
+                continue;
+            };
+            let need = match &req {
+                DataRequest::Scalar { sparkline, .. } => {
+                    match sparkline
+                        .then(|| BucketSpec::Auto.resolve(&r.current))
+                        .transpose()
+                    {
+                        Ok(sparkline) => Need::Scalar { sparkline },
+                        Err(e) => {
+                            claim.fill_with(Err(e));
+                            continue;
+                        }
+                    }
+                }
+                DataRequest::Series {
+                    bucket,
+                    compare_previous,
+                    ..
+                } => match bucket.resolve(&r.current) {
+                    Ok(bucket) => Need::Series {
+                        bucket,
+                        previous: *compare_previous,
+                    },
+                    Err(e) => {
+                        claim.fill_with(Err(e));
+                        continue;
+                    }
+                },
+            };
+            let ask = Ask {
+                index,
+                metric: m,
+                need,
+            };
+            match by_dataset.iter_mut().find(|(d, _, _)| *d == m.dataset) {
+                Some((_, asks, claims)) => {
+                    asks.push(ask);
+                    claims.push(claim);
+                }
+                None => by_dataset.push((m.dataset, vec![ask], vec![claim])),
+            }
+        }
+        let loads = by_dataset
+            .into_iter()
+            .map(|(dataset, asks, claims)| async move {
+                match self.run_asks(dataset, r, &asks).await {
+                    Ok(answers) => {
+                        for (claim, answer) in claims.into_iter().zip(answers) {
+                            claim.fill_with(Ok(answer));
+                        }
+                    }
+                    Err(e) => {
+                        for claim in claims {
+                            claim.fill_with(Err(e.clone()));
+                        }
+                    }
+                }
+            });
+        futures::future::join_all(loads).await;
+    }
+
+    /// Run the scans answering `asks` (all of `dataset`), then build each
+    /// answer from them, in order.
+    async fn run_asks(
+        &self,
+        dataset: usize,
+        r: &ResolvedRange,
+        asks: &[Ask<'_>],
+    ) -> Result<Vec<Answer>> {
+        let d = &self.catalog.datasets[dataset];
+        let s = &self.sources[d.source];
+        let scans = load::plan(asks)
+            .into_iter()
+            .map(|spec| self.run_scan(dataset, d, s, r, spec));
+        let scans = futures::future::try_join_all(scans).await?;
+        asks.iter()
+            .map(|a| {
+                load::answer(&scans, &self.catalog.metrics, a, r, self.tz)
+                    .ok_or_else(|| DataError::db("no scan answered the request"))
+            })
+            .collect()
+    }
+
+    async fn run_scan(
+        &self,
+        index: usize,
+        d: &Dataset,
+        s: &Source,
+        r: &ResolvedRange,
+        spec: ScanSpec,
+    ) -> Result<Scanned> {
+        let span = TimeRange {
+            start_ms: if spec.previous {
+                r.previous.start_ms.min(r.current.start_ms)
+            } else {
+                r.current.start_ms
+            },
+            end_ms: r.current.end_ms,
+            label: String::new(),
+        };
+        let offsets = buckets::offsets(self.tz, &span);
+        let grain = load::grain(s.dialect(), spec.bucket, &offsets, spec.exact);
+        let metrics: Vec<&MetricPlan> = spec
+            .metrics
+            .iter()
+            .map(|&i| &self.catalog.metrics[i].plan)
+            .collect();
+        let other_columns = metrics
+            .iter()
+            .any(|m| m.column.is_some() || !m.filters.is_empty() || !m.ratio.is_empty());
+        let target = self.target_over(index, d, s, &span, other_columns).await;
+        let q = scan::time_scan(&TimeScan {
+            target,
+            current: &r.current,
+            previous: spec.previous.then_some(&r.previous),
+            grain,
+            offsets: &offsets,
+            metrics: &metrics,
+        });
+        let rows = s.query(q).await?;
+        let keys = match grain {
+            Grain::Utc(_) => Keys::Utc(&offsets),
+            _ => Keys::Local,
+        };
+        Ok(Scanned {
+            groups: fold::groups(rows, grain.bucket().is_some(), keys),
+            spec,
+        })
     }
 
     /// The metric grouped by `by` (an allowed dimension): the `top`
@@ -322,7 +581,7 @@ impl DataEngine {
         let key = format!("{metric}|{range}|{by}|{top}");
         self.categories
             .get_or_load(key, m.ttl, async {
-                let t = Self::target(d, s);
+                let t = self.target_over(m.dataset, d, s, &r.current, true).await;
                 if let Some(q) = compile::categories_ranked(t, &m.plan, &r.current, by, top) {
                     return Ok(ranked_categories(m, by, s.query(q).await?));
                 }
@@ -541,34 +800,26 @@ struct RowsParts<'a> {
     limit: Option<u64>,
 }
 
-/// The previous series re-stamped onto the current bucket starts, index
-/// by index; missing buckets are 0 for counts, null otherwise.
-fn align(current: &Series, previous: &Series, count: bool) -> Series {
-    let n = current.timestamps.len();
-    let mut out = Series {
-        timestamps: current.timestamps.clone(),
-        values: Vec::with_capacity(n),
-        nulls: Vec::new(),
-    };
-    let mut nulls = Vec::with_capacity(n);
-    for i in 0..n {
-        let v = previous
-            .values
-            .get(i)
-            .copied()
-            .filter(|_| !previous.nulls.get(i).copied().unwrap_or(false));
-        let v = v.or(if count && i >= previous.values.len() {
-            Some(0.0)
-        } else {
-            None
-        });
-        out.values.push(v.unwrap_or(0.0));
-        nulls.push(v.is_none());
+/// A claimed cache key of a merged load, by kind of result.
+enum Claimed {
+    Scalar(Claim<String, ScalarData>),
+    Series(Claim<String, SeriesData>),
+}
+
+impl Claimed {
+    /// Fill with `answer` (an answer of the other kind is a bug, reported
+    /// as an error rather than a panic).
+    fn fill_with(self, answer: Result<Answer>) {
+        let wrong = || DataError::db("a merged load answered with the wrong shape");
+        match (self, answer) {
+            (Self::Scalar(c), Ok(Answer::Scalar(v))) => c.fill(Ok(v)),
+            (Self::Series(c), Ok(Answer::Series(v))) => c.fill(Ok(v)),
+            (Self::Scalar(c), Err(e)) => c.fill(Err(e)),
+            (Self::Series(c), Err(e)) => c.fill(Err(e)),
+            (Self::Scalar(c), Ok(_)) => c.fill(Err(wrong())),
+            (Self::Series(c), Ok(_)) => c.fill(Err(wrong())),
+        }
     }
-    if nulls.iter().any(|n| *n) {
-        out.nulls = nulls;
-    }
-    out
 }
 
 /// User input echoed in errors is cut short.

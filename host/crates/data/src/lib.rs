@@ -21,6 +21,7 @@
 //! of the configuration as a [`config::DataConfig`], so a change in the web
 //! layer never recompiles the database drivers.
 
+mod access;
 mod batch;
 mod buckets;
 mod cache;
@@ -31,6 +32,9 @@ pub mod demo;
 pub mod dialect;
 mod engine;
 mod error;
+mod fold;
+mod load;
+mod scan;
 mod source;
 pub mod timerange;
 
@@ -40,4 +44,5 @@ pub use catalog::{DatasetInfo, MetricInfo};
 pub use dialect::Bucket;
 pub use engine::{Clock, DataEngine, MAX_PAGE_ROWS, MAX_TOP, RowsQuery};
 pub use error::{DataError, Result};
+pub use load::DataRequest;
 pub use timerange::{RangeSpec, ResolvedRange};
