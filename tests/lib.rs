@@ -16,7 +16,7 @@ pub mod examples {
 
 /// The `wasmdash` binary, next to the test executable in the target dir.
 /// `cargo test -p wasmdash-tests` does not build another package's binary,
-/// so the first call runs `cargo build --workspace --tests --bins` (a no-op
+/// so the first call runs `cargo build -p wasmdash --bin wasmdash` (a no-op
 /// when it is fresh) to never test a stale binary.
 pub fn wasmdash_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
