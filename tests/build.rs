@@ -6,14 +6,14 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-#[path = "../host/build/guests.rs"]
+#[path = "../host/crates/plugins/build/guests.rs"]
 mod guests;
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let fixtures = manifest_dir.join("fixtures");
     let sdk_wit = manifest_dir.join("../widget-sdk/wit");
-    println!("cargo:rerun-if-changed=../host/build/guests.rs");
+    println!("cargo:rerun-if-changed=../host/crates/plugins/build/guests.rs");
     println!("cargo:rerun-if-changed={}", sdk_wit.display());
     guests::rerun_if_changed(&fixtures, &[]);
 

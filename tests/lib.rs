@@ -16,7 +16,7 @@ pub mod examples {
 
 /// The `wasmdash` binary, next to the test executable in the target dir.
 /// `cargo test -p wasmdash-tests` does not build another package's binary,
-/// so the first call runs `cargo build --workspace --tests --bins` (a no-op
+/// so the first call runs `cargo build -p wasmdash --bin wasmdash` (a no-op
 /// when it is fresh) to never test a stale binary.
 pub fn wasmdash_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
@@ -29,11 +29,7 @@ pub fn wasmdash_bin() -> PathBuf {
             .expect("test executable lives in target/<profile>/deps");
         let bin = profile_dir.join(format!("wasmdash{}", std::env::consts::EXE_SUFFIX));
         let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-        // The same package selection and dev-dependency features as
-        // `cargo test --workspace`, so the binary reuses the test build's
-        // dependencies; `-p wasmdash` alone resolves features differently
-        // and recompiles wasmtime (half an hour on two cores).
-        cargo.args(["build", "--workspace", "--tests", "--bins"]);
+        cargo.args(["build", "-p", "wasmdash", "--bin", "wasmdash"]);
         if profile_dir.ends_with("release") {
             cargo.arg("--release");
         }
@@ -42,7 +38,7 @@ pub fn wasmdash_bin() -> PathBuf {
             .expect("run cargo build for the wasmdash binary");
         assert!(
             status.success(),
-            "cargo build --workspace --tests --bins failed"
+            "cargo build -p wasmdash --bin wasmdash failed"
         );
         bin
     })

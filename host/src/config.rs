@@ -21,15 +21,15 @@ use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 use serde::Deserialize;
-use toml::Spanned;
 
-use crate::frame::{FormatKind, ValueFormat};
 use crate::plugins::PluginSettings;
 
 mod validate;
 
-pub(crate) use validate::check_filter as validate_filter;
-pub use validate::{SourceLocation, is_identifier};
+pub use wasmdash_data::config::{
+    Aggregate, ColumnConfig, DataConfig, DatasetConfig, Filter, FilterOp, Literal, MetricConfig,
+    SourceConfig, SourceLocation, check_filter as validate_filter, is_identifier,
+};
 
 /// Prefix of every override variable.
 pub const ENV_PREFIX: &str = "WASMDASH_";
@@ -151,243 +151,6 @@ fn de_timezone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {
     })
 }
 
-/// `[[source]]`: a database the datasets read from.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SourceConfig {
-    /// Unique name datasets refer to.
-    pub name: Spanned<String>,
-    /// `sqlite://path` (relative to the config file) or `postgres://...`.
-    pub url: String,
-    /// Connections kept open.
-    #[serde(default = "default_pool_size")]
-    pub pool_size: u32,
-    /// Per-query limit, milliseconds.
-    #[serde(default = "default_query_timeout_ms")]
-    pub query_timeout_ms: u64,
-    /// Limit of one streamed export query, milliseconds.
-    #[serde(default = "default_stream_timeout_ms")]
-    pub stream_timeout_ms: u64,
-}
-
-fn default_pool_size() -> u32 {
-    4
-}
-fn default_query_timeout_ms() -> u64 {
-    10_000
-}
-fn default_stream_timeout_ms() -> u64 {
-    600_000
-}
-
-/// One exposed column of a dataset: a name, or a table with a label and an
-/// optional type for columns the database cannot type (SQLite expressions).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum ColumnConfig {
-    /// Just the name.
-    Name(String),
-    /// Name, label and optional kind.
-    Detailed {
-        /// Column name.
-        name: String,
-        /// Human label.
-        #[serde(default)]
-        label: Option<String>,
-        /// Type when the database cannot tell.
-        #[serde(default)]
-        kind: Option<crate::frame::ColumnKind>,
-    },
-}
-
-impl ColumnConfig {
-    /// The column name.
-    pub fn name(&self) -> &str {
-        match self {
-            Self::Name(n) | Self::Detailed { name: n, .. } => n,
-        }
-    }
-}
-
-/// `[[dataset]]`: a table, view or admin-written `SELECT` in a source.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DatasetConfig {
-    /// Unique name (letters, digits, `_`, `-`).
-    pub name: Spanned<String>,
-    /// Human label; defaults to the name.
-    #[serde(default)]
-    pub label: Option<String>,
-    /// The source's name.
-    pub source: String,
-    /// Table or view, optionally `schema.table`.
-    #[serde(default)]
-    pub table: Option<String>,
-    /// A read-only `SELECT` (or `WITH`) written by the admin.
-    #[serde(default)]
-    pub query: Option<String>,
-    /// The column time ranges filter on.
-    pub time_column: String,
-    /// Columns users may see, filter and group by; empty = all columns.
-    #[serde(default)]
-    pub columns: Vec<ColumnConfig>,
-    /// How long pages of rows stay cached, seconds (0 = never cached).
-    #[serde(default = "default_cache_ttl")]
-    pub cache_ttl_secs: u64,
-    /// Who may read this dataset and its metrics: `role:viewer|editor|admin`
-    /// (that role or higher) and `user:NAME` entries; empty = every
-    /// signed-in user.
-    #[serde(default)]
-    pub allow: Vec<String>,
-}
-
-/// How a metric aggregates rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Aggregate {
-    /// Rows (or non-null values of `column`).
-    Count,
-    /// Distinct non-null values of `column`.
-    CountDistinct,
-    /// Sum of `column`.
-    Sum,
-    /// Mean of `column`.
-    Avg,
-    /// Smallest value of `column`.
-    Min,
-    /// Largest value of `column`.
-    Max,
-    /// Share of rows matching `ratio_filter` (0..1), e.g. an error rate.
-    Ratio,
-}
-
-impl Aggregate {
-    /// Counts fill empty buckets with 0; other aggregates with null.
-    pub fn is_count(self) -> bool {
-        matches!(self, Self::Count | Self::CountDistinct)
-    }
-}
-
-/// A comparison in a filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub enum FilterOp {
-    /// `=`
-    #[serde(rename = "=")]
-    Eq,
-    /// `!=`
-    #[serde(rename = "!=")]
-    Ne,
-    /// `>`
-    #[serde(rename = ">")]
-    Gt,
-    /// `>=`
-    #[serde(rename = ">=")]
-    Ge,
-    /// `<`
-    #[serde(rename = "<")]
-    Lt,
-    /// `<=`
-    #[serde(rename = "<=")]
-    Le,
-    /// `in` a list.
-    #[serde(rename = "in")]
-    In,
-    /// `is null`
-    #[serde(rename = "is null")]
-    IsNull,
-    /// `is not null`
-    #[serde(rename = "is not null")]
-    IsNotNull,
-}
-
-/// A literal in a filter.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
-pub enum Literal {
-    /// `true`/`false`.
-    Bool(bool),
-    /// An integer.
-    Int(i64),
-    /// A float.
-    Float(f64),
-    /// Text (also dates and timestamps for time columns).
-    Text(String),
-    /// For `in`.
-    List(Vec<Literal>),
-}
-
-/// `{ column = "status", op = "=", value = "error" }`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Filter {
-    /// The column compared.
-    pub column: String,
-    /// The comparison.
-    pub op: FilterOp,
-    /// The value; a list for `in`, absent for `is null`/`is not null`.
-    #[serde(default)]
-    pub value: Option<Literal>,
-}
-
-/// `[[metric]]`: a named aggregate over a dataset.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MetricConfig {
-    /// Unique name (letters, digits, `_`, `-`); used in URLs.
-    pub name: Spanned<String>,
-    /// Human label; defaults to the name.
-    #[serde(default)]
-    pub label: Option<String>,
-    /// The dataset's name.
-    pub dataset: String,
-    /// How rows are aggregated.
-    pub aggregate: Aggregate,
-    /// The aggregated column (not needed for `count` and `ratio`).
-    #[serde(default)]
-    pub column: Option<String>,
-    /// Rows counted at all.
-    #[serde(default)]
-    pub filters: Vec<Filter>,
-    /// For `ratio`: the rows in the numerator.
-    #[serde(default)]
-    pub ratio_filter: Vec<Filter>,
-    /// Columns users may group by.
-    #[serde(default)]
-    pub dimensions: Vec<String>,
-    /// Display kind.
-    #[serde(default)]
-    pub format: FormatKind,
-    /// Unit or currency code.
-    #[serde(default)]
-    pub unit: String,
-    /// Decimals to show.
-    #[serde(default)]
-    pub decimals: Option<u8>,
-    /// How long results stay cached, seconds.
-    #[serde(default = "default_cache_ttl")]
-    pub cache_ttl_secs: u64,
-}
-
-fn default_cache_ttl() -> u64 {
-    60
-}
-
-impl MetricConfig {
-    /// Label shown to people.
-    pub fn display_label(&self) -> &str {
-        self.label.as_deref().unwrap_or(self.name.get_ref())
-    }
-
-    /// The display format for frames.
-    pub fn value_format(&self) -> ValueFormat {
-        ValueFormat {
-            kind: self.format,
-            unit: self.unit.clone(),
-            decimals: self.decimals,
-        }
-    }
-}
-
 impl Config {
     /// Read `path`, apply `WASMDASH_*` overrides from the process
     /// environment, and validate.
@@ -425,10 +188,7 @@ impl Config {
 
     /// The folder relative paths resolve against.
     pub fn base_dir(&self) -> PathBuf {
-        match self.file.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        }
+        base_dir(&self.file).to_path_buf()
     }
 
     /// `[server] data_dir` resolved against the config file's folder.
@@ -453,15 +213,38 @@ impl Config {
 
     /// A source by name.
     pub fn source(&self, name: &str) -> Option<&SourceConfig> {
-        self.sources.iter().find(|s| s.name.get_ref() == name)
+        DataConfig::from(self).source(name)
     }
 
     /// Where a source's database is.
     pub fn source_location(&self, source: &SourceConfig) -> SourceLocation {
-        // Checked in `validate`, so the fallback never shows.
-        SourceLocation::parse(&source.url, &self.base_dir())
-            .unwrap_or(SourceLocation::Sqlite(PathBuf::new()))
+        DataConfig::from(self).source_location(source)
     }
+
+    /// The part of the configuration the data engine reads.
+    pub fn data(&self) -> DataConfig<'_> {
+        DataConfig::from(self)
+    }
+}
+
+impl<'a> From<&'a Config> for DataConfig<'a> {
+    /// The part of the configuration the data engine reads.
+    fn from(config: &'a Config) -> Self {
+        DataConfig {
+            sources: &config.sources,
+            datasets: &config.datasets,
+            metrics: &config.metrics,
+            timezone: config.server.timezone,
+            base_dir: base_dir(&config.file),
+        }
+    }
+}
+
+/// The folder of `file`, or `.` for a bare file name.
+fn base_dir(file: &Path) -> &Path {
+    file.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 #[cfg(test)]

@@ -1,17 +1,23 @@
 //! wasmdash: a self-hosted analytics dashboard host whose widgets, export
 //! formats and alert rules are sandboxed WebAssembly components.
 //!
-//! The crate is a library plus the `wasmdash` binary, so tests drive the same
-//! code the binary runs. Modules keep one concern each and talk through typed
-//! values:
+//! This crate is the top of a small workspace whose dependency arrows point
+//! one way (see `docs/architecture.md`):
 //!
-//! - [`plugins`] is the only module that knows wasmtime: it loads, limits and
-//!   calls plugins.
-//! - [`data`] is the only module that knows SQL: it compiles declared metrics
-//!   into queries that aggregate in the database.
-//! - [`frame`] holds the columnar values passed from data to plugins.
-//! - [`store`] is the only module that knows sled: users, sessions,
-//!   dashboards and their history, flushed before every acknowledgement.
+//! - [`frame`] (`wasmdash-frame`) holds the columnar values passed from data
+//!   to plugins;
+//! - [`data`] (`wasmdash-data`) is the only crate that knows SQL: it compiles
+//!   declared metrics into queries that aggregate in the database;
+//! - [`plugins`] (`wasmdash-plugins`) is the only crate that knows wasmtime:
+//!   it loads, limits and calls plugins;
+//! - [`store`] (`wasmdash-store`) is the only crate that knows sled: users,
+//!   sessions, dashboards and their history, alerts and the outbox,
+//!   flushed before every acknowledgement.
+//!
+//! They are re-exported under their module names, so `wasmdash::data` is
+//! `wasmdash_data`. This crate is a library plus the `wasmdash` binary, so
+//! tests drive the same code the binary runs:
+//!
 //! - [`auth`] turns credentials into users and answers, in one place, what
 //!   a user may do.
 //! - [`config`] reads and validates `wasmdash.toml`.
@@ -27,11 +33,12 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
-pub mod data;
 pub mod export;
-pub mod frame;
-pub mod plugins;
 pub mod seed;
 pub mod server;
-pub mod store;
 pub mod web;
+
+pub use wasmdash_data as data;
+pub use wasmdash_frame as frame;
+pub use wasmdash_plugins as plugins;
+pub use wasmdash_store as store;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use wasmdash::config::Config;
 use wasmdash::data::DataEngine;
+use wasmdash::frame::Series;
 
 /// "Now" for every data test: just after the Berlin DST change of
 /// 2025-03-30, so day buckets cross it.
@@ -396,4 +397,22 @@ pub(crate) async fn engine(text: &str, dir: &Path) -> DataEngine {
         .await
         .unwrap()
         .with_clock(Arc::new(now))
+}
+
+/// Equal, or within 1e-9 relative (sums are added in different orders).
+pub(crate) fn close(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+        _ => false,
+    }
+}
+
+/// Same bucket starts and nulls, values [`close`].
+pub(crate) fn same_series(a: &Series, b: &Series, what: &str) {
+    assert_eq!(a.timestamps, b.timestamps, "{what}: bucket starts");
+    assert_eq!(a.nulls, b.nulls, "{what}: nulls");
+    for (x, y) in a.values.iter().zip(&b.values) {
+        assert!(close(Some(*x), Some(*y)), "{what}: {x} vs {y}");
+    }
 }

@@ -17,10 +17,10 @@ use super::mailer::Outgoing;
 use super::message::{EmailFacts, Headline, compose};
 use super::model::{Alert, AlertStatus};
 use super::outbox::{Notification, NotificationKind, OutboxStatus};
+use super::records::EvaluationWrite;
 use super::service::{AlertService, CheckResult, TestOutcome};
 use super::state::{self, Observation};
-use super::store::EvaluationWrite;
-use crate::data::RangeSpec;
+use crate::data::{DataRequest, RangeSpec};
 use crate::frame::ValueFormat;
 use crate::plugins::{AlertInput, AlertState as RuleState};
 
@@ -84,6 +84,27 @@ impl AlertService {
             label: data.label,
             format: data.format,
         })
+    }
+
+    /// Start reading every (metric, range) of a pass together: the metrics
+    /// of one range and dataset come from one scan, which the groups'
+    /// own loads then wait for.
+    fn prefetch_metrics<'a>(&self, keys: impl Iterator<Item = &'a (String, String)>) {
+        let mut by_range: BTreeMap<&str, Vec<DataRequest>> = BTreeMap::new();
+        for (metric, range) in keys {
+            by_range
+                .entry(range)
+                .or_default()
+                .push(DataRequest::Scalar {
+                    metric: metric.clone(),
+                    sparkline: true,
+                });
+        }
+        for (range, requests) in by_range {
+            if let Ok(spec) = RangeSpec::from_str(range) {
+                self.data.prefetch(&requests, &spec);
+            }
+        }
     }
 
     /// Run the alert's rule on `snap` under the evaluation timeout.
@@ -247,6 +268,7 @@ impl AlertService {
                 .or_default()
                 .push(a);
         }
+        self.prefetch_metrics(groups.keys());
         let evaluated: Vec<GroupOutcome> = futures::stream::iter(groups)
             .map(|group: Group| self.evaluate_group(group, now))
             .buffer_unordered(self.settings.max_concurrent_queries)
@@ -291,7 +313,8 @@ impl AlertService {
                 let write = EvaluationWrite {
                     id: alert.id.clone(),
                     status,
-                    history,
+                    // Whatever a rule or database said, history stays small.
+                    history: history.iter().map(|h| h.bounded().into_owned()).collect(),
                     notification,
                 };
                 if self.store.write_evaluation(&write)? {

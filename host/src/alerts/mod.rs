@@ -43,12 +43,12 @@ mod mailer;
 mod message;
 mod model;
 pub mod outbox;
+mod records;
 mod schedule;
 mod scheduler;
 mod service;
 mod settings;
 pub mod state;
-mod store;
 mod validate;
 
 pub use delivery::DeliveryReport;
@@ -61,11 +61,11 @@ pub use model::{
     MAX_REPEAT_MINUTES, NoDataPolicy,
 };
 pub use outbox::{Notification, NotificationKind, OutboxStatus};
+pub use records::{AlertStore, Records as AlertRecordTypes};
 pub use schedule::{MAX_EVERY_MINUTES, Schedule, TimeOfDay};
 pub use scheduler::{AlertTasks, TickReport};
 pub use service::{AlertService, CheckResult, MAX_HISTORY_LIMIT, TestOutcome, TestTarget};
 pub use settings::{AlertSettings, SmtpSettings, TlsMode};
-pub use store::AlertStore;
 pub use validate::{MAX_RULE_CONFIG_BYTES, parse_recipient};
 
 pub(crate) use settings::check as check_settings;

@@ -18,8 +18,8 @@ use super::history::HistoryEntry;
 use super::mailer::Mailer;
 use super::model::{Alert, AlertDraft, AlertId, AlertState, AlertStatus, AlertView};
 use super::outbox::NotificationKind;
+use super::records::AlertStore;
 use super::settings::AlertSettings;
-use super::store::AlertStore;
 use super::validate::Checker;
 use crate::auth::can_create_dashboard;
 use crate::config::Config;
@@ -355,7 +355,7 @@ impl AlertService {
     /// of alert `id`, newest first.
     pub fn history(&self, id: &AlertId, actor: &User, limit: usize) -> Result<Vec<HistoryEntry>> {
         self.load_visible(id, actor)?;
-        self.store.history(id, limit.clamp(1, MAX_HISTORY_LIMIT))
+        Ok(self.store.history(id, limit.clamp(1, MAX_HISTORY_LIMIT))?)
     }
 
     /// Evaluate a saved alert or a draft now, without saving anything, and

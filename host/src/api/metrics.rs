@@ -81,15 +81,7 @@ pub(crate) async fn series(
     let p = Params::new(q, &["range", "from", "to", "bucket", "compare"])?;
     let range = p.range()?;
     let bucket: BucketSpec = p.get("bucket").unwrap_or("auto").parse()?;
-    let compare = match p.get("compare") {
-        None | Some("none") => false,
-        Some("previous") => true,
-        Some(_) => {
-            return Err(ApiError::BadRequest(
-                "`compare` must be `previous` or `none`".into(),
-            ));
-        }
-    };
+    let compare = compare_previous(&p)?;
     let d = state.data.series(&name, &range, bucket, compare).await?;
     Ok(Json(json!({
         "metric": name,
@@ -100,6 +92,68 @@ pub(crate) async fn series(
         "previous": d.previous.as_ref().map(json::series),
         "format": d.format,
     })))
+}
+
+/// `GET /api/v1/series?metrics=a,b&range=30d&bucket=month&compare=previous`:
+/// several metrics' series over one range, read in one scan per dataset.
+pub(crate) async fn series_many(
+    State(state): State<AppState>,
+    _who: ApiViewer,
+    q: Q,
+) -> Result<Json<Value>, ApiError> {
+    let p = Params::new(q, &["metrics", "range", "from", "to", "bucket", "compare"])?;
+    let names: Vec<String> = p
+        .get("metrics")
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(str::to_string)
+        .collect();
+    if names.is_empty() || names.len() > MAX_SERIES {
+        return Err(ApiError::BadRequest(format!(
+            "`metrics` must name 1 to {MAX_SERIES} metrics, comma-separated"
+        )));
+    }
+    let range = p.range()?;
+    let bucket: BucketSpec = p.get("bucket").unwrap_or("auto").parse()?;
+    let compare = compare_previous(&p)?;
+    let all = state
+        .data
+        .series_many(&names, &range, bucket, compare)
+        .await?;
+    let series: Vec<Value> = names
+        .iter()
+        .zip(&all)
+        .map(|(name, d)| {
+            json!({
+                "metric": name,
+                "label": d.label,
+                "bucket": d.bucket,
+                "points": json::series(&d.points),
+                "previous": d.previous.as_ref().map(json::series),
+                "format": d.format,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "range": range.to_string(),
+        "series": series,
+    })))
+}
+
+/// Metrics one `/api/v1/series` request may name.
+const MAX_SERIES: usize = 20;
+
+/// `compare=previous|none`.
+fn compare_previous(p: &Params) -> Result<bool, ApiError> {
+    match p.get("compare") {
+        None | Some("none") => Ok(false),
+        Some("previous") => Ok(true),
+        Some(_) => Err(ApiError::BadRequest(
+            "`compare` must be `previous` or `none`".into(),
+        )),
+    }
 }
 
 /// `GET /api/v1/metrics/{name}/categories?range=30d&by=status&top=5`

@@ -3,6 +3,7 @@
 //! - `GET /api/v1/metrics`, `GET /api/v1/datasets`
 //! - `GET /api/v1/metrics/{name}/value?range=30d&sparkline=true`
 //! - `GET /api/v1/metrics/{name}/series?range=30d&bucket=day&compare=previous`
+//! - `GET /api/v1/series?metrics=a,b&range=30d&bucket=month` (one scan)
 //! - `GET /api/v1/metrics/{name}/categories?range=30d&by=status&top=5`
 //! - `/api/v1/alerts`: see [`alerts`]
 //! - `GET /api/v1/datasets/{name}/rows?columns=id,status&filter=status:eq:error&order=id&desc=true&limit=50&offset=0`
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/metrics", get(metrics::list))
         .route("/api/v1/metrics/{name}/value", get(metrics::value))
         .route("/api/v1/metrics/{name}/series", get(metrics::series))
+        .route("/api/v1/series", get(metrics::series_many))
         .route(
             "/api/v1/metrics/{name}/categories",
             get(metrics::categories),

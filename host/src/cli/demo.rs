@@ -59,3 +59,54 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     })?;
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::data::demo::{DEMO_DB, DemoOptions, create};
+
+    #[test]
+    fn demo_is_created_once_with_a_valid_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = DemoOptions {
+            orders: 5_000,
+            progress: false,
+            ..DemoOptions::default()
+        };
+        let config = create(dir.path(), "127.0.0.1:0", &opts).unwrap();
+        let c = crate::config::Config::load(&config).unwrap();
+        assert_eq!(c.metrics.len(), 8);
+        let conn = rusqlite::Connection::open(dir.path().join(DEMO_DB)).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 5_000);
+        let (min, max): (String, String) = conn
+            .query_row(
+                "SELECT min(created_at), max(created_at) FROM orders",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert!(min < max && max.len() == 19, "{min} {max}");
+        let bad: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM orders WHERE (status = 'completed') <> (completion_seconds IS NOT NULL)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(bad, 0);
+        // A second run keeps the existing files.
+        std::fs::write(&config, "# edited\n").unwrap();
+        create(dir.path(), "127.0.0.1:0", &opts).unwrap();
+        assert_eq!(std::fs::read_to_string(&config).unwrap(), "# edited\n");
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".tmp")
+        });
+        assert_eq!(leftovers.count(), 0);
+    }
+}

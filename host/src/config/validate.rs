@@ -2,53 +2,10 @@
 //! `WASMDASH_*` override scheme.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::{Aggregate, Config, ConfigError, ENV_PREFIX, Filter, FilterOp, Literal};
-
-/// Where a source's database is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SourceLocation {
-    /// An SQLite file.
-    Sqlite(PathBuf),
-    /// A PostgreSQL connection string.
-    Postgres(String),
-    /// A MariaDB or MySQL URL (`mariadb://` is read as `mysql://`).
-    Mysql(String),
-}
-
-impl SourceLocation {
-    /// Parse a source URL; relative SQLite paths resolve against `base`.
-    pub fn parse(url: &str, base: &Path) -> Result<Self, String> {
-        if let Some(path) = url.strip_prefix("sqlite://") {
-            if path.is_empty() {
-                return Err("`sqlite://` needs a file path".into());
-            }
-            return Ok(Self::Sqlite(base.join(path)));
-        }
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(Self::Postgres(url.to_string()));
-        }
-        if url.starts_with("mysql://") {
-            return Ok(Self::Mysql(url.to_string()));
-        }
-        if let Some(rest) = url.strip_prefix("mariadb://") {
-            return Ok(Self::Mysql(format!("mysql://{rest}")));
-        }
-        Err("must start with `sqlite://`, `postgres://`, `mariadb://` or `mysql://`".into())
-    }
-}
-
-/// True for names safe in every dialect: ASCII letters, digits and `_`,
-/// not starting with a digit, at most 63 bytes. Identifiers are quoted as
-/// well; this rule keeps them portable and readable in errors.
-pub fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && s.len() <= 63
-}
+use super::{Aggregate, Config, ConfigError, ENV_PREFIX, SourceLocation, is_identifier};
+use wasmdash_data::config::check_filter;
 
 fn is_name(s: &str) -> bool {
     !s.is_empty()
@@ -295,26 +252,3 @@ pub(super) fn check(config: &Config, text: &str) -> Result<(), ConfigError> {
 const NAME_RULE: &str = "use 1-64 ASCII letters, digits, `_` or `-`";
 const IDENT_RULE: &str =
     "use an identifier of ASCII letters, digits and `_` (not starting with a digit)";
-
-/// A filter's value must fit its operator.
-pub(crate) fn check_filter(f: &Filter) -> Result<(), String> {
-    if !is_identifier(&f.column) {
-        return Err(format!("column `{}`: {IDENT_RULE}", f.column));
-    }
-    match (f.op, &f.value) {
-        (FilterOp::IsNull | FilterOp::IsNotNull, None) => Ok(()),
-        (FilterOp::IsNull | FilterOp::IsNotNull, Some(_)) => {
-            Err(format!("`{}`: `is null` takes no value", f.column))
-        }
-        (FilterOp::In, Some(Literal::List(items)))
-            if !items.is_empty() && !items.iter().any(|i| matches!(i, Literal::List(_))) =>
-        {
-            Ok(())
-        }
-        (FilterOp::In, _) => Err(format!("`{}`: `in` needs a non-empty list", f.column)),
-        (_, Some(Literal::List(_)) | None) => {
-            Err(format!("`{}`: this comparison needs one value", f.column))
-        }
-        _ => Ok(()),
-    }
-}

@@ -8,7 +8,7 @@
 use futures::StreamExt as _;
 
 use super::tables::{self, Table};
-use crate::data::{DataEngine, RangeSpec, RowsQuery};
+use crate::data::{DataEngine, DataRequest, RangeSpec, RowsQuery};
 use crate::frame::{DataShape, WidgetData};
 use crate::plugins::{ChartKind, PluginRegistry};
 use crate::store::Widget;
@@ -57,6 +57,15 @@ pub(crate) async fn sections(
     widgets: &[Widget],
     range: &RangeSpec,
 ) -> Vec<Section> {
+    // Scalars and series first, together: shared scans per dataset.
+    let requests: Vec<DataRequest> = widgets
+        .iter()
+        .filter_map(|w| {
+            let shape = plugins.widget(&w.plugin).ok()?.info().data_shape?;
+            widget_query(shape, &w.config).ok()?.data_request()
+        })
+        .collect();
+    data.load_together(&requests, range).await;
     // Widgets are read a few at a time (the database pool bounds it too),
     // and come back in layout order.
     let parts: Vec<_> = layout_order(widgets)

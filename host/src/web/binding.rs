@@ -10,6 +10,7 @@
 
 use serde::Deserialize;
 
+use crate::data::DataRequest;
 use crate::frame::DataShape;
 
 /// The query a widget needs, by data shape.
@@ -53,6 +54,30 @@ pub enum WidgetQuery {
         /// Rows per page.
         page_size: u32,
     },
+}
+
+impl WidgetQuery {
+    /// The scalar or series this query is, for loading a dashboard's
+    /// widgets together; `None` for other shapes or a bad bucket (its
+    /// own request reports that).
+    pub fn data_request(&self) -> Option<DataRequest> {
+        Some(match self {
+            Self::Scalar { metric, sparkline } => DataRequest::Scalar {
+                metric: metric.clone(),
+                sparkline: *sparkline,
+            },
+            Self::Series {
+                metric,
+                bucket,
+                compare_previous,
+            } => DataRequest::Series {
+                metric: metric.clone(),
+                bucket: bucket.parse().ok()?,
+                compare_previous: *compare_previous,
+            },
+            Self::Categories { .. } | Self::Rows { .. } => return None,
+        })
+    }
 }
 
 /// Largest page a table widget may ask for.

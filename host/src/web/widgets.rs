@@ -19,7 +19,7 @@ use super::session::{ApiViewer, Viewer};
 use super::table_view::{self, TableRequest};
 use super::{AppError, AppState, JsonError};
 use crate::auth::{Action, can};
-use crate::data::{DataEngine, DataError, RangeSpec, RowsQuery};
+use crate::data::{DataEngine, DataError, DataRequest, RangeSpec, RowsQuery};
 use crate::frame::{DataShape, WidgetData};
 use crate::plugins::{PluginError, RenderContext, excerpt};
 use crate::store::{Dashboard, DashboardId, User, Widget};
@@ -174,6 +174,7 @@ async fn load(
         params.from.as_deref(),
         params.to.as_deref(),
     )?;
+    prefetch_dashboard(state, &dashboard, &range);
     let table = TableRequest {
         sort_column: params.sort_column.as_deref(),
         sort_direction: params.sort_direction.as_deref(),
@@ -196,6 +197,26 @@ async fn load(
         Err(message) => error_card(&message),
     };
     Ok((widget, body))
+}
+
+/// Start loading every scalar and series of `dashboard` over `range`
+/// together, so the widget requests of one page load (each its own htmx
+/// request) find their data in shared scans instead of scanning the same
+/// table once each. The first request claims everything; the others wait
+/// for their piece or find it cached.
+fn prefetch_dashboard(state: &AppState, dashboard: &Dashboard, range: &RangeSpec) {
+    let requests: Vec<DataRequest> = dashboard
+        .content
+        .widgets
+        .iter()
+        .filter_map(|w| {
+            let shape = state.plugins.widget(&w.plugin).ok()?.info().data_shape?;
+            widget_query(shape, &w.config).ok()?.data_request()
+        })
+        .collect();
+    if !requests.is_empty() {
+        state.data.prefetch(&requests, range);
+    }
 }
 
 /// The data shape of a widget asked to sort or page; `None` when nothing is

@@ -1,0 +1,119 @@
+//! Connection pools to the configured databases, behind one enum so the
+//! engine does not care which database a dataset lives in.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::config::{DataConfig, SourceConfig, SourceLocation};
+use wasmdash_frame::ColumnKind;
+
+use super::batch::{BatchStream, Cell};
+use super::compile::Query;
+use super::dialect::{Dialect, MysqlDialect, PostgresDialect, SqliteDialect};
+use super::error::{DataError, Result};
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+#[derive(Debug)]
+enum Pool {
+    Sqlite(Arc<sqlite::SqliteSource>),
+    Postgres(postgres::PostgresSource),
+    Mysql(Arc<mysql::MysqlSource>),
+}
+
+/// One configured database.
+#[derive(Debug)]
+pub(crate) struct Source {
+    pub(crate) name: String,
+    pool: Pool,
+    timeout: Duration,
+    stream_timeout: Duration,
+    /// Statements sent to this database since start (queries, streams and
+    /// schema lookups), whether they succeeded or not.
+    statements: AtomicU64,
+}
+
+impl Source {
+    /// Open the pool; fails now if the database cannot be reached.
+    pub(crate) async fn connect(config: &DataConfig<'_>, source: &SourceConfig) -> Result<Self> {
+        let name = source.name.get_ref().clone();
+        let timeout = Duration::from_millis(source.query_timeout_ms);
+        let pool = match config.source_location(source) {
+            SourceLocation::Sqlite(path) => {
+                let size = source.pool_size;
+                let open =
+                    tokio::task::spawn_blocking(move || sqlite::SqliteSource::open(path, size));
+                Pool::Sqlite(Arc::new(open.await.map_err(DataError::db)??))
+            }
+            SourceLocation::Postgres(url) => Pool::Postgres(
+                postgres::PostgresSource::connect(&url, source.pool_size, timeout).await?,
+            ),
+            SourceLocation::Mysql(url) => Pool::Mysql(Arc::new(
+                mysql::MysqlSource::connect(&url, source.pool_size).await?,
+            )),
+        };
+        Ok(Self {
+            name,
+            pool,
+            timeout,
+            stream_timeout: Duration::from_millis(source.stream_timeout_ms),
+            statements: AtomicU64::new(0),
+        })
+    }
+
+    /// Statements sent to this database since start.
+    pub(crate) fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// The dialect queries for this source are compiled in.
+    pub(crate) fn dialect(&self) -> &'static dyn Dialect {
+        match self.pool {
+            Pool::Sqlite(_) => &SqliteDialect,
+            Pool::Postgres(_) => &PostgresDialect,
+            Pool::Mysql(_) => &MysqlDialect,
+        }
+    }
+
+    /// True for SQLite, whose time columns hold ISO-8601 text.
+    pub(crate) fn is_sqlite(&self) -> bool {
+        matches!(self.pool, Pool::Sqlite(_))
+    }
+
+    /// Run a query returning few rows (aggregates, a page of rows).
+    pub(crate) async fn query(&self, q: Query) -> Result<Vec<Vec<Cell>>> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        match &self.pool {
+            Pool::Sqlite(s) => s.query(q, self.timeout).await,
+            Pool::Postgres(p) => p.query(q, self.timeout).await,
+            Pool::Mysql(m) => m.query(q, self.timeout).await,
+        }
+    }
+
+    /// Names and kinds of the columns of `from_sql` (a quoted table or a
+    /// parenthesised query); `None` when the database cannot tell.
+    pub(crate) async fn describe(
+        &self,
+        from_sql: String,
+    ) -> Result<Vec<(String, Option<ColumnKind>)>> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        match &self.pool {
+            Pool::Sqlite(s) => s.describe(from_sql, self.timeout).await,
+            Pool::Postgres(p) => p.describe(&from_sql).await,
+            Pool::Mysql(m) => m.describe(&from_sql).await,
+        }
+    }
+
+    /// Stream rows in batches of `batch_size`.
+    pub(crate) async fn stream(&self, q: Query, batch_size: usize) -> Result<BatchStream> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        match &self.pool {
+            Pool::Sqlite(s) => s.stream(q, batch_size, self.stream_timeout).await,
+            Pool::Postgres(p) => p.stream(q, batch_size, self.stream_timeout).await,
+            Pool::Mysql(m) => m.stream(q, batch_size, self.stream_timeout).await,
+        }
+    }
+}
