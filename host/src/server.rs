@@ -83,7 +83,10 @@ impl Server {
         let state = AppState {
             plugins,
             data,
-            auth: Arc::new(Auth::new(store, AuthConfig::default())),
+            auth: Arc::new(
+                Auth::new(store, AuthConfig::default())
+                    .with_data_access(crate::auth::DataAccess::from_config(config)),
+            ),
             config: Arc::new(config.clone()),
             secure_cookies: config.server.secure_cookies,
             alerts: alerts.clone(),
@@ -122,7 +125,9 @@ impl Server {
         tracing::info!(addr = %self.addr, "serving");
         let sweeper = tokio::spawn(sweep_sessions(self.auth.clone()));
         let alert_tasks = self.alerts.start();
-        let served = axum::serve(self.listener, self.app)
+        // Connection info gives the sign-in throttle the client's address.
+        let app = self.app.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         sweeper.abort();

@@ -283,6 +283,47 @@ fn cli_check_refuses_text_core_module_and_wrong_world_with_one_line() {
     }
 }
 
+/// No byte of `text` is a control character other than the line ends
+/// the CLI itself writes.
+fn no_controls(text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c))
+        .collect();
+    assert!(bad.is_empty(), "raw controls {bad:?} in {text:?}");
+}
+
+#[test]
+fn cli_output_escapes_control_characters_from_plugins() {
+    // Its name clears the screen, its version returns the carriage and
+    // paints an `ok:`, its description starts a forged line.
+    let (code, stdout, stderr) = wasmdash(&["plugins", "check", fixtures::TERMINAL_ESCAPE]);
+    assert_eq!(code, 0, "{stderr}");
+    no_controls(&stdout);
+    assert_eq!(stdout.lines().count(), 3, "no forged lines: {stdout}");
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok:")).count(), 1);
+    assert!(stdout.contains(r"Escape\e[2J\e[H"), "{stdout}");
+    assert!(
+        stdout.contains(r"1.0\r\e[32mok: trusted-plugin 9.9"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(r"harmless\nok: widget trusted 1.0 (Trusted)\u{7}\u{9b}31m\u{202e}"),
+        "{stdout}"
+    );
+    // The list, and a drop-in folder whose file name holds an escape.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixtures::TERMINAL_ESCAPE, dir.path().join("esc.wasm")).unwrap();
+    std::fs::write(dir.path().join("bad\u{1b}[2J.wasm"), "not a plugin").unwrap();
+    let plugins_dir = dir.path().display().to_string();
+    let (code, stdout, stderr) = wasmdash(&["plugins", "list", "--plugins-dir", &plugins_dir]);
+    assert_eq!(code, 0, "{stderr}");
+    no_controls(&stdout);
+    no_controls(&stderr);
+    assert!(stdout.contains(r"1.0\r\e[32mok:"), "{stdout}");
+    assert!(stderr.contains(r"bad\e[2J.wasm"), "{stderr}");
+}
+
 #[test]
 fn cli_list_json_includes_drop_in_files() {
     let dir = tempfile::tempdir().unwrap();

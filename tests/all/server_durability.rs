@@ -4,11 +4,8 @@
 //! (sled alone would lose up to 0.5 s of acknowledged writes; the store
 //! flushes before answering.)
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::json;
@@ -16,57 +13,13 @@ use wasmdash::auth::{Auth, AuthConfig};
 use wasmdash::store::{Dashboard, DashboardContent, Layout, Role, SledStore, Store, Widget};
 
 use crate::data_support as data;
+use crate::server_support::{Serving, serve};
 use crate::web_support::{As, PASSWORD, json_body, login, send};
-
-/// The server process; SIGKILLed when dropped (a failing test leaves none).
-struct Serving {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(dir: &Path) -> Serving {
-    let mut child = Command::new(wasmdash_tests::wasmdash_bin())
-        .arg("serve")
-        .arg("--config")
-        .arg(dir.join("wasmdash.toml"))
-        .env("WASMDASH_SERVER__LISTEN", "127.0.0.1:0")
-        .env("WASMDASH_SERVER__DATA_DIR", "state")
-        .env(
-            "WASMDASH_PLUGINS__CACHE_DIR",
-            wasmdash_tests::plugin_cache_dir(),
-        )
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start wasmdash serve");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(addr) = line.strip_prefix("wasmdash is listening on ") {
-                let _ = tx.send(addr.to_owned());
-            }
-        }
-    });
-    let base = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("wasmdash serve prints its address");
-    Serving { child, base }
-}
 
 /// The SIGKILL itself (`Child::kill` is SIGKILL on Unix): no shutdown
 /// code runs, nothing gets a chance to flush.
 fn sigkill(mut s: Serving) {
-    s.child.kill().unwrap();
-    let status = s.child.wait().unwrap();
+    let status = s.kill();
     assert!(!status.success(), "killed, not exited: {status:?}");
 }
 

@@ -53,3 +53,77 @@ impl Tokens {
         &self.0.iter().find(|(u, _)| u == user).unwrap().1
     }
 }
+
+/// A `wasmdash serve` process; SIGKILLed when dropped (a failing test
+/// leaves none).
+pub(crate) struct Serving {
+    child: std::process::Child,
+    /// E.g. `http://127.0.0.1:41234`.
+    pub(crate) base: String,
+}
+
+impl Serving {
+    /// The process id (to read its memory from `/proc`).
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGKILL it (`Child::kill` on Unix) and return how it ended.
+    pub(crate) fn kill(&mut self) -> std::process::ExitStatus {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start the `wasmdash serve` binary on `dir/wasmdash.toml` (state in
+/// `dir/state`), on a free port; returns once it prints its address.
+pub(crate) fn serve(dir: &std::path::Path) -> Serving {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(wasmdash_tests::wasmdash_bin())
+        .arg("serve")
+        .arg("--config")
+        .arg(dir.join("wasmdash.toml"))
+        .env("WASMDASH_SERVER__LISTEN", "127.0.0.1:0")
+        .env("WASMDASH_SERVER__DATA_DIR", "state")
+        .env(
+            "WASMDASH_PLUGINS__CACHE_DIR",
+            wasmdash_tests::plugin_cache_dir(),
+        )
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start wasmdash serve");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(addr) = line.strip_prefix("wasmdash is listening on ") {
+                let _ = tx.send(addr.to_owned());
+            }
+        }
+    });
+    let base = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("wasmdash serve prints its address");
+    Serving { child, base }
+}
+
+/// Resident memory of process `pid`, bytes (`VmRSS` in `/proc/PID/status`).
+pub(crate) fn rss_bytes(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS in /proc/PID/status");
+    kib * 1024
+}

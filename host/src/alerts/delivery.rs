@@ -110,7 +110,7 @@ impl AlertService {
                     detail,
                 },
             };
-            self.store.update_notification(&n, &entry)?;
+            self.store.update_notification(&n, &entry.bounded())?;
             if outcome == DeliveryOutcome::Sent {
                 // The duplicate window ends when this flush returns.
                 self.store.flush().await?;

@@ -313,7 +313,8 @@ impl AlertService {
                 let write = EvaluationWrite {
                     id: alert.id.clone(),
                     status,
-                    history,
+                    // Whatever a rule or database said, history stays small.
+                    history: history.iter().map(|h| h.bounded().into_owned()).collect(),
                     notification,
                 };
                 if self.store.write_evaluation(&write)? {

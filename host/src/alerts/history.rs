@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::AlertState;
 use super::outbox::NotificationKind;
+use crate::plugins::excerpt;
 
 /// One entry of an alert's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,6 +63,37 @@ pub enum HistoryEvent {
         /// The SMTP server's answer or the error.
         detail: String,
     },
+}
+
+/// Most bytes of text (a rule's sentence, an error, an SMTP answer) one
+/// history entry keeps: an alert keeps up to a thousand evaluations, so
+/// whatever a plugin or server says, its history stays small.
+pub const MAX_HISTORY_TEXT_BYTES: usize = 2048;
+
+impl HistoryEntry {
+    /// The entry with its text cut to [`MAX_HISTORY_TEXT_BYTES`]; the
+    /// store applies it to everything it writes.
+    pub fn bounded(&self) -> std::borrow::Cow<'_, Self> {
+        let text = match &self.event {
+            HistoryEvent::Evaluation { message, .. }
+            | HistoryEvent::StateChange { message, .. } => message,
+            HistoryEvent::Delivery { detail, .. } => detail,
+        };
+        if text.len() <= MAX_HISTORY_TEXT_BYTES {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut entry = self.clone();
+        match &mut entry.event {
+            HistoryEvent::Evaluation { message, .. }
+            | HistoryEvent::StateChange { message, .. } => {
+                *message = excerpt(message, MAX_HISTORY_TEXT_BYTES);
+            }
+            HistoryEvent::Delivery { detail, .. } => {
+                *detail = excerpt(detail, MAX_HISTORY_TEXT_BYTES);
+            }
+        }
+        std::borrow::Cow::Owned(entry)
+    }
 }
 
 impl HistoryEvent {

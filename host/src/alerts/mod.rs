@@ -53,7 +53,7 @@ mod validate;
 
 pub use delivery::DeliveryReport;
 pub use error::{AlertError, Result};
-pub use history::{DeliveryOutcome, HistoryEntry, HistoryEvent};
+pub use history::{DeliveryOutcome, HistoryEntry, HistoryEvent, MAX_HISTORY_TEXT_BYTES};
 pub use message::{Email, EmailFacts, Headline, compose, format_value};
 pub use model::{
     Alert, AlertDraft, AlertId, AlertState, AlertStatus, AlertView, DEFAULT_PENDING_COUNT,

@@ -88,6 +88,8 @@ pub struct AlertService {
     pub(crate) data: Arc<DataEngine>,
     pub(crate) plugins: Arc<PluginRegistry>,
     pub(crate) settings: AlertSettings,
+    /// Which metrics an alert's owner may read (`[[dataset]] allow`).
+    pub(crate) data_access: crate::auth::DataAccess,
     pub(crate) mailer: Mailer,
     pub(crate) tz: Tz,
     pub(crate) clock: Clock,
@@ -128,6 +130,7 @@ impl AlertService {
             data,
             plugins,
             settings: config.alerts.clone(),
+            data_access: crate::auth::DataAccess::from_config(config),
             mailer: Mailer::new(&config.smtp),
             tz: config.server.timezone,
             clock: Arc::new(Utc::now),
@@ -177,6 +180,7 @@ impl AlertService {
             plugins: &self.plugins,
             users: &*self.users,
             tz: self.tz,
+            access: &self.data_access,
         }
     }
 

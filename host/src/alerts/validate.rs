@@ -10,7 +10,7 @@ use super::error::{AlertError, Result};
 use super::model::{
     AlertDraft, MAX_NAME_CHARS, MAX_PENDING_COUNT, MAX_RECIPIENTS, MAX_REPEAT_MINUTES,
 };
-use crate::auth::{Action, can};
+use crate::auth::{Action, DataAccess, can};
 use crate::data::{DataEngine, RangeSpec};
 use crate::plugins::{PluginKind, PluginRegistry};
 use crate::store::{Store, User};
@@ -42,6 +42,8 @@ pub(crate) struct Checker<'a> {
     pub(crate) plugins: &'a PluginRegistry,
     pub(crate) users: &'a dyn Store,
     pub(crate) tz: Tz,
+    /// Which metrics the owner may read.
+    pub(crate) access: &'a DataAccess,
 }
 
 impl Checker<'_> {
@@ -67,6 +69,10 @@ impl Checker<'_> {
                 format!("unknown metric `{}`", cut(&draft.metric)),
             ));
         }
+        // An alert reads its metric in its owner's name.
+        self.access
+            .check_metric(owner, &draft.metric)
+            .map_err(|e| AlertError::Forbidden(e.to_string()))?;
 
         draft.range = draft.range.trim().to_owned();
         RangeSpec::from_str(&draft.range).map_err(|e| invalid("range", e.to_string()))?;
@@ -150,6 +156,15 @@ impl Checker<'_> {
             return Err(invalid(
                 "rule_config",
                 format!("must be at most {MAX_RULE_CONFIG_BYTES} bytes of JSON"),
+            ));
+        }
+        if crate::store::json_depth(&draft.rule_config) > crate::store::MAX_CONFIG_DEPTH {
+            return Err(invalid(
+                "rule_config",
+                format!(
+                    "must not nest deeper than {} levels",
+                    crate::store::MAX_CONFIG_DEPTH
+                ),
             ));
         }
         if let Some(m) = draft.rule_config.get("metric")

@@ -48,11 +48,67 @@ where
     type Rejection = JsonError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
+        let json_type = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| {
+                let t = t.split(';').next().unwrap_or_default().trim();
+                t == "application/json" || t.ends_with("+json")
+            });
+        if !json_type {
+            return Err(JsonError(AppError::BadRequest(
+                "send the body as JSON (Content-Type: application/json)".into(),
+            )));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| {
+                JsonError(AppError::TooLarge(format!(
+                    "the request body is larger than {MAX_BODY_BYTES} bytes"
+                )))
+            })?;
+        // Refuse absurd nesting before building anything from it.
+        if nesting_depth(&bytes) > MAX_BODY_DEPTH {
+            return Err(JsonError(AppError::BadRequest(format!(
+                "the JSON body nests deeper than {MAX_BODY_DEPTH} levels"
+            ))));
+        }
+        match Json::<T>::from_bytes(&bytes) {
             Ok(Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(JsonError(rejection_error(&rejection))),
         }
     }
+}
+
+/// Deepest nesting of arrays and objects a JSON request body may have.
+pub const MAX_BODY_DEPTH: usize = 32;
+
+/// Deepest nesting of `[`/`{` in JSON text, ignoring brackets in strings
+/// (one pass, no allocation; malformed text is left to the parser).
+pub fn nesting_depth(json: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in json {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 fn rejection_error(rejection: &JsonRejection) -> AppError {
@@ -216,4 +272,16 @@ async fn delete(
     let d = visible_dashboard(&state, &viewer, &id, Action::Delete)?;
     state.auth.store().delete_dashboard(&d.id)?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_depth_ignores_brackets_in_strings() {
+        assert_eq!(nesting_depth(br#"{"a": [1, {"b": "[[[{{{"}]}"#), 3);
+        assert_eq!(nesting_depth(br#""\"[""#), 0);
+        assert_eq!(nesting_depth("[".repeat(100).as_bytes()), 100);
+    }
 }

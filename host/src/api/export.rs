@@ -23,9 +23,10 @@ use super::params::Params;
 use crate::auth::Action;
 use crate::data::RangeSpec;
 use crate::export::{DatasetExport, ExportJobBuilder, ExportSource};
+use crate::store::User;
 use crate::web::export::download;
 use crate::web::session::ApiViewer;
-use crate::web::widgets::visible_dashboard;
+use crate::web::widgets::{NOT_PERMITTED, may_read_widget_data, visible_dashboard};
 use crate::web::{AppError, AppState};
 
 /// Routes of the export API.
@@ -72,6 +73,12 @@ fn format_and_options(p: &Params) -> Result<(String, serde_json::Value), ApiErro
                 return Err(ApiError::BadRequest(
                     "`options` must be a JSON object, e.g. {\"delimiter\":\";\"}".into(),
                 ));
+            }
+            if crate::store::json_depth(&v) > crate::store::MAX_CONFIG_DEPTH {
+                return Err(ApiError::BadRequest(format!(
+                    "`options` must not nest deeper than {} levels",
+                    crate::store::MAX_CONFIG_DEPTH
+                )));
             }
             v
         }
@@ -146,14 +153,54 @@ impl From<ApiError> for AppError {
 }
 
 /// Build the job (every check) and answer with the streamed download.
-pub(crate) async fn start(state: &AppState, req: ExportRequest) -> Result<Response, AppError> {
+/// `user` must be allowed to read what it exports: a dataset or metric
+/// refused by the data rules is 403, and a report leaves out the widgets
+/// whose data `user` may not read.
+pub(crate) async fn start(
+    state: &AppState,
+    user: &User,
+    req: ExportRequest,
+) -> Result<Response, AppError> {
     let mut builder = ExportJobBuilder::new(state.data.clone(), state.plugins.clone(), &req.format)
         .range(req.range)
         .options(req.options);
     if let Some(source) = req.source {
-        builder = builder.source(source);
+        builder = builder.source(permitted_source(state, user, source)?);
     }
     Ok(download(builder.build().await?))
+}
+
+/// `source` as far as `user` may read it.
+fn permitted_source(
+    state: &AppState,
+    user: &User,
+    source: ExportSource,
+) -> Result<ExportSource, AppError> {
+    let access = state.auth.data_access();
+    let refused = |e: crate::auth::NotPermitted| AppError::Forbidden(e.to_string());
+    Ok(match source {
+        ExportSource::Dataset(d) => {
+            access.check_dataset(user, &d.name).map_err(refused)?;
+            ExportSource::Dataset(d)
+        }
+        ExportSource::Metric { name } => {
+            access.check_metric(user, &name).map_err(refused)?;
+            ExportSource::Metric { name }
+        }
+        ExportSource::Widget(w) => {
+            if !may_read_widget_data(state, user, &w) {
+                return Err(AppError::Forbidden(NOT_PERMITTED.into()));
+            }
+            ExportSource::Widget(w)
+        }
+        ExportSource::Dashboard { title, widgets } => ExportSource::Dashboard {
+            title,
+            widgets: widgets
+                .into_iter()
+                .filter(|w| may_read_widget_data(state, user, w))
+                .collect(),
+        },
+    })
 }
 
 fn pairs(q: Q) -> Result<Vec<(String, String)>, ApiError> {
@@ -161,10 +208,10 @@ fn pairs(q: Q) -> Result<Vec<(String, String)>, ApiError> {
         .map_err(|e| ApiError::BadRequest(format!("bad query string: {e}")))
 }
 
-async fn dataset(State(state): State<AppState>, _who: ApiViewer, q: Q) -> Response {
+async fn dataset(State(state): State<AppState>, ApiViewer(who): ApiViewer, q: Q) -> Response {
     let result = async {
         let req = dataset_request(pairs(q)?)?;
-        start(&state, req).await
+        start(&state, &who.user, req).await
     }
     .await;
     result.unwrap_or_else(|e| e.into_json())
@@ -183,7 +230,7 @@ async fn dashboard(
             title: d.content.title.clone(),
             widgets: d.content.widgets.clone(),
         });
-        start(&state, req).await
+        start(&state, &viewer.user, req).await
     }
     .await;
     result.unwrap_or_else(|e| e.into_json())
@@ -206,7 +253,7 @@ async fn widget(
             .ok_or_else(|| AppError::NotFound("no such widget on this dashboard".into()))?;
         let mut req = view_request(pairs(q)?)?;
         req.source = Some(ExportSource::Widget(w));
-        start(&state, req).await
+        start(&state, &viewer.user, req).await
     }
     .await;
     result.unwrap_or_else(|e: AppError| e.into_json())

@@ -17,20 +17,37 @@ pub(crate) type Q = Result<Query<Vec<(String, String)>>, QueryRejection>;
 /// `GET /api/v1/metrics`
 pub(crate) async fn list(
     State(state): State<AppState>,
-    _who: ApiViewer,
+    ApiViewer(who): ApiViewer,
     q: Q,
 ) -> Result<Json<Value>, ApiError> {
     Params::new(q, &[])?;
-    Ok(Json(json!({ "metrics": state.data.metrics() })))
+    let access = state.auth.data_access();
+    let metrics: Vec<_> = state
+        .data
+        .metrics()
+        .into_iter()
+        .filter(|m| access.may_read_metric(&who.user, &m.name))
+        .collect();
+    Ok(Json(json!({ "metrics": metrics })))
+}
+
+/// Refuse (403) a metric whose dataset `who` may not read.
+fn check(state: &AppState, who: &ApiViewer, metric: &str) -> Result<(), ApiError> {
+    state
+        .auth
+        .data_access()
+        .check_metric(&who.0.user, metric)
+        .map_err(|e| ApiError::Forbidden(e.to_string()))
 }
 
 /// `GET /api/v1/metrics/{name}/value?range=30d&sparkline=true`
 pub(crate) async fn value(
     State(state): State<AppState>,
-    _who: ApiViewer,
+    who: ApiViewer,
     Path(name): Path<String>,
     q: Q,
 ) -> Result<Json<Value>, ApiError> {
+    check(&state, &who, &name)?;
     let p = Params::new(q, &["range", "from", "to", "sparkline"])?;
     let range = p.range()?;
     let d = state
@@ -56,10 +73,11 @@ pub(crate) async fn value(
 /// `GET /api/v1/metrics/{name}/series?range=30d&bucket=day&compare=previous`
 pub(crate) async fn series(
     State(state): State<AppState>,
-    _who: ApiViewer,
+    who: ApiViewer,
     Path(name): Path<String>,
     q: Q,
 ) -> Result<Json<Value>, ApiError> {
+    check(&state, &who, &name)?;
     let p = Params::new(q, &["range", "from", "to", "bucket", "compare"])?;
     let range = p.range()?;
     let bucket: BucketSpec = p.get("bucket").unwrap_or("auto").parse()?;
@@ -141,10 +159,11 @@ fn compare_previous(p: &Params) -> Result<bool, ApiError> {
 /// `GET /api/v1/metrics/{name}/categories?range=30d&by=status&top=5`
 pub(crate) async fn categories(
     State(state): State<AppState>,
-    _who: ApiViewer,
+    who: ApiViewer,
     Path(name): Path<String>,
     q: Q,
 ) -> Result<Json<Value>, ApiError> {
+    check(&state, &who, &name)?;
     let p = Params::new(q, &["range", "from", "to", "by", "top"])?;
     let range = p.range()?;
     let by = p.get("by").ok_or_else(|| {

@@ -15,20 +15,32 @@ use crate::web::session::ApiViewer;
 /// `GET /api/v1/datasets`
 pub(crate) async fn list(
     State(state): State<AppState>,
-    _who: ApiViewer,
+    ApiViewer(who): ApiViewer,
     q: Q,
 ) -> Result<Json<Value>, ApiError> {
     Params::new(q, &[])?;
-    Ok(Json(json!({ "datasets": state.data.datasets() })))
+    let access = state.auth.data_access();
+    let datasets: Vec<_> = state
+        .data
+        .datasets()
+        .into_iter()
+        .filter(|d| access.may_read_dataset(&who.user, &d.name))
+        .collect();
+    Ok(Json(json!({ "datasets": datasets })))
 }
 
 /// `GET /api/v1/datasets/{name}/rows?columns=a,b&filter=c:eq:v&order=a&desc=true&limit=50&offset=0`
 pub(crate) async fn rows(
     State(state): State<AppState>,
-    _who: ApiViewer,
+    ApiViewer(who): ApiViewer,
     Path(name): Path<String>,
     q: Q,
 ) -> Result<Json<Value>, ApiError> {
+    state
+        .auth
+        .data_access()
+        .check_dataset(&who.user, &name)
+        .map_err(|e| ApiError::Forbidden(e.to_string()))?;
     let p = Params::new(
         q,
         &[

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::Auth;
 use super::error::{AuthError, Result};
-use super::password::{check_password_rules, dummy_verify, hash_password, verify_password};
+use super::password::check_password_rules;
 use crate::store::{Role, StoreError, User, UserId, random_hex, validate_username};
 
 /// What [`Auth::ensure_admin`] did.
@@ -38,7 +38,7 @@ impl Auth {
         let user = User {
             id: UserId::random(),
             username: username.to_owned(),
-            password_hash: hash_password(password)?,
+            password_hash: self.hashing.hash(password)?,
             role,
             created: now,
             password_changed_at: now,
@@ -52,10 +52,12 @@ impl Auth {
     /// wrong passwords, and both give [`AuthError::InvalidCredentials`].
     pub fn authenticate(&self, username: &str, password: &str) -> Result<User> {
         let Some(user) = self.store.user_by_name(username)? else {
-            dummy_verify(password);
+            // The same work as a real check, so time does not tell
+            // which usernames exist.
+            self.hashing.verify(password, self.dummy_hash()?)?;
             return Err(AuthError::InvalidCredentials);
         };
-        if !verify_password(password, &user.password_hash) {
+        if !self.hashing.verify(password, &user.password_hash)? {
             return Err(AuthError::InvalidCredentials);
         }
         if user.disabled {
@@ -75,8 +77,31 @@ impl Auth {
         now: DateTime<Utc>,
     ) -> Result<User> {
         check_password_rules(password)?;
-        let hash = hash_password(password)?;
+        let hash = self.hashing.hash(password)?;
         Ok(self.store.set_password_hash(user, &hash, now)?)
+    }
+
+    /// A hash of a random password with the current parameters, made once.
+    fn dummy_hash(&self) -> Result<&str> {
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        if let Some(h) = DUMMY.get() {
+            return Ok(h);
+        }
+        let h = self.hashing.hash(&random_hex(16))?;
+        Ok(DUMMY.get_or_init(|| h))
+    }
+
+    /// Run `f` (which hashes: sign-in, a new user, a password change) on a
+    /// blocking thread once a hashing slot of `lane` is free, so async
+    /// workers never hash and floods queue instead of multiplying memory.
+    /// Waits a few seconds at most, then [`AuthError::Busy`].
+    pub async fn with_hashing<R, F>(&self, lane: super::Lane, f: F) -> Result<R>
+    where
+        F: FnOnce(&Auth) -> Result<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let auth = self.clone();
+        self.hashing.run(lane, move || f(&auth)).await
     }
 
     /// Make sure an admin account named `username` exists, for a first

@@ -44,10 +44,26 @@ pub enum AuthError {
     /// An API token name is empty or too long.
     #[error("an API token needs a name of 1 to 100 characters")]
     BadTokenName,
+    /// Too many failed sign-ins; refused without checking the password.
+    #[error("{}", throttled_message(.0))]
+    Throttled(super::throttle::Locked),
+    /// Every password-hashing slot stayed busy (a sign-in flood).
+    #[error("sign-in is busy right now; try again in a few seconds")]
+    Busy,
     /// Hashing failed; not the user's fault.
     #[error("password hashing failed: {0}")]
     Hash(String),
     /// The state store failed or refused (e.g. a duplicate username).
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+fn throttled_message(l: &super::throttle::Locked) -> String {
+    let who = match l.scope {
+        super::throttle::ThrottleScope::Account => "for this account",
+        super::throttle::ThrottleScope::Network => "from your network",
+    };
+    let secs = l.retry_after_secs;
+    let unit = if secs == 1 { "second" } else { "seconds" };
+    format!("too many failed sign-ins {who}; try again in {secs} {unit}")
 }

@@ -7,8 +7,11 @@
 //! [`can_manage_users`], and nowhere else. Times are passed in (`now`)
 //! rather than read from the clock, so expiry is testable without waiting.
 //!
-//! Password hashing is deliberately slow (Argon2id); from async code call
-//! the methods that take a password on a blocking thread.
+//! Password hashing is deliberately slow (Argon2id) and bounded: a few
+//! reusable work areas, never more hashes at once (see `hashing`). From
+//! async code, sign in with [`Auth::sign_in`] (throttled, off the async
+//! workers) and run the other password methods through
+//! [`Auth::with_hashing`].
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -38,22 +41,31 @@ use crate::store::Store;
 
 mod accounts;
 mod csrf;
+mod data_access;
 mod error;
+mod hashing;
 mod password;
 mod permission;
 mod sessions;
+mod sign_in;
+mod throttle;
 mod tokens;
 
 pub use accounts::AdminBootstrap;
 pub use csrf::{CSRF_FIELD, CSRF_HEADER, check_csrf};
+pub use data_access::{BadGrant, DataAccess, NotPermitted, check_grant};
 pub use error::{AuthError, Result};
-pub use password::{
-    MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, check_password_rules, hash_password, verify_password,
-};
+pub use hashing::Lane;
+pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, check_password_rules};
 pub use permission::{
     Action, can, can_create_dashboard, can_manage_users, can_restore, visible_to,
 };
 pub use sessions::{NewSession, SessionToken};
+pub use sign_in::{SignIn, SignedIn};
+pub use throttle::{
+    ACCOUNT_RULES, DEVICE_COOKIE, DEVICE_COOKIE_DAYS, Locked, LoginThrottle, NETWORK_RULES,
+    ThrottleRules, ThrottleScope,
+};
 pub use tokens::{API_TOKEN_PREFIX, NewApiToken, bearer_token};
 
 /// Session lifetimes.
@@ -83,12 +95,39 @@ impl Default for AuthConfig {
 pub struct Auth {
     store: Arc<dyn Store>,
     config: AuthConfig,
+    hashing: Arc<hashing::HashPool>,
+    throttle: Arc<LoginThrottle>,
+    data_access: Arc<DataAccess>,
 }
 
 impl Auth {
     /// A service over `store`.
     pub fn new(store: Arc<dyn Store>, config: AuthConfig) -> Self {
-        Self { store, config }
+        Self {
+            store,
+            config,
+            hashing: Arc::new(hashing::HashPool::default()),
+            throttle: Arc::new(LoginThrottle::default()),
+            data_access: Arc::new(DataAccess::default()),
+        }
+    }
+
+    /// The same service with the dataset rules of the configuration.
+    pub fn with_data_access(mut self, access: DataAccess) -> Self {
+        self.data_access = Arc::new(access);
+        self
+    }
+
+    /// Who may read which datasets and metrics.
+    pub fn data_access(&self) -> &DataAccess {
+        &self.data_access
+    }
+
+    /// The same service with another sign-in throttle (tests use short
+    /// locks).
+    pub fn with_throttle(mut self, throttle: LoginThrottle) -> Self {
+        self.throttle = Arc::new(throttle);
+        self
     }
 
     /// The store it uses.

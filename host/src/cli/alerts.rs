@@ -12,6 +12,7 @@ use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use super::terminal::safe;
 use crate::alerts::{AlertId, AlertService, AlertStore, AlertView};
 use crate::config::Config;
 use crate::data::DataEngine;
@@ -135,7 +136,7 @@ fn list(dir: &AlertsDirArgs, json: bool) -> anyhow::Result<ExitCode> {
         println!(
             "{:<32}  {:<24}  {:<8}  {:<12}  {:<22}  {:<22}  {owner}",
             v.alert.id.as_str(),
-            truncate(&v.alert.draft.name, 24),
+            truncate(&safe(&v.alert.draft.name), 24),
             s.state.as_str(),
             s.last_value.map_or_else(|| "-".into(), |x| x.to_string()),
             when(s.last_evaluated, tz, "never"),
@@ -215,7 +216,9 @@ fn check_now(dir: &AlertsDirArgs, id: Option<&str>) -> anyhow::Result<ExitCode> 
                 .unwrap_or_default();
             println!(
                 "{}  {}  {change}  value {value}  {}{notified}",
-                r.id, r.name, r.message
+                r.id,
+                safe(&r.name),
+                safe(&r.message)
             );
         }
         if results.iter().any(|r| r.notification.is_some()) {

@@ -140,8 +140,12 @@ async fn export(config: &Config, args: &ExportArgs, mut req: ExportRequest) -> a
             let to = args
                 .output
                 .as_ref()
-                .map_or_else(|| "stdout".to_owned(), |p| p.display().to_string());
-            eprintln!("exported {} rows to {to} ({name})", progress.rows());
+                .map_or_else(|| "stdout".to_owned(), |p| super::terminal::safe_path(p));
+            eprintln!(
+                "exported {} rows to {to} ({})",
+                progress.rows(),
+                super::terminal::safe(&name)
+            );
         }
     }
     if result.is_err()

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod export;
 pub mod plugins;
 pub mod serve;
+pub mod terminal;
 pub mod user;
 
 /// Self-hosted analytics dashboards with sandboxed WebAssembly plugins.
@@ -54,8 +55,10 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            // One readable line: the context chain joined, no backtrace.
-            eprintln!("error: {err:#}");
+            // One readable line: the context chain joined, no backtrace,
+            // and nothing a plugin or file put in the message can drive
+            // the terminal.
+            eprintln!("error: {}", terminal::safe(&format!("{err:#}")));
             ExitCode::FAILURE
         }
     }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
+use super::terminal::{safe, safe_path};
 use crate::plugins::{PluginRegistry, PluginRuntime, PluginSettings};
 
 /// Subcommands of `wasmdash plugins`.
@@ -78,15 +79,19 @@ fn list(json: bool, dir: Option<PathBuf>, cache_dir: Option<PathBuf>) -> anyhow:
             out += &format!(
                 "{:<11} {:<16} {:<8} {}\n",
                 p.kind.to_string(),
-                p.id,
-                p.version,
-                p.source
+                safe(&p.id),
+                safe(&p.version),
+                safe(&p.source.to_string())
             );
         }
     }
     print_out(&out)?;
     for problem in registry.problems() {
-        eprintln!("refused {}: {}", problem.path.display(), problem.reason);
+        eprintln!(
+            "refused {}: {}",
+            safe_path(&problem.path),
+            safe(&problem.reason)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -106,11 +111,16 @@ fn check(file: &std::path::Path, cache_dir: Option<PathBuf>) -> anyhow::Result<E
     let runtime =
         PluginRuntime::new(&settings, &cache_dir).context("starting the plugin runtime")?;
     let info = PluginRegistry::check_file(&runtime, file)?;
+    // Everything below comes from the plugin: print it escaped, so its
+    // text cannot clear the screen or forge lines of ours.
     println!(
         "ok: {} {} {} ({})",
-        info.kind, info.id, info.version, info.name
+        info.kind,
+        safe(&info.id),
+        safe(&info.version),
+        safe(&info.name)
     );
-    println!("  {}", info.description);
+    println!("  {}", safe(&info.description));
     if let Some(shape) = info.data_shape {
         println!(
             "  data shape: {}",
@@ -118,7 +128,7 @@ fn check(file: &std::path::Path, cache_dir: Option<PathBuf>) -> anyhow::Result<E
         );
     }
     if let (Some(media), Some(ext)) = (&info.media_type, &info.file_extension) {
-        println!("  output: {media} (.{ext})");
+        println!("  output: {} (.{})", safe(media), safe(ext));
     }
     Ok(ExitCode::SUCCESS)
 }

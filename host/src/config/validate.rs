@@ -154,6 +154,11 @@ pub(super) fn check(config: &Config, text: &str) -> Result<(), ConfigError> {
         if !names.insert(d.name.get_ref().as_str()) {
             return Err(bad("name", "defined twice"));
         }
+        for grant in &d.allow {
+            if let Err(e) = crate::auth::check_grant(grant) {
+                return Err(bad("allow", &e.to_string()));
+            }
+        }
         if config.source(&d.source).is_none() {
             return Err(bad("source", &format!("no source named `{}`", d.source)));
         }

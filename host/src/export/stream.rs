@@ -8,6 +8,7 @@ use futures::Stream;
 use tokio::sync::mpsc;
 
 use super::error::{ExportError, Result};
+use crate::plugins::excerpt;
 
 /// Output chunks of a running export. After a failure the last chunk is a
 /// visible marker line, followed by the error itself, so a reader never
@@ -40,12 +41,15 @@ pub fn failure_marker(media_type: &str, message: &str) -> Bytes {
     } else {
         "\n"
     };
-    let message: String = message
+    let message: String = excerpt(message, MAX_MARKER_MESSAGE_BYTES)
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     Bytes::from(format!("{eol}{MARKER}{message}{eol}"))
 }
+
+/// Most bytes of the error a failure marker carries.
+const MAX_MARKER_MESSAGE_BYTES: usize = 4096;
 
 /// How every failure marker starts.
 pub const MARKER: &str = "# wasmdash export failed: ";
@@ -60,5 +64,7 @@ mod tests {
         assert_eq!(&m[..], b"\r\n# wasmdash export failed: db failed\r\n");
         let m = failure_marker("application/json", "x");
         assert_eq!(&m[..], b"\n# wasmdash export failed: x\n");
+        let m = failure_marker("application/json", &"x".repeat(1 << 20));
+        assert!(m.len() <= 4096 + 64, "{}", m.len());
     }
 }

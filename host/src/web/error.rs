@@ -36,6 +36,24 @@ pub enum AppError {
     /// Valid syntax, invalid content (422).
     #[error("{0}")]
     Unprocessable(String),
+    /// Too many requests of this kind from this client or user (429);
+    /// `Retry-After` says when to try again.
+    #[error("{message}")]
+    TooManyRequests {
+        /// Shown to the user.
+        message: String,
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// The server is at capacity for this kind of request (503);
+    /// `Retry-After` says when to try again.
+    #[error("{message}")]
+    Unavailable {
+        /// Shown to the user.
+        message: String,
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// Something upstream failed: a database or plugin (502/504 are not
     /// used; the message says what failed without internals).
     #[error("{public}")]
@@ -66,7 +84,19 @@ impl AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Seconds the client should wait before retrying, for 429 and 503.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after, .. } | Self::Unavailable { retry_after, .. } => {
+                Some(*retry_after)
+            }
+            _ => None,
         }
     }
 
@@ -74,11 +104,14 @@ impl AppError {
     pub fn into_json(self) -> Response {
         self.log();
         let status = self.status();
-        (
+        let retry_after = self.retry_after();
+        let mut response = (
             status,
             Json(serde_json::json!({ "error": self.to_string() })),
         )
-            .into_response()
+            .into_response();
+        with_retry_after(&mut response, retry_after);
+        response
     }
 
     fn log(&self) {
@@ -92,13 +125,25 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         let status = self.status();
+        let retry_after = self.retry_after();
         let body = html! {
             div.flash.error role="alert" {
                 strong { (status.canonical_reason().unwrap_or("Error")) ": " }
                 (self.to_string())
             }
         };
-        (status, body).into_response()
+        let mut response = (status, body).into_response();
+        with_retry_after(&mut response, retry_after);
+        response
+    }
+}
+
+/// Add `Retry-After: secs` when there is a wait to announce.
+pub fn with_retry_after(response: &mut Response, secs: Option<u64>) {
+    if let Some(secs) = secs {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, secs.max(1).into());
     }
 }
 

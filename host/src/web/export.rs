@@ -231,11 +231,11 @@ fn form_pairs(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
 
 async fn dataset(
     State(state): State<AppState>,
-    _viewer: Viewer,
+    viewer: Viewer,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let req = dataset_request(form_pairs(pairs))?;
-    start(&state, req).await
+    start(&state, &viewer.user, req).await
 }
 
 async fn dashboard(
@@ -250,7 +250,7 @@ async fn dashboard(
         title: d.content.title.clone(),
         widgets: d.content.widgets.clone(),
     });
-    start(&state, req).await
+    start(&state, &viewer.user, req).await
 }
 
 async fn widget(
@@ -269,7 +269,7 @@ async fn widget(
         .ok_or_else(|| AppError::NotFound("no such widget on this dashboard".into()))?;
     let mut req = view_request(form_pairs(pairs))?;
     req.source = Some(ExportSource::Widget(w));
-    start(&state, req).await
+    start(&state, &viewer.user, req).await
 }
 
 #[cfg(test)]

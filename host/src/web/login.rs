@@ -1,9 +1,12 @@
 //! Sign-in and sign-out pages.
 
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+
 use axum::{
     Form, Router,
-    extract::State,
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    extract::{ConnectInfo, FromRequestParts, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -11,10 +14,11 @@ use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::error::with_retry_after;
 use super::layout::{PageContext, Section, page};
-use super::session::{session_clear_cookie, session_cookie, session_set_cookie};
+use super::session::{cookie_value, session_clear_cookie, session_cookie, session_set_cookie};
 use super::{AppError, AppState};
-use crate::auth::{AuthError, check_csrf};
+use crate::auth::{AuthError, DEVICE_COOKIE, DEVICE_COOKIE_DAYS, SignIn, check_csrf};
 
 /// Routes: `GET/POST /login`, `POST /logout`.
 pub fn router() -> Router<AppState> {
@@ -63,28 +67,55 @@ async fn login_page() -> Markup {
     login_view(None, "")
 }
 
+/// The client's IP address, when the server was started with connection
+/// info (tests driving the router without a socket have none).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip()),
+        ))
+    }
+}
+
 async fn login(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let previous = session_cookie(&headers).map(str::to_owned);
-    let auth = state.auth.clone();
-    let username = form.username.clone();
-    // Argon2 is deliberately slow: keep it off the async workers.
-    let result = tokio::task::spawn_blocking(move || {
-        auth.login(&username, &form.password, previous.as_deref(), Utc::now())
-    })
-    .await
-    .map_err(AppError::internal)?;
-    match result {
+    let request = SignIn {
+        username: form.username.clone(),
+        password: form.password,
+        client,
+        device_cookie: cookie_value(&headers, DEVICE_COOKIE).map(str::to_owned),
+        previous_session: session_cookie(&headers).map(str::to_owned),
+    };
+    match state.auth.sign_in(request, Utc::now()).await {
         Ok(signed_in) => {
-            let cookie = session_set_cookie(signed_in.token.as_str(), state.secure_cookies);
-            let mut response = Redirect::to("/").into_response();
-            response.headers_mut().insert(
-                header::SET_COOKIE,
-                HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+            let secure = if state.secure_cookies { "; Secure" } else { "" };
+            let session =
+                session_set_cookie(signed_in.session.token.as_str(), state.secure_cookies);
+            // Only the sign-in form needs to see the device cookie.
+            let device = format!(
+                "{DEVICE_COOKIE}={}; Path=/login; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+                signed_in.device_cookie,
+                DEVICE_COOKIE_DAYS * 86_400
             );
+            let mut response = Redirect::to("/").into_response();
+            for cookie in [session, device] {
+                response.headers_mut().append(
+                    header::SET_COOKIE,
+                    HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+                );
+            }
             Ok(response)
         }
         Err(err @ (AuthError::InvalidCredentials | AuthError::AccountDisabled)) => Ok((
@@ -92,6 +123,17 @@ async fn login(
             login_view(Some(&err.to_string()), &form.username),
         )
             .into_response()),
+        Err(err @ (AuthError::Throttled(_) | AuthError::Busy)) => {
+            // The form again, with the reason and when to retry.
+            let app = AppError::from(err);
+            let mut response = (
+                app.status(),
+                login_view(Some(&app.to_string()), &form.username),
+            )
+                .into_response();
+            with_retry_after(&mut response, app.retry_after());
+            Ok(response)
+        }
         Err(err) => Err(err.into()),
     }
 }

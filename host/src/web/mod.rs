@@ -75,6 +75,7 @@ pub fn app(state: AppState) -> Router {
         .merge(export::router())
         .merge(alerts::router())
         .merge(crate::api::router())
+        .layer(middleware::from_fn(security::same_origin))
         .layer(middleware::from_fn(security::headers))
         .with_state(state)
 }

@@ -41,13 +41,18 @@ pub struct Writer(pub Viewer);
 
 /// The session cookie's value, if the request has one.
 pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    cookie_value(headers, SESSION_COOKIE)
+}
+
+/// The value of cookie `name`, if the request has one.
+pub fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value)
 }
 
@@ -127,6 +132,14 @@ impl From<AuthError> for AppError {
             AuthError::PasswordTooShort { .. }
             | AuthError::PasswordTooLong { .. }
             | AuthError::BadTokenName => Self::Unprocessable(err.to_string()),
+            AuthError::Throttled(locked) => Self::TooManyRequests {
+                message: err.to_string(),
+                retry_after: locked.retry_after_secs,
+            },
+            AuthError::Busy => Self::Unavailable {
+                message: err.to_string(),
+                retry_after: 2,
+            },
             AuthError::Store(store) => store.into(),
             other => Self::internal(other),
         }

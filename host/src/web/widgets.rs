@@ -14,15 +14,15 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::binding::{WidgetQuery, widget_query};
-use super::sanitize::sanitize_plugin_html;
+use super::sanitize::sanitize_bounded;
 use super::session::{ApiViewer, Viewer};
 use super::table_view::{self, TableRequest};
 use super::{AppError, AppState, JsonError};
 use crate::auth::{Action, can};
 use crate::data::{DataEngine, DataError, DataRequest, RangeSpec, RowsQuery};
 use crate::frame::{DataShape, WidgetData};
-use crate::plugins::{PluginError, RenderContext};
-use crate::store::{Dashboard, DashboardId, Widget};
+use crate::plugins::{PluginError, RenderContext, excerpt};
+use crate::store::{Dashboard, DashboardId, User, Widget};
 
 /// Routes: the HTML fragment of one widget, for pages and the JSON API.
 pub fn router() -> Router<AppState> {
@@ -59,6 +59,9 @@ pub struct WidgetParams {
     #[serde(default)]
     offset: Option<u64>,
 }
+
+/// Time a widget's HTML may take to clean.
+const SANITIZE_BUDGET: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The default range of a dashboard.
 pub const DEFAULT_RANGE: &str = "30d";
@@ -163,6 +166,9 @@ async fn load(
         .find(|w| w.id == widget_id)
         .cloned()
         .ok_or_else(|| AppError::NotFound("no such widget on this dashboard".into()))?;
+    if !may_read_widget_data(state, &viewer.user, &widget) {
+        return Ok((widget, error_card(NOT_PERMITTED)));
+    }
     let range = range_from(
         params.range.as_deref(),
         params.from.as_deref(),
@@ -180,8 +186,14 @@ async fn load(
         }
         None => (widget.clone(), params.page.unwrap_or(0)),
     };
-    let body = match render_body(state, &shown, &range, page).await {
-        Ok(html) => PreEscaped(sanitize_plugin_html(&html)),
+    let body = match render_body(state, &viewer.user, &shown, &range, page).await {
+        Ok(html) => match sanitize_bounded(html, SANITIZE_BUDGET).await {
+            Ok(clean) => PreEscaped(clean),
+            Err(refused) => {
+                tracing::warn!(plugin = %shown.plugin, error = %refused, "widget HTML refused");
+                error_card(&refused.to_string())
+            }
+        },
         Err(message) => error_card(&message),
     };
     Ok((widget, body))
@@ -217,9 +229,39 @@ fn table_shape(state: &AppState, widget: &Widget, table: TableRequest<'_>) -> Op
     Some(plugin.info().data_shape.unwrap_or(DataShape::Scalar))
 }
 
-/// Render one widget to (unsanitized) plugin HTML, or a message saying why not.
+/// Whether `user` may read the data `widget` shows (a widget whose plugin
+/// or config is broken reads nothing; its error card says why).
+pub fn may_read_widget_data(state: &AppState, user: &User, widget: &Widget) -> bool {
+    let Ok(plugin) = state.plugins.widget(&widget.plugin) else {
+        return true;
+    };
+    let Some(shape) = plugin.info().data_shape else {
+        return true;
+    };
+    match widget_query(shape, &widget.config) {
+        Ok(query) => may_read_query(state, user, &query),
+        Err(_) => true,
+    }
+}
+
+fn may_read_query(state: &AppState, user: &User, query: &WidgetQuery) -> bool {
+    let access = state.auth.data_access();
+    match query {
+        WidgetQuery::Scalar { metric, .. }
+        | WidgetQuery::Series { metric, .. }
+        | WidgetQuery::Categories { metric, .. } => access.may_read_metric(user, metric),
+        WidgetQuery::Rows { dataset, .. } => access.may_read_dataset(user, dataset),
+    }
+}
+
+/// What a widget whose data the viewer may not read shows instead.
+pub const NOT_PERMITTED: &str = "Not permitted: you may not see the data this widget shows.";
+
+/// Render one widget for `user` to (unsanitized) plugin HTML, or a message
+/// saying why not.
 pub async fn render_body(
     state: &AppState,
+    user: &User,
     widget: &Widget,
     range: &RangeSpec,
     page: u64,
@@ -233,6 +275,9 @@ pub async fn render_body(
         .data_shape
         .ok_or_else(|| format!("plugin {} does not declare a data shape", widget.plugin))?;
     let query = widget_query(shape, &widget.config).map_err(|e| e.to_string())?;
+    if !may_read_query(state, user, &query) {
+        return Err(NOT_PERMITTED.into());
+    }
     let data = widget_data(&state.data, &query, range, page)
         .await
         .map_err(|e| describe_data_error(&e))?;
@@ -323,9 +368,12 @@ pub async fn widget_data(
     })
 }
 
-/// A failing widget: its message, in its own slot.
+/// Most bytes of an error message a widget card shows.
+pub const MAX_SHOWN_ERROR_BYTES: usize = 4096;
+
+/// A failing widget: (an excerpt of) its message, in its own slot.
 pub fn error_card(message: &str) -> Markup {
-    html! { div.widget-error role="alert" { (message) } }
+    html! { div.widget-error role="alert" { (excerpt(message, MAX_SHOWN_ERROR_BYTES)) } }
 }
 
 /// The frame around a widget's body: title and menu.

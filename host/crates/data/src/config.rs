@@ -127,6 +127,11 @@ pub struct DatasetConfig {
     /// How long pages of rows stay cached, seconds (0 = never cached).
     #[serde(default = "default_cache_ttl")]
     pub cache_ttl_secs: u64,
+    /// Who may read this dataset and its metrics: `role:viewer|editor|admin`
+    /// (that role or higher) and `user:NAME` entries; empty = every
+    /// signed-in user. Checked by the host, which knows users.
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 /// How a metric aggregates rows.

@@ -36,6 +36,44 @@ pub const MAX_PAGE_ROWS: u64 = 10_000;
 pub(crate) const MAX_CACHED_PAGE_ROWS: u64 = 500;
 /// Groups a categories query may return at most.
 pub const MAX_TOP: u32 = 100;
+/// Most filters one rows query or export may carry.
+pub const MAX_FILTERS: usize = 32;
+/// Most columns one rows query or export may ask for.
+pub const MAX_COLUMNS: usize = 256;
+/// Most values all `in` filters of one query may list together.
+pub const MAX_IN_VALUES: usize = 1_000;
+
+/// Refuse rows queries whose SQL would grow past what every database
+/// accepts (expression depth, host parameters, result columns): a clear
+/// 4xx instead of a database error.
+fn check_rows_limits(q: &RowsQuery) -> Result<()> {
+    if q.filters.len() > MAX_FILTERS {
+        return Err(DataError::BadFilter(format!(
+            "{} filters given; at most {MAX_FILTERS} are allowed",
+            q.filters.len()
+        )));
+    }
+    if q.columns.len() > MAX_COLUMNS {
+        return Err(DataError::BadParameter(format!(
+            "{} columns asked for; at most {MAX_COLUMNS} are allowed",
+            q.columns.len()
+        )));
+    }
+    let listed: usize = q
+        .filters
+        .iter()
+        .map(|f| match &f.value {
+            Some(crate::config::Literal::List(values)) => values.len(),
+            _ => 1,
+        })
+        .sum();
+    if listed > MAX_IN_VALUES {
+        return Err(DataError::BadFilter(format!(
+            "the filters list {listed} values; at most {MAX_IN_VALUES} are allowed"
+        )));
+    }
+    Ok(())
+}
 
 /// A rows request: which columns, which rows, in which order.
 #[derive(Debug, Clone, Default)]
@@ -628,6 +666,7 @@ impl DataEngine {
             dataset: d.info.name.clone(),
             column: short(c),
         };
+        check_rows_limits(q)?;
         let schema: Vec<ColumnSchema> = if q.columns.is_empty() {
             d.info.columns.clone()
         } else {

@@ -82,13 +82,13 @@ pub enum PluginError {
         /// Plugin id.
         plugin: String,
     },
-    /// The plugin trapped (a Rust panic shows up as this), with the tail of
-    /// what it wrote to stderr when that helps.
+    /// The plugin trapped (a Rust panic shows up as this). What it wrote
+    /// to stderr goes to the server log only.
     #[error("{plugin}: crashed: {detail}")]
     Trap {
         /// Plugin id.
         plugin: String,
-        /// The trap and the guest's last stderr output.
+        /// The trap.
         detail: String,
     },
     /// The plugin returned more bytes than allowed.
@@ -159,3 +159,43 @@ pub enum PluginError {
 
 /// Result alias of this module.
 pub type Result<T, E = PluginError> = std::result::Result<T, E>;
+
+/// Most bytes of a plugin's own text (an error message, a rule's sentence,
+/// a description) the host keeps: enough to say what went wrong, small
+/// enough that a page, an export's failure line or an alert's history
+/// entry stays small whatever the plugin returns.
+pub const MAX_PLUGIN_TEXT_BYTES: usize = 2048;
+
+/// `text` cut to at most `max` bytes (at a character boundary), ending in
+/// a note of how much was cut when it was.
+pub fn excerpt(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let note = format!("… ({} more bytes cut)", text.len());
+    let mut end = max.saturating_sub(note.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = text.len() - end;
+    let mut out = String::with_capacity(max);
+    out.push_str(&text[..end]);
+    out.push_str(&format!("… ({cut} more bytes cut)"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_bounded_and_say_what_was_cut() {
+        assert_eq!(excerpt("short", 10), "short");
+        let long = "é".repeat(10_000);
+        let e = excerpt(&long, MAX_PLUGIN_TEXT_BYTES);
+        assert!(e.len() <= MAX_PLUGIN_TEXT_BYTES, "{}", e.len());
+        assert!(e.ends_with("more bytes cut)"), "{e}");
+        assert!(e.starts_with("éé"));
+        assert_eq!(excerpt("abcdef", 3), "… (6 more bytes cut)");
+    }
+}

@@ -10,19 +10,31 @@ use wasmtime::component::ResourceAny;
 use wasmdash_frame::{Batch, ColumnSchema, WidgetData};
 
 use super::bindings::{self, exporter, wit};
-use super::error::{PluginError, Result};
+use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
 use super::info::{AlertInput, Evaluation, ExportOptions, PluginInfo, RenderContext};
 use super::loaded::{Exports, LoadedPlugin};
 use super::runtime::Outcome;
 use super::sandbox::HostState;
 
-/// Map the guest's own `plugin-error` to ours.
+/// Map the guest's own `plugin-error` to ours, keeping only an excerpt
+/// of its message: whatever a plugin returns, an error stays small on
+/// every page, export and history entry it reaches.
 fn guest_error(plugin: &str, e: wit::PluginError) -> PluginError {
     let plugin = plugin.to_owned();
+    let cut = |m: String| excerpt(&m, MAX_PLUGIN_TEXT_BYTES);
     match e {
-        wit::PluginError::InvalidConfig(message) => PluginError::InvalidConfig { plugin, message },
-        wit::PluginError::InvalidData(message) => PluginError::InvalidData { plugin, message },
-        wit::PluginError::Internal(message) => PluginError::Internal { plugin, message },
+        wit::PluginError::InvalidConfig(m) => PluginError::InvalidConfig {
+            plugin,
+            message: cut(m),
+        },
+        wit::PluginError::InvalidData(m) => PluginError::InvalidData {
+            plugin,
+            message: cut(m),
+        },
+        wit::PluginError::Internal(m) => PluginError::Internal {
+            plugin,
+            message: cut(m),
+        },
     }
 }
 
@@ -277,10 +289,12 @@ impl AlertRulePlugin {
                 guest.call_evaluate(&mut store, config, input).await
             })
             .await;
-        let evaluation = rt
+        let mut evaluation = rt
             .settle(id, &store, outcome)?
             .map_err(|e| guest_error(id, e))?;
         check_size(id, evaluation.message.len(), rt.max_output_bytes())?;
+        // The sentence goes into emails and every history entry.
+        evaluation.message = excerpt(&evaluation.message, MAX_PLUGIN_TEXT_BYTES);
         Ok(bindings::evaluation(evaluation))
     }
 }

@@ -40,7 +40,7 @@ mod runtime;
 mod sandbox;
 mod watch;
 
-pub use error::{PluginError, Result};
+pub use error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
 pub use handles::{AlertRulePlugin, ChartKind, ExportSession, ExporterPlugin, WidgetPlugin};
 pub use info::{
     AlertInput, AlertState, Evaluation, ExportOptions, PluginInfo, PluginKind, PluginSource,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use wasmtime::component::{Component, InstancePre, types::ComponentItem};
 
 use super::bindings::{self, alert, exporter, widget};
-use super::error::{PluginError, Result};
+use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
 use super::info::{PluginInfo, PluginKind, PluginSource};
 use super::runtime::PluginRuntime;
 use super::sandbox::HostState;
@@ -71,8 +71,9 @@ impl LoadedPlugin {
                 Exports::AlertRule(alert::GuestIndices::new(&pre).map_err(wrong_types)?)
             }
         };
-        let info = describe(runtime, &pre, &exports, name, source).await?;
+        let mut info = describe(runtime, &pre, &exports, name, source).await?;
         validate_info(&info, name)?;
+        bound_info(&mut info);
         Ok(Arc::new(Self {
             info,
             runtime: runtime.clone(),
@@ -211,6 +212,25 @@ async fn describe(
     runtime.settle(name, &store, outcome)
 }
 
+/// Most bytes kept of a plugin's name and version.
+const MAX_NAME_BYTES: usize = 200;
+/// Most bytes of a plugin's JSON Schema (it is parsed on every load).
+const MAX_SCHEMA_BYTES: usize = 256 * 1024;
+
+/// Cut the free-text fields of a description to excerpts: they are shown
+/// on pages and in the CLI, and a plugin may return anything.
+fn bound_info(info: &mut PluginInfo) {
+    for (field, max) in [
+        (&mut info.name, MAX_NAME_BYTES),
+        (&mut info.version, MAX_NAME_BYTES),
+        (&mut info.description, MAX_PLUGIN_TEXT_BYTES),
+    ] {
+        if field.len() > max {
+            *field = excerpt(field, max);
+        }
+    }
+}
+
 /// Ids become URL segments and config keys: keep them boring.
 fn validate_info(info: &PluginInfo, name: &str) -> Result<()> {
     let id_ok = !info.id.is_empty()
@@ -220,7 +240,23 @@ fn validate_info(info: &PluginInfo, name: &str) -> Result<()> {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     let problem = if !id_ok {
-        format!("id {:?} must be 1-64 characters of a-z, 0-9 and -", info.id)
+        format!(
+            "id {:?} must be 1-64 characters of a-z, 0-9 and -",
+            excerpt(&info.id, 100)
+        )
+    } else if info.config_schema.len() > MAX_SCHEMA_BYTES {
+        format!(
+            "config-schema is {} bytes, more than {MAX_SCHEMA_BYTES}",
+            info.config_schema.len()
+        )
+    } else if info.media_type.as_ref().is_some_and(|m| {
+        m.is_empty() || m.len() > 200 || !m.bytes().all(|b| (b' '..=b'~').contains(&b))
+    }) {
+        "media-type must be 1-200 printable ASCII characters".to_owned()
+    } else if info.file_extension.as_ref().is_some_and(|e| {
+        e.is_empty() || e.len() > 16 || !e.bytes().all(|b| b.is_ascii_alphanumeric())
+    }) {
+        "file-extension must be 1-16 letters or digits".to_owned()
     } else if info.name.trim().is_empty() {
         "name is empty".to_owned()
     } else if serde_json::from_str::<serde_json::Value>(&info.config_schema).is_err() {

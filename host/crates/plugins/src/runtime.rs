@@ -24,7 +24,7 @@ use wasmtime::{
 
 use super::PluginSettings;
 use super::cache::CompiledCache;
-use super::error::{PluginError, Result};
+use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
 use super::sandbox::{self, HostState, SandboxLimits};
 
 /// Set this environment variable (to anything) to have plugin code named in
@@ -281,15 +281,15 @@ impl PluginRuntime {
                 limit_mib: self.memory_limit_mib,
             };
         }
-        let mut detail = match trap {
+        let detail = match trap {
             Some(t) => t.to_string(),
-            None => format!("{err:#}"),
+            None => excerpt(&format!("{err:#}"), MAX_PLUGIN_TEXT_BYTES),
         };
-        let log = store.data().log.contents();
-        let tail = last_lines(&log, 4);
+        // What the guest printed (a panic message) is for the operator's
+        // log only: pages and exports show just the trap.
+        let tail = last_lines(&store.data().log.contents(), 4);
         if !tail.is_empty() {
-            detail.push_str("; stderr: ");
-            detail.push_str(&tail);
+            tracing::warn!(plugin, stderr = %tail, "plugin crashed");
         }
         PluginError::Trap {
             plugin: plugin.to_owned(),

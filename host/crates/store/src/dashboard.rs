@@ -194,6 +194,35 @@ pub enum DashboardError {
     /// A widget's config is too large.
     #[error("widget {0:?} has a config larger than {MAX_CONFIG_BYTES} bytes")]
     ConfigTooLarge(String),
+    /// A widget's config nests too deeply.
+    #[error("widget {0:?} has a config nested deeper than {MAX_CONFIG_DEPTH} levels")]
+    ConfigTooDeep(String),
+}
+
+/// Deepest nesting of objects and arrays in a widget config (plugin
+/// configs need 3 or 4).
+pub const MAX_CONFIG_DEPTH: usize = 16;
+
+/// Nesting depth of a JSON value: 0 for a scalar, 1 for `[]` or `{}`.
+/// Iterative, so even a pathological value cannot overflow the stack.
+pub fn json_depth(value: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    let mut deepest = 0;
+    let mut stack = vec![(value, 1usize)];
+    while let Some((v, depth)) = stack.pop() {
+        match v {
+            Value::Array(items) => {
+                deepest = deepest.max(depth);
+                stack.extend(items.iter().map(|i| (i, depth + 1)));
+            }
+            Value::Object(map) => {
+                deepest = deepest.max(depth);
+                stack.extend(map.values().map(|i| (i, depth + 1)));
+            }
+            _ => {}
+        }
+    }
+    deepest
 }
 
 fn check_title(what: &str, title: &str) -> Result<(), DashboardError> {
@@ -288,6 +317,9 @@ impl Widget {
         if self.config.to_string().len() > MAX_CONFIG_BYTES {
             return Err(DashboardError::ConfigTooLarge(id()));
         }
+        if json_depth(&self.config) > MAX_CONFIG_DEPTH {
+            return Err(DashboardError::ConfigTooDeep(id()));
+        }
         Ok(())
     }
 }
@@ -295,6 +327,23 @@ impl Widget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deeply_nested_configs_are_refused() {
+        let mut config = serde_json::json!(1);
+        for _ in 0..100 {
+            config = serde_json::json!({ "unknown": config });
+        }
+        assert_eq!(json_depth(&config), 100);
+        let mut w = widget("w", 0, 3, 0);
+        w.config = config;
+        assert!(matches!(
+            w.validate(1),
+            Err(DashboardError::ConfigTooDeep(_))
+        ));
+        assert_eq!(json_depth(&serde_json::json!({"a": [1, {"b": 2}]})), 3);
+        assert_eq!(json_depth(&serde_json::json!("x")), 0);
+    }
 
     fn widget(id: &str, x: u32, w: u32, tab: u32) -> Widget {
         Widget {

@@ -45,7 +45,8 @@ pub use api::{KEPT_VERSIONS, Store};
 pub use backup::{BACKUP_FORMAT, BACKUP_SCHEMA, Backup, BackupEntry};
 pub use dashboard::{
     Dashboard, DashboardContent, DashboardError, GRID_COLUMNS, Layout, MAX_CONFIG_BYTES,
-    MAX_GRID_ROWS, MAX_TABS, MAX_TITLE_CHARS, MAX_WIDGETS, Sharing, Widget,
+    MAX_CONFIG_DEPTH, MAX_GRID_ROWS, MAX_TABS, MAX_TITLE_CHARS, MAX_WIDGETS, Sharing, Widget,
+    json_depth,
 };
 pub use dashboard_json::{
     DASHBOARD_JSON_FORMAT, DASHBOARD_JSON_SCHEMA, DashboardJsonError, export_dashboard,
