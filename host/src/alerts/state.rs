@@ -13,6 +13,9 @@ use chrono::{DateTime, Duration, Utc};
 use super::model::{AlertDraft, AlertState, AlertStatus, ErrorPolicy, NoDataPolicy};
 use super::outbox::NotificationKind;
 
+/// Most bytes of the last message an alert's status keeps.
+const MAX_STATUS_MESSAGE_BYTES: usize = 512;
+
 /// What one evaluation found.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Observation {
@@ -107,7 +110,9 @@ pub fn apply(
     let mut next = status.clone();
     next.last_evaluated = Some(now);
     next.last_value = obs.value();
-    next.last_message = obs.message().to_owned();
+    // The status is rewritten at every evaluation: keep its copy of the
+    // message short (history keeps a longer excerpt).
+    next.last_message = crate::plugins::excerpt(obs.message(), MAX_STATUS_MESSAGE_BYTES);
     let mut notify = None;
     let repeat_due = |s: &AlertStatus| {
         draft.repeat_interval_minutes > 0
