@@ -23,11 +23,14 @@
 //! - [`config`] reads and validates `wasmdash.toml`.
 //! - [`web`] and [`api`] are the only modules that know HTTP.
 //! - [`cli`] holds one file per subcommand.
+//! - [`admin`] answers the user, token and alert commands, in the running
+//!   server over its admin socket or in the CLI itself.
 //! - [`export`] streams a dataset, a widget or a dashboard report through
 //!   an exporter plugin.
 //! - [`alerts`] evaluates alert rules on a schedule and emails through a
 //!   persistent outbox.
 
+pub mod admin;
 pub mod alerts;
 pub mod api;
 pub mod auth;

@@ -11,8 +11,9 @@ use std::sync::Arc;
 
 use axum::Router;
 
+use crate::admin::{AdminContext, AdminSocket};
 use crate::alerts::{AlertService, AlertStore};
-use crate::auth::{Auth, AuthConfig};
+use crate::auth::{Auth, AuthConfig, AuthError, FirstStart};
 use crate::config::Config;
 use crate::data::{DataEngine, DataError};
 use crate::plugins::{PluginError, PluginRegistry, PluginRuntime};
@@ -53,6 +54,7 @@ pub struct Server {
     addr: SocketAddr,
     auth: Arc<Auth>,
     alerts: Arc<AlertService>,
+    admin: Option<(AdminSocket, Arc<AdminContext>)>,
 }
 
 impl Server {
@@ -72,9 +74,18 @@ impl Server {
         let addr = listener.local_addr()?;
         let store = SledStore::open(&config.data_dir())?;
         let alert_store = AlertStore::new(store.alert_trees()?);
+        // Only now, holding the store's lock, is a leftover socket stale.
+        let admin_socket = match AdminSocket::bind(&config.data_dir()) {
+            Ok(socket) => Some(socket),
+            Err(e) => {
+                tracing::warn!(error = %e, dir = %config.data_dir().display(),
+                    "no admin socket: `wasmdash user|token|alerts` cannot reach this server");
+                None
+            }
+        };
         let store: Arc<dyn Store> = Arc::new(store);
         let alerts = Arc::new(AlertService::new(
-            alert_store,
+            alert_store.clone(),
             store.clone(),
             data.clone(),
             plugins.clone(),
@@ -92,6 +103,15 @@ impl Server {
             alerts: alerts.clone(),
         };
         let auth = state.auth.clone();
+        let admin = admin_socket.map(|socket| {
+            let ctx = AdminContext {
+                auth: auth.clone(),
+                alert_store,
+                alerts: Some(alerts.clone()),
+                timezone: config.server.timezone,
+            };
+            (socket, Arc::new(ctx))
+        });
         let app = web::app(state);
         Ok(Self {
             listener,
@@ -99,7 +119,20 @@ impl Server {
             addr,
             auth,
             alerts,
+            admin,
         })
+    }
+
+    /// On a state without users, create the first administrator from
+    /// `admin_password`, or open a one-time setup link (see
+    /// [`Auth::first_start`]).
+    pub async fn first_start(&self, admin_password: Option<String>) -> Result<FirstStart, AuthError> {
+        let auth = self.auth.clone();
+        auth.clone()
+            .with_hashing(crate::auth::Lane::General, move |auth| {
+                auth.first_start(admin_password.as_deref(), chrono::Utc::now())
+            })
+            .await
     }
 
     /// Accounts and the state store, e.g. to seed the demo before serving.
@@ -125,12 +158,20 @@ impl Server {
         tracing::info!(addr = %self.addr, "serving");
         let sweeper = tokio::spawn(sweep_sessions(self.auth.clone()));
         let alert_tasks = self.alerts.start();
+        // Aborting the task drops the socket, which removes its file.
+        let admin = self
+            .admin
+            .map(|(socket, ctx)| tokio::spawn(socket.serve(ctx)));
         // Connection info gives the sign-in throttle the client's address.
         let app = self.app.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         sweeper.abort();
+        if let Some(admin) = admin {
+            admin.abort();
+            let _ = admin.await;
+        }
         drop(alert_tasks);
         served?;
         Ok(())

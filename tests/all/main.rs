@@ -31,6 +31,7 @@ mod export_pdf;
 mod export_stream;
 mod export_support;
 mod hostile_output;
+mod ops_cli;
 mod plugin_unit_tests;
 mod plugins;
 mod plugins_polyglot;

@@ -17,7 +17,9 @@ use super::access;
 use super::batch::{BatchBuilder, BatchStream, Cell};
 use super::buckets::{self, BucketSpec};
 use super::cache::{Cache, Claim};
-use super::catalog::{Catalog, Dataset, DatasetInfo, Metric, MetricInfo, bind_filter};
+use super::catalog::{
+    Catalog, ConfigItem, Dataset, DatasetInfo, Metric, MetricInfo, bind_filter,
+};
 use super::compile::{self, MetricPlan, RowsPlan, Target};
 use super::error::{DataError, Result};
 use super::fold::{self, Keys};
@@ -158,6 +160,24 @@ impl DataEngine {
             tz: config.timezone,
             ..Self::default()
         })
+    }
+
+    /// Connect every source and check every dataset and metric against
+    /// the real schema like [`DataEngine::connect`], but go on past the
+    /// first problem and return them all (for `wasmdash config check`):
+    /// at most one per source, dataset or metric.
+    pub async fn check<'a>(config: impl Into<DataConfig<'a>>) -> Vec<(ConfigItem, DataError)> {
+        let config = config.into();
+        let mut problems = Vec::new();
+        let mut sources = Vec::new();
+        for s in config.sources {
+            match Source::connect(&config, s).await {
+                Ok(source) => sources.push(source),
+                Err(e) => problems.push((ConfigItem::Source(s.name.get_ref().clone()), e)),
+            }
+        }
+        problems.extend(Catalog::problems(&config, &sources).await);
+        problems
     }
 
     /// Use `clock` for "now" (tests).

@@ -40,7 +40,7 @@ pub mod timerange;
 
 pub use batch::BatchStream;
 pub use buckets::{AUTO_MAX_POINTS, BucketSpec, MAX_POINTS};
-pub use catalog::{DatasetInfo, MetricInfo};
+pub use catalog::{ConfigItem, DatasetInfo, MetricInfo};
 pub use dialect::Bucket;
 pub use engine::{
     Clock, DataEngine, MAX_COLUMNS, MAX_FILTERS, MAX_IN_VALUES, MAX_PAGE_ROWS, MAX_TOP, RowsQuery,
