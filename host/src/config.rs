@@ -5,7 +5,7 @@
 //!
 //! - `WASMDASH_SERVER__LISTEN`, `WASMDASH_SERVER__DATA_DIR`,
 //!   `WASMDASH_SERVER__TIMEZONE`, `WASMDASH_SERVER__LOCALE`,
-//!   `WASMDASH_SERVER__API_WITHOUT_AUTH`;
+//!   `WASMDASH_SERVER__API_WITHOUT_AUTH`, `WASMDASH_SERVER__METRICS_LISTEN`;
 //! - `WASMDASH_ALERTS__KEY`, `WASMDASH_SMTP__KEY` (e.g.
 //!   `WASMDASH_SMTP__PASSWORD`);
 //! - `WASMDASH_PLUGINS__DIR`, `WASMDASH_PLUGINS__TIMEOUT_MS`, ...;
@@ -128,6 +128,10 @@ pub struct ServerConfig {
     /// over HTTPS (directly or behind a proxy), so the browser never sends
     /// the cookie over plain HTTP.
     pub secure_cookies: bool,
+    /// A second address serving only `GET /metrics` (Prometheus text)
+    /// without authentication, for a scraper on a private network; the
+    /// main address serves `/metrics` to admin tokens only.
+    pub metrics_listen: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -138,6 +142,7 @@ impl Default for ServerConfig {
             timezone: Tz::UTC,
             locale: "en-US".into(),
             secure_cookies: false,
+            metrics_listen: None,
         }
     }
 }

@@ -23,6 +23,7 @@
 //! - [`config`] reads and validates `wasmdash.toml`.
 //! - [`web`] and [`api`] are the only modules that know HTTP.
 //! - [`cli`] holds one file per subcommand.
+//! - [`telemetry`] renders Prometheus metrics and counts HTTP requests.
 //! - [`admin`] answers the user, token and alert commands, in the running
 //!   server over its admin socket or in the CLI itself.
 //! - [`export`] streams a dataset, a widget or a dashboard report through
@@ -39,6 +40,7 @@ pub mod config;
 pub mod export;
 pub mod seed;
 pub mod server;
+pub mod telemetry;
 pub mod web;
 
 pub use wasmdash_data as data;

@@ -55,12 +55,14 @@ pub struct Server {
     auth: Arc<Auth>,
     alerts: Arc<AlertService>,
     admin: Option<(AdminSocket, Arc<AdminContext>)>,
+    metrics: Option<tokio::net::TcpListener>,
 }
 
 impl Server {
     /// Connect the data engine (checking every metric against the
     /// schema), load plugins, and bind `[server] listen`.
     pub async fn bind(config: &Config) -> Result<Self, ServeError> {
+        crate::telemetry::install();
         let data = Arc::new(DataEngine::connect(config).await?);
         let (settings, cache_dir) = config.plugin_settings();
         let runtime = PluginRuntime::new(&settings, &cache_dir)?;
@@ -72,6 +74,15 @@ impl Server {
                 source,
             })?;
         let addr = listener.local_addr()?;
+        let metrics = match &config.server.metrics_listen {
+            Some(at) => Some(tokio::net::TcpListener::bind(at).await.map_err(|source| {
+                ServeError::Bind {
+                    addr: at.clone(),
+                    source,
+                }
+            })?),
+            None => None,
+        };
         let store = SledStore::open(&config.data_dir())?;
         let alert_store = AlertStore::new(store.alert_trees()?);
         // Only now, holding the store's lock, is a leftover socket stale.
@@ -112,7 +123,7 @@ impl Server {
             };
             (socket, Arc::new(ctx))
         });
-        let app = web::app(state);
+        let app = web::app(state).layer(axum::middleware::from_fn(crate::telemetry::track));
         Ok(Self {
             listener,
             app,
@@ -120,6 +131,7 @@ impl Server {
             auth,
             alerts,
             admin,
+            metrics,
         })
     }
 
@@ -150,6 +162,11 @@ impl Server {
         self.addr
     }
 
+    /// The address of the separate metrics listener, if configured.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
     /// Serve until `shutdown` completes, then finish in-flight requests.
     pub async fn run(
         self,
@@ -158,6 +175,14 @@ impl Server {
         tracing::info!(addr = %self.addr, "serving");
         let sweeper = tokio::spawn(sweep_sessions(self.auth.clone()));
         let alert_tasks = self.alerts.start();
+        let metrics = self.metrics.map(|listener| {
+            let app = crate::telemetry::router(self.alerts.clone());
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, app).await {
+                    tracing::warn!(error = %e, "the metrics listener stopped");
+                }
+            })
+        });
         // Aborting the task drops the socket, which removes its file.
         let admin = self
             .admin
@@ -168,6 +193,9 @@ impl Server {
             .with_graceful_shutdown(shutdown)
             .await;
         sweeper.abort();
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
         if let Some(admin) = admin {
             admin.abort();
             let _ = admin.await;

@@ -32,6 +32,7 @@ mod export_stream;
 mod export_support;
 mod hostile_output;
 mod ops_cli;
+mod ops_metrics;
 mod plugin_unit_tests;
 mod plugins;
 mod plugins_polyglot;

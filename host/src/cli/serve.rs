@@ -31,6 +31,9 @@ pub(crate) fn serve(config: &Config) -> anyhow::Result<ExitCode> {
         let server = Server::bind(config).await?;
         let url = format!("http://{}", server.local_addr());
         println!("wasmdash is listening on {url}");
+        if let Some(at) = server.metrics_addr() {
+            println!("metrics for Prometheus at http://{at}/metrics");
+        }
         let password = std::env::var(ADMIN_PASSWORD_ENV)
             .ok()
             .filter(|p| !p.is_empty());

@@ -35,13 +35,34 @@ type Slots<K, V> = HashMap<K, (Slot<V>, Duration)>;
 #[derive(Debug)]
 pub(crate) struct Cache<K, V> {
     slots: Mutex<Slots<K, V>>,
+    /// The `cache` label of its hit and miss counters.
+    name: &'static str,
 }
 
 impl<K, V> Default for Cache<K, V> {
     fn default() -> Self {
+        Self::named("other")
+    }
+}
+
+impl<K, V> Cache<K, V> {
+    /// An empty cache whose hits and misses are counted as `name`.
+    pub(crate) fn named(name: &'static str) -> Self {
         Self {
             slots: Mutex::new(HashMap::new()),
+            name,
         }
+    }
+
+    /// Count a lookup answered without a query of its own (a fresh entry,
+    /// or a load someone else was running) or one that had to query.
+    fn count(&self, hit: bool) {
+        let metric = if hit {
+            crate::observe::CACHE_HITS
+        } else {
+            crate::observe::CACHE_MISSES
+        };
+        metrics::counter!(metric, "cache" => self.name).increment(1);
     }
 }
 
@@ -152,20 +173,27 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
         loop {
             let (found, slot) = self.find_or_insert(&key, ttl)?;
             match found {
-                Found::Fresh(r) => return r,
+                Found::Fresh(r) => {
+                    self.count(true);
+                    return r;
+                }
                 Found::Wait(mut rx) => {
                     let state = rx
                         .wait_for(|s| !matches!(s, State::Loading))
                         .await
                         .map(|s| s.clone());
                     match state {
-                        Ok(State::Done(_, r)) => return r,
+                        Ok(State::Done(_, r)) => {
+                            self.count(true);
+                            return r;
+                        }
                         // The loader was cancelled, or dropped its slot:
                         // try again (and maybe load ourselves).
                         _ => continue,
                     }
                 }
                 Found::Claimed => {
+                    self.count(false);
                     let claim = Claim {
                         cache: Arc::clone(self),
                         key: key.clone(),

@@ -129,11 +129,11 @@ impl Default for DataEngine {
             sources: Vec::new(),
             tz: Tz::UTC,
             clock: Arc::new(Utc::now),
-            scalars: Arc::default(),
-            series: Arc::default(),
-            categories: Arc::default(),
-            rows: Arc::default(),
-            spans: Arc::default(),
+            scalars: Arc::new(Cache::named("scalar")),
+            series: Arc::new(Cache::named("series")),
+            categories: Arc::new(Cache::named("categories")),
+            rows: Arc::new(Cache::named("rows")),
+            spans: Arc::new(Cache::named("spans")),
         }
     }
 }

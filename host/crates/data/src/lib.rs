@@ -34,6 +34,7 @@ mod engine;
 mod error;
 mod fold;
 mod load;
+pub mod observe;
 mod scan;
 mod source;
 pub mod timerange;

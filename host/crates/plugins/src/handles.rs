@@ -2,8 +2,8 @@
 //! (an export session keeps one store for its lifetime).
 
 use std::sync::Arc;
+use std::time::Instant;
 
-use tokio::sync::OwnedSemaphorePermit;
 use wasmtime::Store;
 use wasmtime::component::ResourceAny;
 
@@ -13,6 +13,7 @@ use super::bindings::{self, exporter, wit};
 use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
 use super::info::{AlertInput, Evaluation, ExportOptions, PluginInfo, RenderContext};
 use super::loaded::{Exports, LoadedPlugin};
+use super::observe::{self, BusySlot};
 use super::runtime::Outcome;
 use super::sandbox::HostState;
 
@@ -66,6 +67,18 @@ impl WidgetPlugin {
         data: &WidgetData,
         ctx: &RenderContext,
     ) -> Result<String> {
+        let started = Instant::now();
+        let result = self.render_once(config, data, ctx).await;
+        observe::record(&self.0.info.id, started, &result);
+        result
+    }
+
+    async fn render_once(
+        &self,
+        config: &str,
+        data: &WidgetData,
+        ctx: &RenderContext,
+    ) -> Result<String> {
         let p = &self.0;
         let (id, rt) = (p.info.id.as_str(), &p.runtime);
         let Exports::Widget(indices) = &p.exports else {
@@ -110,6 +123,17 @@ impl ExporterPlugin {
         options: &ExportOptions,
         schema: &[ColumnSchema],
     ) -> Result<ExportSession> {
+        let started = Instant::now();
+        let result = self.open_once(options, schema).await;
+        observe::record(&self.0.info.id, started, &result);
+        result
+    }
+
+    async fn open_once(
+        &self,
+        options: &ExportOptions,
+        schema: &[ColumnSchema],
+    ) -> Result<ExportSession> {
         let p = &self.0;
         let (id, rt) = (p.info.id.as_str(), &p.runtime);
         let Exports::Exporter(indices) = &p.exports else {
@@ -136,6 +160,7 @@ impl ExporterPlugin {
             guest,
             handle,
             broken: false,
+            call_started: Instant::now(),
             _slot: slot,
         })
     }
@@ -149,7 +174,9 @@ pub struct ExportSession {
     handle: ResourceAny,
     /// Set after any failure: the guest may be mid-call, so refuse more calls.
     broken: bool,
-    _slot: OwnedSemaphorePermit,
+    /// When the current call started (for its duration metric).
+    call_started: Instant,
+    _slot: BusySlot,
 }
 
 impl std::fmt::Debug for ExportSession {
@@ -241,6 +268,7 @@ impl ExportSession {
             });
         }
         p.runtime.arm_export(&mut self.store);
+        self.call_started = Instant::now();
         Ok(p)
     }
 
@@ -256,6 +284,7 @@ impl ExportSession {
             .settle(id, &self.store, outcome)
             .and_then(|r| r.map_err(|e| guest_error(id, e)))
             .and_then(|bytes| check_size(id, bytes.len(), rt.max_output_bytes()).map(|()| bytes));
+        observe::record(id, self.call_started, &result);
         self.broken = result.is_err();
         result
     }
@@ -273,6 +302,13 @@ impl AlertRulePlugin {
 
     /// Evaluate the rule with its JSON config against `input`.
     pub async fn evaluate(&self, config: &str, input: &AlertInput) -> Result<Evaluation> {
+        let started = Instant::now();
+        let result = self.evaluate_once(config, input).await;
+        observe::record(&self.0.info.id, started, &result);
+        result
+    }
+
+    async fn evaluate_once(&self, config: &str, input: &AlertInput) -> Result<Evaluation> {
         let p = &self.0;
         let (id, rt) = (p.info.id.as_str(), &p.runtime);
         let Exports::AlertRule(indices) = &p.exports else {

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Semaphore;
 use wasmtime::component::{Component, Linker};
 use wasmtime::{
     Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap,
@@ -25,6 +25,7 @@ use wasmtime::{
 use super::PluginSettings;
 use super::cache::CompiledCache;
 use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
+use super::observe::{BusySlot, SLOTS_TOTAL};
 use super::sandbox::{self, HostState, SandboxLimits};
 
 /// Set this environment variable (to anything) to have plugin code named in
@@ -122,6 +123,7 @@ impl PluginRuntime {
             .map_err(|e| PluginError::Runtime(format!("{e:#}")))?;
 
         let cache = CompiledCache::new(&engine, cache_dir)?;
+        metrics::gauge!(SLOTS_TOTAL).set(f64::from(n));
         let alive = Arc::new(());
         spawn_ticker(engine.clone(), Arc::downgrade(&alive))?;
 
@@ -168,10 +170,10 @@ impl PluginRuntime {
     }
 
     /// A sandbox slot, waiting a while when all are busy.
-    pub(crate) async fn slot(&self, plugin: &str) -> Result<OwnedSemaphorePermit> {
+    pub(crate) async fn slot(&self, plugin: &str) -> Result<BusySlot> {
         let wait = (self.timeout * 20).max(Duration::from_secs(2));
         match tokio::time::timeout(wait, self.slots.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => Ok(permit),
+            Ok(Ok(permit)) => Ok(BusySlot::new(permit)),
             _ => Err(PluginError::Busy {
                 plugin: plugin.to_owned(),
                 slots: self.max_concurrency,

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::config::{DataConfig, SourceConfig, SourceLocation};
 use wasmdash_frame::ColumnKind;
@@ -86,11 +86,29 @@ impl Source {
     /// Run a query returning few rows (aggregates, a page of rows).
     pub(crate) async fn query(&self, q: Query) -> Result<Vec<Vec<Cell>>> {
         self.statements.fetch_add(1, Ordering::Relaxed);
-        match &self.pool {
+        let started = Instant::now();
+        let result = match &self.pool {
             Pool::Sqlite(s) => s.query(q, self.timeout).await,
             Pool::Postgres(p) => p.query(q, self.timeout).await,
             Pool::Mysql(m) => m.query(q, self.timeout).await,
-        }
+        };
+        self.observe(started, &result);
+        result
+    }
+
+    /// Count a statement and its duration (for a stream: until its first
+    /// batch is ready) under this source's name.
+    fn observe<T>(&self, started: Instant, result: &Result<T>) {
+        let outcome = match result {
+            Ok(_) => "ok",
+            Err(DataError::Timeout { .. }) => "timeout",
+            Err(_) => "error",
+        };
+        let source = self.name.clone();
+        metrics::counter!(crate::observe::QUERIES, "source" => source.clone(), "outcome" => outcome)
+            .increment(1);
+        metrics::histogram!(crate::observe::QUERY_SECONDS, "source" => source)
+            .record(started.elapsed().as_secs_f64());
     }
 
     /// Names and kinds of the columns of `from_sql` (a quoted table or a
@@ -100,20 +118,26 @@ impl Source {
         from_sql: String,
     ) -> Result<Vec<(String, Option<ColumnKind>)>> {
         self.statements.fetch_add(1, Ordering::Relaxed);
-        match &self.pool {
+        let started = Instant::now();
+        let result = match &self.pool {
             Pool::Sqlite(s) => s.describe(from_sql, self.timeout).await,
             Pool::Postgres(p) => p.describe(&from_sql).await,
             Pool::Mysql(m) => m.describe(&from_sql).await,
-        }
+        };
+        self.observe(started, &result);
+        result
     }
 
     /// Stream rows in batches of `batch_size`.
     pub(crate) async fn stream(&self, q: Query, batch_size: usize) -> Result<BatchStream> {
         self.statements.fetch_add(1, Ordering::Relaxed);
-        match &self.pool {
+        let started = Instant::now();
+        let result = match &self.pool {
             Pool::Sqlite(s) => s.stream(q, batch_size, self.stream_timeout).await,
             Pool::Postgres(p) => p.stream(q, batch_size, self.stream_timeout).await,
             Pool::Mysql(m) => m.stream(q, batch_size, self.stream_timeout).await,
-        }
+        };
+        self.observe(started, &result);
+        result
     }
 }
