@@ -23,6 +23,7 @@
 //! - [`config`] reads and validates `wasmdash.toml`.
 //! - [`web`] and [`api`] are the only modules that know HTTP.
 //! - [`cli`] holds one file per subcommand.
+//! - [`openapi`] describes `/api/v1` as an OpenAPI 3.1 document.
 //! - [`telemetry`] renders Prometheus metrics and counts HTTP requests.
 //! - [`admin`] answers the user, token and alert commands, in the running
 //!   server over its admin socket or in the CLI itself.
@@ -38,6 +39,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod export;
+pub mod openapi;
 pub mod seed;
 pub mod server;
 pub mod telemetry;
