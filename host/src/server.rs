@@ -138,7 +138,10 @@ impl Server {
     /// On a state without users, create the first administrator from
     /// `admin_password`, or open a one-time setup link (see
     /// [`Auth::first_start`]).
-    pub async fn first_start(&self, admin_password: Option<String>) -> Result<FirstStart, AuthError> {
+    pub async fn first_start(
+        &self,
+        admin_password: Option<String>,
+    ) -> Result<FirstStart, AuthError> {
         let auth = self.auth.clone();
         auth.clone()
             .with_hashing(crate::auth::Lane::General, move |auth| {

@@ -44,7 +44,11 @@ pub(crate) fn site() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     data::sqlite_db(dir.path(), &data::orders(500));
     let config = dir.path().join("wasmdash.toml");
-    std::fs::write(&config, data::config_text("sqlite://orders.db", "orders", "")).unwrap();
+    std::fs::write(
+        &config,
+        data::config_text("sqlite://orders.db", "orders", ""),
+    )
+    .unwrap();
     (dir, config)
 }
 
@@ -142,7 +146,10 @@ pub(crate) fn created_token(stdout: &str) -> (String, String) {
 fn first_admin_from_the_environment_then_users_and_tokens_while_serving() {
     let (dir, config) = site();
     let d = dir.path();
-    let server = serve(&config, &[("WASMDASH_ADMIN_PASSWORD", "first admin password")]);
+    let server = serve(
+        &config,
+        &[("WASMDASH_ADMIN_PASSWORD", "first admin password")],
+    );
     assert!(
         server
             .next_line()
@@ -161,12 +168,24 @@ fn first_admin_from_the_environment_then_users_and_tokens_while_serving() {
     }
 
     // While the server runs, over its admin socket.
-    let out = ok(d, &["user", "add", "bob", "--role", "editor"], "bob's password 1\n");
+    let out = ok(
+        d,
+        &["user", "add", "bob", "--role", "editor"],
+        "bob's password 1\n",
+    );
     assert_eq!(out, "created user bob (editor)\n");
     assert!(login(&base, "bob", "bob's password 1").is_some());
     let (code, _, stderr) = wasmdash(
         d,
-        &["user", "add", "BOB", "--role", "viewer", "--config", "wasmdash.toml"],
+        &[
+            "user",
+            "add",
+            "BOB",
+            "--role",
+            "viewer",
+            "--config",
+            "wasmdash.toml",
+        ],
         "whatever password\n",
     );
     assert_eq!(code, 1);
@@ -177,21 +196,44 @@ fn first_admin_from_the_environment_then_users_and_tokens_while_serving() {
     let (id, secret) = created_token(&out);
     assert!(out.contains("read-write, never expires"), "{out}");
     let metrics = format!("{base}/api/v1/metrics");
-    assert_eq!(send("GET", &metrics, &As::Token(secret.clone()), None).status, 200);
+    assert_eq!(
+        send("GET", &metrics, &As::Token(secret.clone()), None).status,
+        200
+    );
     let out = ok(
         d,
-        &["token", "create", "--user", "bob", "--name", "report", "--expires", "90d", "--read-only"],
+        &[
+            "token",
+            "create",
+            "--user",
+            "bob",
+            "--name",
+            "report",
+            "--expires",
+            "90d",
+            "--read-only",
+        ],
         "",
     );
     let (_, read_only) = created_token(&out);
     assert!(out.contains("read-only, expires "), "{out}");
-    assert_eq!(send("GET", &metrics, &As::Token(read_only), None).status, 200);
+    assert_eq!(
+        send("GET", &metrics, &As::Token(read_only), None).status,
+        200
+    );
     for (args, expected) in [
         (vec!["--expires", "0d"], "invalid token lifetime"),
         (vec!["--expires", "soon"], "invalid token lifetime"),
         (vec!["--user", "nobody"], "no user named \"nobody\""),
     ] {
-        let mut all = vec!["token", "create", "--name", "x", "--config", "wasmdash.toml"];
+        let mut all = vec![
+            "token",
+            "create",
+            "--name",
+            "x",
+            "--config",
+            "wasmdash.toml",
+        ];
         if !args.contains(&"--user") {
             all.extend(["--user", "bob"]);
         }
@@ -203,13 +245,22 @@ fn first_admin_from_the_environment_then_users_and_tokens_while_serving() {
     }
 
     let users_served = ok(d, &["user", "list"], "");
-    assert!(users_served.contains("admin") && users_served.contains("bob"), "{users_served}");
+    assert!(
+        users_served.contains("admin") && users_served.contains("bob"),
+        "{users_served}"
+    );
     let tokens_served = ok(d, &["token", "list"], "");
-    assert!(tokens_served.contains("ci") && tokens_served.contains("read-only"), "{tokens_served}");
+    assert!(
+        tokens_served.contains("ci") && tokens_served.contains("read-only"),
+        "{tokens_served}"
+    );
     assert_eq!(tokens_served.lines().count(), 3, "{tokens_served}");
 
     let out = ok(d, &["token", "revoke", &id], "");
-    assert!(out.starts_with(&format!("revoked token {id} (ci) of bob")), "{out}");
+    assert!(
+        out.starts_with(&format!("revoked token {id} (ci) of bob")),
+        "{out}"
+    );
     assert_eq!(send("GET", &metrics, &As::Token(secret), None).status, 401);
     let (code, _, stderr) = wasmdash(
         d,
@@ -229,7 +280,10 @@ fn first_admin_from_the_environment_then_users_and_tokens_while_serving() {
     // Without a server: the same commands open the store, same output.
     drop(server);
     assert_eq!(ok(d, &["user", "list"], ""), users_served);
-    assert_eq!(ok(d, &["token", "list", "--user", "bob"], ""), tokens_served);
+    assert_eq!(
+        ok(d, &["token", "list", "--user", "bob"], ""),
+        tokens_served
+    );
 }
 
 #[test]
@@ -241,12 +295,18 @@ fn a_fresh_server_without_a_password_prints_a_setup_link_once() {
         .split_whitespace()
         .find(|w| w.starts_with(&format!("{}/setup/", server.base)))
         .unwrap_or_else(|| panic!("no setup link in {line:?}"));
-    assert!(link.len() > server.base.len() + "/setup/".len() + 20, "{link}");
+    assert!(
+        link.len() > server.base.len() + "/setup/".len() + 20,
+        "{link}"
+    );
     drop(server);
     // A second start on the same empty state prints a new link.
     let server = serve(&config, &[]);
     let again = server.next_line();
-    assert!(again.contains("/setup/") && !again.contains(link), "{again}");
+    assert!(
+        again.contains("/setup/") && !again.contains(link),
+        "{again}"
+    );
 }
 
 #[test]
@@ -260,10 +320,14 @@ fn config_check_prints_every_mistake_with_its_line() {
         // A dataset that names no source.
         .replace("source = \"main\"\ntable", "source = \"mian\"\ntable")
         // A value out of range.
-        .replace("name = \"customers\"\n", "name = \"customers\"\ndecimals = 40\n");
+        .replace(
+            "name = \"customers\"\n",
+            "name = \"customers\"\ndecimals = 40\n",
+        );
     assert_ne!(broken, text);
     // A column the table does not have: found by asking the database.
-    let broken = broken + "\n[[dataset]]\nname = \"second\"\nsource = \"main\"\ntable = \"orders\"\ntime_column = \"created_at\"\n\n[[metric]]\nname = \"second_revenue\"\ndataset = \"second\"\naggregate = \"sum\"\ncolumn = \"amount_eur\"\n";
+    let broken = broken
+        + "\n[[dataset]]\nname = \"second\"\nsource = \"main\"\ntable = \"orders\"\ntime_column = \"created_at\"\n\n[[metric]]\nname = \"second_revenue\"\ndataset = \"second\"\naggregate = \"sum\"\ncolumn = \"amount_eur\"\n";
     std::fs::write(&config, &broken).unwrap();
     let (code, stdout, stderr) = wasmdash(
         dir.path(),
@@ -282,8 +346,14 @@ fn config_check_prints_every_mistake_with_its_line() {
     };
     let expect = [
         (line_of("name = \"orders\""), "dataset \"orders\".source"),
-        (line_of("name = \"customers\""), "metric \"customers\".decimals"),
-        (line_of("name = \"second_revenue\""), "metric \"second_revenue\""),
+        (
+            line_of("name = \"customers\""),
+            "metric \"customers\".decimals",
+        ),
+        (
+            line_of("name = \"second_revenue\""),
+            "metric \"second_revenue\"",
+        ),
     ];
     for (line, (number, key)) in lines.iter().zip(expect) {
         assert!(

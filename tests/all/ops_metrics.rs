@@ -77,7 +77,14 @@ fn metrics_show_a_plugin_timeout_and_an_outbox_item() {
     let base = server.base.clone();
     let (_, admin) = created_token(&ok(
         d,
-        &["token", "create", "--user", "admin", "--name", "metrics test"],
+        &[
+            "token",
+            "create",
+            "--user",
+            "admin",
+            "--name",
+            "metrics test",
+        ],
         "",
     ));
     let admin = As::Token(admin);
@@ -90,7 +97,12 @@ fn metrics_show_a_plugin_timeout_and_an_outbox_item() {
                      "config": {"metric": "total_orders"},
                      "x": 0, "y": 0, "w": 6, "h": 3, "tab": 0}]
     });
-    let created = send("POST", &format!("{base}/api/v1/dashboards"), &admin, json_body(&body));
+    let created = send(
+        "POST",
+        &format!("{base}/api/v1/dashboards"),
+        &admin,
+        json_body(&body),
+    );
     assert_eq!(created.status, 201, "{}", created.body);
     let id = created.json()["id"].as_str().unwrap().to_owned();
     let html = send(
@@ -99,10 +111,20 @@ fn metrics_show_a_plugin_timeout_and_an_outbox_item() {
         &admin,
         None,
     );
-    assert!(html.body.contains("timed out"), "{} {}", html.status, html.body);
+    assert!(
+        html.body.contains("timed out"),
+        "{} {}",
+        html.status,
+        html.body
+    );
 
     // An alert that fires with no SMTP configured: its email stays queued.
-    let alert = send("POST", &format!("{base}/api/v1/alerts"), &admin, json_body(&draft("Many orders")));
+    let alert = send(
+        "POST",
+        &format!("{base}/api/v1/alerts"),
+        &admin,
+        json_body(&draft("Many orders")),
+    );
     assert_eq!(alert.status, 201, "{}", alert.body);
     let alert = alert.json()["id"].as_str().unwrap().to_owned();
     let checked = ok(d, &["alerts", "check-now", &alert], "");
@@ -113,7 +135,9 @@ fn metrics_show_a_plugin_timeout_and_an_outbox_item() {
     assert_eq!(scrape.status, 200);
     let m = Scrape::parse(&scrape.body);
     assert!(
-        scrape.body.contains("# TYPE wasmdash_plugin_calls_total counter"),
+        scrape
+            .body
+            .contains("# TYPE wasmdash_plugin_calls_total counter"),
         "{}",
         scrape.body
     );
@@ -126,20 +150,41 @@ fn metrics_show_a_plugin_timeout_and_an_outbox_item() {
         "wasmdash_plugin_call_duration_seconds",
         &[("plugin", "infinite-loop")]
     ));
-    assert_eq!(m.value("wasmdash_outbox_pending", &[]), Some(1.0), "{}", scrape.body);
-    let age = m.value("wasmdash_outbox_oldest_age_seconds", &[]).unwrap();
-    assert!((0.0..600.0).contains(&age), "{age}");
-    assert_eq!(m.value("wasmdash_alerts", &[("state", "FIRING")]), Some(1.0));
-    assert_eq!(m.value("wasmdash_alerts", &[("state", "OK")]), Some(0.0));
-    let route = "/api/v1/dashboards/{id}/widgets/{widget}/html";
-    assert!(
-        m.value("wasmdash_http_requests_total", &[("route", route), ("method", "GET")])
-            .is_some(),
+    assert_eq!(
+        m.value("wasmdash_outbox_pending", &[]),
+        Some(1.0),
         "{}",
         scrape.body
     );
-    assert!(m.has_histogram("wasmdash_http_request_duration_seconds", &[("route", route)]));
-    assert!(m.value("wasmdash_sql_queries_total", &[("source", "main"), ("outcome", "ok")]).unwrap() >= 1.0);
+    let age = m.value("wasmdash_outbox_oldest_age_seconds", &[]).unwrap();
+    assert!((0.0..600.0).contains(&age), "{age}");
+    assert_eq!(
+        m.value("wasmdash_alerts", &[("state", "FIRING")]),
+        Some(1.0)
+    );
+    assert_eq!(m.value("wasmdash_alerts", &[("state", "OK")]), Some(0.0));
+    let route = "/api/v1/dashboards/{id}/widgets/{widget}/html";
+    assert!(
+        m.value(
+            "wasmdash_http_requests_total",
+            &[("route", route), ("method", "GET")]
+        )
+        .is_some(),
+        "{}",
+        scrape.body
+    );
+    assert!(m.has_histogram(
+        "wasmdash_http_request_duration_seconds",
+        &[("route", route)]
+    ));
+    assert!(
+        m.value(
+            "wasmdash_sql_queries_total",
+            &[("source", "main"), ("outcome", "ok")]
+        )
+        .unwrap()
+            >= 1.0
+    );
     assert!(m.has_histogram("wasmdash_sql_query_duration_seconds", &[("source", "main")]));
     assert!(m.value("wasmdash_cache_misses_total", &[]).unwrap() >= 1.0);
     assert_eq!(m.value("wasmdash_plugin_slots_busy", &[]), Some(0.0));

@@ -42,15 +42,21 @@ pub(super) fn new_token(created: &NewApiToken, owner: &User, tz: Tz) -> String {
         safe(&t.name),
         owner.username,
         scope(t),
-        t.expires
-            .map_or_else(|| "never expires".into(), |e| format!("expires {}", when(e, tz))),
+        t.expires.map_or_else(
+            || "never expires".into(),
+            |e| format!("expires {}", when(e, tz))
+        ),
         created.plaintext
     )
 }
 
 /// `read-only` or `read-write`.
 pub(super) fn scope(t: &ApiToken) -> &'static str {
-    if t.read_only { "read-only" } else { "read-write" }
+    if t.read_only {
+        "read-only"
+    } else {
+        "read-write"
+    }
 }
 
 /// `wasmdash token list`.

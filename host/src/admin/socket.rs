@@ -131,7 +131,8 @@ async fn answer(stream: tokio::net::UnixStream, ctx: &AdminContext) -> std::io::
         }
         Err(e) => Err(AdminError(format!("unreadable admin request: {e}"))),
     };
-    let reply = serde_json::to_vec(&AdminReply::from_result(result)).map_err(std::io::Error::other)?;
+    let reply =
+        serde_json::to_vec(&AdminReply::from_result(result)).map_err(std::io::Error::other)?;
     write.write_all(&reply).await?;
     write.shutdown().await
 }

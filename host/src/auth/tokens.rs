@@ -117,7 +117,8 @@ impl Auth {
     /// The user a bearer token acts as. Refuses malformed, unknown,
     /// expired and revoked tokens and tokens of disabled users.
     pub fn verify_api_token(&self, token: &str, now: DateTime<Utc>) -> Result<User> {
-        self.verify_api_token_scoped(token, now).map(|(user, _)| user)
+        self.verify_api_token_scoped(token, now)
+            .map(|(user, _)| user)
     }
 
     /// [`Self::verify_api_token`], also returning the token's record (its
@@ -195,7 +196,17 @@ mod tests {
         assert_eq!(parse_lifetime("90d").unwrap(), Duration::days(90));
         assert_eq!(parse_lifetime("12h").unwrap(), Duration::hours(12));
         assert_eq!(parse_lifetime("2w").unwrap(), Duration::weeks(2));
-        for bad in ["", "d", "90", "0d", "-1d", "30m", "99999d", "1é", "9223372036854775807w"] {
+        for bad in [
+            "",
+            "d",
+            "90",
+            "0d",
+            "-1d",
+            "30m",
+            "99999d",
+            "1é",
+            "9223372036854775807w",
+        ] {
             assert!(parse_lifetime(bad).is_err(), "{bad:?}");
         }
     }

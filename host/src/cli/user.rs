@@ -108,9 +108,11 @@ pub fn run(cmd: UserCommand) -> anyhow::Result<ExitCode> {
                 },
             )
         }
-        UserCommand::List { dir } => {
-            admin_client::print(&dir.resolve()?, LocalState::EXISTING, AdminRequest::UserList)
-        }
+        UserCommand::List { dir } => admin_client::print(
+            &dir.resolve()?,
+            LocalState::EXISTING,
+            AdminRequest::UserList,
+        ),
         UserCommand::Passwd { name, dir } => {
             let data_dir = dir.resolve()?;
             let local = LocalState::EXISTING;
@@ -120,7 +122,11 @@ pub fn run(cmd: UserCommand) -> anyhow::Result<ExitCode> {
                 AdminRequest::UserExists { name: name.clone() },
             )?;
             let password = read_password(&name)?;
-            admin_client::print(&data_dir, local, AdminRequest::UserPasswd { name, password })
+            admin_client::print(
+                &data_dir,
+                local,
+                AdminRequest::UserPasswd { name, password },
+            )
         }
         UserCommand::Disable { name, enable, dir } => admin_client::print(
             &dir.resolve()?,

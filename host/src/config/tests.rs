@@ -161,8 +161,14 @@ fn every_table_with_a_problem_is_reported_with_its_line() {
         Config::parse_all(&text, Path::new("/etc/wasmdash/wasmdash.toml"), env).unwrap();
     let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(lines.len(), 3, "{lines:#?}");
-    assert!(lines[0].starts_with("/etc/wasmdash/wasmdash.toml:11: dataset \"orders\".source"), "{lines:#?}");
-    assert!(lines[1].contains(":17: metric \"error_rate\".decimals"), "{lines:#?}");
+    assert!(
+        lines[0].starts_with("/etc/wasmdash/wasmdash.toml:11: dataset \"orders\".source"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[1].contains(":17: metric \"error_rate\".decimals"),
+        "{lines:#?}"
+    );
     assert!(lines[2].contains("metric \"bad name\".name"), "{lines:#?}");
     assert_eq!(validate::line_of_table(&text, "metric", "error_rate"), 17);
     assert_eq!(validate::line_of_table(&text, "dataset", "error_rate"), 0);
@@ -172,5 +178,9 @@ fn every_table_with_a_problem_is_reported_with_its_line() {
 fn lines_refer_to_the_file_even_with_overrides() {
     let text = GOOD.replace("ratio_filter = [", "decimals = 99\nratio_filter = [");
     let err = parse(&text, &[("WASMDASH_SERVER__DATA_DIR", "elsewhere")]).unwrap_err();
-    assert!(err.to_string().contains(":17: metric \"error_rate\".decimals"), "{err}");
+    assert!(
+        err.to_string()
+            .contains(":17: metric \"error_rate\".decimals"),
+        "{err}"
+    );
 }

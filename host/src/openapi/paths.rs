@@ -2,7 +2,10 @@
 //! ad-hoc JSON, so the operations are described here, next to each other,
 //! and a test checks that every route the routers serve is listed.
 
-use serde_json::Value;
+#![expect(
+    dead_code,
+    reason = "the stubs only carry their #[utoipa::path] documentation"
+)]
 
 use super::schemas::*;
 
@@ -239,7 +242,7 @@ pub(super) fn delete_dashboard() {}
     operation_id = "export_dashboard_json",
     params(("id" = String, Path, description = "The dashboard.")),
     responses(
-        (status = 200, description = "OK.", body = Value),
+        (status = 200, description = "OK.", body = serde_json::Value),
         (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
         (status = 401, description = "No valid session or token.", body = ErrorBody),
         (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
@@ -254,7 +257,7 @@ pub(super) fn export_dashboard_json() {}
     path = "/api/v1/dashboards/import",
     tag = "dashboards",
     operation_id = "import_dashboard",
-    request_body(content = Value, content_type = "application/json"),
+    request_body(content = serde_json::Value, content_type = "application/json"),
     responses(
         (status = 201, description = "OK.", body = Dashboard),
         (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
@@ -502,7 +505,7 @@ pub(super) fn delete_alert() {}
     params(("id" = String, Path, description = "The alert.")),
     request_body(content = AlertTestBody, content_type = "application/json"),
     responses(
-        (status = 200, description = "OK.", body = Value),
+        (status = 200, description = "OK.", body = serde_json::Value),
         (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
         (status = 401, description = "No valid session or token.", body = ErrorBody),
         (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
@@ -521,7 +524,7 @@ pub(super) fn test_alert() {}
     operation_id = "alert_history",
     params(("id" = String, Path, description = "The alert."), ("limit" = Option<u32>, Query, description = "Entries to return (default 100).")),
     responses(
-        (status = 200, description = "OK.", body = Vec<Value>),
+        (status = 200, description = "OK.", body = Vec<serde_json::Value>),
         (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
         (status = 401, description = "No valid session or token.", body = ErrorBody),
         (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
@@ -536,7 +539,7 @@ pub(super) fn alert_history() {}
     path = "/api/v1/openapi.json",
     tag = "meta",
     operation_id = "openapi_document",
-    responses((status = 200, description = "The OpenAPI 3.1 document of `/api/v1`.", body = Value)),
+    responses((status = 200, description = "The OpenAPI 3.1 document of `/api/v1`.", body = serde_json::Value)),
 )]
 pub(super) fn openapi_document() {}
 

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Every refusal: a readable reason, and for an invalid alert field, which.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
+pub(super) struct ErrorBody {
     /// What is wrong, for people.
     pub error: String,
     /// The field at fault (alert drafts).
@@ -20,7 +20,7 @@ pub struct ErrorBody {
 
 /// A metric the caller may read.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MetricInfo {
+pub(super) struct MetricInfo {
     /// Unique name, used in URLs.
     pub name: String,
     /// Human label.
@@ -37,7 +37,7 @@ pub struct MetricInfo {
 
 /// `GET /api/v1/metrics`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MetricList {
+pub(super) struct MetricList {
     /// The metrics.
     pub metrics: Vec<MetricInfo>,
 }
@@ -45,11 +45,11 @@ pub struct MetricList {
 /// One point of a series: `[unix_ms, value]`, the value `null` where the
 /// bucket had no data.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Point(pub Vec<Value>);
+pub(super) struct Point(pub Vec<Value>);
 
 /// `GET /api/v1/metrics/{name}/value`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MetricValue {
+pub(super) struct MetricValue {
     /// The metric.
     pub metric: String,
     /// Its label.
@@ -70,7 +70,7 @@ pub struct MetricValue {
 
 /// `GET /api/v1/metrics/{name}/series`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MetricSeries {
+pub(super) struct MetricSeries {
     /// The metric.
     pub metric: String,
     /// Its label.
@@ -89,7 +89,7 @@ pub struct MetricSeries {
 
 /// One series of `GET /api/v1/series`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct NamedSeries {
+pub(super) struct NamedSeries {
     /// The metric.
     pub metric: String,
     /// Its label.
@@ -106,7 +106,7 @@ pub struct NamedSeries {
 
 /// `GET /api/v1/series`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SeriesSet {
+pub(super) struct SeriesSet {
     /// The range.
     pub range: String,
     /// One per metric asked for, in that order.
@@ -115,7 +115,7 @@ pub struct SeriesSet {
 
 /// `GET /api/v1/metrics/{name}/categories`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MetricCategories {
+pub(super) struct MetricCategories {
     /// The metric.
     pub metric: String,
     /// Its label.
@@ -134,7 +134,7 @@ pub struct MetricCategories {
 
 /// A column of a dataset.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Column {
+pub(super) struct Column {
     /// Column name.
     pub name: String,
     /// Human label.
@@ -145,7 +145,7 @@ pub struct Column {
 
 /// A dataset the caller may read.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DatasetInfo {
+pub(super) struct DatasetInfo {
     /// Unique name, used in URLs.
     pub name: String,
     /// Human label.
@@ -158,14 +158,14 @@ pub struct DatasetInfo {
 
 /// `GET /api/v1/datasets`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DatasetList {
+pub(super) struct DatasetList {
     /// The datasets.
     pub datasets: Vec<DatasetInfo>,
 }
 
 /// `GET /api/v1/datasets/{name}/rows`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RowsPage {
+pub(super) struct RowsPage {
     /// The dataset.
     pub dataset: String,
     /// Its label.
@@ -182,7 +182,7 @@ pub struct RowsPage {
 
 /// A widget on a dashboard.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Widget {
+pub(super) struct Widget {
     /// Unique within the dashboard (`[A-Za-z0-9_-]`).
     pub id: String,
     /// The widget plugin that renders it.
@@ -205,7 +205,7 @@ pub struct Widget {
 
 /// A dashboard.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Dashboard {
+pub(super) struct Dashboard {
     /// Id.
     pub id: String,
     /// The owner's user id.
@@ -228,7 +228,7 @@ pub struct Dashboard {
 
 /// Body of `POST /api/v1/dashboards` and `PUT /api/v1/dashboards/{id}`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DashboardBody {
+pub(super) struct DashboardBody {
     /// The version edited (`PUT` only; a stale one is a 409).
     pub version: Option<u64>,
     /// Title.
@@ -241,7 +241,7 @@ pub struct DashboardBody {
 
 /// One kept version of a dashboard.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DashboardVersion {
+pub(super) struct DashboardVersion {
     /// Version number.
     pub version: u64,
     /// When it was saved.
@@ -256,7 +256,7 @@ pub struct DashboardVersion {
 
 /// Who besides the owner and admins may see or change a dashboard.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Sharing {
+pub(super) struct Sharing {
     /// `private`, `read_only` or `editable`.
     pub mode: String,
     /// The lowest role allowed (`viewer`, `editor`, `admin`), unless private.
@@ -266,7 +266,7 @@ pub struct Sharing {
 /// An alert: its draft's fields plus id, owner, version, times and the
 /// live status.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Alert {
+pub(super) struct Alert {
     /// Id.
     pub id: String,
     /// The owner's user id.
@@ -290,7 +290,7 @@ pub struct Alert {
 /// `repeat_interval_minutes`, `notify_on_resolve`, `on_no_data`,
 /// `on_error`, `dashboard`; with `PUT`, also the `version` edited.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AlertDraft {
+pub(super) struct AlertDraft {
     /// Name.
     pub name: String,
     /// The metric watched.
@@ -309,7 +309,7 @@ pub struct AlertDraft {
 
 /// Body of `POST /api/v1/alerts/{id}/test` (may be empty).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AlertTestBody {
+pub(super) struct AlertTestBody {
     /// Also send a test email to the recipients.
     pub send_test_email: Option<bool>,
 }
@@ -317,7 +317,11 @@ pub struct AlertTestBody {
 /// The range of a metric or dataset request: `range`, or `from` and `to`.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct RangeParams {
+#[expect(
+    dead_code,
+    reason = "describes query parameters; the handlers parse their own"
+)]
+pub(super) struct RangeParams {
     /// `24h`, `7d`, `30d`, `today`, `this_month`, `previous_month`, ...,
     /// or `custom` with `from` and `to` (default `30d`).
     pub range: Option<String>,

@@ -77,11 +77,17 @@ fn documented() -> BTreeSet<(String, String)> {
 #[test]
 fn every_served_api_route_is_documented_and_nothing_else() {
     let mut served = BTreeSet::new();
-    served_routes(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut served);
+    served_routes(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut served,
+    );
     assert!(served.len() > 20, "the scan found only {served:?}");
     let documented = documented();
     let missing: Vec<_> = served.difference(&documented).collect();
-    assert!(missing.is_empty(), "served but not in the OpenAPI document: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "served but not in the OpenAPI document: {missing:?}"
+    );
     let stale: Vec<_> = documented.difference(&served).collect();
     assert!(stale.is_empty(), "documented but not served: {stale:?}");
     assert_eq!(documented.len(), paths::OPERATIONS);
@@ -101,13 +107,25 @@ fn the_scan_reads_chained_methods() {
         &mut found,
     );
     let found: Vec<String> = found.into_iter().map(|(m, p)| format!("{m} {p}")).collect();
-    assert_eq!(found, ["DELETE /api/v1/x/{id}", "GET /api/v1/x/{id}", "POST /api/v1/y", "PUT /api/v1/x/{id}"]);
+    assert_eq!(
+        found,
+        [
+            "DELETE /api/v1/x/{id}",
+            "GET /api/v1/x/{id}",
+            "POST /api/v1/y",
+            "PUT /api/v1/x/{id}"
+        ]
+    );
 }
 
 #[test]
 fn the_document_is_openapi_3_1_with_both_security_schemes() {
     let doc: serde_json::Value = serde_json::from_str(&json()).unwrap();
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(schemes["bearer"]["scheme"], "bearer");
     assert_eq!(schemes["session"]["in"], "cookie");

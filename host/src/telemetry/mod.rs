@@ -35,7 +35,12 @@ pub fn router(alerts: std::sync::Arc<crate::alerts::AlertService>) -> axum::Rout
         "/metrics",
         get(move || {
             let alerts = alerts.clone();
-            async move { ([(axum::http::header::CONTENT_TYPE, CONTENT_TYPE)], render(&alerts)) }
+            async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, CONTENT_TYPE)],
+                    render(&alerts),
+                )
+            }
         }),
     )
 }

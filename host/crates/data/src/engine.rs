@@ -17,9 +17,7 @@ use super::access;
 use super::batch::{BatchBuilder, BatchStream, Cell};
 use super::buckets::{self, BucketSpec};
 use super::cache::{Cache, Claim};
-use super::catalog::{
-    Catalog, ConfigItem, Dataset, DatasetInfo, Metric, MetricInfo, bind_filter,
-};
+use super::catalog::{Catalog, ConfigItem, Dataset, DatasetInfo, Metric, MetricInfo, bind_filter};
 use super::compile::{self, MetricPlan, RowsPlan, Target};
 use super::error::{DataError, Result};
 use super::fold::{self, Keys};

@@ -64,12 +64,25 @@ mod tests {
     fn outcomes_name_the_limit_that_stopped_the_call() {
         let p = || "p".to_owned();
         assert_eq!(outcome(&Ok::<(), PluginError>(())), "ok");
-        let timeout = PluginError::Timeout { plugin: p(), timeout_ms: 1 };
+        let timeout = PluginError::Timeout {
+            plugin: p(),
+            timeout_ms: 1,
+        };
         assert_eq!(outcome::<()>(&Err(timeout)), "timeout");
-        let oom = PluginError::OutOfMemory { plugin: p(), limit_mib: 1 };
+        let oom = PluginError::OutOfMemory {
+            plugin: p(),
+            limit_mib: 1,
+        };
         assert_eq!(outcome::<()>(&Err(oom)), "out-of-memory");
-        let cap = PluginError::OutputTooLarge { plugin: p(), size: 2, limit: 1 };
+        let cap = PluginError::OutputTooLarge {
+            plugin: p(),
+            size: 2,
+            limit: 1,
+        };
         assert_eq!(outcome::<()>(&Err(cap)), "output-cap");
-        assert_eq!(outcome::<()>(&Err(PluginError::StackOverflow { plugin: p() })), "error");
+        assert_eq!(
+            outcome::<()>(&Err(PluginError::StackOverflow { plugin: p() })),
+            "error"
+        );
     }
 }
