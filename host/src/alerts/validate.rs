@@ -175,14 +175,7 @@ impl Checker<'_> {
                 "must be the alert's metric (or left out)",
             ));
         }
-        let schema: serde_json::Value =
-            serde_json::from_str(&rule.info().config_schema).map_err(|e| {
-                invalid(
-                    "rule",
-                    format!("the plugin's config schema is not JSON: {e}"),
-                )
-            })?;
-        crate::web::schema_form::validate(&schema, &draft.rule_config).map_err(|errors| {
+        rule.info().config_schema.validate(&draft.rule_config).map_err(|errors| {
             let (field, message) = errors.into_iter().next().unwrap_or_default();
             let field = if field.is_empty() {
                 "rule_config".to_owned()

@@ -20,8 +20,7 @@ use super::tables::{self, Table};
 use crate::data::{BatchStream, BucketSpec, DataEngine, RangeSpec, RowsQuery};
 use crate::frame::{ColumnSchema, DataShape};
 use crate::plugins::{ExportOptions, ExportSession, PluginInfo, PluginKind, PluginRegistry};
-use crate::web::binding::{WidgetQuery, widget_query};
-use crate::web::widgets::{DEFAULT_RANGE, widget_data};
+use crate::widget::{WidgetQuery, fetch, widget_query};
 
 /// Rows per batch read from the database and handed to the exporter: small
 /// enough that one `write` stays far below the plugin deadline and output
@@ -162,7 +161,7 @@ impl ExportJobBuilder {
             .ok_or_else(|| ExportError::BadSource("nothing to export was named".into()))?;
         let range = match self.range {
             Some(r) => Some(r),
-            None if source.needs_range() => Some(DEFAULT_RANGE.parse::<RangeSpec>()?),
+            None if source.needs_range() => Some(RangeSpec::DEFAULT),
             None => None,
         };
         let tz = self.data.timezone();
@@ -180,13 +179,13 @@ impl ExportJobBuilder {
                 (label, schema, Plan::Stream(stream))
             }
             ExportSource::Metric { name } => {
-                let range = range.unwrap_or(RangeSpec::LastDays(30));
+                let range = range.unwrap_or(RangeSpec::DEFAULT);
                 let series = data.series(name, &range, BucketSpec::Auto, false).await?;
                 let t = tables::series(&series);
                 (series.label, t.schema.clone(), Plan::Table(t))
             }
             ExportSource::Widget(w) => {
-                let range = range.unwrap_or(RangeSpec::LastDays(30));
+                let range = range.unwrap_or(RangeSpec::DEFAULT);
                 let plugin = self.plugins.widget(&w.plugin)?;
                 let shape = plugin.info().data_shape.ok_or_else(|| {
                     ExportError::BadSource(format!("plugin {} declares no data shape", w.plugin))
@@ -216,13 +215,13 @@ impl ExportJobBuilder {
                         (w.title.clone(), schema, Plan::Stream(stream))
                     }
                     query => {
-                        let t = tables::of(widget_data(data, &query, &range, 0).await?);
+                        let t = tables::of(fetch(data, &query, &range, 0).await?);
                         (w.title.clone(), t.schema.clone(), Plan::Table(t))
                     }
                 }
             }
             ExportSource::Dashboard { title, widgets } => {
-                let range = range.unwrap_or(RangeSpec::LastDays(30));
+                let range = range.unwrap_or(RangeSpec::DEFAULT);
                 let sections = report::sections(data, &self.plugins, widgets, &range).await;
                 (title.clone(), Vec::new(), Plan::Report(sections))
             }

@@ -12,8 +12,7 @@ use crate::data::{DataEngine, DataRequest, RangeSpec, RowsQuery};
 use crate::frame::{DataShape, WidgetData};
 use crate::plugins::{ChartKind, PluginRegistry};
 use crate::store::Widget;
-use crate::web::binding::{WidgetQuery, widget_query};
-use crate::web::widgets::widget_data;
+use crate::widget::{WidgetQuery, fetch, widget_query};
 
 /// Rows of a table widget put into a report at most.
 pub const REPORT_TABLE_ROWS: u64 = 1_000;
@@ -131,7 +130,7 @@ async fn section(
             }
             WidgetData::Rows(rows)
         }
-        query => widget_data(data, &query, range, 0)
+        query => fetch(data, &query, range, 0)
             .await
             .map_err(|e| describe(&e))?,
     };

@@ -36,7 +36,10 @@ pub fn checked(form: &[(String, String)], name: &str) -> bool {
 /// property: the alert's own metric picker sets it.
 pub fn rule_schema(plugins: &PluginRegistry, rule: &str) -> Option<Value> {
     let plugin = plugins.alert_rule(rule).ok()?;
-    let mut schema: Value = serde_json::from_str(&plugin.info().config_schema).ok()?;
+    let mut schema = plugin.info().config_schema.json().clone();
+    if schema.is_null() {
+        return None;
+    }
     if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
         props.remove("metric");
     }

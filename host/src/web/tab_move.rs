@@ -16,19 +16,22 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::session::Writer;
-use super::widgets::visible_dashboard;
-use super::{AppError, AppState, JsonError};
+use crate::http::Writer;
+use crate::http::{AppState, HttpError, json_errors};
+use axum::middleware::map_response;
 use crate::auth::Action;
 use crate::store::{GRID_COLUMNS, Widget};
 
 /// Route of the move.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/dashboards/{id}/widgets/{widget}/move", post(move_widget))
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route(
+        "/dashboards/{id}/widgets/{widget}/move",
+        post(move_widget).layer(map_response(json_errors)),
+    )
 }
 
 /// The "Move to tab" control of one widget (shown while editing).
-pub fn control(w: &Widget, tabs: &[String]) -> Markup {
+pub(super) fn control(w: &Widget, tabs: &[String]) -> Markup {
     html! {
         form.widget-move data-move-widget=(w.id) {
             label.sr-only for={ "move-" (w.id) } { "Move " (w.title) " to tab" }
@@ -55,14 +58,14 @@ async fn move_widget(
     Writer(viewer): Writer,
     Path((id, widget_id)): Path<(String, String)>,
     Json(request): Json<MoveRequest>,
-) -> Result<Json<Value>, JsonError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Edit)?;
+) -> Result<Json<Value>, HttpError> {
+    let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let mut content = d.content.clone();
     let index = content
         .widgets
         .iter()
         .position(|w| w.id == widget_id)
-        .ok_or_else(|| AppError::NotFound("no such widget on this dashboard".into()))?;
+        .ok_or_else(|| HttpError::not_found("no such widget on this dashboard"))?;
     // Below everything already on the target tab.
     let bottom = content
         .widgets

@@ -144,7 +144,9 @@ impl DataEngine {
         let mut sources = Vec::new();
         for s in config.sources {
             let source = Source::connect(&config, s).await.map_err(|e| match e {
-                DataError::Schema(m) | DataError::Database { detail: m } => {
+                DataError::Schema(m)
+                | DataError::Database { detail: m }
+                | DataError::Busy { detail: m } => {
                     DataError::Schema(format!("source `{}`: {m}", s.name.get_ref()))
                 }
                 e => e,

@@ -53,6 +53,13 @@ pub enum DataError {
         /// The limit.
         limit_ms: u64,
     },
+    /// Every connection to a source stayed taken for too long: the source
+    /// is busy, and the request may be retried shortly.
+    #[error("the data source is busy; try again in a few seconds")]
+    Busy {
+        /// Which wait ran out; for logs only.
+        detail: String,
+    },
     /// The database failed; `detail` is for logs only.
     #[error("the database query failed")]
     Database {
@@ -67,7 +74,7 @@ impl DataError {
     pub fn is_user_error(&self) -> bool {
         !matches!(
             self,
-            Self::Schema(_) | Self::Timeout { .. } | Self::Database { .. }
+            Self::Schema(_) | Self::Timeout { .. } | Self::Busy { .. } | Self::Database { .. }
         )
     }
 

@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use wasmdash_frame::{DataShape, Series, TimeRange};
 
+use crate::schema::ConfigSchema;
+
 /// The three plugin kinds, one per WIT world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -78,8 +80,8 @@ pub struct PluginInfo {
     pub version: String,
     /// One or two sentences.
     pub description: String,
-    /// JSON Schema of its JSON config.
-    pub config_schema: String,
+    /// JSON Schema of its JSON config, compiled once at load.
+    pub config_schema: ConfigSchema,
     /// Built-in or file.
     pub source: PluginSource,
     /// Widgets only: the data shape `render` expects.

@@ -10,6 +10,7 @@ use super::bindings::{self, alert, exporter, widget};
 use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
 use super::info::{PluginInfo, PluginKind, PluginSource};
 use super::runtime::PluginRuntime;
+use super::schema::ConfigSchema;
 use super::sandbox::HostState;
 
 /// Where each plugin interface's exports sit in a pre-instantiated component.
@@ -162,7 +163,7 @@ async fn describe(
                         name: i.name,
                         version: i.version,
                         description: i.description,
-                        config_schema: i.config_schema,
+                        config_schema: ConfigSchema::compile(i.config_schema),
                         source,
                         data_shape: Some(bindings::data_shape(i.data_shape)),
                         media_type: None,
@@ -180,7 +181,7 @@ async fn describe(
                         name: i.name,
                         version: i.version,
                         description: i.description,
-                        config_schema: i.config_schema,
+                        config_schema: ConfigSchema::compile(i.config_schema),
                         source,
                         data_shape: None,
                         media_type: Some(i.media_type),
@@ -198,7 +199,7 @@ async fn describe(
                         name: i.name,
                         version: i.version,
                         description: i.description,
-                        config_schema: i.config_schema,
+                        config_schema: ConfigSchema::compile(i.config_schema),
                         source,
                         data_shape: None,
                         media_type: None,
@@ -244,10 +245,10 @@ fn validate_info(info: &PluginInfo, name: &str) -> Result<()> {
             "id {:?} must be 1-64 characters of a-z, 0-9 and -",
             excerpt(&info.id, 100)
         )
-    } else if info.config_schema.len() > MAX_SCHEMA_BYTES {
+    } else if info.config_schema.as_str().len() > MAX_SCHEMA_BYTES {
         format!(
             "config-schema is {} bytes, more than {MAX_SCHEMA_BYTES}",
-            info.config_schema.len()
+            info.config_schema.as_str().len()
         )
     } else if info.media_type.as_ref().is_some_and(|m| {
         m.is_empty() || m.len() > 200 || !m.bytes().all(|b| (b' '..=b'~').contains(&b))
@@ -259,7 +260,7 @@ fn validate_info(info: &PluginInfo, name: &str) -> Result<()> {
         "file-extension must be 1-16 letters or digits".to_owned()
     } else if info.name.trim().is_empty() {
         "name is empty".to_owned()
-    } else if serde_json::from_str::<serde_json::Value>(&info.config_schema).is_err() {
+    } else if !info.config_schema.is_json() {
         "config-schema is not valid JSON".to_owned()
     } else {
         return Ok(());

@@ -44,7 +44,7 @@ impl MysqlSource {
             pool: Pool::new(opts),
         };
         let first = this.conn().await.map_err(|e| match e {
-            DataError::Database { detail } => {
+            DataError::Database { detail } | DataError::Busy { detail } => {
                 DataError::Schema(format!("cannot connect to MariaDB/MySQL: {detail}"))
             }
             e => e,
@@ -57,9 +57,9 @@ impl MysqlSource {
         match tokio::time::timeout(CONNECT_WAIT, self.pool.get_conn()).await {
             Ok(Ok(c)) => Ok(c),
             Ok(Err(e)) => Err(DataError::db(e)),
-            Err(_) => Err(DataError::db(
-                "timed out waiting for a MariaDB/MySQL connection",
-            )),
+            Err(_) => Err(DataError::Busy {
+                detail: "timed out waiting for a MariaDB/MySQL connection".into(),
+            }),
         }
     }
 

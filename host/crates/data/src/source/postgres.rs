@@ -54,7 +54,7 @@ impl PostgresSource {
             .map_err(|e| DataError::Schema(e.to_string()))?;
         let this = Self { pool };
         let _first = this.client().await.map_err(|e| match e {
-            DataError::Database { detail } => {
+            DataError::Database { detail } | DataError::Busy { detail } => {
                 DataError::Schema(format!("cannot connect to PostgreSQL: {detail}"))
             }
             e => e,
@@ -66,9 +66,9 @@ impl PostgresSource {
         match tokio::time::timeout(Duration::from_secs(10), self.pool.get()).await {
             Ok(Ok(c)) => Ok(c),
             Ok(Err(e)) => Err(DataError::db(e)),
-            Err(_) => Err(DataError::db(
-                "timed out waiting for a PostgreSQL connection",
-            )),
+            Err(_) => Err(DataError::Busy {
+                detail: "timed out waiting for a PostgreSQL connection".into(),
+            }),
         }
     }
 

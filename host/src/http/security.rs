@@ -24,7 +24,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::AppError;
+use super::HttpError;
 
 /// The policy: our own origin only, no plugins, no framing, no inline script.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
@@ -57,9 +57,9 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     if !safe && let Err(why) = check_same_origin(request.headers()) {
-        let refusal = AppError::Forbidden(why);
+        let refusal = HttpError::forbidden(why);
         return if wants_json(&request) {
-            refusal.into_json()
+            refusal.into_json_response()
         } else {
             refusal.into_response()
         };
