@@ -137,6 +137,62 @@ impl DashboardService {
             .update_dashboard(&d.id, version, content, Utc::now())?)
     }
 
+    /// Save `content` as the next version of `dashboard` (which the caller
+    /// read and changed; `version` is the one it edited, a stale one is a
+    /// conflict). Only the structure is checked: the pages check the
+    /// widget they changed against its plugin themselves.
+    pub fn save(
+        &self,
+        user: &User,
+        dashboard: &Dashboard,
+        version: u64,
+        content: &DashboardContent,
+    ) -> Result<Dashboard> {
+        if !can(user, Action::Edit, dashboard) {
+            return Err(DashboardsError::Forbidden(
+                "you may not edit this dashboard".into(),
+            ));
+        }
+        Ok(self
+            .store
+            .update_dashboard(&dashboard.id, version, content, Utc::now())?)
+    }
+
+    /// A private copy of dashboard `id` for `user`, titled `Copy of …`.
+    pub fn clone_for(&self, user: &User, id: &str) -> Result<Dashboard> {
+        if !can_create_dashboard(user) {
+            return Err(DashboardsError::Forbidden(
+                "viewers cannot create dashboards".into(),
+            ));
+        }
+        let d = self.visible(user, id, Action::View)?;
+        let title: String = format!("Copy of {}", d.content.title)
+            .chars()
+            .take(200)
+            .collect();
+        Ok(self
+            .store
+            .clone_dashboard(&d.id, &user.id, &title, Utc::now())?)
+    }
+
+    /// The dashboard `user` opens with, if one is set and still visible.
+    pub fn default_for(&self, user: &User) -> Result<Option<DashboardId>> {
+        let Some(id) = self.store.default_dashboard(&user.id)? else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .dashboard(&id)?
+            .filter(|d| can(user, Action::View, d))
+            .map(|d| d.id))
+    }
+
+    /// Open with dashboard `id` from now on.
+    pub fn set_default(&self, user: &User, id: &str) -> Result<()> {
+        let d = self.visible(user, id, Action::View)?;
+        Ok(self.store.set_default_dashboard(&user.id, Some(&d.id))?)
+    }
+
     /// Delete dashboard `id` and its history.
     pub fn delete(&self, user: &User, id: &str) -> Result<Dashboard> {
         let d = self.visible(user, id, Action::Delete)?;

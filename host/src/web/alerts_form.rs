@@ -334,12 +334,7 @@ fn alert_form(
         .into_iter()
         .filter(|p| p.kind == PluginKind::AlertRule)
         .collect();
-    let dashboards = state
-        .auth
-        .store()
-        .dashboards()
-        .map(|all| visible_to(&viewer.user, all))
-        .unwrap_or_default();
+    let dashboards = state.dashboards.list(&viewer.user).unwrap_or_default();
     let (action, version) = match target {
         Target::New => ("/alerts".to_owned(), None),
         Target::Existing(id, v) => (format!("/alerts/{}", id.as_str()), Some(v)),

@@ -60,11 +60,7 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Respo
     let Ok((user, _)) = state.auth.validate_session(token, Utc::now()) else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let store = state.auth.store();
-    if let Some(id) = store.default_dashboard(&user.id)?
-        && let Some(d) = store.dashboard(&id)?
-        && can(&user, Action::View, &d)
-    {
+    if let Some(id) = state.dashboards.default_for(&user)? {
         return Ok(Redirect::to(&format!("/dashboards/{}", id.as_str())).into_response());
     }
     Ok(Redirect::to("/dashboards").into_response())
@@ -72,7 +68,7 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Respo
 
 async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, HttpError> {
     let dashboards = state.dashboards.list(&viewer.user)?;
-    let default = state.auth.store().default_dashboard(&viewer.user.id)?;
+    let default = state.dashboards.default_for(&viewer.user)?;
     let may_create = can_create_dashboard(&viewer.user);
     let ctx = page_context(&viewer, Section::Dashboards);
     Ok(page(
@@ -212,11 +208,7 @@ async fn set_default(
     Writer(viewer): Writer,
     Path(id): Path<String>,
 ) -> Result<Response, HttpError> {
-    let d = state.dashboards.visible(&viewer.user, &id, Action::View)?;
-    state
-        .auth
-        .store()
-        .set_default_dashboard(&viewer.user.id, Some(&d.id))?;
+    state.dashboards.set_default(&viewer.user, &id)?;
     hx_redirect("/dashboards")
 }
 
@@ -225,20 +217,7 @@ async fn clone(
     Writer(viewer): Writer,
     Path(id): Path<String>,
 ) -> Result<Response, HttpError> {
-    if !can_create_dashboard(&viewer.user) {
-        return Err(HttpError::forbidden(
-            "viewers cannot create dashboards",
-        ));
-    }
-    let d = state.dashboards.visible(&viewer.user, &id, Action::View)?;
-    let title: String = format!("Copy of {}", d.content.title)
-        .chars()
-        .take(200)
-        .collect();
-    let copy = state
-        .auth
-        .store()
-        .clone_dashboard(&d.id, &viewer.user.id, &title, Utc::now())?;
+    let copy = state.dashboards.clone_for(&viewer.user, &id)?;
     hx_redirect(&format!("/dashboards/{}", copy.id.as_str()))
 }
 
@@ -259,8 +238,7 @@ async fn rename(
     let mut content = d.content.clone();
     content.title = form.title.trim().to_owned();
     state
-        .auth
-        .store()
-        .update_dashboard(&d.id, form.version, &content, Utc::now())?;
+        .dashboards
+        .save(&viewer.user, &d, form.version, &content)?;
     hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
 }

@@ -90,10 +90,7 @@ async fn save_layout(
             w.tab = tab;
         }
     }
-    let saved = state
-        .auth
-        .store()
-        .update_dashboard(&d.id, change.version, &content, Utc::now())?;
+    let saved = state.dashboards.save(&viewer.user, &d, change.version, &content)?;
     Ok(Json(serde_json::json!({ "version": saved.version })))
 }
 
@@ -345,10 +342,7 @@ async fn add_widget(
         h,
         tab,
     });
-    state
-        .auth
-        .store()
-        .update_dashboard(&d.id, version, &content, Utc::now())?;
+    state.dashboards.save(&viewer.user, &d, version, &content)?;
     hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
 }
 
@@ -381,10 +375,7 @@ async fn update_widget(
         w.tab = tab;
         w.config = config;
     }
-    state
-        .auth
-        .store()
-        .update_dashboard(&d.id, version, &content, Utc::now())?;
+    state.dashboards.save(&viewer.user, &d, version, &content)?;
     hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
 }
 
@@ -429,9 +420,6 @@ async fn remove_widget(
     find_widget(&d, &widget_id)?;
     let mut content = d.content.clone();
     content.widgets.retain(|w| w.id != widget_id);
-    state
-        .auth
-        .store()
-        .update_dashboard(&d.id, version, &content, Utc::now())?;
+    state.dashboards.save(&viewer.user, &d, version, &content)?;
     hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
 }

@@ -80,10 +80,7 @@ async fn move_widget(
     w.y = bottom;
     w.w = w.w.min(GRID_COLUMNS);
     let saved =
-        state
-            .auth
-            .store()
-            .update_dashboard(&d.id, request.version, &content, Utc::now())?;
+        state.dashboards.save(&viewer.user, &d, request.version, &content)?;
     Ok(Json(
         json!({ "version": saved.version, "tab": request.tab }),
     ))
