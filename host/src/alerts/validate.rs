@@ -142,7 +142,7 @@ impl Checker<'_> {
                     Some(p) => format!(
                         "`{}` is a {} plugin, not an alert rule",
                         p.id,
-                        p.kind.label()
+                        p.kind.kind().label()
                     ),
                     None => format!("no alert-rule plugin `{}` is installed", cut(&draft.rule)),
                 };

@@ -74,6 +74,7 @@ enum Plan {
 /// ready, so from here on only streaming failures remain.
 pub struct ExportJob {
     info: PluginInfo,
+    media_type: String,
     file_name: String,
     session: ExportSession,
     plan: Plan,
@@ -187,9 +188,7 @@ impl ExportJobBuilder {
             ExportSource::Widget(w) => {
                 let range = range.unwrap_or(RangeSpec::DEFAULT);
                 let plugin = self.plugins.widget(&w.plugin)?;
-                let shape = plugin.info().data_shape.ok_or_else(|| {
-                    ExportError::BadSource(format!("plugin {} declares no data shape", w.plugin))
-                })?;
+                let shape = plugin.shape();
                 let query =
                     widget_query(shape, &w.config).map_err(|source| ExportError::Binding {
                         widget: w.title.clone(),
@@ -241,8 +240,9 @@ impl ExportJobBuilder {
             generated_at_ms: now.timestamp_millis(),
         };
         let session = exporter.open(&options, &schema).await?;
+        let ext = exporter.file_extension().to_owned();
+        let media_type = exporter.media_type().to_owned();
         let info = exporter.info().clone();
-        let ext = info.file_extension.clone().unwrap_or_else(|| "bin".into());
         let range_label = range.map(|r| r.to_string());
         let file_name = file_name(
             &title,
@@ -252,6 +252,7 @@ impl ExportJobBuilder {
         );
         Ok(ExportJob {
             info,
+            media_type,
             file_name,
             session,
             plan,
@@ -296,10 +297,7 @@ async fn dataset_stream(
 impl ExportJob {
     /// The exporter's media type, e.g. `text/csv; charset=utf-8`.
     pub fn media_type(&self) -> &str {
-        self.info
-            .media_type
-            .as_deref()
-            .unwrap_or("application/octet-stream")
+        &self.media_type
     }
 
     /// The exporter's id.

@@ -60,7 +60,7 @@ pub(crate) async fn sections(
     let requests: Vec<DataRequest> = widgets
         .iter()
         .filter_map(|w| {
-            let shape = plugins.widget(&w.plugin).ok()?.info().data_shape?;
+            let shape = plugins.widget(&w.plugin).ok()?.shape();
             widget_query(shape, &w.config).ok()?.data_request()
         })
         .collect();
@@ -101,10 +101,7 @@ async fn section(
     range: &RangeSpec,
 ) -> Result<Section, String> {
     let plugin = plugins.widget(&w.plugin).map_err(|e| e.to_string())?;
-    let shape = plugin
-        .info()
-        .data_shape
-        .ok_or_else(|| format!("plugin {} declares no data shape", w.plugin))?;
+    let shape = plugin.shape();
     let query = widget_query(shape, &w.config).map_err(|e| e.to_string())?;
     let mut title = w.title.clone();
     let data = match query {

@@ -326,7 +326,7 @@ async fn add_widget(
         .max()
         .unwrap_or(0);
     let widget_id = format!("w{}", crate::store::random_hex(4));
-    let (w, h) = match plugin.data_shape {
+    let (w, h) = match plugin.data_shape() {
         Some(crate::frame::DataShape::Scalar) => (3, 2),
         Some(crate::frame::DataShape::Rows) => (GRID_COLUMNS, 4),
         _ => (6, 4),

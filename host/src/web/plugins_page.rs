@@ -40,7 +40,7 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, H
                 tbody {
                     @for p in &plugins {
                         tr {
-                            td { (p.kind.label()) }
+                            td { (p.kind.kind().label()) }
                             td { code { (p.id) } }
                             td { (p.name) br; small.muted { (p.description) } }
                             td { (p.version) }

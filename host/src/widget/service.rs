@@ -53,7 +53,7 @@ impl WidgetService {
     /// The data shape `widget`'s plugin renders; `None` when the plugin is
     /// missing (its error card says so).
     pub fn shape(&self, widget: &Widget) -> Option<DataShape> {
-        self.plugins.widget(&widget.plugin).ok()?.info().data_shape
+        Some(self.plugins.widget(&widget.plugin).ok()?.shape())
     }
 
     /// Whether `user` may read the data `widget` shows (a widget whose
@@ -107,10 +107,7 @@ impl WidgetService {
             .plugins
             .widget(&widget.plugin)
             .map_err(|e| e.to_string())?;
-        let shape = plugin
-            .info()
-            .data_shape
-            .ok_or_else(|| format!("plugin {} does not declare a data shape", widget.plugin))?;
+        let shape = plugin.shape();
         let query = widget_query(shape, &widget.config).map_err(|e| e.to_string())?;
         if !self.may_read_query(user, &query) {
             return Err(NOT_PERMITTED.into());
