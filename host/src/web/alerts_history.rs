@@ -21,7 +21,7 @@ use crate::alerts::{
 };
 
 /// History entries shown when the page does not ask for another number.
-pub const DEFAULT_HISTORY_ROWS: usize = 200;
+pub(super) const DEFAULT_HISTORY_ROWS: usize = 200;
 
 fn outcome_fragment(outcome: &TestOutcome) -> Markup {
     html! {

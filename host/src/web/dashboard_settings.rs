@@ -32,7 +32,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 /// How a sharing mode reads in the UI.
-pub fn describe_sharing(sharing: Sharing) -> String {
+pub(super) fn describe_sharing(sharing: Sharing) -> String {
     match sharing {
         Sharing::Private => "Private: only the owner and admins".into(),
         Sharing::ReadOnly { role } => format!("Read-only for {}s and up", role.as_str()),
@@ -135,7 +135,7 @@ fn sharing_form(d: &Dashboard) -> Markup {
 }
 
 /// Parse a sharing mode: `private`, `read_only:ROLE` or `editable:ROLE`.
-pub fn parse_sharing(value: &str) -> Result<Sharing, HttpError> {
+pub(super) fn parse_sharing(value: &str) -> Result<Sharing, HttpError> {
     let bad = || {
         HttpError::bad_request(format!(
             "unknown sharing {:?}; use private, read_only:ROLE or editable:ROLE",
@@ -160,7 +160,7 @@ pub fn parse_sharing(value: &str) -> Result<Sharing, HttpError> {
 
 /// The sharing form.
 #[derive(Debug, Deserialize)]
-pub struct SharingForm {
+pub(super) struct SharingForm {
     sharing: String,
 }
 

@@ -24,7 +24,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 /// Relative ranges offered in the picker.
-pub const RANGES: &[(&str, &str)] = &[
+pub(super) const RANGES: &[(&str, &str)] = &[
     ("1h", "Last hour"),
     ("24h", "Last 24 hours"),
     ("7d", "Last 7 days"),
@@ -41,7 +41,7 @@ pub const RANGES: &[(&str, &str)] = &[
 ];
 
 /// Auto-refresh choices, seconds (0 = off).
-pub const REFRESH: &[(u32, &str)] = &[
+pub(super) const REFRESH: &[(u32, &str)] = &[
     (0, "Off"),
     (30, "30 s"),
     (60, "1 min"),
@@ -51,7 +51,7 @@ pub const REFRESH: &[(u32, &str)] = &[
 
 /// The page's query: the range it opens with.
 #[derive(Debug, Deserialize)]
-pub struct ViewParams {
+pub(super) struct ViewParams {
     #[serde(default)]
     range: Option<String>,
     #[serde(default)]

@@ -33,7 +33,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 /// The page context for a signed-in viewer.
-pub fn page_context(viewer: &Viewer, section: Section) -> PageContext {
+pub(super) fn page_context(viewer: &Viewer, section: Section) -> PageContext {
     PageContext {
         username: Some(viewer.user.username.clone()),
         is_admin: viewer.user.role == crate::store::Role::Admin,
@@ -43,7 +43,7 @@ pub fn page_context(viewer: &Viewer, section: Section) -> PageContext {
 }
 
 /// Tell htmx to navigate to `to`.
-pub fn hx_redirect(to: &str) -> Result<Response, HttpError> {
+pub(super) fn hx_redirect(to: &str) -> Result<Response, HttpError> {
     let mut response = ().into_response();
     response.headers_mut().insert(
         "HX-Redirect",
@@ -157,7 +157,7 @@ fn row(viewer: &Viewer, d: &Dashboard, is_default: bool, may_create: bool) -> Ma
 
 /// The create form.
 #[derive(Debug, Deserialize)]
-pub struct CreateForm {
+pub(super) struct CreateForm {
     title: String,
     #[serde(default)]
     layout: Option<String>,
@@ -223,7 +223,7 @@ async fn clone(
 
 /// The rename form: new title and the version it was edited from.
 #[derive(Debug, Deserialize)]
-pub struct RenameForm {
+pub(super) struct RenameForm {
     title: String,
     version: u64,
 }

@@ -52,7 +52,7 @@ pub(super) fn router() -> Router<AppState> {
 
 /// A widget's new place, sent by the grid after a drag or resize.
 #[derive(Debug, Deserialize)]
-pub struct Placement {
+pub(super) struct Placement {
     id: String,
     x: u32,
     y: u32,
@@ -64,7 +64,7 @@ pub struct Placement {
 
 /// The grid's layout after a change.
 #[derive(Debug, Deserialize)]
-pub struct LayoutChange {
+pub(super) struct LayoutChange {
     version: u64,
     items: Vec<Placement>,
 }
@@ -96,7 +96,7 @@ async fn save_layout(
 
 /// `?plugin=ID` picks the widget plugin.
 #[derive(Debug, Deserialize)]
-pub struct NewWidgetParams {
+pub(super) struct NewWidgetParams {
     #[serde(default)]
     plugin: Option<String>,
 }

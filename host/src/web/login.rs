@@ -30,7 +30,7 @@ pub(super) fn router() -> Router<AppState> {
 
 /// The sign-in form.
 #[derive(Debug, Deserialize)]
-pub struct LoginForm {
+pub(super) struct LoginForm {
     username: String,
     password: String,
 }
@@ -71,7 +71,7 @@ async fn login_page() -> Markup {
 /// The client's IP address, when the server was started with connection
 /// info (tests driving the router without a socket have none).
 #[derive(Debug, Clone, Copy)]
-pub struct ClientIp(pub Option<IpAddr>);
+pub(super) struct ClientIp(pub Option<IpAddr>);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = Infallible;
@@ -141,7 +141,7 @@ async fn login(
 
 /// The sign-out form carries the CSRF token as a field.
 #[derive(Debug, Deserialize)]
-pub struct LogoutForm {
+pub(super) struct LogoutForm {
     csrf_token: Option<String>,
 }
 

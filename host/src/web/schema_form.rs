@@ -88,7 +88,7 @@ fn value_text(v: &Value) -> String {
 
 /// The form fields for `schema`, pre-filled from `current`; `errors` maps
 /// field names to messages shown next to them.
-pub fn form_fields(
+pub(super) fn form_fields(
     schema: &Value,
     current: &Value,
     metrics: &[MetricInfo],
@@ -161,7 +161,7 @@ pub fn form_fields(
 /// Build a config object from submitted `cfg.<name>` form fields, typed by
 /// the schema. Unknown names are ignored; empty optional fields are left
 /// out so the plugin's defaults apply.
-pub fn config_from_form(
+pub(super) fn config_from_form(
     schema: &Value,
     form: &[(String, String)],
 ) -> Result<Value, BTreeMap<String, String>> {

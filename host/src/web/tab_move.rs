@@ -48,7 +48,7 @@ pub(super) fn control(w: &Widget, tabs: &[String]) -> Markup {
 /// Body of a move: the target tab and the version edited.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MoveRequest {
+pub(super) struct MoveRequest {
     version: u64,
     tab: u32,
 }

@@ -44,7 +44,7 @@ fn require_admin(viewer: &Viewer) -> Result<(), HttpError> {
 }
 
 /// A role name from a form, or 400 saying which names exist.
-pub fn parse_role(value: &str) -> Result<Role, HttpError> {
+pub(super) fn parse_role(value: &str) -> Result<Role, HttpError> {
     value
         .parse()
         .map_err(|e: crate::store::UnknownRole| HttpError::bad_request(e.to_string()))
@@ -135,7 +135,7 @@ fn row(viewer: &Viewer, u: &User) -> Markup {
 
 /// The add form.
 #[derive(Debug, Deserialize)]
-pub struct AddForm {
+pub(super) struct AddForm {
     username: String,
     password: String,
     role: String,
@@ -193,7 +193,7 @@ fn keep_an_admin(state: &AppState, user: &User) -> Result<(), HttpError> {
 
 /// The role form.
 #[derive(Debug, Deserialize)]
-pub struct RoleForm {
+pub(super) struct RoleForm {
     role: String,
 }
 
@@ -214,7 +214,7 @@ async fn set_role(
 
 /// The password form.
 #[derive(Debug, Deserialize)]
-pub struct PasswordForm {
+pub(super) struct PasswordForm {
     password: String,
 }
 
@@ -243,7 +243,7 @@ async fn reset_password(
 
 /// The disable/enable button.
 #[derive(Debug, Deserialize)]
-pub struct DisabledForm {
+pub(super) struct DisabledForm {
     disabled: String,
 }
 

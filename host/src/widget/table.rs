@@ -43,7 +43,7 @@ impl TableRequest<'_> {
 /// Refuses ([`WidgetError::BadRequest`]) sorting a widget that does not show rows, a column the
 /// widget does not show, a direction other than `asc`/`desc`, and an offset
 /// that is not a multiple of the page size.
-pub fn apply(
+pub(crate) fn apply(
     data: &DataEngine,
     shape: DataShape,
     widget: &Widget,
