@@ -38,7 +38,7 @@ mod widgets;
 
 
 /// The `/api/v1` routes.
-pub fn router() -> Router<AppState> {
+pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .merge(dashboards::router())
         .merge(dashboard_io::router())
