@@ -15,9 +15,9 @@ use crate::alerts::{AlertService, AlertStore};
 use crate::auth::{Auth, AuthConfig};
 use crate::config::Config;
 use crate::data::{DataEngine, DataError};
+use crate::http::AppState;
 use crate::plugins::{PluginError, PluginRegistry, PluginRuntime};
 use crate::store::{SledStore, Store, StoreError};
-use crate::http::AppState;
 
 /// Why the server could not start or stopped.
 #[derive(Debug, thiserror::Error)]

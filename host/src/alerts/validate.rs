@@ -175,15 +175,18 @@ impl Checker<'_> {
                 "must be the alert's metric (or left out)",
             ));
         }
-        rule.info().config_schema.validate(&draft.rule_config).map_err(|errors| {
-            let (field, message) = errors.into_iter().next().unwrap_or_default();
-            let field = if field.is_empty() {
-                "rule_config".to_owned()
-            } else {
-                format!("rule_config.{field}")
-            };
-            AlertError::Invalid { field, message }
-        })?;
+        rule.info()
+            .config_schema
+            .validate(&draft.rule_config)
+            .map_err(|errors| {
+                let (field, message) = errors.into_iter().next().unwrap_or_default();
+                let field = if field.is_empty() {
+                    "rule_config".to_owned()
+                } else {
+                    format!("rule_config.{field}")
+                };
+                AlertError::Invalid { field, message }
+            })?;
         Ok(())
     }
 }

@@ -50,12 +50,11 @@ fn bad_json(e: &serde_json::Error) -> HttpError {
     HttpError::bad_request(format!("the JSON body is invalid: {e}"))
 }
 
-async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> ApiResult<Json<Value>> {
+async fn list(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<Value>> {
     let views = state.alerts.list(&viewer.user)?;
-    Ok(Json(Value::Array(views.iter().map(|v| v.to_json()).collect())))
+    Ok(Json(Value::Array(
+        views.iter().map(|v| v.to_json()).collect(),
+    )))
 }
 
 async fn create(
@@ -87,7 +86,7 @@ async fn update(
     // Refuse callers who may not see the alert before judging the body.
     state.alerts.get(&id, &viewer.user)?;
     let Value::Object(mut fields) = body else {
-        return Err(HttpError::bad_request("the body must be a JSON object")));
+        return Err(HttpError::bad_request("the body must be a JSON object"));
     };
     let version = match fields.remove("version") {
         Some(v) => v

@@ -39,11 +39,7 @@ fn pairs(q: Q) -> Result<Vec<(String, String)>, HttpError> {
         .map_err(|e| HttpError::bad_request(format!("bad query string: {e}")))
 }
 
-async fn dataset(
-    State(state): State<AppState>,
-    who: Viewer,
-    q: Q,
-) -> Result<Response, HttpError> {
+async fn dataset(State(state): State<AppState>, who: Viewer, q: Q) -> Result<Response, HttpError> {
     let req = dataset_request(pairs(q)?)?;
     Ok(download(state.exports.start(&who.user, req).await?))
 }

@@ -163,9 +163,9 @@ pub(super) async fn categories(
     check(&state, &who, &name)?;
     let p = Params::new(q, &["range", "from", "to", "by", "top"])?;
     let range = p.range()?;
-    let by = p.get("by").ok_or_else(|| {
-        HttpError::bad_request("`by` (the dimension to group by) is required")
-    })?;
+    let by = p
+        .get("by")
+        .ok_or_else(|| HttpError::bad_request("`by` (the dimension to group by) is required"))?;
     let top = p.number::<u32>("top")?.unwrap_or(5);
     let d = state.data.categories(&name, &range, by, top).await?;
     Ok(Json(json!({

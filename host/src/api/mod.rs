@@ -36,7 +36,6 @@ mod metrics;
 mod rows;
 mod widgets;
 
-
 /// The `/api/v1` routes.
 pub(crate) fn router() -> Router<AppState> {
     Router::new()

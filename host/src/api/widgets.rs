@@ -12,10 +12,7 @@ use crate::http::{AppState, HttpError, Viewer, WidgetParams};
 
 /// The widget HTML route.
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route(
-        "/api/v1/dashboards/{id}/widgets/{widget}/html",
-        get(html),
-    )
+    Router::new().route("/api/v1/dashboards/{id}/widgets/{widget}/html", get(html))
 }
 
 async fn html(

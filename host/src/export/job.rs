@@ -144,7 +144,7 @@ impl ExportJobBuilder {
                 .list()
                 .into_iter()
                 .filter(|p| p.kind == PluginKind::Exporter)
-                .map(|p| p.id)
+                .map(|p| p.meta.id)
                 .collect();
             installed.sort();
             ExportError::UnknownFormat {

@@ -33,7 +33,9 @@ impl Params {
                 )));
             }
             if !REPEATABLE.contains(&k.as_str()) && pairs[..i].iter().any(|(p, _)| p == k) {
-                return Err(HttpError::bad_request(format!("parameter `{k}` given twice")));
+                return Err(HttpError::bad_request(format!(
+                    "parameter `{k}` given twice"
+                )));
             }
         }
         Ok(Self(pairs))
@@ -52,12 +54,12 @@ impl Params {
     pub fn range(&self) -> Result<RangeSpec, HttpError> {
         match (self.get("range"), self.get("from"), self.get("to")) {
             (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(HttpError::bad_request(
-                "give either `range` or `from` and `to`, not both".into(),
+                "give either `range` or `from` and `to`, not both",
             )),
             (Some(r), None, None) => Ok(r.parse()?),
             (None, Some(from), Some(to)) => Ok(RangeSpec::absolute(from, to)?),
             (None, Some(_), None) | (None, None, Some(_)) => {
-                Err(HttpError::bad_request("`from` and `to` go together".into()))
+                Err(HttpError::bad_request("`from` and `to` go together"))
             }
             (None, None, None) => Ok(RangeSpec::DEFAULT),
         }

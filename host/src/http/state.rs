@@ -58,10 +58,7 @@ impl AppState {
             widgets.clone(),
         );
         Self {
-            dashboards: Arc::new(DashboardService::new(
-                auth.store().clone(),
-                plugins.clone(),
-            )),
+            dashboards: Arc::new(DashboardService::new(auth.store().clone(), plugins.clone())),
             widgets: Arc::new(widgets),
             exports: Arc::new(exports),
             secure_cookies: config.server.secure_cookies,

@@ -107,9 +107,9 @@ impl From<AlertError> for HttpError {
 impl From<ExportError> for HttpError {
     fn from(e: ExportError) -> Self {
         match e {
-            ExportError::Data(data @ (DataError::UnknownDataset(_) | DataError::UnknownMetric(_))) => {
-                Self::not_found(data.to_string())
-            }
+            ExportError::Data(
+                data @ (DataError::UnknownDataset(_) | DataError::UnknownMetric(_)),
+            ) => Self::not_found(data.to_string()),
             ExportError::Data(data @ (DataError::Timeout { .. } | DataError::Busy { .. })) => {
                 data.into()
             }

@@ -20,10 +20,10 @@ use super::alerts_form;
 use super::alerts_history;
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
-use crate::http::{Viewer, Writer};
-use crate::http::{AppState, HttpError};
 use crate::alerts::{AlertId, AlertState, AlertView};
 use crate::auth::can_create_dashboard;
+use crate::http::{AppState, HttpError};
+use crate::http::{Viewer, Writer};
 
 /// Routes of the alert pages.
 pub(super) fn router() -> Router<AppState> {

@@ -24,10 +24,10 @@ use super::alerts_input::{
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
 use super::schema_form::form_fields;
-use crate::http::{Viewer, Writer};
-use crate::http::{AppState, HttpError};
 use crate::alerts::{AlertDraft, AlertError, AlertId, Schedule};
-use crate::auth::{can_create_dashboard, visible_to};
+use crate::auth::can_create_dashboard;
+use crate::http::{AppState, HttpError};
+use crate::http::{Viewer, Writer};
 use crate::plugins::PluginKind;
 
 /// What the form edits: a new alert, or a saved one at a version.
@@ -44,7 +44,7 @@ fn blank_draft(state: &AppState) -> AlertDraft {
         .list()
         .into_iter()
         .filter(|p| p.kind == PluginKind::AlertRule)
-        .map(|p| p.id)
+        .map(|p| p.meta.id)
         .collect();
     let rule = rules
         .iter()
@@ -153,9 +153,7 @@ pub(super) async fn update(
     state.alerts.get(&id, &viewer.user)?;
     let version: u64 = field(&form, "version")
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| {
-            HttpError::bad_request("the form did not say which version it edits")
-        })?;
+        .ok_or_else(|| HttpError::bad_request("the form did not say which version it edits"))?;
     let (draft, schedule, mut errors) = draft_from_form(&state.plugins, &form);
     if errors.is_empty() {
         match state

@@ -14,11 +14,11 @@ use super::alerts::{alert_id, local_time, state_badge, value_text};
 use super::alerts_input::{checked, draft_from_form};
 use super::dashboards::page_context;
 use super::layout::{Section, page};
-use crate::http::{Viewer, Writer};
-use crate::http::{AppState, HttpError};
 use crate::alerts::{
     AlertError, DeliveryOutcome, HistoryEntry, HistoryEvent, TestOutcome, TestTarget,
 };
+use crate::http::{AppState, HttpError};
+use crate::http::{Viewer, Writer};
 
 /// History entries shown when the page does not ask for another number.
 pub(super) const DEFAULT_HISTORY_ROWS: usize = 200;

@@ -12,16 +12,15 @@ use axum::{
     response::Response,
     routing::{get, post},
 };
-use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
-use crate::http::{Viewer, Writer};
 use super::users::parse_role;
-use crate::http::{AppState, HttpError};
 use crate::auth::{Action, can, can_restore};
+use crate::http::{AppState, HttpError};
+use crate::http::{Viewer, Writer};
 use crate::store::{Dashboard, Role, Sharing};
 
 /// Routes of the settings page and the sharing form.

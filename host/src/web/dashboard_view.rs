@@ -11,11 +11,11 @@ use serde::Deserialize;
 
 use super::dashboards::page_context;
 use super::layout::{Section, page};
-use crate::http::Viewer;
-use crate::http::{AppState, HttpError};
 use crate::auth::{Action, can};
 use crate::data::RangeSpec;
+use crate::http::Viewer;
 use crate::http::range_from;
+use crate::http::{AppState, HttpError};
 use crate::store::{Dashboard, Layout, Widget};
 
 /// Route of the dashboard page.

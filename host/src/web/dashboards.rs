@@ -16,9 +16,9 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{PageContext, Section, page};
-use crate::http::{Viewer, Writer, session_cookie};
+use crate::auth::{Action, can, can_create_dashboard};
 use crate::http::{AppState, HttpError};
-use crate::auth::{Action, can, can_create_dashboard, visible_to};
+use crate::http::{Viewer, Writer, session_cookie};
 use crate::store::{Dashboard, DashboardContent, Layout};
 
 /// Routes of the list and its actions.
@@ -181,9 +181,7 @@ async fn create(
     Form(form): Form<CreateForm>,
 ) -> Result<Response, HttpError> {
     if !can_create_dashboard(&viewer.user) {
-        return Err(HttpError::forbidden(
-            "viewers cannot create dashboards",
-        ));
+        return Err(HttpError::forbidden("viewers cannot create dashboards"));
     }
     let content = DashboardContent {
         title: form.title.trim().to_owned(),

@@ -12,7 +12,6 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
@@ -20,12 +19,12 @@ use serde_json::Value;
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
 use super::schema_form::{config_from_form, form_fields};
-use crate::http::{Viewer, Writer};
-use crate::http::{AppState, HttpError, json_errors};
-use axum::middleware::map_response;
 use crate::auth::Action;
+use crate::http::{AppState, HttpError, json_errors};
+use crate::http::{Viewer, Writer};
 use crate::plugins::{PluginInfo, PluginKind};
 use crate::store::{Dashboard, GRID_COLUMNS, Layout, Widget};
+use axum::middleware::map_response;
 
 /// Routes of the editor.
 pub(super) fn router() -> Router<AppState> {
@@ -90,7 +89,9 @@ async fn save_layout(
             w.tab = tab;
         }
     }
-    let saved = state.dashboards.save(&viewer.user, &d, change.version, &content)?;
+    let saved = state
+        .dashboards
+        .save(&viewer.user, &d, change.version, &content)?;
     Ok(Json(serde_json::json!({ "version": saved.version })))
 }
 
@@ -236,7 +237,7 @@ fn widget_form(
                 }
                 fieldset {
                     legend { "Settings" }
-                    (form_fields(&schema, &widget.config, &metrics, &datasets, errors))
+                    (form_fields(schema, &widget.config, &metrics, &datasets, errors))
                 }
                 details {
                     summary { "Advanced: raw JSON" }

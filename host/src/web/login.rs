@@ -15,11 +15,11 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{PageContext, Section, page};
+use crate::auth::{AuthError, DEVICE_COOKIE, DEVICE_COOKIE_DAYS, SignIn, check_csrf};
+use crate::http::{AppState, HttpError};
 use crate::http::{
     cookie_value, session_clear_cookie, session_cookie, session_set_cookie, with_retry_after,
 };
-use crate::http::{AppState, HttpError};
-use crate::auth::{AuthError, DEVICE_COOKIE, DEVICE_COOKIE_DAYS, SignIn, check_csrf};
 
 /// Routes: `GET/POST /login`, `POST /logout`.
 pub(super) fn router() -> Router<AppState> {
@@ -132,7 +132,7 @@ async fn login(
                 login_view(Some(&app.to_string()), &form.username),
             )
                 .into_response();
-            with_retry_after(&mut response, app.retry_after());
+            with_retry_after(&mut response, app.retry_after_secs());
             Ok(response)
         }
         Err(err) => Err(err.into()),

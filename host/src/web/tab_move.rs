@@ -11,16 +11,15 @@ use axum::{
     extract::{Path, State},
     routing::post,
 };
-use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::auth::Action;
 use crate::http::Writer;
 use crate::http::{AppState, HttpError, json_errors};
-use axum::middleware::map_response;
-use crate::auth::Action;
 use crate::store::{GRID_COLUMNS, Widget};
+use axum::middleware::map_response;
 
 /// Route of the move.
 pub(super) fn router() -> Router<AppState> {
@@ -79,8 +78,9 @@ async fn move_widget(
     w.x = 0;
     w.y = bottom;
     w.w = w.w.min(GRID_COLUMNS);
-    let saved =
-        state.dashboards.save(&viewer.user, &d, request.version, &content)?;
+    let saved = state
+        .dashboards
+        .save(&viewer.user, &d, request.version, &content)?;
     Ok(Json(
         json!({ "version": saved.version, "tab": request.tab }),
     ))

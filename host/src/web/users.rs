@@ -18,9 +18,9 @@ use serde::Deserialize;
 
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
-use crate::http::{Viewer, Writer};
-use crate::http::{AppState, HttpError};
 use crate::auth::can_manage_users;
+use crate::http::{AppState, HttpError};
+use crate::http::{Viewer, Writer};
 use crate::store::{Role, User, UserId};
 
 const PAGE: &str = "/admin/users";
@@ -258,9 +258,7 @@ async fn set_disabled(
         "true" => true,
         "false" => false,
         _ => {
-            return Err(HttpError::bad_request(
-                "disabled must be true or false",
-            ));
+            return Err(HttpError::bad_request("disabled must be true or false"));
         }
     };
     if disabled {

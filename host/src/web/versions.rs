@@ -15,9 +15,9 @@ use maud::{Markup, html};
 
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
-use crate::http::{Viewer, Writer};
-use crate::http::{AppState, HttpError};
 use crate::auth::can_restore;
+use crate::http::{AppState, HttpError};
+use crate::http::{Viewer, Writer};
 
 /// Routes of the history page and the restore action.
 pub(super) fn router() -> Router<AppState> {

@@ -149,7 +149,9 @@ impl ExporterPlugin {
 
     /// Media type of the output, e.g. `text/csv; charset=utf-8`.
     pub fn media_type(&self) -> &str {
-        self.info().media_type().unwrap_or("application/octet-stream")
+        self.info()
+            .media_type()
+            .unwrap_or("application/octet-stream")
     }
 
     /// File extension of the output, without the dot.
@@ -238,8 +240,7 @@ impl ExportSession {
     ) -> Result<Vec<u8>> {
         let schema: Vec<_> = schema.iter().map(bindings::column_schema).collect();
         let section = bindings::section(title, chart, &schema);
-        let (guest, handle) = (&self.guest, self.handle);
-        self.session_call(async |store| {
+        self.session_call(async |store, guest, handle| {
             guest
                 .session()
                 .call_begin_section(store, handle, section)
@@ -253,25 +254,31 @@ impl ExportSession {
         let view = bindings::BatchView::new(batch);
         let columns = view.columns();
         let batch = view.wit(&columns);
-        let (guest, handle) = (&self.guest, self.handle);
-        self.session_call(async |store| guest.session().call_write(store, handle, batch).await)
-            .await
+        self.session_call(async |store, guest, handle| {
+            guest.session().call_write(store, handle, batch).await
+        })
+        .await
     }
 
     /// End the export; returns the final bytes.
     pub async fn finish(mut self) -> Result<Vec<u8>> {
-        let (guest, handle) = (&self.guest, self.handle);
         let bytes = self
-            .session_call(async |store| guest.session().call_finish(store, handle).await)
+            .session_call(async |store, guest, handle| {
+                guest.session().call_finish(store, handle).await
+            })
             .await?;
+        let handle = self.handle;
         // Dropping the resource runs the guest's destructor; its failure
         // cannot change the finished output, so it is only logged.
         let p = &self.plugin;
         let dropped = p
             .runtime
-            .call(&p.info.id, &mut self.sandbox.store, Budget::Export, async |store| {
-                handle.resource_drop_async(store).await
-            })
+            .call(
+                &p.info.id,
+                &mut self.sandbox.store,
+                Budget::Export,
+                async |store| handle.resource_drop_async(store).await,
+            )
             .await;
         if let Err(e) = dropped {
             tracing::warn!(error = %e, "exporter session destructor failed");
@@ -285,7 +292,10 @@ impl ExportSession {
         &mut self,
         call: impl AsyncFnOnce(
             &mut Store<HostState>,
-        ) -> wasmtime::Result<std::result::Result<Vec<u8>, wit::PluginError>>,
+            &exporter::Guest,
+            ResourceAny,
+        )
+            -> wasmtime::Result<std::result::Result<Vec<u8>, wit::PluginError>>,
     ) -> Result<Vec<u8>> {
         let p = self.plugin.clone();
         let (id, rt) = (p.info.id.as_str(), &p.runtime);
@@ -295,8 +305,11 @@ impl ExportSession {
                 message: "export session already failed".into(),
             });
         }
+        let (guest, handle) = (&self.guest, self.handle);
         let result = rt
-            .call(id, &mut self.sandbox.store, Budget::Export, call)
+            .call(id, &mut self.sandbox.store, Budget::Export, async |store| {
+                call(store, guest, handle).await
+            })
             .await
             .and_then(|r| r.map_err(|e| guest_error(id, e)))
             .and_then(|bytes| check_size(id, bytes.len(), rt.max_output_bytes()).map(|()| bytes));
@@ -314,7 +327,9 @@ pub struct AlertRulePlugin {
 
 impl std::fmt::Debug for AlertRulePlugin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("AlertRulePlugin").field(&self.plugin).finish()
+        f.debug_tuple("AlertRulePlugin")
+            .field(&self.plugin)
+            .finish()
     }
 }
 

@@ -10,8 +10,8 @@ use super::bindings::{self, alert, exporter, widget};
 use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
 use super::info::{KindInfo, PluginInfo, PluginKind, PluginMeta, PluginSource};
 use super::runtime::{Budget, PluginRuntime};
-use super::schema::ConfigSchema;
 use super::sandbox::HostState;
+use super::schema::ConfigSchema;
 
 /// Where each plugin interface's exports sit in a pre-instantiated component.
 pub(crate) enum Exports {
