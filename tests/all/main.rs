@@ -29,6 +29,7 @@ mod export_cli;
 mod export_dropin;
 mod export_http;
 mod export_pdf;
+mod export_stall;
 mod export_stream;
 mod export_support;
 mod hostile_output;

@@ -56,6 +56,17 @@ pub(crate) async fn sections(
     widgets: &[Widget],
     range: &RangeSpec,
 ) -> Vec<Section> {
+    // A report is background work: it may not take the connections people
+    // waiting on pages need.
+    crate::data::in_background(sections_in_class(data, plugins, widgets, range)).await
+}
+
+async fn sections_in_class(
+    data: &DataEngine,
+    plugins: &PluginRegistry,
+    widgets: &[Widget],
+    range: &RangeSpec,
+) -> Vec<Section> {
     // Scalars and series first, together: shared scans per dataset.
     let requests: Vec<DataRequest> = widgets
         .iter()

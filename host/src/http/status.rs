@@ -61,9 +61,12 @@ impl From<DataError> for HttpError {
                 Self::not_found(err.to_string())
             }
             DataError::Timeout { .. } => Self::timeout(err.to_string()),
-            DataError::Busy { detail } => {
-                tracing::warn!(%detail, "data source busy");
-                Self::unavailable(err.to_string(), BUSY_RETRY_SECS)
+            DataError::Busy {
+                name,
+                retry_after_secs,
+            } => {
+                tracing::warn!(source = %name, "data source busy");
+                Self::unavailable(err.to_string(), *retry_after_secs)
             }
             e if e.is_user_error() => Self::bad_request(err.to_string()),
             _ => Self::internal(format!("{err:?}")),
@@ -188,11 +191,12 @@ mod tests {
         }));
         assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(busy.retry_after_secs(), Some(BUSY_RETRY_SECS));
-        let source = HttpError::from(DataError::Busy {
-            detail: "pool".into(),
-        });
+        let source = HttpError::from(ExportError::Data(DataError::Busy {
+            name: "main".into(),
+            retry_after_secs: 3,
+        }));
         assert_eq!(source.status(), StatusCode::SERVICE_UNAVAILABLE);
-        assert!(!source.message().contains("pool"));
+        assert_eq!(source.retry_after_secs(), Some(3));
     }
 
     #[test]

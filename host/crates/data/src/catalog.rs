@@ -103,9 +103,7 @@ impl Catalog {
                 From::Query(q) => format!("({}) AS wasmdash_q", q.trim().trim_end_matches(';')),
             };
             let described = src.describe(from_sql).await.map_err(|e| match e {
-                DataError::Schema(m)
-                | DataError::Database { detail: m }
-                | DataError::Busy { detail: m } => schema_err(m),
+                DataError::Schema(m) | DataError::Database { detail: m } => schema_err(m),
                 e => e,
             })?;
             let mut kinds: HashMap<String, Option<ColumnKind>> = described.into_iter().collect();

@@ -10,7 +10,7 @@ use mysql_async::consts::ColumnType;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder, Params, Pool, PoolConstraints, PoolOpts, Value};
 
-use crate::batch::{BatchStream, Batcher, Cell};
+use crate::batch::{Batcher, Cell, Feeder};
 use crate::compile::Query;
 use crate::dialect::SqlValue;
 use crate::error::{DataError, Result};
@@ -44,7 +44,7 @@ impl MysqlSource {
             pool: Pool::new(opts),
         };
         let first = this.conn().await.map_err(|e| match e {
-            DataError::Database { detail } | DataError::Busy { detail } => {
+            DataError::Database { detail } => {
                 DataError::Schema(format!("cannot connect to MariaDB/MySQL: {detail}"))
             }
             e => e,
@@ -57,9 +57,9 @@ impl MysqlSource {
         match tokio::time::timeout(CONNECT_WAIT, self.pool.get_conn()).await {
             Ok(Ok(c)) => Ok(c),
             Ok(Err(e)) => Err(DataError::db(e)),
-            Err(_) => Err(DataError::Busy {
-                detail: "timed out waiting for a MariaDB/MySQL connection".into(),
-            }),
+            Err(_) => Err(DataError::db(
+                "timed out waiting for a MariaDB/MySQL connection",
+            )),
         }
     }
 
@@ -128,10 +128,10 @@ impl MysqlSource {
         q: Query,
         batch_size: usize,
         limit: Duration,
-    ) -> Result<BatchStream> {
+        tx: Feeder,
+    ) -> Result<()> {
         let mut conn = self.conn().await?;
         let id = conn.id();
-        let (tx, stream) = BatchStream::channel();
         let me = self.clone();
         tokio::spawn(async move {
             let limit_ms = limit.as_millis() as u64;
@@ -171,7 +171,7 @@ impl MysqlSource {
                 }
             }
         });
-        Ok(stream)
+        Ok(())
     }
 }
 

@@ -12,7 +12,7 @@ use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
-use crate::batch::{BatchStream, Batcher, Cell};
+use crate::batch::{Batcher, Cell, Feeder};
 use crate::compile::Query;
 use crate::dialect::SqlValue;
 use crate::error::{DataError, Result};
@@ -54,7 +54,7 @@ impl PostgresSource {
             .map_err(|e| DataError::Schema(e.to_string()))?;
         let this = Self { pool };
         let _first = this.client().await.map_err(|e| match e {
-            DataError::Database { detail } | DataError::Busy { detail } => {
+            DataError::Database { detail } => {
                 DataError::Schema(format!("cannot connect to PostgreSQL: {detail}"))
             }
             e => e,
@@ -66,9 +66,9 @@ impl PostgresSource {
         match tokio::time::timeout(Duration::from_secs(10), self.pool.get()).await {
             Ok(Ok(c)) => Ok(c),
             Ok(Err(e)) => Err(DataError::db(e)),
-            Err(_) => Err(DataError::Busy {
-                detail: "timed out waiting for a PostgreSQL connection".into(),
-            }),
+            Err(_) => Err(DataError::db(
+                "timed out waiting for a PostgreSQL connection",
+            )),
         }
     }
 
@@ -121,10 +121,10 @@ impl PostgresSource {
         q: Query,
         batch_size: usize,
         limit: Duration,
-    ) -> Result<BatchStream> {
+        tx: Feeder,
+    ) -> Result<()> {
         let mut client = self.client().await?;
         let cancel = client.cancel_token();
-        let (tx, stream) = BatchStream::channel();
         tokio::spawn(async move {
             let limit_ms = limit.as_millis() as u64;
             let run = async {
@@ -167,7 +167,7 @@ impl PostgresSource {
                 let _ = tx.send(Err(e)).await;
             }
         });
-        Ok(stream)
+        Ok(())
     }
 }
 
