@@ -102,7 +102,7 @@ pub(super) fn alerts(
     json: bool,
 ) -> Result<String, AdminError> {
     if json {
-        let out: Vec<serde_json::Value> = views.iter().map(crate::api::alerts::to_json).collect();
+        let out: Vec<serde_json::Value> = views.iter().map(AlertView::to_json).collect();
         let text = serde_json::to_string_pretty(&out).map_err(AdminError::of_json)?;
         return Ok(text + "\n");
     }
