@@ -35,6 +35,7 @@ mod export_support;
 mod hostile_output;
 mod ops_cli;
 mod ops_metrics;
+mod ops_web;
 mod plugin_unit_tests;
 mod plugins;
 mod plugins_polyglot;
