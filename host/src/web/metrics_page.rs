@@ -4,8 +4,8 @@
 
 use axum::{Router, extract::State, http::header, response::IntoResponse, routing::get};
 
-use crate::http::{AppState, HttpError, Viewer};
 use crate::auth::can_manage_users;
+use crate::http::{AppState, HttpError, Viewer};
 
 /// The route.
 pub(super) fn router() -> Router<AppState> {
@@ -23,5 +23,8 @@ async fn metrics(
     let text = tokio::task::spawn_blocking(move || crate::telemetry::render(&alerts))
         .await
         .map_err(HttpError::internal)?;
-    Ok(([(header::CONTENT_TYPE, crate::telemetry::CONTENT_TYPE)], text))
+    Ok((
+        [(header::CONTENT_TYPE, crate::telemetry::CONTENT_TYPE)],
+        text,
+    ))
 }

@@ -17,8 +17,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{PageContext, Section, page};
-use crate::http::{AppState, HttpError, session_set_cookie};
 use crate::auth::{Lane, MIN_PASSWORD_CHARS};
+use crate::http::{AppState, HttpError, session_set_cookie};
 
 /// The setup page's route.
 pub(super) fn router() -> Router<AppState> {

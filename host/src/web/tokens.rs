@@ -18,8 +18,8 @@ use serde::Deserialize;
 
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
-use crate::http::{AppState, HttpError, Viewer, Writer};
 use crate::auth::{TokenOptions, can_manage_users, parse_lifetime};
+use crate::http::{AppState, HttpError, Viewer, Writer};
 use crate::store::{ApiToken, TokenId, User};
 
 const OWN: &str = "/account/tokens";
