@@ -163,7 +163,7 @@ fn metrics_show_a_plugin_timeout_and_an_outbox_item() {
         Some(1.0)
     );
     assert_eq!(m.value("wasmdash_alerts", &[("state", "OK")]), Some(0.0));
-    let route = "/api/v1/dashboards/{id}/widgets/{widget}/html";
+    let route = "/api/v1/dashboards/:id/widgets/:widget/html";
     assert!(
         m.value(
             "wasmdash_http_requests_total",

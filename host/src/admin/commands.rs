@@ -125,7 +125,7 @@ pub async fn execute(request: &AdminRequest, ctx: &AdminContext) -> Result<Strin
             let created = ctx
                 .auth
                 .create_api_token_with(&owner.id, name, options, Utc::now())?;
-            Ok(format::new_token(&created, &owner, ctx.timezone))
+            Ok(format::new_token(&created, &owner))
         }
         AdminRequest::TokenList { user } => {
             let tokens = match user {
@@ -133,7 +133,7 @@ pub async fn execute(request: &AdminRequest, ctx: &AdminContext) -> Result<Strin
                 None => ctx.auth.all_api_tokens()?,
             };
             let users = store.users()?;
-            Ok(format::tokens(&tokens, &users, ctx.timezone, Utc::now()))
+            Ok(format::tokens(&tokens, &users, Utc::now()))
         }
         AdminRequest::TokenRevoke { id } => {
             let token = ctx

@@ -33,8 +33,10 @@ pub(super) fn users(users: &[User]) -> String {
 }
 
 /// `wasmdash token create`: what was created, then the secret alone on
-/// the last line (for `| tail -n 1` in scripts).
-pub(super) fn new_token(created: &NewApiToken, owner: &User, tz: Tz) -> String {
+/// the last line (for `| tail -n 1` in scripts). Times in UTC, as in
+/// `user list`: the CLI may run without the server's config.
+pub(super) fn new_token(created: &NewApiToken, owner: &User) -> String {
+    let tz = Tz::UTC;
     let t = &created.token;
     format!(
         "created token {} ({}) for {} ({}, {}); it is shown only now:\n{}\n",
@@ -59,8 +61,9 @@ pub(super) fn scope(t: &ApiToken) -> &'static str {
     }
 }
 
-/// `wasmdash token list`.
-pub(super) fn tokens(tokens: &[ApiToken], users: &[User], tz: Tz, now: DateTime<Utc>) -> String {
+/// `wasmdash token list`, times in UTC.
+pub(super) fn tokens(tokens: &[ApiToken], users: &[User], now: DateTime<Utc>) -> String {
+    let tz = Tz::UTC;
     if tokens.is_empty() {
         return "no API tokens; create one with `wasmdash token create --user NAME --name LABEL`\n"
             .into();

@@ -6,7 +6,7 @@ use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// Requests by route (the pattern, e.g. `/api/v1/dashboards/{id}`),
+/// Requests by route (the pattern, e.g. `/api/v1/dashboards/:id`),
 /// method and status.
 pub const HTTP_REQUESTS: &str = "wasmdash_http_requests_total";
 /// Time to the response head by route, seconds (a streamed body goes on
@@ -21,7 +21,7 @@ pub async fn track(request: Request, next: Next) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+        .map_or_else(|| "unmatched".to_owned(), |p| route_label(p.as_str()));
     let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
@@ -30,6 +30,16 @@ pub async fn track(request: Request, next: Next) -> Response {
         .increment(1);
     metrics::histogram!(HTTP_SECONDS, "route" => route).record(started.elapsed().as_secs_f64());
     response
+}
+
+/// A route pattern as a label: `{id}` written `:id` (and `{*rest}`
+/// `*rest`), as some Prometheus text parsers stop at the first `}` even
+/// inside a quoted label value.
+fn route_label(pattern: &str) -> String {
+    pattern
+        .replace("{*", "*")
+        .replace('{', ":")
+        .replace('}', "")
 }
 
 /// The standard methods by name; anything else as `other`.
@@ -60,6 +70,15 @@ fn method_label(method: &axum::http::Method) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn route_labels_carry_no_braces() {
+        assert_eq!(
+            route_label("/api/v1/dashboards/{id}/widgets/{widget}/html"),
+            "/api/v1/dashboards/:id/widgets/:widget/html"
+        );
+        assert_eq!(route_label("/api/v1/{*rest}"), "/api/v1/*rest");
+    }
 
     #[test]
     fn unknown_methods_share_one_label() {

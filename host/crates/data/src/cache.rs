@@ -298,6 +298,8 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
                     held: true,
                 },
             );
+            // A key a merged scan will load: a miss, whoever reads it later.
+            self.count(false);
             out.push(Claim {
                 cache: Arc::clone(self),
                 key,

@@ -11,5 +11,6 @@ pub const QUERY_SECONDS: &str = "wasmdash_sql_query_duration_seconds";
 /// `categories`, `rows`, `spans`); a caller that waited for the same query
 /// someone else was running counts as a hit.
 pub const CACHE_HITS: &str = "wasmdash_cache_hits_total";
-/// Lookups that had to query, by cache.
+/// Keys that had to be queried, by cache: alone, or claimed by a merged
+/// scan (whose readers then count as hits).
 pub const CACHE_MISSES: &str = "wasmdash_cache_misses_total";
