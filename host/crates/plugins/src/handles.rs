@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use tokio::sync::OwnedSemaphorePermit;
 use wasmtime::Store;
 use wasmtime::component::ResourceAny;
 
@@ -13,7 +12,7 @@ use super::bindings::{self, exporter, wit};
 use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
 use super::info::{AlertInput, Evaluation, ExportOptions, PluginInfo, RenderContext};
 use super::loaded::{Exports, LoadedPlugin};
-use super::runtime::Outcome;
+use super::runtime::{Outcome, SessionSlot};
 use super::sandbox::HostState;
 
 /// Map the guest's own `plugin-error` to ours, keeping only an excerpt
@@ -117,7 +116,7 @@ impl ExporterPlugin {
         };
         let options = bindings::export_options(options);
         let schema: Vec<_> = schema.iter().map(bindings::column_schema).collect();
-        let slot = rt.slot(id).await?;
+        let slot = rt.session_slot(id).await?;
         let mut store = rt.new_store();
         rt.arm_export(&mut store);
         let outcome = rt
@@ -149,7 +148,7 @@ pub struct ExportSession {
     handle: ResourceAny,
     /// Set after any failure: the guest may be mid-call, so refuse more calls.
     broken: bool,
-    _slot: OwnedSemaphorePermit,
+    _slot: SessionSlot,
 }
 
 impl std::fmt::Debug for ExportSession {

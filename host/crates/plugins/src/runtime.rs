@@ -63,8 +63,24 @@ pub struct PluginRuntime {
     memory_limit_mib: u64,
     max_concurrency: u32,
     slots: Arc<Semaphore>,
+    /// Export sessions hold their slot for a whole download; they may hold
+    /// at most half the slots together, so widgets and rules always find
+    /// the other half.
+    export_sessions: Arc<Semaphore>,
     /// The ticker thread stops once this is dropped.
     _ticker_alive: Arc<()>,
+}
+
+/// An export session's hold on a sandbox slot and on the exports' share.
+#[derive(Debug)]
+pub(crate) struct SessionSlot {
+    _slot: OwnedSemaphorePermit,
+    _share: OwnedSemaphorePermit,
+}
+
+/// Slots export sessions may hold together: half, at least one.
+fn export_share(slots: u32) -> usize {
+    (slots as usize / 2).max(1)
 }
 
 impl std::fmt::Debug for PluginRuntime {
@@ -136,6 +152,7 @@ impl PluginRuntime {
             memory_limit_mib: settings.memory_limit_mib,
             max_concurrency: n,
             slots: Arc::new(Semaphore::new(n as usize)),
+            export_sessions: Arc::new(Semaphore::new(export_share(n))),
             _ticker_alive: alive,
         }))
     }
@@ -167,16 +184,38 @@ impl PluginRuntime {
         self.cache.path_for(wasm)
     }
 
+    /// How long a call waits for a slot before it is refused as busy.
+    fn slot_wait(&self) -> Duration {
+        (self.timeout * 20).max(Duration::from_secs(2))
+    }
+
     /// A sandbox slot, waiting a while when all are busy.
     pub(crate) async fn slot(&self, plugin: &str) -> Result<OwnedSemaphorePermit> {
-        let wait = (self.timeout * 20).max(Duration::from_secs(2));
-        match tokio::time::timeout(wait, self.slots.clone().acquire_owned()).await {
+        match tokio::time::timeout(self.slot_wait(), self.slots.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
             _ => Err(PluginError::Busy {
                 plugin: plugin.to_owned(),
                 slots: self.max_concurrency,
             }),
         }
+    }
+
+    /// A sandbox slot for an export session, within the exports' share.
+    pub(crate) async fn session_slot(&self, plugin: &str) -> Result<SessionSlot> {
+        let share = self.export_sessions.clone().acquire_owned();
+        let share = match tokio::time::timeout(self.slot_wait(), share).await {
+            Ok(Ok(permit)) => permit,
+            _ => {
+                return Err(PluginError::Busy {
+                    plugin: plugin.to_owned(),
+                    slots: export_share(self.max_concurrency) as u32,
+                });
+            }
+        };
+        Ok(SessionSlot {
+            _slot: self.slot(plugin).await?,
+            _share: share,
+        })
     }
 
     /// A fresh store with the sandbox limits and the epoch policy.
