@@ -8,6 +8,7 @@ mod alerts_http;
 mod alerts_smtp_process;
 mod alerts_smtp_server;
 mod api_http;
+mod architecture;
 mod auth_flood;
 mod auth_permissions;
 mod auth_sessions;
