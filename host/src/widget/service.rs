@@ -133,7 +133,7 @@ impl WidgetService {
             utc_offset_minutes: offset.local_minus_utc() / 60,
             locale: self.locale.clone(),
         };
-        let config = with_direction(&widget.config, plugin.info().config_schema.json(), |m| {
+        let config = with_direction(&widget.config, plugin.info().meta.config_schema.json(), |m| {
             self.data
                 .metrics()
                 .into_iter()
