@@ -79,9 +79,9 @@ fn list(json: bool, dir: Option<PathBuf>, cache_dir: Option<PathBuf>) -> anyhow:
             out += &format!(
                 "{:<11} {:<16} {:<8} {}\n",
                 p.kind.kind().to_string(),
-                safe(&p.id),
-                safe(&p.version),
-                safe(&p.source.to_string())
+                safe(&p.meta.id),
+                safe(&p.meta.version),
+                safe(&p.meta.source.to_string())
             );
         }
     }
@@ -116,11 +116,11 @@ fn check(file: &std::path::Path, cache_dir: Option<PathBuf>) -> anyhow::Result<E
     println!(
         "ok: {} {} {} ({})",
         info.kind.kind(),
-        safe(&info.id),
-        safe(&info.version),
-        safe(&info.name)
+        safe(&info.meta.id),
+        safe(&info.meta.version),
+        safe(&info.meta.name)
     );
-    println!("  {}", safe(&info.description));
+    println!("  {}", safe(&info.meta.description));
     if let Some(shape) = info.data_shape() {
         println!(
             "  data shape: {}",

@@ -101,7 +101,7 @@ impl WidgetPlugin {
     ) -> Result<String> {
         let started = Instant::now();
         let result = self.render_once(config, data, ctx).await;
-        observe::record(&self.plugin.info.id, started, &result);
+        observe::record(&self.plugin.info.meta.id, started, &result);
         result
     }
 
@@ -112,7 +112,7 @@ impl WidgetPlugin {
         ctx: &RenderContext,
     ) -> Result<String> {
         let p = &self.plugin;
-        let (id, rt) = (p.info.id.as_str(), &p.runtime);
+        let (id, rt) = (p.info.meta.id.as_str(), &p.runtime);
         let view = bindings::WidgetDataView::new(data);
         let columns = view.columns();
         let data = view.wit(&columns);
@@ -182,7 +182,7 @@ impl ExporterPlugin {
     ) -> Result<ExportSession> {
         let started = Instant::now();
         let result = self.open_once(options, schema).await;
-        observe::record(&self.plugin.info.id, started, &result);
+        observe::record(&self.plugin.info.meta.id, started, &result);
         result
     }
 
@@ -192,7 +192,7 @@ impl ExporterPlugin {
         schema: &[ColumnSchema],
     ) -> Result<ExportSession> {
         let p = &self.plugin;
-        let (id, rt) = (p.info.id.as_str(), &p.runtime);
+        let (id, rt) = (p.info.meta.id.as_str(), &p.runtime);
         let options = bindings::export_options(options);
         let schema: Vec<_> = schema.iter().map(bindings::column_schema).collect();
         let mut sandbox = rt.session_sandbox(id).await?;
@@ -228,7 +228,7 @@ pub struct ExportSession {
 impl std::fmt::Debug for ExportSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExportSession")
-            .field("plugin", &self.plugin.info.id)
+            .field("plugin", &self.plugin.info.meta.id)
             .field("broken", &self.broken)
             .finish_non_exhaustive()
     }
@@ -299,7 +299,7 @@ impl ExportSession {
         let dropped = p
             .runtime
             .call(
-                &p.info.id,
+                &p.info.meta.id,
                 &mut self.sandbox.store,
                 Budget::Export,
                 async |store| handle.resource_drop_async(store).await,
@@ -323,7 +323,7 @@ impl ExportSession {
             -> wasmtime::Result<std::result::Result<Vec<u8>, wit::PluginError>>,
     ) -> Result<Vec<u8>> {
         let p = self.plugin.clone();
-        let (id, rt) = (p.info.id.as_str(), &p.runtime);
+        let (id, rt) = (p.info.meta.id.as_str(), &p.runtime);
         if self.broken {
             return Err(PluginError::Internal {
                 plugin: id.to_owned(),
@@ -381,13 +381,13 @@ impl AlertRulePlugin {
     pub async fn evaluate(&self, config: &str, input: &AlertInput) -> Result<Evaluation> {
         let started = Instant::now();
         let result = self.evaluate_once(config, input).await;
-        observe::record(&self.plugin.info.id, started, &result);
+        observe::record(&self.plugin.info.meta.id, started, &result);
         result
     }
 
     async fn evaluate_once(&self, config: &str, input: &AlertInput) -> Result<Evaluation> {
         let p = &self.plugin;
-        let (id, rt) = (p.info.id.as_str(), &p.runtime);
+        let (id, rt) = (p.info.meta.id.as_str(), &p.runtime);
         let input = bindings::alert_input(input);
         let mut sandbox = rt.sandbox(id).await?;
         let mut evaluation = rt
