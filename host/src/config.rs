@@ -5,7 +5,7 @@
 //!
 //! - `WASMDASH_SERVER__LISTEN`, `WASMDASH_SERVER__DATA_DIR`,
 //!   `WASMDASH_SERVER__TIMEZONE`, `WASMDASH_SERVER__LOCALE`,
-//!   `WASMDASH_SERVER__API_WITHOUT_AUTH`;
+//!   `WASMDASH_SERVER__API_WITHOUT_AUTH`, `WASMDASH_SERVER__METRICS_LISTEN`;
 //! - `WASMDASH_ALERTS__KEY`, `WASMDASH_SMTP__KEY` (e.g.
 //!   `WASMDASH_SMTP__PASSWORD`);
 //! - `WASMDASH_PLUGINS__DIR`, `WASMDASH_PLUGINS__TIMEOUT_MS`, ...;
@@ -131,6 +131,10 @@ pub struct ServerConfig {
     /// over HTTPS (directly or behind a proxy), so the browser never sends
     /// the cookie over plain HTTP.
     pub secure_cookies: bool,
+    /// A second address serving only `GET /metrics` (Prometheus text)
+    /// without authentication, for a scraper on a private network; the
+    /// main address serves `/metrics` to admin tokens only.
+    pub metrics_listen: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -141,6 +145,7 @@ impl Default for ServerConfig {
             timezone: Tz::UTC,
             locale: "en-US".into(),
             secure_cookies: false,
+            metrics_listen: None,
         }
     }
 }
@@ -171,6 +176,32 @@ impl Config {
         file: &Path,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, ConfigError> {
+        let (config, problems) = Self::parse_all(text, file, env)?;
+        match problems.into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(config),
+        }
+    }
+
+    /// Read `path` like [`Config::load`], but return every validation
+    /// problem instead of the first (for `wasmdash config check`). Only an
+    /// unreadable file or a syntax error, after which nothing can be
+    /// checked, is an `Err`.
+    pub fn load_all(path: &Path) -> Result<(Self, Vec<ConfigError>), ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            file: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        Self::parse_all(&text, path, std::env::vars())
+    }
+
+    /// [`Config::parse`] returning every validation problem.
+    pub fn parse_all(
+        text: &str,
+        file: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<(Self, Vec<ConfigError>), ConfigError> {
+        let original = text;
         let text = validate::apply_env(text, file, env)?;
         let mut config: Config = toml::from_str(&text).map_err(|e| {
             let (line, column) = e
@@ -185,8 +216,25 @@ impl Config {
             }
         })?;
         config.file = file.to_path_buf();
-        validate::check(&config, &text)?;
-        Ok(config)
+        let mut problems = validate::problems(&config, &text);
+        if text != original {
+            // Overrides re-wrote the document: find each table in the file.
+            for p in &mut problems {
+                if let ConfigError::Invalid { line, key, .. } = p {
+                    *line = validate::line_of_key(original, key).unwrap_or(*line);
+                }
+            }
+        }
+        Ok((config, problems))
+    }
+
+    /// The 1-based line of the first `[[kind]]` table whose `name` is
+    /// `name` (`kind` is `source`, `dataset` or `metric`), 0 when unknown.
+    pub fn line_of(&self, kind: &str, name: &str) -> usize {
+        let Ok(text) = std::fs::read_to_string(&self.file) else {
+            return 0;
+        };
+        validate::line_of_table(&text, kind, name)
     }
 
     /// The folder relative paths resolve against.

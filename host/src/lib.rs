@@ -27,11 +27,16 @@
 //!   extractors, downloads. The pages (`web`) and the JSON API (`api`) sit
 //!   on it side by side, composed by [`app`]; nothing imports either.
 //! - [`cli`] holds one file per subcommand.
+//! - [`openapi`] describes `/api/v1` as an OpenAPI 3.1 document.
+//! - [`telemetry`] renders Prometheus metrics and counts HTTP requests.
+//! - [`admin`] answers the user, token and alert commands, in the running
+//!   server over its admin socket or in the CLI itself.
 //! - [`export`] streams a dataset, a widget or a dashboard report through
 //!   an exporter plugin.
 //! - [`alerts`] evaluates alert rules on a schedule and emails through a
 //!   persistent outbox.
 
+pub mod admin;
 pub mod alerts;
 mod api;
 pub mod auth;
@@ -40,8 +45,10 @@ pub mod config;
 pub mod dashboards;
 pub mod export;
 pub mod http;
+pub mod openapi;
 pub mod seed;
 pub mod server;
+pub mod telemetry;
 mod web;
 pub mod widget;
 

@@ -11,8 +11,8 @@ use crate::store::{Dashboard, DashboardContent, Layout, Role, Sharing, Widget};
 
 /// Name of the demo's administrator account.
 pub const DEMO_ADMIN: &str = "admin";
-/// Environment variable holding the demo admin's password.
-pub const ADMIN_PASSWORD_ENV: &str = "WASMDASH_ADMIN_PASSWORD";
+/// The environment variable with the first administrator's password.
+pub use crate::auth::ADMIN_PASSWORD_ENV;
 
 /// What the seed did.
 #[derive(Debug, Clone, PartialEq, Eq)]

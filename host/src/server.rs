@@ -11,8 +11,9 @@ use std::sync::Arc;
 
 use axum::Router;
 
+use crate::admin::{AdminContext, AdminSocket};
 use crate::alerts::{AlertService, AlertStore};
-use crate::auth::{Auth, AuthConfig};
+use crate::auth::{Auth, AuthConfig, AuthError, FirstStart};
 use crate::config::Config;
 use crate::data::{DataEngine, DataError};
 use crate::http::AppState;
@@ -53,12 +54,15 @@ pub struct Server {
     addr: SocketAddr,
     auth: Arc<Auth>,
     alerts: Arc<AlertService>,
+    admin: Option<(AdminSocket, Arc<AdminContext>)>,
+    metrics: Option<tokio::net::TcpListener>,
 }
 
 impl Server {
     /// Connect the data engine (checking every metric against the
     /// schema), load plugins, and bind `[server] listen`.
     pub async fn bind(config: &Config) -> Result<Self, ServeError> {
+        crate::telemetry::install();
         let data = Arc::new(DataEngine::connect(config).await?);
         let (settings, cache_dir) = config.plugin_settings();
         let runtime = PluginRuntime::new(&settings, &cache_dir)?;
@@ -70,11 +74,29 @@ impl Server {
                 source,
             })?;
         let addr = listener.local_addr()?;
+        let metrics = match &config.server.metrics_listen {
+            Some(at) => Some(tokio::net::TcpListener::bind(at).await.map_err(|source| {
+                ServeError::Bind {
+                    addr: at.clone(),
+                    source,
+                }
+            })?),
+            None => None,
+        };
         let store = SledStore::open(&config.data_dir())?;
         let alert_store = AlertStore::new(store.alert_trees()?);
+        // Only now, holding the store's lock, is a leftover socket stale.
+        let admin_socket = match AdminSocket::bind(&config.data_dir()) {
+            Ok(socket) => Some(socket),
+            Err(e) => {
+                tracing::warn!(error = %e, dir = %config.data_dir().display(),
+                    "no admin socket: `wasmdash user|token|alerts` cannot reach this server");
+                None
+            }
+        };
         let store: Arc<dyn Store> = Arc::new(store);
         let alerts = Arc::new(AlertService::new(
-            alert_store,
+            alert_store.clone(),
             store.clone(),
             data.clone(),
             plugins.clone(),
@@ -92,14 +114,40 @@ impl Server {
             alerts.clone(),
         );
         let auth = state.auth.clone();
-        let app = crate::app(state);
+        let admin = admin_socket.map(|socket| {
+            let ctx = AdminContext {
+                auth: auth.clone(),
+                alert_store,
+                alerts: Some(alerts.clone()),
+                timezone: config.server.timezone,
+            };
+            (socket, Arc::new(ctx))
+        });
+        let app = crate::app(state).layer(axum::middleware::from_fn(crate::telemetry::track));
         Ok(Self {
             listener,
             app,
             addr,
             auth,
             alerts,
+            admin,
+            metrics,
         })
+    }
+
+    /// On a state without users, create the first administrator from
+    /// `admin_password`, or open a one-time setup link (see
+    /// [`Auth::first_start`]).
+    pub async fn first_start(
+        &self,
+        admin_password: Option<String>,
+    ) -> Result<FirstStart, AuthError> {
+        let auth = self.auth.clone();
+        auth.clone()
+            .with_hashing(crate::auth::Lane::General, move |auth| {
+                auth.first_start(admin_password.as_deref(), chrono::Utc::now())
+            })
+            .await
     }
 
     /// Accounts and the state store, e.g. to seed the demo before serving.
@@ -117,6 +165,11 @@ impl Server {
         self.addr
     }
 
+    /// The address of the separate metrics listener, if configured.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
     /// Serve until `shutdown` completes, then finish in-flight requests.
     pub async fn run(
         self,
@@ -125,12 +178,31 @@ impl Server {
         tracing::info!(addr = %self.addr, "serving");
         let sweeper = tokio::spawn(sweep_sessions(self.auth.clone()));
         let alert_tasks = self.alerts.start();
+        let metrics = self.metrics.map(|listener| {
+            let app = crate::telemetry::router(self.alerts.clone());
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, app).await {
+                    tracing::warn!(error = %e, "the metrics listener stopped");
+                }
+            })
+        });
+        // Aborting the task drops the socket, which removes its file.
+        let admin = self
+            .admin
+            .map(|(socket, ctx)| tokio::spawn(socket.serve(ctx)));
         // Connection info gives the sign-in throttle the client's address.
         let app = self.app.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         sweeper.abort();
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
+        if let Some(admin) = admin {
+            admin.abort();
+            let _ = admin.await;
+        }
         drop(alert_tasks);
         served?;
         Ok(())

@@ -69,6 +69,7 @@ impl AlertService {
             n.attempts += 1;
             let (outcome, detail) = match result {
                 Ok(()) => {
+                    super::observe::delivery(true, false);
                     n.status = OutboxStatus::Sent { at };
                     n.last_error = None;
                     report.sent += 1;
@@ -78,6 +79,7 @@ impl AlertService {
                     )
                 }
                 Err(e) if e.permanent => {
+                    super::observe::delivery(false, true);
                     tracing::warn!(key = %n.key, error = %e.message, "an alert email was refused");
                     n.status = OutboxStatus::Failed {
                         at,
@@ -88,6 +90,7 @@ impl AlertService {
                     (DeliveryOutcome::Failed, e.message)
                 }
                 Err(e) => {
+                    super::observe::delivery(false, false);
                     tracing::info!(key = %n.key, error = %e.message, attempt = n.attempts, "an alert email will be retried");
                     n.next_attempt = at
                         + backoff(

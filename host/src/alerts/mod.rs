@@ -42,6 +42,7 @@ mod history;
 mod mailer;
 mod message;
 mod model;
+pub mod observe;
 pub mod outbox;
 mod records;
 mod schedule;

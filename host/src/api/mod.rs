@@ -54,6 +54,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/api/v1/datasets", get(rows::list))
         .route("/api/v1/datasets/{name}/rows", get(rows::rows))
+        .merge(crate::openapi::router())
         // Unknown API paths answer JSON too (a router fallback would also
         // catch the HTML pages).
         .route("/api/v1/{*rest}", get(not_found))

@@ -25,10 +25,20 @@ pub enum AuthError {
     /// The CSRF token is missing or wrong.
     #[error("this request did not carry the right security token; reload the page and try again")]
     CsrfMismatch,
-    /// The bearer token is malformed, unknown or revoked, or its user is
-    /// disabled.
-    #[error("the API token is invalid or has been revoked")]
+    /// The bearer token is malformed, unknown, expired or revoked, or its
+    /// user is disabled.
+    #[error("the API token is invalid, expired or revoked")]
     InvalidToken,
+    /// A read-only API token was used for a request that changes state.
+    #[error("this API token is read-only; create a token without --read-only to make changes")]
+    ReadOnlyToken,
+    /// The setup link is unknown, expired or used, or users exist already.
+    #[error("this setup link is not valid (any more)")]
+    SetupClosed,
+    /// A token lifetime that is not `<n>h`, `<n>d` or `<n>w` between one
+    /// hour and ten years.
+    #[error("invalid token lifetime {0:?}: use e.g. 12h, 90d or 2w (1 hour to 10 years)")]
+    BadTokenLifetime(String),
     /// The new password is too short.
     #[error("the password must be at least {min} characters long")]
     PasswordTooShort {

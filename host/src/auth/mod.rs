@@ -47,6 +47,7 @@ mod hashing;
 mod password;
 mod permission;
 mod sessions;
+mod setup;
 mod sign_in;
 mod throttle;
 mod tokens;
@@ -61,12 +62,16 @@ pub use permission::{
     Action, can, can_create_dashboard, can_manage_users, can_restore, visible_to,
 };
 pub use sessions::{NewSession, SessionToken};
+pub use setup::{ADMIN_PASSWORD_ENV, FIRST_ADMIN, FirstStart, SETUP_LINK_LIFETIME};
 pub use sign_in::{SignIn, SignedIn};
 pub use throttle::{
     ACCOUNT_RULES, DEVICE_COOKIE, DEVICE_COOKIE_DAYS, Locked, LoginThrottle, NETWORK_RULES,
     ThrottleRules, ThrottleScope,
 };
-pub use tokens::{API_TOKEN_PREFIX, NewApiToken, bearer_token};
+pub use tokens::{
+    API_TOKEN_PREFIX, MAX_TOKEN_LIFETIME_DAYS, NewApiToken, TokenOptions, bearer_token,
+    parse_lifetime,
+};
 
 /// Session lifetimes.
 #[derive(Debug, Clone)]
@@ -98,6 +103,7 @@ pub struct Auth {
     hashing: Arc<hashing::HashPool>,
     throttle: Arc<LoginThrottle>,
     data_access: Arc<DataAccess>,
+    setup: Arc<setup::SetupGate>,
 }
 
 impl Auth {
@@ -109,6 +115,7 @@ impl Auth {
             hashing: Arc::new(hashing::HashPool::default()),
             throttle: Arc::new(LoginThrottle::default()),
             data_access: Arc::new(DataAccess::default()),
+            setup: Arc::default(),
         }
     }
 

@@ -5,12 +5,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod admin_client;
 pub mod alerts;
+pub mod config_check;
 pub mod demo;
 pub mod export;
 pub mod plugins;
 pub mod serve;
 pub mod terminal;
+pub mod token;
 pub mod user;
 
 /// Self-hosted analytics dashboards with sandboxed WebAssembly plugins.
@@ -32,9 +35,15 @@ pub enum Command {
     /// Inspect installed plugins or check a plugin file.
     #[command(subcommand)]
     Plugins(plugins::PluginsCommand),
-    /// Add users, list them, change a password.
+    /// Add users, list them, change a password, disable them.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Create, list and revoke API tokens.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Check a configuration file against its sources.
+    #[command(subcommand)]
+    Config(config_check::ConfigCommand),
     /// Export a dataset, a metric or a dashboard report to a file or stdout.
     Export(export::ExportArgs),
     /// List alerts or evaluate them now.
@@ -49,6 +58,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Plugins(cmd) => plugins::run(cmd),
         Command::User(cmd) => user::run(cmd),
+        Command::Token(cmd) => token::run(cmd),
+        Command::Config(cmd) => config_check::run(cmd),
         Command::Export(args) => export::run(args),
         Command::Alerts(cmd) => alerts::run(cmd),
     };

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use crate::auth::{ADMIN_PASSWORD_ENV, FIRST_ADMIN, FirstStart};
 use crate::config::Config;
 use crate::server::{Server, shutdown_signal};
 
@@ -28,19 +29,52 @@ pub(crate) fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let server = Server::bind(config).await?;
-        println!("wasmdash is listening on http://{}", server.local_addr());
-        server.run(shutdown_signal()).await
+        let url = format!("http://{}", server.local_addr());
+        println!("wasmdash is listening on {url}");
+        if let Some(at) = server.metrics_addr() {
+            println!("metrics for Prometheus at http://{at}/metrics");
+        }
+        let password = std::env::var(ADMIN_PASSWORD_ENV)
+            .ok()
+            .filter(|p| !p.is_empty());
+        match server
+            .first_start(password)
+            .await
+            .context("creating the first administrator")?
+        {
+            FirstStart::HasUsers => {}
+            FirstStart::CreatedAdmin => println!(
+                "created the administrator `{FIRST_ADMIN}` with the password from {ADMIN_PASSWORD_ENV}"
+            ),
+            FirstStart::SetupLink { token, expires } => println!(
+                "no users yet: open {url}/setup/{token} to create the first administrator \
+                 (works once, until {} UTC; or restart with {ADMIN_PASSWORD_ENV} set)",
+                expires.format("%Y-%m-%d %H:%M")
+            ),
+        }
+        server.run(shutdown_signal()).await?;
+        anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Log to stderr; `RUST_LOG` overrides the default `info`.
+/// The variable choosing the log format: `json` for one JSON object per
+/// line (for log shippers), anything else or unset for readable text.
+pub const LOG_FORMAT_ENV: &str = "WASMDASH_LOG";
+
+/// Log to stderr; `RUST_LOG` overrides the default `info`, and
+/// `WASMDASH_LOG=json` writes one JSON object per line.
 pub(crate) fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // Already set (e.g. by another command): keep the first.
-    let _ = tracing_subscriber::fmt()
+    let json = std::env::var(LOG_FORMAT_ENV).is_ok_and(|v| v.eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    // Already set (e.g. by another command): keep the first.
+    let _ = if json {
+        builder.json().with_current_span(false).try_init()
+    } else {
+        builder.try_init()
+    };
 }

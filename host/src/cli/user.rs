@@ -1,4 +1,7 @@
-//! `wasmdash user`: add users, list them, change a password.
+//! `wasmdash user`: add users, list them, change a password, disable.
+//!
+//! While a server runs on the data directory, the commands go through its
+//! admin socket (see [`crate::admin`]); otherwise they open the store.
 //!
 //! The password comes from standard input when it is not a terminal (one
 //! line, for scripts: `echo "$PW" | wasmdash user add ...`), else from a
@@ -7,14 +10,13 @@
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use chrono::Utc;
 
-use crate::auth::{Auth, AuthConfig};
+use super::admin_client::{self, LocalState};
+use crate::admin::AdminRequest;
 use crate::config::Config;
-use crate::store::{Role, STATE_SUBDIR, SledStore};
+use crate::store::Role;
 
 /// Where the state lives: a data directory, or the one a config file names.
 #[derive(Debug, clap::Args)]
@@ -29,7 +31,8 @@ pub struct DataDirArgs {
 }
 
 impl DataDirArgs {
-    fn resolve(&self) -> anyhow::Result<PathBuf> {
+    /// The data directory these flags name.
+    pub fn resolve(&self) -> anyhow::Result<PathBuf> {
         match &self.config {
             Some(file) => Ok(Config::load(file)?.data_dir()),
             None => Ok(self.data_dir.clone()),
@@ -65,71 +68,76 @@ pub enum UserCommand {
         #[command(flatten)]
         dir: DataDirArgs,
     },
+    /// Disable a user: they cannot sign in, their sessions end and their
+    /// API tokens stop working (`--enable` undoes it).
+    Disable {
+        /// Login name.
+        name: String,
+        /// Enable the user again instead.
+        #[arg(long)]
+        enable: bool,
+        /// Where the state lives.
+        #[command(flatten)]
+        dir: DataDirArgs,
+    },
 }
 
-/// Run `wasmdash user ...`.
+/// Run `wasmdash user ...`: through the running server's admin socket
+/// when one serves the data directory, else on the store directly.
 pub fn run(cmd: UserCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         UserCommand::Add { name, role, dir } => {
             // Check everything cheap before asking for a password.
-            let role: Role = role.parse()?;
+            let _: Role = role.parse()?;
             crate::store::validate_username(&name)?;
-            let auth = open(&dir, true)?;
-            if auth.store().user_by_name(&name)?.is_some() {
-                bail!("a user named {name:?} already exists");
-            }
+            let data_dir = dir.resolve()?;
+            let local = LocalState::CREATE;
+            admin_client::run(
+                &data_dir,
+                local,
+                AdminRequest::UserNameFree { name: name.clone() },
+            )?;
             let password = read_password(&name)?;
-            let user = auth.create_user(&name, &password, role, Utc::now())?;
-            println!("created user {} ({})", user.username, user.role);
+            admin_client::print(
+                &data_dir,
+                local,
+                AdminRequest::UserAdd {
+                    name,
+                    role,
+                    password,
+                },
+            )
         }
-        UserCommand::List { dir } => {
-            let auth = open(&dir, false)?;
-            let users = auth.store().users()?;
-            if users.is_empty() {
-                println!("no users yet; add one with `wasmdash user add NAME --role admin`");
-            }
-            for u in users {
-                let status = if u.disabled { "disabled" } else { "active" };
-                println!(
-                    "{:<24} {:<7} {:<9} created {}",
-                    u.username,
-                    u.role,
-                    status,
-                    u.created.format("%Y-%m-%d %H:%M UTC")
-                );
-            }
-        }
+        UserCommand::List { dir } => admin_client::print(
+            &dir.resolve()?,
+            LocalState::EXISTING,
+            AdminRequest::UserList,
+        ),
         UserCommand::Passwd { name, dir } => {
-            let auth = open(&dir, false)?;
-            let Some(user) = auth.store().user_by_name(&name)? else {
-                bail!("there is no user named {name:?}");
-            };
+            let data_dir = dir.resolve()?;
+            let local = LocalState::EXISTING;
+            admin_client::run(
+                &data_dir,
+                local,
+                AdminRequest::UserExists { name: name.clone() },
+            )?;
             let password = read_password(&name)?;
-            auth.change_password(&user.id, &password, Utc::now())?;
-            println!(
-                "password changed for {}; their sessions were ended",
-                user.username
-            );
+            admin_client::print(
+                &data_dir,
+                local,
+                AdminRequest::UserPasswd { name, password },
+            )
         }
+        UserCommand::Disable { name, enable, dir } => admin_client::print(
+            &dir.resolve()?,
+            LocalState::EXISTING,
+            AdminRequest::UserDisable { name, enable },
+        ),
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Open the store; only `user add` may create a new one.
-fn open(dir: &DataDirArgs, create: bool) -> anyhow::Result<Auth> {
-    let data_dir = dir.resolve()?;
-    if !create && !data_dir.join(STATE_SUBDIR).exists() {
-        bail!(
-            "{} holds no wasmdash state yet; add a user first with `wasmdash user add`",
-            data_dir.display()
-        );
-    }
-    let store = SledStore::open(&data_dir)?;
-    Ok(Auth::new(Arc::new(store), AuthConfig::default()))
 }
 
 /// The new password: one line of stdin, or typed twice at a prompt.
-fn read_password(name: &str) -> anyhow::Result<String> {
+pub(crate) fn read_password(name: &str) -> anyhow::Result<String> {
     let password = if std::io::stdin().is_terminal() {
         let first = rpassword::prompt_password(format!("password for {name}: "))
             .context("reading the password")?;

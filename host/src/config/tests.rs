@@ -144,3 +144,43 @@ fn env_overrides_replace_keys_and_bad_ones_are_named() {
     let e = parse(GOOD, &[("WASMDASH_NOPE__X", "1")]).unwrap_err();
     assert!(matches!(e, ConfigError::Env { .. }), "{e}");
 }
+
+#[test]
+fn every_table_with_a_problem_is_reported_with_its_line() {
+    let text = GOOD
+        .replace("table = \"orders\"", "table = \"orders\"\ntime_column2 = 1")
+        .replace("ratio_filter = [", "decimals = 99\nratio_filter = [");
+    // The unknown key is a syntax error: nothing else can be checked.
+    assert!(matches!(parse(&text, &[]), Err(ConfigError::Syntax { .. })));
+    let text = GOOD
+        .replace("source = \"main\"", "source = \"nope\"")
+        .replace("ratio_filter = [", "decimals = 99\nratio_filter = [")
+        + "\n[[metric]]\nname = \"bad name\"\ndataset = \"orders\"\naggregate = \"count\"\n";
+    let env = std::iter::empty();
+    let (_, problems) =
+        Config::parse_all(&text, Path::new("/etc/wasmdash/wasmdash.toml"), env).unwrap();
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("/etc/wasmdash/wasmdash.toml:11: dataset \"orders\".source"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[1].contains(":17: metric \"error_rate\".decimals"),
+        "{lines:#?}"
+    );
+    assert!(lines[2].contains("metric \"bad name\".name"), "{lines:#?}");
+    assert_eq!(validate::line_of_table(&text, "metric", "error_rate"), 17);
+    assert_eq!(validate::line_of_table(&text, "dataset", "error_rate"), 0);
+}
+
+#[test]
+fn lines_refer_to_the_file_even_with_overrides() {
+    let text = GOOD.replace("ratio_filter = [", "decimals = 99\nratio_filter = [");
+    let err = parse(&text, &[("WASMDASH_SERVER__DATA_DIR", "elsewhere")]).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(":17: metric \"error_rate\".decimals"),
+        "{err}"
+    );
+}

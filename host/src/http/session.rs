@@ -28,6 +28,8 @@ pub struct Viewer {
     pub user: User,
     /// The browser session, when signed in with a cookie (not a token).
     pub session: Option<Session>,
+    /// Signed in with a read-only API token: every write is refused.
+    pub read_only: bool,
 }
 
 impl Viewer {
@@ -79,10 +81,11 @@ fn identify(state: &AppState, headers: &HeaderMap) -> Result<Viewer, HttpError> 
             .ok()
             .and_then(bearer_token)
             .ok_or_else(|| HttpError::from(AuthError::InvalidToken))?;
-        let user = state.auth.verify_api_token(token, now)?;
+        let (user, record) = state.auth.verify_api_token_scoped(token, now)?;
         return Ok(Viewer {
             user,
             session: None,
+            read_only: record.read_only,
         });
     }
     let token = session_cookie(headers).ok_or_else(HttpError::unauthorized)?;
@@ -90,6 +93,7 @@ fn identify(state: &AppState, headers: &HeaderMap) -> Result<Viewer, HttpError> 
     Ok(Viewer {
         user,
         session: Some(session),
+        read_only: false,
     })
 }
 
@@ -114,6 +118,9 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let viewer = identify(&AppState::from_ref(state), &parts.headers)?;
+        if viewer.read_only {
+            return Err(AuthError::ReadOnlyToken.into());
+        }
         if let Some(session) = &viewer.session {
             let presented = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             check_csrf(session, presented)?;

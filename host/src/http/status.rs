@@ -40,10 +40,12 @@ impl From<AuthError> for HttpError {
             | AuthError::NotSignedIn
             | AuthError::SessionExpired
             | AuthError::InvalidToken => Self::unauthorized(),
-            AuthError::CsrfMismatch => Self::forbidden(err.to_string()),
+            AuthError::CsrfMismatch | AuthError::ReadOnlyToken => Self::forbidden(err.to_string()),
+            AuthError::SetupClosed => Self::not_found(err.to_string()),
             AuthError::PasswordTooShort { .. }
             | AuthError::PasswordTooLong { .. }
-            | AuthError::BadTokenName => Self::unprocessable(err.to_string()),
+            | AuthError::BadTokenName
+            | AuthError::BadTokenLifetime(_) => Self::unprocessable(err.to_string()),
             AuthError::Throttled(locked) => {
                 Self::too_many_requests(err.to_string(), locked.retry_after_secs)
             }

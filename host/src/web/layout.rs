@@ -66,12 +66,14 @@ pub(super) fn page(title: &str, ctx: &PageContext, body: Markup) -> Markup {
                             a href="/plugins" aria-current=[current(Section::Plugins)] { "Plugins" }
                             @if ctx.is_admin {
                                 a href="/admin/users" aria-current=[current(Section::Admin)] { "Users" }
+                                a href="/admin/tokens" { "All tokens" }
                             }
                         }
                     }
                     span.spacer {}
                     @if let Some(name) = &ctx.username {
                         span.muted { (name) }
+                        a href="/account/tokens" { "API tokens" }
                         form method="post" action="/logout" {
                             @if let Some(token) = &ctx.csrf_token {
                                 input type="hidden" name="csrf_token" value=(token);

@@ -21,9 +21,12 @@ mod editor;
 mod export;
 mod layout;
 mod login;
+mod metrics_page;
 mod plugins_page;
 mod schema_form;
+mod setup;
 mod tab_move;
+mod tokens;
 mod users;
 mod versions;
 mod widgets;
@@ -42,6 +45,9 @@ pub(super) fn router() -> Router<AppState> {
         .merge(versions::router())
         .merge(dashboard_io::router())
         .merge(users::router())
+        .merge(tokens::router())
+        .merge(setup::router())
+        .merge(metrics_page::router())
         .merge(tab_move::router())
         .merge(export::router())
         .merge(alerts::router())

@@ -133,13 +133,17 @@ impl WidgetService {
             utc_offset_minutes: offset.local_minus_utc() / 60,
             locale: self.locale.clone(),
         };
-        let config = with_direction(&widget.config, plugin.info().meta.config_schema.json(), |m| {
-            self.data
-                .metrics()
-                .into_iter()
-                .find(|i| i.name == m)
-                .map(|i| i.good)
-        })
+        let config = with_direction(
+            &widget.config,
+            plugin.info().meta.config_schema.json(),
+            |m| {
+                self.data
+                    .metrics()
+                    .into_iter()
+                    .find(|i| i.name == m)
+                    .map(|i| i.good)
+            },
+        )
         .to_string();
         plugin
             .render(&config, &data, &context)

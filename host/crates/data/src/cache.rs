@@ -64,13 +64,34 @@ pub(crate) const HOLD_MAX: Duration = Duration::from_secs(30);
 #[derive(Debug)]
 pub(crate) struct Cache<K, V> {
     slots: Mutex<Slots<K, V>>,
+    /// The `cache` label of its hit and miss counters.
+    name: &'static str,
 }
 
 impl<K, V> Default for Cache<K, V> {
     fn default() -> Self {
+        Self::named("other")
+    }
+}
+
+impl<K, V> Cache<K, V> {
+    /// An empty cache whose hits and misses are counted as `name`.
+    pub(crate) fn named(name: &'static str) -> Self {
         Self {
             slots: Mutex::new(HashMap::new()),
+            name,
         }
+    }
+
+    /// Count a lookup answered without a query of its own (a fresh entry,
+    /// or a load someone else was running) or one that had to query.
+    fn count(&self, hit: bool) {
+        let metric = if hit {
+            crate::observe::CACHE_HITS
+        } else {
+            crate::observe::CACHE_MISSES
+        };
+        metrics::counter!(metric, "cache" => self.name).increment(1);
     }
 }
 
@@ -213,7 +234,10 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
         loop {
             let (found, slot) = self.find_or_insert(&key, ttl)?;
             match found {
-                Found::Fresh(r) => return r,
+                Found::Fresh(r) => {
+                    self.count(true);
+                    return r;
+                }
                 Found::Wait(mut rx) => {
                     let state = rx
                         .wait_for(|s| !matches!(s, State::Loading))
@@ -221,6 +245,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
                         .map(|s| s.clone());
                     match state {
                         Ok(State::Done(at, r)) => {
+                            self.count(true);
                             self.read_held(&key, &slot, at);
                             return r;
                         }
@@ -230,6 +255,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
                     }
                 }
                 Found::Claimed => {
+                    self.count(false);
                     let claim = Claim {
                         cache: Arc::clone(self),
                         key: key.clone(),
@@ -272,6 +298,8 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
                     held: true,
                 },
             );
+            // A key a merged scan will load: a miss, whoever reads it later.
+            self.count(false);
             out.push(Claim {
                 cache: Arc::clone(self),
                 key,

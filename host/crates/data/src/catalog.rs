@@ -81,180 +81,242 @@ pub(crate) struct Catalog {
 impl Catalog {
     /// Check every dataset and metric against its database.
     pub(crate) async fn build(config: &DataConfig<'_>, sources: &[Source]) -> Result<Self> {
-        let tz = config.timezone;
         let mut datasets = Vec::new();
         let mut all_kinds = Vec::new();
         for d in config.datasets {
-            let name = d.name.get_ref();
-            let schema_err = |m: String| DataError::Schema(format!("dataset `{name}`: {m}"));
-            let source = sources
-                .iter()
-                .position(|s| s.name == d.source)
-                .ok_or_else(|| schema_err(format!("no source `{}`", d.source)))?;
-            let src = &sources[source];
-            let from = match (&d.table, &d.query) {
-                (Some(t), _) => From::Table(t.split('.').map(str::to_string).collect()),
-                (None, q) => From::Query(q.clone().unwrap_or_default()),
-            };
-            let from_sql = match &from {
-                From::Table(parts) => parts
-                    .iter()
-                    .map(|p| src.dialect().quote_ident(p))
-                    .collect::<Vec<_>>()
-                    .join("."),
-                From::Query(q) => format!("({}) AS wasmdash_q", q.trim().trim_end_matches(';')),
-            };
-            let described = src.describe(from_sql).await.map_err(|e| match e {
-                DataError::Schema(m) | DataError::Database { detail: m } => schema_err(m),
-                e => e,
-            })?;
-            let mut kinds: HashMap<String, Option<ColumnKind>> = described.into_iter().collect();
-            // Declared kinds win for columns the database cannot type.
-            for c in &d.columns {
-                if let crate::config::ColumnConfig::Detailed {
-                    name,
-                    kind: Some(k),
-                    ..
-                } = c
-                    && let Some(slot) = kinds.get_mut(name)
-                {
-                    *slot = Some(*k);
-                }
-            }
-            match kinds.get_mut(&d.time_column) {
-                None => {
-                    return Err(schema_err(format!(
-                        "time column `{}` does not exist",
-                        d.time_column
-                    )));
-                }
-                Some(k @ (None | Some(ColumnKind::Timestamp))) => *k = Some(ColumnKind::Timestamp),
-                // SQLite stores times as ISO-8601 text.
-                Some(k @ Some(ColumnKind::Text)) if src.is_sqlite() => {
-                    *k = Some(ColumnKind::Timestamp)
-                }
-                Some(_) => {
-                    return Err(schema_err(format!(
-                        "time column `{}` must hold timestamps{}",
-                        d.time_column,
-                        if src.is_sqlite() {
-                            " as ISO-8601 text (YYYY-MM-DD HH:MM:SS, UTC)"
-                        } else {
-                            ""
-                        }
-                    )));
-                }
-            }
-            let kinds: HashMap<String, ColumnKind> = kinds
-                .into_iter()
-                .map(|(n, k)| (n, k.unwrap_or(ColumnKind::Text)))
-                .collect();
-            let names: Vec<(String, Option<String>)> = if d.columns.is_empty() {
-                let mut all: Vec<_> = kinds.keys().map(|n| (n.clone(), None)).collect();
-                all.sort();
-                all
-            } else {
-                d.columns
-                    .iter()
-                    .map(|c| match c {
-                        crate::config::ColumnConfig::Name(n) => (n.clone(), None),
-                        crate::config::ColumnConfig::Detailed { name, label, .. } => {
-                            (name.clone(), label.clone())
-                        }
-                    })
-                    .collect()
-            };
-            let mut columns = Vec::new();
-            for (n, label) in names {
-                let kind = *kinds
-                    .get(&n)
-                    .ok_or_else(|| schema_err(format!("column `{n}` does not exist")))?;
-                columns.push(ColumnSchema {
-                    label: label.unwrap_or_else(|| n.clone()),
-                    name: n,
-                    kind,
-                });
-            }
-            datasets.push(Dataset {
-                info: DatasetInfo {
-                    name: name.clone(),
-                    label: d.label.clone().unwrap_or_else(|| name.clone()),
-                    time_column: d.time_column.clone(),
-                    columns,
-                },
-                source,
-                from,
-                ttl: Duration::from_secs(d.cache_ttl_secs),
-            });
+            let (dataset, kinds) = build_dataset(d, sources).await?;
+            datasets.push(dataset);
             all_kinds.push(kinds);
         }
         let mut metrics = Vec::new();
         for m in config.metrics {
-            let name = m.name.get_ref();
-            let err = |msg: String| DataError::Schema(format!("metric `{name}`: {msg}"));
-            let dataset = datasets
-                .iter()
-                .position(|d| d.info.name == m.dataset)
-                .ok_or_else(|| err(format!("no dataset `{}`", m.dataset)))?;
-            let kinds = &all_kinds[dataset];
-            if let Some(c) = &m.column {
-                let kind = kinds
-                    .get(c)
-                    .ok_or_else(|| err(format!("column `{c}` does not exist")))?;
-                let numeric = matches!(kind, ColumnKind::Int64 | ColumnKind::Float64);
-                if matches!(
-                    m.aggregate,
-                    Aggregate::Sum | Aggregate::Avg | Aggregate::Min | Aggregate::Max
-                ) && !numeric
-                {
-                    return Err(err(format!(
-                        "column `{c}` is not numeric; cannot {:?} it",
-                        m.aggregate
-                    )));
-                }
-            }
-            let bind_all = |filters: &[Filter]| -> Result<Vec<BoundFilter>> {
-                filters
-                    .iter()
-                    .map(|f| {
-                        let kind = *kinds.get(&f.column).ok_or_else(|| {
-                            err(format!("filter column `{}` does not exist", f.column))
-                        })?;
-                        bind_filter(f, kind, tz).map_err(|m| err(m.to_string()))
-                    })
-                    .collect()
-            };
-            let plan = MetricPlan {
-                aggregate: m.aggregate,
-                column: m.column.clone(),
-                filters: bind_all(&m.filters)?,
-                ratio: bind_all(&m.ratio_filter)?,
-            };
-            for dim in &m.dimensions {
-                if datasets[dataset].column(dim).is_none() {
-                    return Err(err(format!(
-                        "dimension `{dim}` is not an exposed column of `{}`",
-                        m.dataset
-                    )));
-                }
-            }
-            metrics.push(Metric {
-                info: MetricInfo {
-                    name: name.clone(),
-                    label: m.display_label().to_string(),
-                    dataset: m.dataset.clone(),
-                    aggregate: format!("{:?}", m.aggregate).to_ascii_lowercase(),
-                    format: m.value_format(),
-                    dimensions: m.dimensions.clone(),
-                    good: m.good,
-                },
-                dataset,
-                plan,
-                ttl: Duration::from_secs(m.cache_ttl_secs),
-            });
+            metrics.push(build_metric(m, &datasets, &all_kinds, config.timezone)?);
         }
         Ok(Self { datasets, metrics })
     }
+
+    /// Check every dataset and metric against its database, as far as
+    /// `sources` (those that connected) reach, and return every problem
+    /// found: at most one per dataset or metric. A dataset of a source that
+    /// did not connect, and a metric of a dataset that failed, are skipped.
+    pub(crate) async fn problems(
+        config: &DataConfig<'_>,
+        sources: &[Source],
+    ) -> Vec<(ConfigItem, DataError)> {
+        let mut problems = Vec::new();
+        let mut datasets = Vec::new();
+        let mut all_kinds = Vec::new();
+        for d in config.datasets {
+            if !sources.iter().any(|s| s.name == d.source) {
+                continue;
+            }
+            match build_dataset(d, sources).await {
+                Ok((dataset, kinds)) => {
+                    datasets.push(dataset);
+                    all_kinds.push(kinds);
+                }
+                Err(e) => problems.push((ConfigItem::Dataset(d.name.get_ref().clone()), e)),
+            }
+        }
+        for m in config.metrics {
+            if !datasets.iter().any(|d| d.info.name == m.dataset) {
+                continue;
+            }
+            if let Err(e) = build_metric(m, &datasets, &all_kinds, config.timezone) {
+                problems.push((ConfigItem::Metric(m.name.get_ref().clone()), e));
+            }
+        }
+        problems
+    }
+}
+
+/// Which table of the configuration a problem is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigItem {
+    /// A `[[source]]`, by name.
+    Source(String),
+    /// A `[[dataset]]`, by name.
+    Dataset(String),
+    /// A `[[metric]]`, by name.
+    Metric(String),
+}
+
+/// Check one dataset against its database: its columns and their kinds.
+async fn build_dataset(
+    d: &crate::config::DatasetConfig,
+    sources: &[Source],
+) -> Result<(Dataset, HashMap<String, ColumnKind>)> {
+    let name = d.name.get_ref();
+    let schema_err = |m: String| DataError::Schema(format!("dataset `{name}`: {m}"));
+    let source = sources
+        .iter()
+        .position(|s| s.name == d.source)
+        .ok_or_else(|| schema_err(format!("no source `{}`", d.source)))?;
+    let src = &sources[source];
+    let from = match (&d.table, &d.query) {
+        (Some(t), _) => From::Table(t.split('.').map(str::to_string).collect()),
+        (None, q) => From::Query(q.clone().unwrap_or_default()),
+    };
+    let from_sql = match &from {
+        From::Table(parts) => parts
+            .iter()
+            .map(|p| src.dialect().quote_ident(p))
+            .collect::<Vec<_>>()
+            .join("."),
+        From::Query(q) => format!("({}) AS wasmdash_q", q.trim().trim_end_matches(';')),
+    };
+    let described = src.describe(from_sql).await.map_err(|e| match e {
+        DataError::Schema(m) | DataError::Database { detail: m } => schema_err(m),
+        e => e,
+    })?;
+    let mut kinds: HashMap<String, Option<ColumnKind>> = described.into_iter().collect();
+    // Declared kinds win for columns the database cannot type.
+    for c in &d.columns {
+        if let crate::config::ColumnConfig::Detailed {
+            name,
+            kind: Some(k),
+            ..
+        } = c
+            && let Some(slot) = kinds.get_mut(name)
+        {
+            *slot = Some(*k);
+        }
+    }
+    match kinds.get_mut(&d.time_column) {
+        None => {
+            return Err(schema_err(format!(
+                "time column `{}` does not exist",
+                d.time_column
+            )));
+        }
+        Some(k @ (None | Some(ColumnKind::Timestamp))) => *k = Some(ColumnKind::Timestamp),
+        // SQLite stores times as ISO-8601 text.
+        Some(k @ Some(ColumnKind::Text)) if src.is_sqlite() => *k = Some(ColumnKind::Timestamp),
+        Some(_) => {
+            return Err(schema_err(format!(
+                "time column `{}` must hold timestamps{}",
+                d.time_column,
+                if src.is_sqlite() {
+                    " as ISO-8601 text (YYYY-MM-DD HH:MM:SS, UTC)"
+                } else {
+                    ""
+                }
+            )));
+        }
+    }
+    let kinds: HashMap<String, ColumnKind> = kinds
+        .into_iter()
+        .map(|(n, k)| (n, k.unwrap_or(ColumnKind::Text)))
+        .collect();
+    let names: Vec<(String, Option<String>)> = if d.columns.is_empty() {
+        let mut all: Vec<_> = kinds.keys().map(|n| (n.clone(), None)).collect();
+        all.sort();
+        all
+    } else {
+        d.columns
+            .iter()
+            .map(|c| match c {
+                crate::config::ColumnConfig::Name(n) => (n.clone(), None),
+                crate::config::ColumnConfig::Detailed { name, label, .. } => {
+                    (name.clone(), label.clone())
+                }
+            })
+            .collect()
+    };
+    let mut columns = Vec::new();
+    for (n, label) in names {
+        let kind = *kinds
+            .get(&n)
+            .ok_or_else(|| schema_err(format!("column `{n}` does not exist")))?;
+        columns.push(ColumnSchema {
+            label: label.unwrap_or_else(|| n.clone()),
+            name: n,
+            kind,
+        });
+    }
+    let dataset = Dataset {
+        info: DatasetInfo {
+            name: name.clone(),
+            label: d.label.clone().unwrap_or_else(|| name.clone()),
+            time_column: d.time_column.clone(),
+            columns,
+        },
+        source,
+        from,
+        ttl: Duration::from_secs(d.cache_ttl_secs),
+    };
+    Ok((dataset, kinds))
+}
+
+/// Check one metric against its dataset's columns and plan it.
+fn build_metric(
+    m: &crate::config::MetricConfig,
+    datasets: &[Dataset],
+    all_kinds: &[HashMap<String, ColumnKind>],
+    tz: Tz,
+) -> Result<Metric> {
+    let name = m.name.get_ref();
+    let err = |msg: String| DataError::Schema(format!("metric `{name}`: {msg}"));
+    let dataset = datasets
+        .iter()
+        .position(|d| d.info.name == m.dataset)
+        .ok_or_else(|| err(format!("no dataset `{}`", m.dataset)))?;
+    let kinds = &all_kinds[dataset];
+    if let Some(c) = &m.column {
+        let kind = kinds
+            .get(c)
+            .ok_or_else(|| err(format!("column `{c}` does not exist")))?;
+        let numeric = matches!(kind, ColumnKind::Int64 | ColumnKind::Float64);
+        if matches!(
+            m.aggregate,
+            Aggregate::Sum | Aggregate::Avg | Aggregate::Min | Aggregate::Max
+        ) && !numeric
+        {
+            return Err(err(format!(
+                "column `{c}` is not numeric; cannot {:?} it",
+                m.aggregate
+            )));
+        }
+    }
+    let bind_all = |filters: &[Filter]| -> Result<Vec<BoundFilter>> {
+        filters
+            .iter()
+            .map(|f| {
+                let kind = *kinds
+                    .get(&f.column)
+                    .ok_or_else(|| err(format!("filter column `{}` does not exist", f.column)))?;
+                bind_filter(f, kind, tz).map_err(|m| err(m.to_string()))
+            })
+            .collect()
+    };
+    let plan = MetricPlan {
+        aggregate: m.aggregate,
+        column: m.column.clone(),
+        filters: bind_all(&m.filters)?,
+        ratio: bind_all(&m.ratio_filter)?,
+    };
+    for dim in &m.dimensions {
+        if datasets[dataset].column(dim).is_none() {
+            return Err(err(format!(
+                "dimension `{dim}` is not an exposed column of `{}`",
+                m.dataset
+            )));
+        }
+    }
+    Ok(Metric {
+        info: MetricInfo {
+            name: name.clone(),
+            label: m.display_label().to_string(),
+            dataset: m.dataset.clone(),
+            aggregate: format!("{:?}", m.aggregate).to_ascii_lowercase(),
+            format: m.value_format(),
+            dimensions: m.dimensions.clone(),
+            good: m.good,
+        },
+        dataset,
+        plan,
+        ttl: Duration::from_secs(m.cache_ttl_secs),
+    })
 }
 
 /// Check a filter's value against its column type and bind it.

@@ -18,7 +18,7 @@ use super::admission::{current_class, in_class};
 use super::batch::{BatchBuilder, BatchStream, Cell};
 use super::buckets::{self, BucketSpec};
 use super::cache::{Cache, Claim};
-use super::catalog::{Catalog, Dataset, DatasetInfo, Metric, MetricInfo, bind_filter};
+use super::catalog::{Catalog, ConfigItem, Dataset, DatasetInfo, Metric, MetricInfo, bind_filter};
 use super::compile::{self, MetricPlan, RowsPlan, Target};
 use super::error::{DataError, Result};
 use super::fold::{self, Keys};
@@ -128,11 +128,11 @@ impl Default for DataEngine {
             sources: Vec::new(),
             tz: Tz::UTC,
             clock: Arc::new(Utc::now),
-            scalars: Arc::default(),
-            series: Arc::default(),
-            categories: Arc::default(),
-            rows: Arc::default(),
-            spans: Arc::default(),
+            scalars: Arc::new(Cache::named("scalar")),
+            series: Arc::new(Cache::named("series")),
+            categories: Arc::new(Cache::named("categories")),
+            rows: Arc::new(Cache::named("rows")),
+            spans: Arc::new(Cache::named("spans")),
         }
     }
 }
@@ -159,6 +159,24 @@ impl DataEngine {
             tz: config.timezone,
             ..Self::default()
         })
+    }
+
+    /// Connect every source and check every dataset and metric against
+    /// the real schema like [`DataEngine::connect`], but go on past the
+    /// first problem and return them all (for `wasmdash config check`):
+    /// at most one per source, dataset or metric.
+    pub async fn check<'a>(config: impl Into<DataConfig<'a>>) -> Vec<(ConfigItem, DataError)> {
+        let config = config.into();
+        let mut problems = Vec::new();
+        let mut sources = Vec::new();
+        for s in config.sources {
+            match Source::connect(&config, s).await {
+                Ok(source) => sources.push(source),
+                Err(e) => problems.push((ConfigItem::Source(s.name.get_ref().clone()), e)),
+            }
+        }
+        problems.extend(Catalog::problems(&config, &sources).await);
+        problems
     }
 
     /// Use `clock` for "now" (tests).

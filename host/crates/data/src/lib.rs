@@ -35,6 +35,7 @@ mod engine;
 mod error;
 mod fold;
 mod load;
+pub mod observe;
 mod scan;
 mod source;
 pub mod timerange;
@@ -42,7 +43,7 @@ pub mod timerange;
 pub use admission::{QueryClass, current_class, in_background};
 pub use batch::BatchStream;
 pub use buckets::{AUTO_MAX_POINTS, BucketSpec, MAX_POINTS};
-pub use catalog::{DatasetInfo, MetricInfo};
+pub use catalog::{ConfigItem, DatasetInfo, MetricInfo};
 pub use dialect::Bucket;
 pub use engine::{
     Clock, DataEngine, MAX_COLUMNS, MAX_FILTERS, MAX_IN_VALUES, MAX_PAGE_ROWS, MAX_TOP, RowsQuery,

@@ -5,6 +5,7 @@
 //! session keeps one store for its lifetime).
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use wasmtime::Store;
 use wasmtime::component::ResourceAny;
@@ -15,6 +16,7 @@ use super::bindings::{self, alert, exporter, widget, wit};
 use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
 use super::info::{AlertInput, Evaluation, ExportOptions, KindInfo, PluginInfo, RenderContext};
 use super::loaded::{Exports, LoadedPlugin};
+use super::observe;
 use super::runtime::{Budget, Sandbox};
 use super::sandbox::HostState;
 
@@ -97,6 +99,18 @@ impl WidgetPlugin {
         data: &WidgetData,
         ctx: &RenderContext,
     ) -> Result<String> {
+        let started = Instant::now();
+        let result = self.render_once(config, data, ctx).await;
+        observe::record(&self.plugin.info.meta.id, started, &result);
+        result
+    }
+
+    async fn render_once(
+        &self,
+        config: &str,
+        data: &WidgetData,
+        ctx: &RenderContext,
+    ) -> Result<String> {
         let p = &self.plugin;
         let (id, rt) = (p.info.meta.id.as_str(), &p.runtime);
         let view = bindings::WidgetDataView::new(data);
@@ -162,6 +176,17 @@ impl ExporterPlugin {
     /// Start an export of rows with `schema`. The session holds one sandbox
     /// slot until it is finished or dropped.
     pub async fn open(
+        &self,
+        options: &ExportOptions,
+        schema: &[ColumnSchema],
+    ) -> Result<ExportSession> {
+        let started = Instant::now();
+        let result = self.open_once(options, schema).await;
+        observe::record(&self.plugin.info.meta.id, started, &result);
+        result
+    }
+
+    async fn open_once(
         &self,
         options: &ExportOptions,
         schema: &[ColumnSchema],
@@ -306,6 +331,7 @@ impl ExportSession {
             });
         }
         let (guest, handle) = (&self.guest, self.handle);
+        let started = Instant::now();
         let result = rt
             .call(id, &mut self.sandbox.store, Budget::Export, async |store| {
                 call(store, guest, handle).await
@@ -313,6 +339,7 @@ impl ExportSession {
             .await
             .and_then(|r| r.map_err(|e| guest_error(id, e)))
             .and_then(|bytes| check_size(id, bytes.len(), rt.max_output_bytes()).map(|()| bytes));
+        observe::record(id, started, &result);
         self.broken = result.is_err();
         result
     }
@@ -352,6 +379,13 @@ impl AlertRulePlugin {
 
     /// Evaluate the rule with its JSON config against `input`.
     pub async fn evaluate(&self, config: &str, input: &AlertInput) -> Result<Evaluation> {
+        let started = Instant::now();
+        let result = self.evaluate_once(config, input).await;
+        observe::record(&self.plugin.info.meta.id, started, &result);
+        result
+    }
+
+    async fn evaluate_once(&self, config: &str, input: &AlertInput) -> Result<Evaluation> {
         let p = &self.plugin;
         let (id, rt) = (p.info.meta.id.as_str(), &p.runtime);
         let input = bindings::alert_input(input);

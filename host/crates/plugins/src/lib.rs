@@ -35,6 +35,7 @@ mod error;
 mod handles;
 mod info;
 mod loaded;
+pub mod observe;
 mod registry;
 mod runtime;
 mod sandbox;

@@ -25,6 +25,7 @@ use wasmtime::{
 use super::PluginSettings;
 use super::cache::CompiledCache;
 use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
+use super::observe::{BusySlot, SLOTS_TOTAL};
 use super::sandbox::{self, HostState, SandboxLimits};
 
 /// Set this environment variable (to anything) to have plugin code named in
@@ -65,7 +66,7 @@ pub(crate) enum Budget {
 pub(crate) struct Sandbox {
     /// The store the guest instance lives in.
     pub(crate) store: Store<HostState>,
-    _slot: OwnedSemaphorePermit,
+    _slot: BusySlot,
     /// Export sessions also hold a permit of the exports' share.
     _share: Option<OwnedSemaphorePermit>,
 }
@@ -149,6 +150,7 @@ impl PluginRuntime {
             .map_err(|e| PluginError::Runtime(format!("{e:#}")))?;
 
         let cache = CompiledCache::new(&engine, cache_dir)?;
+        metrics::gauge!(SLOTS_TOTAL).set(f64::from(n));
         let alive = Arc::new(());
         spawn_ticker(engine.clone(), Arc::downgrade(&alive))?;
 
@@ -201,9 +203,9 @@ impl PluginRuntime {
     }
 
     /// A sandbox slot, waiting a while when all are busy.
-    async fn slot(&self, plugin: &str) -> Result<OwnedSemaphorePermit> {
+    async fn slot(&self, plugin: &str) -> Result<BusySlot> {
         match tokio::time::timeout(self.slot_wait(), self.slots.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => Ok(permit),
+            Ok(Ok(permit)) => Ok(BusySlot::new(permit)),
             _ => Err(PluginError::Busy {
                 plugin: plugin.to_owned(),
                 slots: self.max_concurrency,

@@ -53,6 +53,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn api_token(&self, hash: &TokenHash) -> Result<Option<ApiToken>>;
     /// A user's tokens, oldest first.
     fn api_tokens_of(&self, user: &UserId) -> Result<Vec<ApiToken>>;
+    /// Every user's tokens, oldest first (the admin's view).
+    fn all_api_tokens(&self) -> Result<Vec<ApiToken>>;
+    /// A token by its id, whoever owns it.
+    fn api_token_by_id(&self, id: &TokenId) -> Result<Option<ApiToken>> {
+        Ok(self.all_api_tokens()?.into_iter().find(|t| &t.id == id))
+    }
     /// Record that a token was used.
     fn touch_api_token(&self, hash: &TokenHash, now: DateTime<Utc>) -> Result<()>;
     /// Revoke one of `user`'s tokens.

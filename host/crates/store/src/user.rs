@@ -121,6 +121,21 @@ pub struct ApiToken {
     pub created: DateTime<Utc>,
     /// When it was last used, to a minute or so (updates are throttled).
     pub last_used: Option<DateTime<Utc>>,
+    /// After this instant the token is refused; `None` never expires.
+    /// Records written before expiry existed read as `None`.
+    #[serde(default)]
+    pub expires: Option<DateTime<Utc>>,
+    /// A read-only token may read what its user may read, and is refused
+    /// (403) on every request that would change state.
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+impl ApiToken {
+    /// Whether the token has expired at `now`.
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        self.expires.is_some_and(|e| now >= e)
+    }
 }
 
 #[cfg(test)]

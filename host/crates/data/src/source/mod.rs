@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::config::{DataConfig, SourceConfig, SourceLocation};
 use wasmdash_frame::ColumnKind;
@@ -98,11 +98,29 @@ impl Source {
     pub(crate) async fn query(&self, q: Query) -> Result<Vec<Vec<Cell>>> {
         let _admitted = self.admission.admit().await?;
         self.statements.fetch_add(1, Ordering::Relaxed);
-        match &self.pool {
+        let started = Instant::now();
+        let result = match &self.pool {
             Pool::Sqlite(s) => s.query(q, self.timeout).await,
             Pool::Postgres(p) => p.query(q, self.timeout).await,
             Pool::Mysql(m) => m.query(q, self.timeout).await,
-        }
+        };
+        self.observe(started, &result);
+        result
+    }
+
+    /// Count a statement and its duration (for a stream: until its first
+    /// batch is ready) under this source's name.
+    fn observe<T>(&self, started: Instant, result: &Result<T>) {
+        let outcome = match result {
+            Ok(_) => "ok",
+            Err(DataError::Timeout { .. }) => "timeout",
+            Err(_) => "error",
+        };
+        let source = self.name.clone();
+        metrics::counter!(crate::observe::QUERIES, "source" => source.clone(), "outcome" => outcome)
+            .increment(1);
+        metrics::histogram!(crate::observe::QUERY_SECONDS, "source" => source)
+            .record(started.elapsed().as_secs_f64());
     }
 
     /// Names and kinds of the columns of `from_sql` (a quoted table or a
@@ -113,11 +131,14 @@ impl Source {
     ) -> Result<Vec<(String, Option<ColumnKind>)>> {
         let _admitted = self.admission.admit().await?;
         self.statements.fetch_add(1, Ordering::Relaxed);
-        match &self.pool {
+        let started = Instant::now();
+        let result = match &self.pool {
             Pool::Sqlite(s) => s.describe(from_sql, self.timeout).await,
             Pool::Postgres(p) => p.describe(&from_sql).await,
             Pool::Mysql(m) => m.describe(&from_sql).await,
-        }
+        };
+        self.observe(started, &result);
+        result
     }
 
     /// Stream rows in batches of `batch_size`. The connection stays
@@ -131,11 +152,14 @@ impl Source {
             idle: self.stream_idle,
             admitted,
         });
-        match &self.pool {
-            Pool::Sqlite(s) => s.stream(q, batch_size, self.stream_timeout, tx).await?,
-            Pool::Postgres(p) => p.stream(q, batch_size, self.stream_timeout, tx).await?,
-            Pool::Mysql(m) => m.stream(q, batch_size, self.stream_timeout, tx).await?,
-        }
+        let started = Instant::now();
+        let result = match &self.pool {
+            Pool::Sqlite(s) => s.stream(q, batch_size, self.stream_timeout, tx).await,
+            Pool::Postgres(p) => p.stream(q, batch_size, self.stream_timeout, tx).await,
+            Pool::Mysql(m) => m.stream(q, batch_size, self.stream_timeout, tx).await,
+        };
+        self.observe(started, &result);
+        result?;
         Ok(stream)
     }
 }

@@ -223,6 +223,9 @@ impl Store for SledStore {
     fn api_tokens_of(&self, user: &UserId) -> Result<Vec<ApiToken>> {
         self.api_tokens_of_impl(user)
     }
+    fn all_api_tokens(&self) -> Result<Vec<ApiToken>> {
+        self.all_api_tokens_impl()
+    }
     fn touch_api_token(&self, hash: &TokenHash, now: DateTime<Utc>) -> Result<()> {
         self.touch_api_token_impl(hash, now)
     }

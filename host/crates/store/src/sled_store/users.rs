@@ -117,13 +117,17 @@ impl SledStore {
 
     pub(super) fn api_tokens_of_impl(&self, user: &UserId) -> Result<Vec<ApiToken>> {
         // A user has a handful of tokens; a scan is simpler than an index.
-        let mut tokens = Vec::new();
-        for kv in self.api_tokens.iter() {
-            let token: ApiToken = decode(trees::API_TOKENS, &kv?.1)?;
-            if &token.user == user {
-                tokens.push(token);
-            }
-        }
+        let mut tokens = self.all_api_tokens_impl()?;
+        tokens.retain(|t| &t.user == user);
+        Ok(tokens)
+    }
+
+    pub(super) fn all_api_tokens_impl(&self) -> Result<Vec<ApiToken>> {
+        let mut tokens = self
+            .api_tokens
+            .iter()
+            .map(|kv| decode::<ApiToken>(trees::API_TOKENS, &kv?.1))
+            .collect::<Result<Vec<_>>>()?;
         tokens.sort_by_key(|t| t.created);
         Ok(tokens)
     }
