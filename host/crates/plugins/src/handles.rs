@@ -76,7 +76,7 @@ impl WidgetPlugin {
         let data = view.wit(&columns);
         let ctx = bindings::render_context(ctx);
         let _slot = rt.slot(id).await?;
-        let mut store = rt.new_store();
+        let mut store = rt.new_store(id);
         rt.arm(&mut store);
         let outcome = rt
             .with_deadline(async {
@@ -118,7 +118,7 @@ impl ExporterPlugin {
         let options = bindings::export_options(options);
         let schema: Vec<_> = schema.iter().map(bindings::column_schema).collect();
         let slot = rt.slot(id).await?;
-        let mut store = rt.new_store();
+        let mut store = rt.new_store(id);
         rt.arm_export(&mut store);
         let outcome = rt
             .with_export_deadline(async {
@@ -280,7 +280,7 @@ impl AlertRulePlugin {
         };
         let input = bindings::alert_input(input);
         let _slot = rt.slot(id).await?;
-        let mut store = rt.new_store();
+        let mut store = rt.new_store(id);
         rt.arm(&mut store);
         let outcome = rt
             .with_deadline(async {
