@@ -231,6 +231,7 @@ fn every_bad_flag_is_one_line_and_changes_nothing() {
     let gauge = examples::GAUGE_WIDGET;
     let markdown = examples::MARKDOWN_EXPORTER;
     let missing_dir = s.path("no/such/dir/x.html");
+    let notes = s.path("notes.wasm");
     let cases: Vec<(&str, Vec<&str>, &str)> = vec![
         (
             "/no/such.wasm",
@@ -299,7 +300,7 @@ fn every_bad_flag_is_one_line_and_changes_nothing() {
             "is an alert rule",
         ),
         (
-            s.path("notes.wasm").to_str().unwrap(),
+            notes.to_str().unwrap(),
             vec!["--metric", "total_orders", "-o", o],
             "not WebAssembly",
         ),

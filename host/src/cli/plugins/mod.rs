@@ -13,6 +13,7 @@ mod preview;
 mod templates;
 
 pub use new::NewArgs;
+pub use templates::{Kind, Lang};
 pub use preview::PreviewArgs;
 
 /// Subcommands of `wasmdash plugins`.

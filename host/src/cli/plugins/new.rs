@@ -35,7 +35,7 @@ pub struct NewArgs {
 const BUILT_FROM_SDK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../widget-sdk");
 
 /// Run `wasmdash plugins new`.
-pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
     check_name(&args.name)?;
     let files = templates::project(args.kind, args.lang).map_err(anyhow::Error::msg)?;
     let sdk = match args.lang {

@@ -89,7 +89,7 @@ struct Plan {
 }
 
 /// Run `wasmdash plugins preview`.
-pub fn run(args: PreviewArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: PreviewArgs) -> anyhow::Result<ExitCode> {
     let plan = plan(&args)?;
     let config = Config::load(&args.config_file)?;
     show_plugin_log();

@@ -36,13 +36,13 @@ pub enum Lang {
 
 /// One file of a project: where it goes and its template text.
 #[derive(Debug, Clone, Copy)]
-pub struct TemplateFile {
+pub(super) struct TemplateFile {
     /// Path inside the project.
-    pub path: &'static str,
+    pub(super) path: &'static str,
     /// Text with `{{placeholders}}`.
-    pub text: &'static str,
+    pub(super) text: &'static str,
     /// Whether it is a script to make executable.
-    pub executable: bool,
+    pub(super) executable: bool,
 }
 
 const fn file(path: &'static str, text: &'static str) -> TemplateFile {
@@ -155,7 +155,7 @@ const JS: &[TemplateFile] = &[
 ];
 
 /// The files of a `kind` project in `lang`, or why there is none.
-pub fn project(kind: Kind, lang: Lang) -> Result<Vec<TemplateFile>, String> {
+pub(super) fn project(kind: Kind, lang: Lang) -> Result<Vec<TemplateFile>, String> {
     match (lang, kind) {
         (Lang::Rust, _) => {
             let lib = match kind {
@@ -182,7 +182,7 @@ pub fn project(kind: Kind, lang: Lang) -> Result<Vec<TemplateFile>, String> {
 
 /// `text` with every `{{key}}` replaced by its value from `values`;
 /// unknown placeholders are left alone.
-pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+pub(super) fn fill(text: &str, values: &[(&str, &str)]) -> String {
     let mut out = text.to_owned();
     for (key, value) in values {
         out = out.replace(&format!("{{{{{key}}}}}"), value);
