@@ -15,9 +15,12 @@ pub mod examples {
 }
 
 /// The `wasmdash` binary, next to the test executable in the target dir.
-/// `cargo test -p wasmdash-tests` does not build another package's binary,
-/// so the first call runs `cargo build -p wasmdash --bin wasmdash` (a no-op
-/// when it is fresh) to never test a stale binary.
+/// `cargo test` does not build another package's binary, so the first call
+/// runs `cargo build --workspace --bins` (a no-op when it is fresh) to never
+/// test a stale binary. `--workspace` matters: `-p wasmdash` alone resolves
+/// fewer features (those the tests crate's dependencies turn on, such as
+/// syn's for fantoccini's proc macros), so it would rebuild most of the
+/// graph, wasmtime included, into a second copy (~10 minutes here).
 pub fn wasmdash_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
@@ -29,17 +32,14 @@ pub fn wasmdash_bin() -> PathBuf {
             .expect("test executable lives in target/<profile>/deps");
         let bin = profile_dir.join(format!("wasmdash{}", std::env::consts::EXE_SUFFIX));
         let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-        cargo.args(["build", "-p", "wasmdash", "--bin", "wasmdash"]);
+        cargo.args(["build", "--workspace", "--bins"]);
         if profile_dir.ends_with("release") {
             cargo.arg("--release");
         }
         let status = cargo
             .status()
             .expect("run cargo build for the wasmdash binary");
-        assert!(
-            status.success(),
-            "cargo build -p wasmdash --bin wasmdash failed"
-        );
+        assert!(status.success(), "cargo build --workspace --bins failed");
         bin
     })
     .clone()

@@ -6,6 +6,12 @@
 //! those keys arriving while it runs wait for it instead of querying
 //! again. A claim dropped before it is filled (its task cancelled) lets
 //! the waiters load for themselves.
+//!
+//! What a merged load fills is *held* for its first reader even past its
+//! TTL (up to [`HOLD_MAX`]): a merged load runs ahead of the single calls
+//! it serves (a dashboard's widgets, an alert pass's groups), so with a
+//! short or zero TTL the answer would otherwise expire before the call it
+//! was loaded for reads it, and that call would scan again.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -28,8 +34,31 @@ enum State<V> {
 }
 
 type Slot<V> = Arc<watch::Sender<State<V>>>;
-/// Every key's slot and TTL.
-type Slots<K, V> = HashMap<K, (Slot<V>, Duration)>;
+
+/// One key's slot, its TTL, and whether its result is held for a first
+/// reader (filled by a merged load and not read yet).
+#[derive(Debug)]
+struct Entry<V> {
+    slot: Slot<V>,
+    ttl: Duration,
+    held: bool,
+}
+
+impl<V> Entry<V> {
+    /// Whether a successful result loaded at `at` may still be served at
+    /// `now`.
+    fn fresh(&self, at: Instant, now: Instant) -> bool {
+        let age = now.duration_since(at);
+        age < self.ttl || (self.held && age < HOLD_MAX)
+    }
+}
+
+/// Every key's entry.
+type Slots<K, V> = HashMap<K, Entry<V>>;
+
+/// The longest a merged load's result waits for its first reader past its
+/// TTL.
+pub(crate) const HOLD_MAX: Duration = Duration::from_secs(30);
 
 /// A map from query keys to results that expire after their TTL.
 #[derive(Debug)]
@@ -95,23 +124,42 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
         let mut slots = self.lock()?;
         let now = Instant::now();
         if slots.len() >= SWEEP_AT {
-            slots.retain(|_, (s, ttl)| match &*s.borrow() {
-                State::Done(at, _) => now.duration_since(*at) < *ttl,
+            slots.retain(|_, e| match &*e.slot.borrow() {
+                State::Done(at, _) => e.fresh(*at, now),
                 State::Loading => true,
                 State::Abandoned => false,
             });
         }
-        if let Some((s, ttl)) = slots.get(key) {
-            match &*s.borrow() {
-                State::Loading => return Ok((Found::Wait(s.subscribe()), Arc::clone(s))),
-                State::Done(at, r @ Ok(_)) if now.duration_since(*at) < *ttl => {
-                    return Ok((Found::Fresh(r.clone()), Arc::clone(s)));
+        if let Some(e) = slots.get_mut(key) {
+            let found = match &*e.slot.borrow() {
+                State::Loading => Some(Found::Wait(e.slot.subscribe())),
+                State::Done(at, r @ Ok(_)) if e.fresh(*at, now) => Some(Found::Fresh(r.clone())),
+                _ => None,
+            };
+            if let Some(found) = found {
+                let s = Arc::clone(&e.slot);
+                if matches!(found, Found::Fresh(_)) && std::mem::take(&mut e.held) {
+                    // The held result had its one read; past its TTL it goes.
+                    let expired = match &*s.borrow() {
+                        State::Done(at, _) => now.duration_since(*at) >= e.ttl,
+                        _ => false,
+                    };
+                    if expired {
+                        slots.remove(key);
+                    }
                 }
-                _ => {}
+                return Ok((found, s));
             }
         }
         let s: Slot<V> = Arc::new(watch::channel(State::Loading).0);
-        slots.insert(key.clone(), (Arc::clone(&s), ttl));
+        slots.insert(
+            key.clone(),
+            Entry {
+                slot: Arc::clone(&s),
+                ttl,
+                held: false,
+            },
+        );
         Ok((Found::Claimed, s))
     }
 
@@ -119,9 +167,22 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
         let keep = result.is_ok();
         slot.send_replace(State::Done(Instant::now(), result));
         if let Ok(mut slots) = self.slots.lock()
-            && slots
-                .get(key)
-                .is_some_and(|(s, ttl)| Arc::ptr_eq(s, slot) && (!keep || ttl.is_zero()))
+            && slots.get(key).is_some_and(|e| {
+                Arc::ptr_eq(&e.slot, slot) && (!keep || (e.ttl.is_zero() && !e.held))
+            })
+        {
+            slots.remove(key);
+        }
+    }
+
+    /// A waiter read the result loaded at `at` into `slot`: a held
+    /// result had its one read (and goes when past its TTL).
+    fn read_held(&self, key: &K, slot: &Slot<V>, at: Instant) {
+        if let Ok(mut slots) = self.slots.lock()
+            && let Some(e) = slots.get_mut(key)
+            && Arc::ptr_eq(&e.slot, slot)
+            && std::mem::take(&mut e.held)
+            && at.elapsed() >= e.ttl
         {
             slots.remove(key);
         }
@@ -130,7 +191,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
     fn release(&self, key: &K, slot: &Slot<V>) {
         slot.send_replace(State::Abandoned);
         if let Ok(mut slots) = self.slots.lock()
-            && slots.get(key).is_some_and(|(s, _)| Arc::ptr_eq(s, slot))
+            && slots.get(key).is_some_and(|e| Arc::ptr_eq(&e.slot, slot))
         {
             slots.remove(key);
         }
@@ -159,7 +220,10 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
                         .await
                         .map(|s| s.clone());
                     match state {
-                        Ok(State::Done(_, r)) => return r,
+                        Ok(State::Done(at, r)) => {
+                            self.read_held(&key, &slot, at);
+                            return r;
+                        }
                         // The loader was cancelled, or dropped its slot:
                         // try again (and maybe load ourselves).
                         _ => continue,
@@ -183,7 +247,8 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
     }
 
     /// Claim every key of `keys` that is neither cached nor being loaded,
-    /// in one step (nobody can slip in between).
+    /// in one step (nobody can slip in between). What the claims are
+    /// filled with is held for its first reader (see the module docs).
     pub(crate) fn claim(self: &Arc<Self>, keys: Vec<(K, Duration)>) -> Vec<Claim<K, V>> {
         let Ok(mut slots) = self.lock() else {
             return Vec::new();
@@ -191,15 +256,22 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
         let now = Instant::now();
         let mut out = Vec::new();
         for (key, ttl) in keys {
-            if let Some((s, ttl)) = slots.get(&key) {
-                match &*s.borrow() {
+            if let Some(e) = slots.get(&key) {
+                match &*e.slot.borrow() {
                     State::Loading => continue,
-                    State::Done(at, Ok(_)) if now.duration_since(*at) < *ttl => continue,
+                    State::Done(at, Ok(_)) if e.fresh(*at, now) => continue,
                     _ => {}
                 }
             }
             let s: Slot<V> = Arc::new(watch::channel(State::Loading).0);
-            slots.insert(key.clone(), (Arc::clone(&s), ttl));
+            slots.insert(
+                key.clone(),
+                Entry {
+                    slot: Arc::clone(&s),
+                    ttl,
+                    held: true,
+                },
+            );
             out.push(Claim {
                 cache: Arc::clone(self),
                 key,
@@ -278,5 +350,38 @@ mod tests {
         drop(second);
         assert_eq!(other.await.unwrap(), Ok(22));
         assert_eq!(cache.get_or_load(1, ttl, async { Ok(0) }).await, Ok(11));
+    }
+
+    #[tokio::test]
+    async fn a_merged_load_is_held_for_its_first_reader_even_with_a_zero_ttl() {
+        let cache: Arc<Cache<u8, u32>> = Arc::default();
+        let zero = Duration::ZERO;
+        let mut claims = cache.claim(vec![(1, zero)]);
+        claims.pop().unwrap().fill(Ok(5));
+        // Filled before anyone asked: the first reader still gets it...
+        assert_eq!(cache.get_or_load(1, zero, async { Ok(6) }).await, Ok(5));
+        // ...and only the first: with no TTL, the next one loads.
+        assert_eq!(cache.get_or_load(1, zero, async { Ok(7) }).await, Ok(7));
+        assert_eq!(cache.get_or_load(1, zero, async { Ok(8) }).await, Ok(8));
+        let ttl = Duration::from_millis(20);
+        let mut claims = cache.claim(vec![(2, ttl)]);
+        claims.pop().unwrap().fill(Ok(1));
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        // Past the TTL but unread: held.
+        assert_eq!(cache.get_or_load(2, ttl, async { Ok(2) }).await, Ok(1));
+        assert_eq!(cache.get_or_load(2, ttl, async { Ok(3) }).await, Ok(3));
+        // Within the TTL it is an ordinary cached entry.
+        assert_eq!(cache.get_or_load(2, ttl, async { Ok(4) }).await, Ok(3));
+        // Read by a caller that waited for the merged load: that was its
+        // read, so a later caller loads again.
+        let mut claims = cache.claim(vec![(3, zero)]);
+        let waiter = {
+            let cache = Arc::clone(&cache);
+            tokio::spawn(async move { cache.get_or_load(3, zero, async { Ok(0) }).await })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        claims.pop().unwrap().fill(Ok(30));
+        assert_eq!(waiter.await.unwrap(), Ok(30));
+        assert_eq!(cache.get_or_load(3, zero, async { Ok(31) }).await, Ok(31));
     }
 }
