@@ -16,6 +16,10 @@ use wasmdash_tests::{examples, fixtures, wasmdash_bin};
 use crate::data_support as data;
 use crate::web_browser_support::{attr, browser_available, open_browser, shot};
 
+/// A range inside the generated orders (the 70 days before 2025-04-01).
+const FROM: &str = "2025-02-15";
+const TO: &str = "2025-03-14";
+
 /// A folder with 500 orders in SQLite and its `wasmdash.toml`.
 struct Setup {
     dir: tempfile::TempDir,
@@ -59,8 +63,8 @@ impl Setup {
         self.command(file, args).output().unwrap()
     }
 
-    /// Total orders over the last 30 days, as the server computes it.
-    async fn total_orders_30d(&self) -> f64 {
+    /// Total orders from `FROM` to `TO`, as the server computes it.
+    async fn total_orders(&self) -> f64 {
         let config = Config::parse(
             &std::fs::read_to_string(self.path("wasmdash.toml")).unwrap(),
             &self.path("wasmdash.toml"),
@@ -69,7 +73,11 @@ impl Setup {
         .unwrap();
         let engine = DataEngine::connect(&config).await.unwrap();
         let scalar = engine
-            .scalar("total_orders", &RangeSpec::LastDays(30), false)
+            .scalar(
+                "total_orders",
+                &RangeSpec::absolute(FROM, TO).unwrap(),
+                false,
+            )
             .await
             .unwrap();
         scalar.value.unwrap()
@@ -91,15 +99,17 @@ async fn a_widget_preview_is_a_page_chromium_shows_with_real_data() {
             "total_orders",
             "--config",
             r#"{"max": 1000}"#,
-            "--range",
-            "30d",
+            "--from",
+            FROM,
+            "--to",
+            TO,
             "-o",
             out.to_str().unwrap(),
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).starts_with("rendered "), "{}", stderr(&o));
-    let orders = s.total_orders_30d().await;
+    let orders = s.total_orders().await;
     assert!(orders > 0.0 && orders < 1000.0, "{orders}");
     let label = format!("Total orders: {orders}");
     let page = std::fs::read_to_string(&out).unwrap();
@@ -202,8 +212,8 @@ fn an_exporter_preview_writes_the_exported_file() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("# Orders\n"), "{text}");
     let rows = text.lines().filter(|l| l.starts_with("| ")).count();
-    // A header line plus every order.
-    assert_eq!(rows, 1 + 500, "{text}");
+    // The header and its rule, then every order.
+    assert_eq!(rows, 2 + 500, "{text}");
     assert!(!s.path("orders.md.part").exists());
 }
 

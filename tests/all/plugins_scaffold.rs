@@ -85,7 +85,8 @@ fn rust_projects_of_every_kind_build_and_pass_their_tests() {
             .output()
             .unwrap();
         assert!(o.status.success(), "{name}: cargo build\n{}", text(&o));
-        let target = PathBuf::from(std::env::current_exe().unwrap())
+        let target = std::env::current_exe()
+            .unwrap()
             .ancestors()
             .nth(3)
             .unwrap()

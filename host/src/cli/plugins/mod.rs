@@ -13,8 +13,8 @@ mod preview;
 mod templates;
 
 pub use new::NewArgs;
-pub use templates::{Kind, Lang};
 pub use preview::PreviewArgs;
+pub use templates::{Kind, Lang};
 
 /// Subcommands of `wasmdash plugins`.
 #[derive(Debug, clap::Subcommand)]

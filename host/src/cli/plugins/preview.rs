@@ -54,6 +54,12 @@ pub struct PreviewArgs {
     /// every row].
     #[arg(long)]
     pub range: Option<String>,
+    /// Start of an absolute range (RFC 3339 or YYYY-MM-DD), with --to.
+    #[arg(long, conflicts_with = "range", requires = "to")]
+    pub from: Option<String>,
+    /// End of an absolute range (a date includes that day), with --from.
+    #[arg(long, conflicts_with = "range", requires = "from")]
+    pub to: Option<String>,
     /// The configuration file naming the data sources.
     #[arg(
         long,
@@ -316,14 +322,16 @@ fn plan(args: &PreviewArgs) -> anyhow::Result<Plan> {
     if args.metric.is_none() && args.dataset.is_none() {
         bail!("name what to preview: --metric NAME for a widget, --dataset NAME for an exporter");
     }
-    let range = args
-        .range
-        .as_deref()
-        .map(|r| {
+    let range = match (&args.range, &args.from, &args.to) {
+        (Some(r), _, _) => Some(
             r.parse::<RangeSpec>()
-                .map_err(|e| anyhow::anyhow!("--range: {e}"))
-        })
-        .transpose()?;
+                .map_err(|e| anyhow::anyhow!("--range: {e}"))?,
+        ),
+        (None, Some(from), Some(to)) => {
+            Some(RangeSpec::absolute(from, to).map_err(|e| anyhow::anyhow!("--from/--to: {e}"))?)
+        }
+        _ => None,
+    };
     let (columns, rows) = parse_size(&args.size)?;
     let parent = args
         .output
