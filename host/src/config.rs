@@ -24,7 +24,10 @@ use serde::Deserialize;
 
 use crate::plugins::PluginSettings;
 
+mod filter;
 mod validate;
+
+pub use filter::parse_filter;
 
 pub use wasmdash_data::config::{
     Aggregate, ColumnConfig, DataConfig, DatasetConfig, Filter, FilterOp, Literal, MetricConfig,

@@ -21,7 +21,11 @@
 //! - [`auth`] turns credentials into users and answers, in one place, what
 //!   a user may do.
 //! - [`config`] reads and validates `wasmdash.toml`.
-//! - [`web`] and [`api`] are the only modules that know HTTP.
+//! - [`dashboards`], [`widget`], [`export`] and [`alerts`] are the
+//!   services: transport-neutral, the rules live there.
+//! - [`http`] is the HTTP edge: app state, the one error type,
+//!   extractors, downloads. The pages (`web`) and the JSON API (`api`) sit
+//!   on it side by side, composed by [`app`]; nothing imports either.
 //! - [`cli`] holds one file per subcommand.
 //! - [`export`] streams a dataset, a widget or a dashboard report through
 //!   an exporter plugin.
@@ -29,16 +33,25 @@
 //!   persistent outbox.
 
 pub mod alerts;
-pub mod api;
+mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod dashboards;
 pub mod export;
+pub mod http;
 pub mod seed;
 pub mod server;
-pub mod web;
+mod web;
+pub mod widget;
 
 pub use wasmdash_data as data;
 pub use wasmdash_frame as frame;
 pub use wasmdash_plugins as plugins;
 pub use wasmdash_store as store;
+
+/// The application router: the pages and the JSON API side by side on the
+/// HTTP edge. Apart from `main` so tests can drive it without a socket.
+pub fn app(state: http::AppState) -> axum::Router {
+    http::edge(web::router().merge(api::router()), state)
+}

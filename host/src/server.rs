@@ -15,9 +15,9 @@ use crate::alerts::{AlertService, AlertStore};
 use crate::auth::{Auth, AuthConfig};
 use crate::config::Config;
 use crate::data::{DataEngine, DataError};
+use crate::http::AppState;
 use crate::plugins::{PluginError, PluginRegistry, PluginRuntime};
 use crate::store::{SledStore, Store, StoreError};
-use crate::web::{self, AppState};
 
 /// Why the server could not start or stopped.
 #[derive(Debug, thiserror::Error)]
@@ -80,19 +80,19 @@ impl Server {
             plugins.clone(),
             config,
         ));
-        let state = AppState {
+        let auth = Arc::new(
+            Auth::new(store, AuthConfig::default())
+                .with_data_access(crate::auth::DataAccess::from_config(config)),
+        );
+        let state = AppState::new(
             plugins,
             data,
-            auth: Arc::new(
-                Auth::new(store, AuthConfig::default())
-                    .with_data_access(crate::auth::DataAccess::from_config(config)),
-            ),
-            config: Arc::new(config.clone()),
-            secure_cookies: config.server.secure_cookies,
-            alerts: alerts.clone(),
-        };
+            auth,
+            Arc::new(config.clone()),
+            alerts.clone(),
+        );
         let auth = state.auth.clone();
-        let app = web::app(state);
+        let app = crate::app(state);
         Ok(Self {
             listener,
             app,

@@ -25,7 +25,7 @@ fn range() -> TimeRange {
 async fn exporter_streams_batches_through_one_session() {
     let (_dir, registry) = registry_with(&[fixtures::GOOD_EXPORTER], PluginSettings::default());
     let exporter = registry.exporter("good-exporter").unwrap();
-    assert_eq!(exporter.info().file_extension.as_deref(), Some("txt"));
+    assert_eq!(exporter.info().file_extension(), Some("txt"));
     let options = ExportOptions {
         config: "{}".into(),
         title: "Orders".into(),
@@ -176,7 +176,7 @@ fn builtins_are_listed_and_win_over_files() {
     assert!(problems.is_empty(), "{problems:?}");
     for p in &builtins {
         assert!(!p.id.is_empty() && !p.version.is_empty());
-        assert_eq!(p.data_shape.is_some(), p.kind == PluginKind::Widget);
+        assert_eq!(p.data_shape().is_some(), p.kind == PluginKind::Widget);
     }
 }
 

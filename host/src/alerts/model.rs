@@ -229,3 +229,22 @@ pub struct AlertView {
     /// The live status.
     pub status: AlertStatus,
 }
+
+impl AlertView {
+    /// The alert as the API and the CLI show it: the draft's fields, plus
+    /// id, owner, version, times and the live `status`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        let a = &self.alert;
+        let mut out = serde_json::to_value(&a.draft).unwrap_or_else(|_| json!({}));
+        if let Some(map) = out.as_object_mut() {
+            map.insert("id".into(), json!(a.id.as_str()));
+            map.insert("owner".into(), json!(a.owner.as_str()));
+            map.insert("version".into(), json!(a.version));
+            map.insert("created".into(), json!(a.created));
+            map.insert("updated".into(), json!(a.updated));
+            map.insert("status".into(), json!(self.status));
+        }
+        out
+    }
+}

@@ -78,7 +78,9 @@ impl AlertService {
         let results = if due.is_empty() {
             Vec::new()
         } else {
-            self.evaluate_now(due, true).await?
+            // Scheduled passes are background work: they may not take the
+            // connections people waiting on pages need.
+            crate::data::in_background(self.evaluate_now(due, true)).await?
         };
         Ok(TickReport {
             at: now,

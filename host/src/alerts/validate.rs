@@ -142,7 +142,7 @@ impl Checker<'_> {
                     Some(p) => format!(
                         "`{}` is a {} plugin, not an alert rule",
                         p.id,
-                        p.kind.label()
+                        p.kind.kind().label()
                     ),
                     None => format!("no alert-rule plugin `{}` is installed", cut(&draft.rule)),
                 };
@@ -175,22 +175,18 @@ impl Checker<'_> {
                 "must be the alert's metric (or left out)",
             ));
         }
-        let schema: serde_json::Value =
-            serde_json::from_str(&rule.info().config_schema).map_err(|e| {
-                invalid(
-                    "rule",
-                    format!("the plugin's config schema is not JSON: {e}"),
-                )
+        rule.info()
+            .config_schema
+            .validate(&draft.rule_config)
+            .map_err(|errors| {
+                let (field, message) = errors.into_iter().next().unwrap_or_default();
+                let field = if field.is_empty() {
+                    "rule_config".to_owned()
+                } else {
+                    format!("rule_config.{field}")
+                };
+                AlertError::Invalid { field, message }
             })?;
-        crate::web::schema_form::validate(&schema, &draft.rule_config).map_err(|errors| {
-            let (field, message) = errors.into_iter().next().unwrap_or_default();
-            let field = if field.is_empty() {
-                "rule_config".to_owned()
-            } else {
-                format!("rule_config.{field}")
-            };
-            AlertError::Invalid { field, message }
-        })?;
         Ok(())
     }
 }

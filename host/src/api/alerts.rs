@@ -19,26 +19,19 @@ use axum::{
     body::Bytes,
     extract::{Path, Query, State},
     http::StatusCode,
-    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::dashboards::ApiJson;
-use crate::alerts::{AlertDraft, AlertError, AlertView, TestTarget};
-use crate::web::session::{ApiViewer, ApiWriter};
-use crate::web::{AppError, AppState};
-
-/// Largest JSON body the alert API accepts (as the dashboard API, so
-/// [`ApiJson`]'s message names the right limit).
-pub const MAX_BODY_BYTES: usize = super::dashboards::MAX_BODY_BYTES;
+use crate::alerts::{AlertDraft, AlertId, TestTarget};
+use crate::http::{AppState, HttpError, JsonBody, MAX_BODY_BYTES, Viewer, Writer};
 
 /// History entries returned when `limit` is not given.
-pub const DEFAULT_HISTORY_LIMIT: usize = 100;
+const DEFAULT_HISTORY_LIMIT: usize = 100;
 
 /// Routes of the alert API.
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/alerts", get(list).post(create))
         .route("/api/v1/alerts/{id}", get(show).put(update).delete(delete))
@@ -47,119 +40,62 @@ pub fn router() -> Router<AppState> {
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
-/// An error of the alert API: an invalid field also names the field.
-#[derive(Debug)]
-pub struct AlertApiError(AppError, Option<String>);
+type ApiResult<T> = Result<T, HttpError>;
 
-impl From<AlertError> for AlertApiError {
-    fn from(err: AlertError) -> Self {
-        let field = match &err {
-            AlertError::Invalid { field, .. } => Some(field.clone()),
-            _ => None,
-        };
-        Self(err.into(), field)
-    }
+fn id_of(raw: &str) -> AlertId {
+    AlertId::from_string(raw)
 }
 
-impl From<AppError> for AlertApiError {
-    fn from(err: AppError) -> Self {
-        Self(err, None)
-    }
+fn bad_json(e: &serde_json::Error) -> HttpError {
+    HttpError::bad_request(format!("the JSON body is invalid: {e}"))
 }
 
-impl From<crate::web::JsonError> for AlertApiError {
-    fn from(err: crate::web::JsonError) -> Self {
-        Self(err.0, None)
-    }
-}
-
-impl IntoResponse for AlertApiError {
-    fn into_response(self) -> Response {
-        match self.1 {
-            Some(field) => (
-                self.0.status(),
-                Json(json!({ "error": self.0.to_string(), "field": field })),
-            )
-                .into_response(),
-            None => self.0.into_json(),
-        }
-    }
-}
-
-type ApiResult<T> = Result<T, AlertApiError>;
-
-/// An alert as the API shows it: the draft's fields, plus id, owner,
-/// version, times and the live `status`.
-pub fn to_json(view: &AlertView) -> Value {
-    let a = &view.alert;
-    let mut out = serde_json::to_value(&a.draft).unwrap_or_else(|_| json!({}));
-    if let Some(map) = out.as_object_mut() {
-        map.insert("id".into(), json!(a.id.as_str()));
-        map.insert("owner".into(), json!(a.owner.as_str()));
-        map.insert("version".into(), json!(a.version));
-        map.insert("created".into(), json!(a.created));
-        map.insert("updated".into(), json!(a.updated));
-        map.insert("status".into(), json!(view.status));
-    }
-    out
-}
-
-fn id_of(raw: &str) -> crate::alerts::AlertId {
-    crate::alerts::AlertId::from_string(raw)
-}
-
-fn bad_json(e: &serde_json::Error) -> AlertApiError {
-    AppError::BadRequest(format!("the JSON body is invalid: {e}")).into()
-}
-
-async fn list(
-    State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-) -> ApiResult<Json<Value>> {
+async fn list(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<Value>> {
     let views = state.alerts.list(&viewer.user)?;
-    Ok(Json(Value::Array(views.iter().map(to_json).collect())))
+    Ok(Json(Value::Array(
+        views.iter().map(|v| v.to_json()).collect(),
+    )))
 }
 
 async fn create(
     State(state): State<AppState>,
-    ApiWriter(viewer): ApiWriter,
-    ApiJson(body): ApiJson<Value>,
+    Writer(viewer): Writer,
+    JsonBody(body): JsonBody<Value>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let draft: AlertDraft = serde_json::from_value(body).map_err(|e| bad_json(&e))?;
     let alert = state.alerts.create(&viewer.user, draft).await?;
     let view = state.alerts.get(&alert.id, &viewer.user)?;
-    Ok((StatusCode::CREATED, Json(to_json(&view))))
+    Ok((StatusCode::CREATED, Json(view.to_json())))
 }
 
 async fn show(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    Ok(Json(to_json(&state.alerts.get(&id_of(&id), &viewer.user)?)))
+    Ok(Json(state.alerts.get(&id_of(&id), &viewer.user)?.to_json()))
 }
 
 async fn update(
     State(state): State<AppState>,
-    ApiWriter(viewer): ApiWriter,
+    Writer(viewer): Writer,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<Value>,
+    JsonBody(body): JsonBody<Value>,
 ) -> ApiResult<Json<Value>> {
     let id = id_of(&id);
     // Refuse callers who may not see the alert before judging the body.
     state.alerts.get(&id, &viewer.user)?;
     let Value::Object(mut fields) = body else {
-        return Err(AppError::BadRequest("the body must be a JSON object".into()).into());
+        return Err(HttpError::bad_request("the body must be a JSON object"));
     };
     let version = match fields.remove("version") {
         Some(v) => v
             .as_u64()
-            .ok_or_else(|| AppError::BadRequest("`version` must be a whole number".into()))?,
+            .ok_or_else(|| HttpError::bad_request("`version` must be a whole number"))?,
         None => {
-            return Err(AppError::BadRequest(
-                "say which `version` you edited (optimistic concurrency)".into(),
-            )
-            .into());
+            return Err(HttpError::bad_request(
+                "say which `version` you edited (optimistic concurrency)",
+            ));
         }
     };
     let draft: AlertDraft =
@@ -168,12 +104,12 @@ async fn update(
         .alerts
         .update(&id, &viewer.user, draft, version)
         .await?;
-    Ok(Json(to_json(&state.alerts.get(&id, &viewer.user)?)))
+    Ok(Json(state.alerts.get(&id, &viewer.user)?.to_json()))
 }
 
 async fn delete(
     State(state): State<AppState>,
-    ApiWriter(viewer): ApiWriter,
+    Writer(viewer): Writer,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     state.alerts.delete(&id_of(&id), &viewer.user).await?;
@@ -190,7 +126,7 @@ struct TestBody {
 
 async fn test(
     State(state): State<AppState>,
-    ApiWriter(viewer): ApiWriter,
+    Writer(viewer): Writer,
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
@@ -219,7 +155,7 @@ struct HistoryParams {
 
 async fn history(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
+    viewer: Viewer,
     Path(id): Path<String>,
     Query(params): Query<HistoryParams>,
 ) -> ApiResult<Json<Value>> {
@@ -229,11 +165,10 @@ async fn history(
     }
     .unwrap_or(0);
     if limit == 0 || limit > crate::alerts::MAX_HISTORY_LIMIT {
-        return Err(AppError::BadRequest(format!(
+        return Err(HttpError::bad_request(format!(
             "`limit` must be 1..={}",
             crate::alerts::MAX_HISTORY_LIMIT
-        ))
-        .into());
+        )));
     }
     let entries = state.alerts.history(&id_of(&id), &viewer.user, limit)?;
     Ok(Json(json!({ "entries": entries })))

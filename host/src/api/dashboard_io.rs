@@ -18,24 +18,18 @@ use axum::{
     response::Response,
     routing::{get, post, put},
 };
-use chrono::Utc;
 use serde_json::{Value, json};
 
-use super::dashboards::{ApiJson, to_json};
-use crate::auth::Action;
+use super::dashboards::to_json;
+use crate::http::{AppState, HttpError, JsonBody, Viewer, Writer, attachment};
 use crate::store::Sharing;
-use crate::web::dashboard_io::{export_response, import_as};
-use crate::web::session::{ApiViewer, ApiWriter};
-use crate::web::versions::{history_dashboard, restore_version};
-use crate::web::widgets::visible_dashboard;
-use crate::web::{AppError, AppState, JsonError};
 
 /// Largest import body (the document's own limit is 4 MiB; a little more
 /// is read so an oversized one gets the document's clear message).
 const MAX_IMPORT_BYTES: usize = 4 * 1024 * 1024 + 1;
 
 /// Routes of the dashboard document, history and sharing.
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/dashboards/{id}/json", get(export))
         .route(
@@ -52,33 +46,33 @@ pub fn router() -> Router<AppState> {
 
 async fn export(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
+    viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Response, JsonError> {
-    Ok(export_response(&state, &viewer, &id)?)
+) -> Result<Response, HttpError> {
+    let doc = state.dashboards.export_document(&viewer.user, &id)?;
+    Ok(attachment("application/json", &doc.file_name, doc.json))
 }
 
 async fn import(
     State(state): State<AppState>,
-    ApiWriter(viewer): ApiWriter,
+    Writer(viewer): Writer,
     request: Request,
-) -> Result<(StatusCode, Json<Value>), JsonError> {
+) -> Result<(StatusCode, Json<Value>), HttpError> {
     let bytes = to_bytes(request.into_body(), MAX_IMPORT_BYTES)
         .await
-        .map_err(|_| AppError::TooLarge("the dashboard document is larger than 4 MiB".into()))?;
+        .map_err(|_| HttpError::too_large("the dashboard document is larger than 4 MiB"))?;
     let text = std::str::from_utf8(&bytes)
-        .map_err(|_| AppError::BadRequest("the dashboard document is not UTF-8".into()))?;
-    let d = import_as(&state, &viewer, text)?;
+        .map_err(|_| HttpError::bad_request("the dashboard document is not UTF-8"))?;
+    let d = state.dashboards.import(&viewer.user, text)?;
     Ok((StatusCode::CREATED, Json(to_json(&d))))
 }
 
 async fn versions(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
+    viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Json<Value>, JsonError> {
-    let d = history_dashboard(&state, &viewer, &id)?;
-    let kept = state.auth.store().dashboard_versions(&d.id)?;
+) -> Result<Json<Value>, HttpError> {
+    let (d, kept) = state.dashboards.history(&viewer.user, &id)?;
     Ok(Json(Value::Array(
         kept.iter()
             .map(|v| {
@@ -96,23 +90,22 @@ async fn versions(
 
 async fn restore(
     State(state): State<AppState>,
-    ApiWriter(viewer): ApiWriter,
+    Writer(viewer): Writer,
     Path((id, version)): Path<(String, String)>,
-) -> Result<Json<Value>, JsonError> {
+) -> Result<Json<Value>, HttpError> {
     let version: u64 = version
         .parse()
-        .map_err(|_| AppError::BadRequest("the version must be a number".into()))?;
-    let d = restore_version(&state, &viewer, &id, version)?;
+        .map_err(|_| HttpError::bad_request("the version must be a number"))?;
+    let d = state.dashboards.restore(&viewer.user, &id, version)?;
     Ok(Json(to_json(&d)))
 }
 
 async fn sharing(
     State(state): State<AppState>,
-    ApiWriter(viewer): ApiWriter,
+    Writer(viewer): Writer,
     Path(id): Path<String>,
-    ApiJson(sharing): ApiJson<Sharing>,
-) -> Result<Json<Value>, JsonError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Share)?;
-    let saved = state.auth.store().set_sharing(&d.id, sharing, Utc::now())?;
+    JsonBody(sharing): JsonBody<Sharing>,
+) -> Result<Json<Value>, HttpError> {
+    let saved = state.dashboards.set_sharing(&viewer.user, &id, sharing)?;
     Ok(Json(to_json(&saved)))
 }

@@ -5,21 +5,18 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use serde_json::{Value, json};
 
-use super::error::ApiError;
 use super::json;
-use super::params::Params;
 use crate::data::BucketSpec;
-use crate::web::AppState;
-use crate::web::session::ApiViewer;
+use crate::http::{AppState, HttpError, Params, Viewer};
 
-pub(crate) type Q = Result<Query<Vec<(String, String)>>, QueryRejection>;
+pub(super) type Q = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
 /// `GET /api/v1/metrics`
-pub(crate) async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
-    ApiViewer(who): ApiViewer,
+    who: Viewer,
     q: Q,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     Params::new(q, &[])?;
     let access = state.auth.data_access();
     let metrics: Vec<_> = state
@@ -32,21 +29,21 @@ pub(crate) async fn list(
 }
 
 /// Refuse (403) a metric whose dataset `who` may not read.
-fn check(state: &AppState, who: &ApiViewer, metric: &str) -> Result<(), ApiError> {
+fn check(state: &AppState, who: &Viewer, metric: &str) -> Result<(), HttpError> {
     state
         .auth
         .data_access()
-        .check_metric(&who.0.user, metric)
-        .map_err(|e| ApiError::Forbidden(e.to_string()))
+        .check_metric(&who.user, metric)
+        .map_err(|e| HttpError::forbidden(e.to_string()))
 }
 
 /// `GET /api/v1/metrics/{name}/value?range=30d&sparkline=true`
-pub(crate) async fn value(
+pub(super) async fn value(
     State(state): State<AppState>,
-    who: ApiViewer,
+    who: Viewer,
     Path(name): Path<String>,
     q: Q,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     check(&state, &who, &name)?;
     let p = Params::new(q, &["range", "from", "to", "sparkline"])?;
     let range = p.range()?;
@@ -71,12 +68,12 @@ pub(crate) async fn value(
 }
 
 /// `GET /api/v1/metrics/{name}/series?range=30d&bucket=day&compare=previous`
-pub(crate) async fn series(
+pub(super) async fn series(
     State(state): State<AppState>,
-    who: ApiViewer,
+    who: Viewer,
     Path(name): Path<String>,
     q: Q,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     check(&state, &who, &name)?;
     let p = Params::new(q, &["range", "from", "to", "bucket", "compare"])?;
     let range = p.range()?;
@@ -96,11 +93,11 @@ pub(crate) async fn series(
 
 /// `GET /api/v1/series?metrics=a,b&range=30d&bucket=month&compare=previous`:
 /// several metrics' series over one range, read in one scan per dataset.
-pub(crate) async fn series_many(
+pub(super) async fn series_many(
     State(state): State<AppState>,
-    _who: ApiViewer,
+    _who: Viewer,
     q: Q,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let p = Params::new(q, &["metrics", "range", "from", "to", "bucket", "compare"])?;
     let names: Vec<String> = p
         .get("metrics")
@@ -111,7 +108,7 @@ pub(crate) async fn series_many(
         .map(str::to_string)
         .collect();
     if names.is_empty() || names.len() > MAX_SERIES {
-        return Err(ApiError::BadRequest(format!(
+        return Err(HttpError::bad_request(format!(
             "`metrics` must name 1 to {MAX_SERIES} metrics, comma-separated"
         )));
     }
@@ -146,29 +143,29 @@ pub(crate) async fn series_many(
 const MAX_SERIES: usize = 20;
 
 /// `compare=previous|none`.
-fn compare_previous(p: &Params) -> Result<bool, ApiError> {
+fn compare_previous(p: &Params) -> Result<bool, HttpError> {
     match p.get("compare") {
         None | Some("none") => Ok(false),
         Some("previous") => Ok(true),
-        Some(_) => Err(ApiError::BadRequest(
-            "`compare` must be `previous` or `none`".into(),
+        Some(_) => Err(HttpError::bad_request(
+            "`compare` must be `previous` or `none`",
         )),
     }
 }
 
 /// `GET /api/v1/metrics/{name}/categories?range=30d&by=status&top=5`
-pub(crate) async fn categories(
+pub(super) async fn categories(
     State(state): State<AppState>,
-    who: ApiViewer,
+    who: Viewer,
     Path(name): Path<String>,
     q: Q,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     check(&state, &who, &name)?;
     let p = Params::new(q, &["range", "from", "to", "by", "top"])?;
     let range = p.range()?;
-    let by = p.get("by").ok_or_else(|| {
-        ApiError::BadRequest("`by` (the dimension to group by) is required".into())
-    })?;
+    let by = p
+        .get("by")
+        .ok_or_else(|| HttpError::bad_request("`by` (the dimension to group by) is required"))?;
     let top = p.number::<u32>("top")?.unwrap_or(5);
     let d = state.data.categories(&name, &range, by, top).await?;
     Ok(Json(json!({

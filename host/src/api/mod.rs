@@ -14,34 +14,36 @@
 //! or `from=`/`to=` (RFC 3339 or `YYYY-MM-DD`, a `to` date included).
 //! Errors are `{"error": "..."}` with a 4xx status for request mistakes.
 //!
+//! Errors are [`crate::http::HttpError`]s answered as JSON by the
+//! [`crate::http::json_errors`] layer over this whole router.
+//!
 //! Every route needs a signed-in caller: the session cookie (writes also
 //! carry the `X-CSRF-Token` header) or `Authorization: Bearer <token>`.
 //! What a caller may see follows the same rules as the pages.
 
 use axum::Router;
+use axum::middleware::map_response;
 use axum::routing::get;
 
-use crate::web::AppState;
+use crate::http::{AppState, HttpError, json_errors, short};
 
-pub mod alerts;
-pub mod dashboard_io;
-pub mod dashboards;
-pub mod error;
-pub mod export;
+mod alerts;
+mod dashboard_io;
+mod dashboards;
+mod export;
 mod json;
 mod metrics;
-mod params;
 mod rows;
-
-pub use error::ApiError;
+mod widgets;
 
 /// The `/api/v1` routes.
-pub fn router() -> Router<AppState> {
+pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .merge(dashboards::router())
         .merge(dashboard_io::router())
         .merge(export::router())
         .merge(alerts::router())
+        .merge(widgets::router())
         .route("/api/v1/metrics", get(metrics::list))
         .route("/api/v1/metrics/{name}/value", get(metrics::value))
         .route("/api/v1/metrics/{name}/series", get(metrics::series))
@@ -55,8 +57,9 @@ pub fn router() -> Router<AppState> {
         // Unknown API paths answer JSON too (a router fallback would also
         // catch the HTML pages).
         .route("/api/v1/{*rest}", get(not_found))
+        .layer(map_response(json_errors))
 }
 
-async fn not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError::NotFound(format!("no API route `{}`", params::short(uri.path())))
+async fn not_found(uri: axum::http::Uri) -> HttpError {
+    HttpError::not_found(format!("no API route `{}`", short(uri.path())))
 }

@@ -4,20 +4,17 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
-use super::error::ApiError;
 use super::json;
 use super::metrics::Q;
-use super::params::Params;
 use crate::data::RowsQuery;
-use crate::web::AppState;
-use crate::web::session::ApiViewer;
+use crate::http::{AppState, HttpError, Params, Viewer};
 
 /// `GET /api/v1/datasets`
-pub(crate) async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
-    ApiViewer(who): ApiViewer,
+    who: Viewer,
     q: Q,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     Params::new(q, &[])?;
     let access = state.auth.data_access();
     let datasets: Vec<_> = state
@@ -30,17 +27,17 @@ pub(crate) async fn list(
 }
 
 /// `GET /api/v1/datasets/{name}/rows?columns=a,b&filter=c:eq:v&order=a&desc=true&limit=50&offset=0`
-pub(crate) async fn rows(
+pub(super) async fn rows(
     State(state): State<AppState>,
-    ApiViewer(who): ApiViewer,
+    who: Viewer,
     Path(name): Path<String>,
     q: Q,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     state
         .auth
         .data_access()
         .check_dataset(&who.user, &name)
-        .map_err(|e| ApiError::Forbidden(e.to_string()))?;
+        .map_err(|e| HttpError::forbidden(e.to_string()))?;
     let p = Params::new(
         q,
         &[

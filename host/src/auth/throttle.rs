@@ -545,7 +545,10 @@ mod tests {
                 .device
                 .is_none()
         );
-        let forged = format!("{}0", &cookie[..cookie.len() - 1]);
+        // Change the last character (to one it is not: a fixed "0" would
+        // forge nothing when the cookie already ends in 0).
+        let last = if cookie.ends_with('0') { "1" } else { "0" };
+        let forged = format!("{}{last}", &cookie[..cookie.len() - 1]);
         assert!(
             t.attempt("ana", None, Some(&forged), Some(&ana), 1001)
                 .device

@@ -115,7 +115,7 @@ fn list(dir: &AlertsDirArgs, json: bool) -> anyhow::Result<ExitCode> {
     }
     views.sort_by(|a, b| a.alert.draft.name.cmp(&b.alert.draft.name));
     if json {
-        let out: Vec<serde_json::Value> = views.iter().map(crate::api::alerts::to_json).collect();
+        let out: Vec<serde_json::Value> = views.iter().map(|v| v.to_json()).collect();
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
     }

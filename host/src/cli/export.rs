@@ -12,10 +12,11 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use futures::StreamExt as _;
 
-use crate::api::export::{ExportRequest, dataset_request, view_request};
-use crate::config::Config;
-use crate::data::DataEngine;
-use crate::export::{ExportJobBuilder, ExportProgress, ExportSource};
+use crate::config::{Config, parse_filter};
+use crate::data::{DataEngine, RangeSpec};
+use crate::export::{
+    DatasetExport, ExportProgress, ExportRequest, ExportSource, parse_format, parse_options,
+};
 use crate::plugins::{PluginRegistry, PluginRuntime};
 use crate::store::{DashboardId, SledStore, Store as _};
 
@@ -72,30 +73,55 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The same checks as the HTTP API, on pairs built from the flags.
+/// The request the flags describe, with the same checks as the HTTP API.
+/// A dashboard's source is filled in once the state store is open.
 fn request(args: &ExportArgs) -> anyhow::Result<ExportRequest> {
-    let given = |keys: &[(&str, &Option<String>)]| -> Vec<(String, String)> {
-        keys.iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| ((*k).to_owned(), v.clone())))
-            .collect()
+    let format = parse_format(Some(&args.format))?;
+    let options = parse_options(args.options.as_deref())?;
+    let range = match (&args.range, &args.from, &args.to) {
+        (Some(r), _, _) => Some(r.parse::<RangeSpec>()?),
+        (None, Some(from), Some(to)) => Some(RangeSpec::absolute(from, to)?),
+        _ => None,
     };
-    let mut pairs = vec![("format".to_owned(), args.format.clone())];
-    pairs.extend(given(&[
-        ("range", &args.range),
-        ("from", &args.from),
-        ("to", &args.to),
-        ("options", &args.options),
-    ]));
-    if args.dashboard.is_some() {
-        return Ok(view_request(pairs)?);
+    if [&args.dataset, &args.metric]
+        .into_iter()
+        .any(|name| name.as_deref() == Some(""))
+    {
+        anyhow::bail!("name one `dataset` (or one `metric`) to export");
     }
-    pairs.extend(given(&[
-        ("dataset", &args.dataset),
-        ("metric", &args.metric),
-        ("columns", &args.columns),
-    ]));
-    pairs.extend(args.filter.iter().map(|f| ("filter".to_owned(), f.clone())));
-    Ok(dataset_request(pairs)?)
+    let source = match (&args.dataset, &args.metric, &args.dashboard) {
+        (Some(name), _, _) => ExportSource::Dataset(DatasetExport {
+            name: name.clone(),
+            columns: args
+                .columns
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .map(|c| c.split(',').map(str::to_string).collect())
+                .unwrap_or_default(),
+            filters: args
+                .filter
+                .iter()
+                .map(|f| parse_filter(f))
+                .collect::<Result<_, _>>()
+                .map_err(anyhow::Error::msg)?,
+            order_by: None,
+            descending: false,
+        }),
+        (None, Some(name), _) => ExportSource::Metric { name: name.clone() },
+        // Replaced by the dashboard's widgets in `export`.
+        _ => ExportSource::Dashboard {
+            title: String::new(),
+            widgets: Vec::new(),
+        },
+    };
+    let mut req = ExportRequest::new(format, source);
+    // A report always covers a range (the default when none is given).
+    req.range = match (&args.dashboard, range) {
+        (Some(_), None) => Some(RangeSpec::DEFAULT),
+        (_, range) => range,
+    };
+    req.options = options;
+    Ok(req)
 }
 
 async fn export(config: &Config, args: &ExportArgs, mut req: ExportRequest) -> anyhow::Result<()> {
@@ -115,18 +141,12 @@ async fn export(config: &Config, args: &ExportArgs, mut req: ExportRequest) -> a
         let d = store
             .dashboard(&DashboardId::from_string(id))?
             .with_context(|| format!("no dashboard with id {id}"))?;
-        req.source = Some(ExportSource::Dashboard {
+        req.source = ExportSource::Dashboard {
             title: d.content.title,
             widgets: d.content.widgets,
-        });
+        };
     }
-    let mut builder = ExportJobBuilder::new(data, plugins, &req.format)
-        .range(req.range)
-        .options(req.options);
-    if let Some(source) = req.source {
-        builder = builder.source(source);
-    }
-    let job = builder.build().await?;
+    let job = req.builder(data, plugins).build().await?;
     let progress = job.progress();
     let name = job.file_name().to_owned();
     let ticker = std::io::stderr()

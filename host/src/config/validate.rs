@@ -136,12 +136,15 @@ pub(super) fn check(config: &Config, text: &str) -> Result<(), ConfigError> {
                 "must be 1..=256".into(),
             ));
         }
-        if s.query_timeout_ms == 0 || s.stream_timeout_ms == 0 {
-            return Err(invalid(
-                s.name.span(),
-                key("query_timeout_ms"),
-                "must be > 0".into(),
-            ));
+        for (k, ms) in [
+            ("query_timeout_ms", s.query_timeout_ms),
+            ("stream_timeout_ms", s.stream_timeout_ms),
+            ("queue_timeout_ms", s.queue_timeout_ms),
+            ("stream_idle_timeout_ms", s.stream_idle_timeout_ms),
+        ] {
+            if ms == 0 {
+                return Err(invalid(s.name.span(), key(k), "must be > 0".into()));
+            }
         }
     }
     let mut names = HashSet::new();

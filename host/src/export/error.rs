@@ -2,7 +2,7 @@
 
 use crate::data::DataError;
 use crate::plugins::PluginError;
-use crate::web::binding::BindingError;
+use crate::widget::BindingError;
 
 /// An export failed, before its first byte or while streaming.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +22,12 @@ pub enum ExportError {
     /// The export names nothing to export, or something that cannot be.
     #[error("{0}")]
     BadSource(String),
+    /// A malformed request (a parameter, the options text).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The user may not read what the export names.
+    #[error("{0}")]
+    NotPermitted(String),
     /// A widget's config does not say what data it shows.
     #[error("widget `{widget}`: {source}")]
     Binding {
@@ -50,6 +56,8 @@ impl ExportError {
             Self::UnknownFormat { .. }
             | Self::BadOptions(_)
             | Self::BadSource(_)
+            | Self::BadRequest(_)
+            | Self::NotPermitted(_)
             | Self::Binding { .. } => true,
             Self::Data(e) => e.is_user_error(),
             Self::Plugin(PluginError::InvalidConfig { .. }) => true,

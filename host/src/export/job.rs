@@ -22,8 +22,7 @@ use crate::frame::{ColumnSchema, DataShape};
 use crate::plugins::{
     ExportOptions, ExportSession, ExporterPlugin, PluginInfo, PluginKind, PluginRegistry,
 };
-use crate::web::binding::{WidgetQuery, widget_query};
-use crate::web::widgets::{DEFAULT_RANGE, widget_data};
+use crate::widget::{WidgetQuery, fetch, widget_query};
 
 /// Rows per batch read from the database and handed to the exporter: small
 /// enough that one `write` stays far below the plugin deadline and output
@@ -79,6 +78,7 @@ enum Plan {
 /// ready, so from here on only streaming failures remain.
 pub struct ExportJob {
     info: PluginInfo,
+    media_type: String,
     file_name: String,
     session: ExportSession,
     plan: Plan,
@@ -160,7 +160,7 @@ impl ExportJobBuilder {
                 .list()
                 .into_iter()
                 .filter(|p| p.kind == PluginKind::Exporter)
-                .map(|p| p.id)
+                .map(|p| p.meta.id)
                 .collect();
             installed.sort();
             ExportError::UnknownFormat {
@@ -178,7 +178,7 @@ impl ExportJobBuilder {
             .ok_or_else(|| ExportError::BadSource("nothing to export was named".into()))?;
         let range = match self.range {
             Some(r) => Some(r),
-            None if source.needs_range() => Some(DEFAULT_RANGE.parse::<RangeSpec>()?),
+            None if source.needs_range() => Some(RangeSpec::DEFAULT),
             None => None,
         };
         let tz = self.data.timezone();
@@ -196,17 +196,15 @@ impl ExportJobBuilder {
                 (label, schema, Plan::Stream(stream))
             }
             ExportSource::Metric { name } => {
-                let range = range.unwrap_or(RangeSpec::LastDays(30));
+                let range = range.unwrap_or(RangeSpec::DEFAULT);
                 let series = data.series(name, &range, BucketSpec::Auto, false).await?;
                 let t = tables::series(&series);
                 (series.label, t.schema.clone(), Plan::Table(t))
             }
             ExportSource::Widget(w) => {
-                let range = range.unwrap_or(RangeSpec::LastDays(30));
+                let range = range.unwrap_or(RangeSpec::DEFAULT);
                 let plugin = self.plugins.widget(&w.plugin)?;
-                let shape = plugin.info().data_shape.ok_or_else(|| {
-                    ExportError::BadSource(format!("plugin {} declares no data shape", w.plugin))
-                })?;
+                let shape = plugin.shape();
                 let query =
                     widget_query(shape, &w.config).map_err(|source| ExportError::Binding {
                         widget: w.title.clone(),
@@ -232,13 +230,13 @@ impl ExportJobBuilder {
                         (w.title.clone(), schema, Plan::Stream(stream))
                     }
                     query => {
-                        let t = tables::of(widget_data(data, &query, &range, 0).await?);
+                        let t = tables::of(fetch(data, &query, &range, 0).await?);
                         (w.title.clone(), t.schema.clone(), Plan::Table(t))
                     }
                 }
             }
             ExportSource::Dashboard { title, widgets } => {
-                let range = range.unwrap_or(RangeSpec::LastDays(30));
+                let range = range.unwrap_or(RangeSpec::DEFAULT);
                 let sections = report::sections(data, &self.plugins, widgets, &range).await;
                 (title.clone(), Vec::new(), Plan::Report(sections))
             }
@@ -258,8 +256,9 @@ impl ExportJobBuilder {
             generated_at_ms: now.timestamp_millis(),
         };
         let session = exporter.open(&options, &schema).await?;
+        let ext = exporter.file_extension().to_owned();
+        let media_type = exporter.media_type().to_owned();
         let info = exporter.info().clone();
-        let ext = info.file_extension.clone().unwrap_or_else(|| "bin".into());
         let range_label = range.map(|r| r.to_string());
         let file_name = file_name(
             &title,
@@ -269,6 +268,7 @@ impl ExportJobBuilder {
         );
         Ok(ExportJob {
             info,
+            media_type,
             file_name,
             session,
             plan,
@@ -313,10 +313,7 @@ async fn dataset_stream(
 impl ExportJob {
     /// The exporter's media type, e.g. `text/csv; charset=utf-8`.
     pub fn media_type(&self) -> &str {
-        self.info
-            .media_type
-            .as_deref()
-            .unwrap_or("application/octet-stream")
+        &self.media_type
     }
 
     /// The exporter's id.

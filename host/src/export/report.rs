@@ -12,8 +12,7 @@ use crate::data::{DataEngine, DataRequest, RangeSpec, RowsQuery};
 use crate::frame::{DataShape, WidgetData};
 use crate::plugins::{ChartKind, PluginRegistry};
 use crate::store::Widget;
-use crate::web::binding::{WidgetQuery, widget_query};
-use crate::web::widgets::widget_data;
+use crate::widget::{WidgetQuery, fetch, widget_query};
 
 /// Rows of a table widget put into a report at most.
 pub const REPORT_TABLE_ROWS: u64 = 1_000;
@@ -57,11 +56,22 @@ pub(crate) async fn sections(
     widgets: &[Widget],
     range: &RangeSpec,
 ) -> Vec<Section> {
+    // A report is background work: it may not take the connections people
+    // waiting on pages need.
+    crate::data::in_background(sections_in_class(data, plugins, widgets, range)).await
+}
+
+async fn sections_in_class(
+    data: &DataEngine,
+    plugins: &PluginRegistry,
+    widgets: &[Widget],
+    range: &RangeSpec,
+) -> Vec<Section> {
     // Scalars and series first, together: shared scans per dataset.
     let requests: Vec<DataRequest> = widgets
         .iter()
         .filter_map(|w| {
-            let shape = plugins.widget(&w.plugin).ok()?.info().data_shape?;
+            let shape = plugins.widget(&w.plugin).ok()?.shape();
             widget_query(shape, &w.config).ok()?.data_request()
         })
         .collect();
@@ -102,10 +112,7 @@ async fn section(
     range: &RangeSpec,
 ) -> Result<Section, String> {
     let plugin = plugins.widget(&w.plugin).map_err(|e| e.to_string())?;
-    let shape = plugin
-        .info()
-        .data_shape
-        .ok_or_else(|| format!("plugin {} declares no data shape", w.plugin))?;
+    let shape = plugin.shape();
     let query = widget_query(shape, &w.config).map_err(|e| e.to_string())?;
     let mut title = w.title.clone();
     let data = match query {
@@ -131,7 +138,7 @@ async fn section(
             }
             WidgetData::Rows(rows)
         }
-        query => widget_data(data, &query, range, 0)
+        query => fetch(data, &query, range, 0)
             .await
             .map_err(|e| describe(&e))?,
     };

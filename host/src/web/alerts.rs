@@ -20,13 +20,13 @@ use super::alerts_form;
 use super::alerts_history;
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
-use super::session::{Viewer, Writer};
-use super::{AppError, AppState};
-use crate::alerts::{AlertError, AlertId, AlertState, AlertView};
+use crate::alerts::{AlertId, AlertState, AlertView};
 use crate::auth::can_create_dashboard;
+use crate::http::{AppState, HttpError};
+use crate::http::{Viewer, Writer};
 
 /// Routes of the alert pages.
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/alerts", get(list).post(alerts_form::create))
         .route("/alerts/new", get(alerts_form::new_page))
@@ -40,20 +40,6 @@ pub fn router() -> Router<AppState> {
         .route("/alerts/{id}/delete", post(delete))
         .route("/alerts/{id}/test", post(alerts_history::test_saved))
         .route("/alerts/{id}/history", get(alerts_history::history_page))
-}
-
-impl From<AlertError> for AppError {
-    fn from(err: AlertError) -> Self {
-        match err {
-            AlertError::Invalid { .. } => Self::Unprocessable(err.to_string()),
-            AlertError::NotFound => Self::NotFound("no such alert".into()),
-            AlertError::Forbidden(message) => Self::Forbidden(message),
-            AlertError::StaleVersion { .. } => Self::Conflict(err.to_string()),
-            AlertError::Data(data) if data.is_user_error() => Self::Unprocessable(data.to_string()),
-            AlertError::Store(store) => store.into(),
-            other => Self::internal(other),
-        }
-    }
 }
 
 /// An alert id from the URL. Unknown or malformed ids simply find nothing.
@@ -90,7 +76,7 @@ pub(super) fn state_badge(state: AlertState) -> Markup {
     html! { strong class={ "alert-state " (class) } { (state.as_str()) } }
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, AppError> {
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, HttpError> {
     let alerts = state.alerts.list(&viewer.user)?;
     let tz = state.alerts.timezone();
     let may_create = can_create_dashboard(&viewer.user);
@@ -184,7 +170,7 @@ async fn set_enabled(
     viewer: &Viewer,
     id: &str,
     enabled: bool,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let id = alert_id(id);
     let view = state.alerts.get(&id, &viewer.user)?;
     let mut draft = view.alert.draft.clone();
@@ -200,7 +186,7 @@ async fn pause(
     State(state): State<AppState>,
     Writer(viewer): Writer,
     Path(id): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     set_enabled(&state, &viewer, &id, false).await
 }
 
@@ -208,7 +194,7 @@ async fn resume(
     State(state): State<AppState>,
     Writer(viewer): Writer,
     Path(id): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     set_enabled(&state, &viewer, &id, true).await
 }
 
@@ -216,7 +202,7 @@ async fn delete(
     State(state): State<AppState>,
     Writer(viewer): Writer,
     Path(id): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     state.alerts.delete(&alert_id(&id), &viewer.user).await?;
     hx_redirect("/alerts")
 }
@@ -224,25 +210,6 @@ async fn delete(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::StatusCode;
-
-    #[test]
-    fn alert_errors_map_to_readable_statuses() {
-        let e = AppError::from(AlertError::invalid("recipients", "`x` is not valid"));
-        assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(e.to_string().contains("recipients"));
-        assert_eq!(
-            AppError::from(AlertError::NotFound).status(),
-            StatusCode::NOT_FOUND
-        );
-        assert_eq!(
-            AppError::from(AlertError::StaleVersion { current: 3 }).status(),
-            StatusCode::CONFLICT
-        );
-        let e = AppError::from(AlertError::Delivery("smtp.internal:25 refused".into()));
-        assert_eq!(e.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        assert!(!e.to_string().contains("smtp.internal"));
-    }
 
     #[test]
     fn values_are_short() {

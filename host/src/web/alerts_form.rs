@@ -24,10 +24,10 @@ use super::alerts_input::{
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
 use super::schema_form::form_fields;
-use super::session::{Viewer, Writer};
-use super::{AppError, AppState};
 use crate::alerts::{AlertDraft, AlertError, AlertId, Schedule};
-use crate::auth::{can_create_dashboard, visible_to};
+use crate::auth::can_create_dashboard;
+use crate::http::{AppState, HttpError};
+use crate::http::{Viewer, Writer};
 use crate::plugins::PluginKind;
 
 /// What the form edits: a new alert, or a saved one at a version.
@@ -44,7 +44,7 @@ fn blank_draft(state: &AppState) -> AlertDraft {
         .list()
         .into_iter()
         .filter(|p| p.kind == PluginKind::AlertRule)
-        .map(|p| p.id)
+        .map(|p| p.meta.id)
         .collect();
     let rule = rules
         .iter()
@@ -70,11 +70,11 @@ fn blank_draft(state: &AppState) -> AlertDraft {
     }
 }
 
-fn may_create(viewer: &Viewer) -> Result<(), AppError> {
+fn may_create(viewer: &Viewer) -> Result<(), HttpError> {
     if can_create_dashboard(&viewer.user) {
         Ok(())
     } else {
-        Err(AppError::Forbidden("viewers cannot create alerts".into()))
+        Err(HttpError::forbidden("viewers cannot create alerts"))
     }
 }
 
@@ -82,7 +82,7 @@ fn may_create(viewer: &Viewer) -> Result<(), AppError> {
 pub(super) async fn new_page(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Markup, AppError> {
+) -> Result<Markup, HttpError> {
     may_create(&viewer)?;
     let draft = blank_draft(&state);
     let schedule = ScheduleInput::of(&draft.schedule);
@@ -101,7 +101,7 @@ pub(super) async fn edit_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Markup, AppError> {
+) -> Result<Markup, HttpError> {
     let view = state.alerts.get(&alert_id(&id), &viewer.user)?;
     let a = &view.alert;
     Ok(form_page(
@@ -119,7 +119,7 @@ pub(super) async fn create(
     State(state): State<AppState>,
     Writer(viewer): Writer,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     may_create(&viewer)?;
     let (draft, schedule, mut errors) = draft_from_form(&state.plugins, &form);
     if errors.is_empty() {
@@ -147,15 +147,13 @@ pub(super) async fn update(
     Writer(viewer): Writer,
     Path(id): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let id = alert_id(&id);
     // 404 before anything else for alerts the user may not see.
     state.alerts.get(&id, &viewer.user)?;
     let version: u64 = field(&form, "version")
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| {
-            AppError::BadRequest("the form did not say which version it edits".into())
-        })?;
+        .ok_or_else(|| HttpError::bad_request("the form did not say which version it edits"))?;
     let (draft, schedule, mut errors) = draft_from_form(&state.plugins, &form);
     if errors.is_empty() {
         match state
@@ -334,12 +332,7 @@ fn alert_form(
         .into_iter()
         .filter(|p| p.kind == PluginKind::AlertRule)
         .collect();
-    let dashboards = state
-        .auth
-        .store()
-        .dashboards()
-        .map(|all| visible_to(&viewer.user, all))
-        .unwrap_or_default();
+    let dashboards = state.dashboards.list(&viewer.user).unwrap_or_default();
     let (action, version) = match target {
         Target::New => ("/alerts".to_owned(), None),
         Target::Existing(id, v) => (format!("/alerts/{}", id.as_str()), Some(v)),

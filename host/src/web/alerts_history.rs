@@ -14,14 +14,14 @@ use super::alerts::{alert_id, local_time, state_badge, value_text};
 use super::alerts_input::{checked, draft_from_form};
 use super::dashboards::page_context;
 use super::layout::{Section, page};
-use super::session::{Viewer, Writer};
-use super::{AppError, AppState};
 use crate::alerts::{
     AlertError, DeliveryOutcome, HistoryEntry, HistoryEvent, TestOutcome, TestTarget,
 };
+use crate::http::{AppState, HttpError};
+use crate::http::{Viewer, Writer};
 
 /// History entries shown when the page does not ask for another number.
-pub const DEFAULT_HISTORY_ROWS: usize = 200;
+pub(super) const DEFAULT_HISTORY_ROWS: usize = 200;
 
 fn outcome_fragment(outcome: &TestOutcome) -> Markup {
     html! {
@@ -42,8 +42,8 @@ fn outcome_fragment(outcome: &TestOutcome) -> Markup {
 
 /// A test that could not run (invalid draft, unknown alert) as a small
 /// error fragment with a 4xx status, shown where the result would be.
-fn test_refused(err: AlertError) -> Result<Response, AppError> {
-    let app: AppError = err.into();
+fn test_refused(err: AlertError) -> Result<Response, HttpError> {
+    let app: HttpError = err.into();
     let status = app.status();
     if status.is_server_error() {
         return Err(app);
@@ -60,7 +60,7 @@ pub(super) async fn test_draft(
     State(state): State<AppState>,
     Writer(viewer): Writer,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let (draft, _, errors) = draft_from_form(&state.plugins, &form);
     if let Some((field, message)) = errors.into_iter().next() {
         return test_refused(AlertError::Invalid { field, message });
@@ -82,7 +82,7 @@ pub(super) async fn test_saved(
     Writer(viewer): Writer,
     Path(id): Path<String>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     // The list's button sends no fields; any body that is not a form counts
     // as "no test email".
     let send = form.is_ok_and(|Form(form)| checked(&form, "send_test_email"));
@@ -106,7 +106,7 @@ pub(super) async fn history_page(
     viewer: Viewer,
     Path(id): Path<String>,
     Query(params): Query<HistoryParams>,
-) -> Result<Markup, AppError> {
+) -> Result<Markup, HttpError> {
     let id = alert_id(&id);
     let view = state.alerts.get(&id, &viewer.user)?;
     let limit = params.limit.unwrap_or(DEFAULT_HISTORY_ROWS);

@@ -20,23 +20,26 @@ use crate::store::DashboardId;
 
 /// Mistakes by form field (`""` for the whole form, `rule_config.<key>`
 /// for a field of the rule's settings).
-pub type FieldErrors = BTreeMap<String, String>;
+pub(super) type FieldErrors = BTreeMap<String, String>;
 
 /// The first value submitted under `name`, trimmed.
-pub fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim())
 }
 
 /// A checkbox: checked when submitted with any value but `false`.
-pub fn checked(form: &[(String, String)], name: &str) -> bool {
+pub(super) fn checked(form: &[(String, String)], name: &str) -> bool {
     field(form, name).is_some_and(|v| v != "false")
 }
 
 /// The config schema of an alert-rule plugin without its `metric`
 /// property: the alert's own metric picker sets it.
-pub fn rule_schema(plugins: &PluginRegistry, rule: &str) -> Option<Value> {
+pub(super) fn rule_schema(plugins: &PluginRegistry, rule: &str) -> Option<Value> {
     let plugin = plugins.alert_rule(rule).ok()?;
-    let mut schema: Value = serde_json::from_str(&plugin.info().config_schema).ok()?;
+    let mut schema = plugin.info().config_schema.json().clone();
+    if schema.is_null() {
+        return None;
+    }
     if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
         props.remove("metric");
     }
@@ -49,23 +52,23 @@ pub fn rule_schema(plugins: &PluginRegistry, rule: &str) -> Option<Value> {
 /// The schedule as typed: one text per input, so a mistake is shown with
 /// what the user typed rather than lost.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScheduleInput {
+pub(super) struct ScheduleInput {
     /// `every`, `hourly`, `daily`, `weekly` or `cron`.
-    pub kind: String,
+    pub(super) kind: String,
     /// Minutes between runs (`every`).
-    pub every: String,
+    pub(super) every: String,
     /// Minute of the hour (`hourly`).
-    pub minute: String,
+    pub(super) minute: String,
     /// Local time `HH:MM` (`daily`, `weekly`).
-    pub at: String,
+    pub(super) at: String,
     /// `mon`..`sun` (`weekly`).
-    pub day: String,
+    pub(super) day: String,
     /// Five cron fields (`cron`).
-    pub expr: String,
+    pub(super) expr: String,
 }
 
 /// The kinds of schedule, as offered in the form.
-pub const SCHEDULE_KINDS: [(&str, &str); 5] = [
+pub(super) const SCHEDULE_KINDS: [(&str, &str); 5] = [
     ("every", "Every N minutes"),
     ("hourly", "Hourly"),
     ("daily", "Daily"),
@@ -88,7 +91,7 @@ impl Default for ScheduleInput {
 
 impl ScheduleInput {
     /// The inputs showing `schedule`.
-    pub fn of(schedule: &Schedule) -> Self {
+    pub(super) fn of(schedule: &Schedule) -> Self {
         let mut input = Self::default();
         match schedule {
             Schedule::Every { minutes } => {
@@ -117,7 +120,7 @@ impl ScheduleInput {
     }
 
     /// The defaults for `kind` (the form switching kinds).
-    pub fn for_kind(kind: &str) -> Self {
+    pub(super) fn for_kind(kind: &str) -> Self {
         Self {
             kind: kind.to_owned(),
             ..Self::default()
@@ -125,7 +128,7 @@ impl ScheduleInput {
     }
 
     /// The inputs as submitted.
-    pub fn from_form(form: &[(String, String)]) -> Self {
+    pub(super) fn from_form(form: &[(String, String)]) -> Self {
         let get = |name: &str| field(form, name).unwrap_or_default().to_owned();
         Self {
             kind: get("schedule_kind"),
@@ -138,7 +141,7 @@ impl ScheduleInput {
     }
 
     /// The schedule these inputs describe, or what is wrong with them.
-    pub fn parse(&self) -> Result<Schedule, String> {
+    pub(super) fn parse(&self) -> Result<Schedule, String> {
         let time = |s: &str| s.parse::<TimeOfDay>();
         match self.kind.as_str() {
             "every" => self
@@ -203,7 +206,7 @@ fn number(
 }
 
 /// Recipients typed one per line or separated by commas or semicolons.
-pub fn split_recipients(text: &str) -> Vec<String> {
+pub(super) fn split_recipients(text: &str) -> Vec<String> {
     text.split(['\n', ',', ';'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -213,7 +216,7 @@ pub fn split_recipients(text: &str) -> Vec<String> {
 
 /// Read the whole form. Always returns a draft (to show again), plus the
 /// mistakes found; the draft may be saved only when there are none.
-pub fn draft_from_form(
+pub(super) fn draft_from_form(
     plugins: &PluginRegistry,
     form: &[(String, String)],
 ) -> (AlertDraft, ScheduleInput, FieldErrors) {

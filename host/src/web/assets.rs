@@ -52,17 +52,17 @@ const ASSETS: &[Asset] = &[
 ];
 
 /// File name of our stylesheet; bump the version part when it changes.
-pub const APP_CSS: &str = concat!("app-", env!("CARGO_PKG_VERSION"), ".css");
+pub(super) const APP_CSS: &str = concat!("app-", env!("CARGO_PKG_VERSION"), ".css");
 /// File name of our script.
-pub const APP_JS: &str = concat!("app-", env!("CARGO_PKG_VERSION"), ".js");
+pub(super) const APP_JS: &str = concat!("app-", env!("CARGO_PKG_VERSION"), ".js");
 
 /// URL of an embedded asset.
-pub fn url(name: &str) -> String {
+pub(super) fn url(name: &str) -> String {
     format!("/assets/{name}")
 }
 
 /// Routes serving `/assets/{name}`.
-pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+pub(super) fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/assets/{name}", get(serve))
         // Browsers ask for it whatever the page says.

@@ -12,28 +12,26 @@ use axum::{
     response::Response,
     routing::{get, post},
 };
-use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
-use super::session::{Viewer, Writer};
 use super::users::parse_role;
-use super::widgets::visible_dashboard;
-use super::{AppError, AppState};
 use crate::auth::{Action, can, can_restore};
+use crate::http::{AppState, HttpError};
+use crate::http::{Viewer, Writer};
 use crate::store::{Dashboard, Role, Sharing};
 
 /// Routes of the settings page and the sharing form.
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/dashboards/{id}/settings", get(settings))
         .route("/dashboards/{id}/sharing", post(set_sharing))
 }
 
 /// How a sharing mode reads in the UI.
-pub fn describe_sharing(sharing: Sharing) -> String {
+pub(super) fn describe_sharing(sharing: Sharing) -> String {
     match sharing {
         Sharing::Private => "Private: only the owner and admins".into(),
         Sharing::ReadOnly { role } => format!("Read-only for {}s and up", role.as_str()),
@@ -45,8 +43,8 @@ async fn settings(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Markup, AppError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::View)?;
+) -> Result<Markup, HttpError> {
+    let d = state.dashboards.visible(&viewer.user, &id, Action::View)?;
     let may_edit = can(&viewer.user, Action::Edit, &d);
     let may_share = can(&viewer.user, Action::Share, &d);
     let may_export = can(&viewer.user, Action::Export, &d);
@@ -136,9 +134,9 @@ fn sharing_form(d: &Dashboard) -> Markup {
 }
 
 /// Parse a sharing mode: `private`, `read_only:ROLE` or `editable:ROLE`.
-pub fn parse_sharing(value: &str) -> Result<Sharing, AppError> {
+pub(super) fn parse_sharing(value: &str) -> Result<Sharing, HttpError> {
     let bad = || {
-        AppError::BadRequest(format!(
+        HttpError::bad_request(format!(
             "unknown sharing {:?}; use private, read_only:ROLE or editable:ROLE",
             value.chars().take(64).collect::<String>()
         ))
@@ -161,7 +159,7 @@ pub fn parse_sharing(value: &str) -> Result<Sharing, AppError> {
 
 /// The sharing form.
 #[derive(Debug, Deserialize)]
-pub struct SharingForm {
+pub(super) struct SharingForm {
     sharing: String,
 }
 
@@ -170,10 +168,10 @@ async fn set_sharing(
     Writer(viewer): Writer,
     Path(id): Path<String>,
     Form(form): Form<SharingForm>,
-) -> Result<Response, AppError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Share)?;
+) -> Result<Response, HttpError> {
+    state.dashboards.visible(&viewer.user, &id, Action::Share)?;
     let sharing = parse_sharing(&form.sharing)?;
-    state.auth.store().set_sharing(&d.id, sharing, Utc::now())?;
+    let d = state.dashboards.set_sharing(&viewer.user, &id, sharing)?;
     hx_redirect(&format!("/dashboards/{}/settings", d.id.as_str()))
 }
 

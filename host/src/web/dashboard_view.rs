@@ -11,19 +11,20 @@ use serde::Deserialize;
 
 use super::dashboards::page_context;
 use super::layout::{Section, page};
-use super::session::Viewer;
-use super::widgets::{DEFAULT_RANGE, range_from, visible_dashboard};
-use super::{AppError, AppState};
 use crate::auth::{Action, can};
+use crate::data::RangeSpec;
+use crate::http::Viewer;
+use crate::http::range_from;
+use crate::http::{AppState, HttpError};
 use crate::store::{Dashboard, Layout, Widget};
 
 /// Route of the dashboard page.
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/dashboards/{id}", get(view))
 }
 
 /// Relative ranges offered in the picker.
-pub const RANGES: &[(&str, &str)] = &[
+pub(super) const RANGES: &[(&str, &str)] = &[
     ("1h", "Last hour"),
     ("24h", "Last 24 hours"),
     ("7d", "Last 7 days"),
@@ -40,7 +41,7 @@ pub const RANGES: &[(&str, &str)] = &[
 ];
 
 /// Auto-refresh choices, seconds (0 = off).
-pub const REFRESH: &[(u32, &str)] = &[
+pub(super) const REFRESH: &[(u32, &str)] = &[
     (0, "Off"),
     (30, "30 s"),
     (60, "1 min"),
@@ -50,7 +51,7 @@ pub const REFRESH: &[(u32, &str)] = &[
 
 /// The page's query: the range it opens with.
 #[derive(Debug, Deserialize)]
-pub struct ViewParams {
+pub(super) struct ViewParams {
     #[serde(default)]
     range: Option<String>,
     #[serde(default)]
@@ -64,14 +65,15 @@ async fn view(
     viewer: Viewer,
     Path(id): Path<String>,
     Query(params): Query<ViewParams>,
-) -> Result<Markup, AppError> {
-    let dashboard = visible_dashboard(&state, &viewer, &id, Action::View)?;
+) -> Result<Markup, HttpError> {
+    let dashboard = state.dashboards.visible(&viewer.user, &id, Action::View)?;
     // Refuse a bad range up front rather than in every widget.
     range_from(
         params.range.as_deref(),
         params.from.as_deref(),
         params.to.as_deref(),
-    )?;
+    )
+    .map_err(HttpError::bad_request)?;
     let editable = can(&viewer.user, Action::Edit, &dashboard);
     let ctx = page_context(&viewer, Section::Dashboards);
     Ok(page(
@@ -108,7 +110,8 @@ async fn view(
 }
 
 fn range_picker(params: &ViewParams) -> Markup {
-    let current = params.range.as_deref().unwrap_or(DEFAULT_RANGE);
+    let default = RangeSpec::DEFAULT.to_string();
+    let current = params.range.as_deref().unwrap_or(&default);
     let custom = current == "custom";
     html! {
         form #range-form.toolbar role="search" aria-label="Time range" {

@@ -16,14 +16,13 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{PageContext, Section, page};
-use super::session::{Viewer, Writer, session_cookie};
-use super::widgets::visible_dashboard;
-use super::{AppError, AppState};
-use crate::auth::{Action, can, can_create_dashboard, visible_to};
+use crate::auth::{Action, can, can_create_dashboard};
+use crate::http::{AppState, HttpError};
+use crate::http::{Viewer, Writer, session_cookie};
 use crate::store::{Dashboard, DashboardContent, Layout};
 
 /// Routes of the list and its actions.
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/dashboards", get(list).post(create))
@@ -34,7 +33,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The page context for a signed-in viewer.
-pub fn page_context(viewer: &Viewer, section: Section) -> PageContext {
+pub(super) fn page_context(viewer: &Viewer, section: Section) -> PageContext {
     PageContext {
         username: Some(viewer.user.username.clone()),
         is_admin: viewer.user.role == crate::store::Role::Admin,
@@ -44,37 +43,32 @@ pub fn page_context(viewer: &Viewer, section: Section) -> PageContext {
 }
 
 /// Tell htmx to navigate to `to`.
-pub fn hx_redirect(to: &str) -> Result<Response, AppError> {
+pub(super) fn hx_redirect(to: &str) -> Result<Response, HttpError> {
     let mut response = ().into_response();
     response.headers_mut().insert(
         "HX-Redirect",
-        HeaderValue::from_str(to).map_err(AppError::internal)?,
+        HeaderValue::from_str(to).map_err(HttpError::internal)?,
     );
     Ok(response)
 }
 
 /// `/`: the user's default dashboard, else the list; sign-in when needed.
-async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, HttpError> {
     let Some(token) = session_cookie(&headers) else {
         return Ok(Redirect::to("/login").into_response());
     };
     let Ok((user, _)) = state.auth.validate_session(token, Utc::now()) else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let store = state.auth.store();
-    if let Some(id) = store.default_dashboard(&user.id)?
-        && let Some(d) = store.dashboard(&id)?
-        && can(&user, Action::View, &d)
-    {
+    if let Some(id) = state.dashboards.default_for(&user)? {
         return Ok(Redirect::to(&format!("/dashboards/{}", id.as_str())).into_response());
     }
     Ok(Redirect::to("/dashboards").into_response())
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, AppError> {
-    let store = state.auth.store();
-    let dashboards = visible_to(&viewer.user, store.dashboards()?);
-    let default = store.default_dashboard(&viewer.user.id)?;
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, HttpError> {
+    let dashboards = state.dashboards.list(&viewer.user)?;
+    let default = state.dashboards.default_for(&viewer.user)?;
     let may_create = can_create_dashboard(&viewer.user);
     let ctx = page_context(&viewer, Section::Dashboards);
     Ok(page(
@@ -163,19 +157,19 @@ fn row(viewer: &Viewer, d: &Dashboard, is_default: bool, may_create: bool) -> Ma
 
 /// The create form.
 #[derive(Debug, Deserialize)]
-pub struct CreateForm {
+pub(super) struct CreateForm {
     title: String,
     #[serde(default)]
     layout: Option<String>,
 }
 
-fn layout_from(name: Option<&str>) -> Result<Layout, AppError> {
+fn layout_from(name: Option<&str>) -> Result<Layout, HttpError> {
     match name.unwrap_or("grid") {
         "grid" => Ok(Layout::Grid),
         "tabs" => Ok(Layout::Tabs {
             tabs: vec!["Overview".into()],
         }),
-        other => Err(AppError::BadRequest(format!(
+        other => Err(HttpError::bad_request(format!(
             "unknown layout {other:?}; use grid or tabs"
         ))),
     }
@@ -185,20 +179,16 @@ async fn create(
     State(state): State<AppState>,
     Writer(viewer): Writer,
     Form(form): Form<CreateForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     if !can_create_dashboard(&viewer.user) {
-        return Err(AppError::Forbidden(
-            "viewers cannot create dashboards".into(),
-        ));
+        return Err(HttpError::forbidden("viewers cannot create dashboards"));
     }
     let content = DashboardContent {
         title: form.title.trim().to_owned(),
         layout: layout_from(form.layout.as_deref())?,
         widgets: Vec::new(),
     };
-    let dashboard = Dashboard::new(viewer.user.id.clone(), content, Utc::now())
-        .map_err(|e| AppError::Unprocessable(e.to_string()))?;
-    state.auth.store().insert_dashboard(&dashboard)?;
+    let dashboard = state.dashboards.create(&viewer.user, content)?;
     hx_redirect(&format!("/dashboards/{}", dashboard.id.as_str()))
 }
 
@@ -206,9 +196,8 @@ async fn delete(
     State(state): State<AppState>,
     Writer(viewer): Writer,
     Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Delete)?;
-    state.auth.store().delete_dashboard(&d.id)?;
+) -> Result<Response, HttpError> {
+    state.dashboards.delete(&viewer.user, &id)?;
     hx_redirect("/dashboards")
 }
 
@@ -216,12 +205,8 @@ async fn set_default(
     State(state): State<AppState>,
     Writer(viewer): Writer,
     Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::View)?;
-    state
-        .auth
-        .store()
-        .set_default_dashboard(&viewer.user.id, Some(&d.id))?;
+) -> Result<Response, HttpError> {
+    state.dashboards.set_default(&viewer.user, &id)?;
     hx_redirect("/dashboards")
 }
 
@@ -229,27 +214,14 @@ async fn clone(
     State(state): State<AppState>,
     Writer(viewer): Writer,
     Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    if !can_create_dashboard(&viewer.user) {
-        return Err(AppError::Forbidden(
-            "viewers cannot create dashboards".into(),
-        ));
-    }
-    let d = visible_dashboard(&state, &viewer, &id, Action::View)?;
-    let title: String = format!("Copy of {}", d.content.title)
-        .chars()
-        .take(200)
-        .collect();
-    let copy = state
-        .auth
-        .store()
-        .clone_dashboard(&d.id, &viewer.user.id, &title, Utc::now())?;
+) -> Result<Response, HttpError> {
+    let copy = state.dashboards.clone_for(&viewer.user, &id)?;
     hx_redirect(&format!("/dashboards/{}", copy.id.as_str()))
 }
 
 /// The rename form: new title and the version it was edited from.
 #[derive(Debug, Deserialize)]
-pub struct RenameForm {
+pub(super) struct RenameForm {
     title: String,
     version: u64,
 }
@@ -259,13 +231,12 @@ async fn rename(
     Writer(viewer): Writer,
     Path(id): Path<String>,
     Form(form): Form<RenameForm>,
-) -> Result<Response, AppError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Edit)?;
+) -> Result<Response, HttpError> {
+    let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let mut content = d.content.clone();
     content.title = form.title.trim().to_owned();
     state
-        .auth
-        .store()
-        .update_dashboard(&d.id, form.version, &content, Utc::now())?;
+        .dashboards
+        .save(&viewer.user, &d, form.version, &content)?;
     hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
 }

@@ -12,25 +12,27 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
-use super::schema_form::{config_from_form, form_fields, validate};
-use super::session::{Viewer, Writer};
-use super::widgets::visible_dashboard;
-use super::{AppError, AppState, JsonError};
+use super::schema_form::{config_from_form, form_fields};
 use crate::auth::Action;
+use crate::http::{AppState, HttpError, json_errors};
+use crate::http::{Viewer, Writer};
 use crate::plugins::{PluginInfo, PluginKind};
 use crate::store::{Dashboard, GRID_COLUMNS, Layout, Widget};
+use axum::middleware::map_response;
 
 /// Routes of the editor.
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/dashboards/{id}/layout", post(save_layout))
+        .route(
+            "/dashboards/{id}/layout",
+            post(save_layout).layer(map_response(json_errors)),
+        )
         .route("/dashboards/{id}/widgets/new", get(new_widget_page))
         .route("/dashboards/{id}/widgets", post(add_widget))
         .route(
@@ -49,7 +51,7 @@ pub fn router() -> Router<AppState> {
 
 /// A widget's new place, sent by the grid after a drag or resize.
 #[derive(Debug, Deserialize)]
-pub struct Placement {
+pub(super) struct Placement {
     id: String,
     x: u32,
     y: u32,
@@ -61,7 +63,7 @@ pub struct Placement {
 
 /// The grid's layout after a change.
 #[derive(Debug, Deserialize)]
-pub struct LayoutChange {
+pub(super) struct LayoutChange {
     version: u64,
     items: Vec<Placement>,
 }
@@ -71,8 +73,8 @@ async fn save_layout(
     Writer(viewer): Writer,
     Path(id): Path<String>,
     Json(change): Json<LayoutChange>,
-) -> Result<Json<Value>, JsonError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Edit)?;
+) -> Result<Json<Value>, HttpError> {
+    let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let mut content = d.content.clone();
     for p in &change.items {
         let w = content
@@ -80,7 +82,7 @@ async fn save_layout(
             .iter_mut()
             .find(|w| w.id == p.id)
             .ok_or_else(|| {
-                AppError::Unprocessable(format!("no widget {:?} on this dashboard", p.id))
+                HttpError::unprocessable(format!("no widget {:?} on this dashboard", p.id))
             })?;
         (w.x, w.y, w.w, w.h) = (p.x, p.y, p.w, p.h);
         if let Some(tab) = p.tab {
@@ -88,15 +90,14 @@ async fn save_layout(
         }
     }
     let saved = state
-        .auth
-        .store()
-        .update_dashboard(&d.id, change.version, &content, Utc::now())?;
+        .dashboards
+        .save(&viewer.user, &d, change.version, &content)?;
     Ok(Json(serde_json::json!({ "version": saved.version })))
 }
 
 /// `?plugin=ID` picks the widget plugin.
 #[derive(Debug, Deserialize)]
-pub struct NewWidgetParams {
+pub(super) struct NewWidgetParams {
     #[serde(default)]
     plugin: Option<String>,
 }
@@ -115,8 +116,8 @@ async fn new_widget_page(
     viewer: Viewer,
     Path(id): Path<String>,
     Query(params): Query<NewWidgetParams>,
-) -> Result<Markup, AppError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Edit)?;
+) -> Result<Markup, HttpError> {
+    let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let ctx = page_context(&viewer, Section::Dashboards);
     let Some(plugin_id) = params.plugin.filter(|p| !p.is_empty()) else {
         return Ok(page(
@@ -161,8 +162,8 @@ async fn edit_widget_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, widget_id)): Path<(String, String)>,
-) -> Result<Markup, AppError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Edit)?;
+) -> Result<Markup, HttpError> {
+    let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let widget = find_widget(&d, &widget_id)?.clone();
     let plugin = plugin_info(&state, &widget.plugin)?;
     let ctx = page_context(&viewer, Section::Dashboards);
@@ -180,20 +181,20 @@ async fn edit_widget_page(
     ))
 }
 
-fn plugin_info(state: &AppState, id: &str) -> Result<PluginInfo, AppError> {
+fn plugin_info(state: &AppState, id: &str) -> Result<PluginInfo, HttpError> {
     state
         .plugins
         .widget(id)
         .map(|w| w.info().clone())
-        .map_err(|_| AppError::Unprocessable(format!("there is no widget plugin {id:?}")))
+        .map_err(|_| HttpError::unprocessable(format!("there is no widget plugin {id:?}")))
 }
 
-fn find_widget<'a>(d: &'a Dashboard, widget_id: &str) -> Result<&'a Widget, AppError> {
+fn find_widget<'a>(d: &'a Dashboard, widget_id: &str) -> Result<&'a Widget, HttpError> {
     d.content
         .widgets
         .iter()
         .find(|w| w.id == widget_id)
-        .ok_or_else(|| AppError::NotFound("no such widget on this dashboard".into()))
+        .ok_or_else(|| HttpError::not_found("no such widget on this dashboard"))
 }
 
 fn widget_form(
@@ -236,7 +237,7 @@ fn widget_form(
                 }
                 fieldset {
                     legend { "Settings" }
-                    (form_fields(&schema, &widget.config, &metrics, &datasets, errors))
+                    (form_fields(schema, &widget.config, &metrics, &datasets, errors))
                 }
                 details {
                     summary { "Advanced: raw JSON" }
@@ -276,9 +277,9 @@ fn read_form(
         Some(raw) => serde_json::from_str(raw).map_err(|e| {
             BTreeMap::from([(String::new(), format!("the raw JSON is not valid: {e}"))])
         })?,
-        None => config_from_form(&schema, form)?,
+        None => config_from_form(schema, form)?,
     };
-    validate(&schema, &config)?;
+    plugin.config_schema.validate(&config)?;
     if errors.is_empty() {
         Ok((title, tab, config))
     } else {
@@ -293,15 +294,15 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// A plugin's config schema; unreadable JSON gives `null`, i.e. no fields.
-fn schema_of(plugin: &PluginInfo) -> Value {
-    serde_json::from_str(&plugin.config_schema).unwrap_or(Value::Null)
+/// A plugin's parsed config schema (`null`, i.e. no fields, if unreadable).
+fn schema_of(plugin: &PluginInfo) -> &Value {
+    plugin.config_schema.json()
 }
 
-fn version_of(form: &[(String, String)]) -> Result<u64, AppError> {
+fn version_of(form: &[(String, String)]) -> Result<u64, HttpError> {
     field(form, "version")
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| AppError::BadRequest("the form did not say which version it edits".into()))
+        .ok_or_else(|| HttpError::bad_request("the form did not say which version it edits"))
 }
 
 async fn add_widget(
@@ -309,8 +310,8 @@ async fn add_widget(
     Writer(viewer): Writer,
     Path(id): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Edit)?;
+) -> Result<Response, HttpError> {
+    let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let version = version_of(&form)?;
     let plugin = plugin_info(&state, field(&form, "plugin").unwrap_or_default())?;
     let (title, tab, config) = match read_form(&plugin, &form) {
@@ -326,7 +327,7 @@ async fn add_widget(
         .max()
         .unwrap_or(0);
     let widget_id = format!("w{}", crate::store::random_hex(4));
-    let (w, h) = match plugin.data_shape {
+    let (w, h) = match plugin.data_shape() {
         Some(crate::frame::DataShape::Scalar) => (3, 2),
         Some(crate::frame::DataShape::Rows) => (GRID_COLUMNS, 4),
         _ => (6, 4),
@@ -342,10 +343,7 @@ async fn add_widget(
         h,
         tab,
     });
-    state
-        .auth
-        .store()
-        .update_dashboard(&d.id, version, &content, Utc::now())?;
+    state.dashboards.save(&viewer.user, &d, version, &content)?;
     hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
 }
 
@@ -354,8 +352,8 @@ async fn update_widget(
     Writer(viewer): Writer,
     Path((id, widget_id)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Edit)?;
+) -> Result<Response, HttpError> {
+    let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let version = version_of(&form)?;
     let current = find_widget(&d, &widget_id)?.clone();
     let plugin = plugin_info(&state, &current.plugin)?;
@@ -378,10 +376,7 @@ async fn update_widget(
         w.tab = tab;
         w.config = config;
     }
-    state
-        .auth
-        .store()
-        .update_dashboard(&d.id, version, &content, Utc::now())?;
+    state.dashboards.save(&viewer.user, &d, version, &content)?;
     hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
 }
 
@@ -396,7 +391,7 @@ fn form_error(
 ) -> Response {
     let get = |k: &str| field(form, k);
     let schema = schema_of(plugin);
-    let config = config_from_form(&schema, form).unwrap_or(Value::Object(Default::default()));
+    let config = config_from_form(schema, form).unwrap_or(Value::Object(Default::default()));
     let draft = Widget {
         id: String::new(),
         plugin: plugin.id.clone(),
@@ -420,15 +415,12 @@ async fn remove_widget(
     Writer(viewer): Writer,
     Path((id, widget_id)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Edit)?;
+) -> Result<Response, HttpError> {
+    let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let version = version_of(&form)?;
     find_widget(&d, &widget_id)?;
     let mut content = d.content.clone();
     content.widgets.retain(|w| w.id != widget_id);
-    state
-        .auth
-        .store()
-        .update_dashboard(&d.id, version, &content, Utc::now())?;
+    state.dashboards.save(&viewer.user, &d, version, &content)?;
     hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
 }

@@ -13,29 +13,24 @@
 
 use axum::{
     Router,
-    body::Body,
     extract::{Path, Query, State},
-    http::{HeaderValue, header},
-    response::{IntoResponse, Response},
+    response::Response,
     routing::get,
 };
-use futures::StreamExt;
 use maud::{Markup, html};
 
 use super::dashboard_view::RANGES;
 use super::dashboards::page_context;
 use super::layout::{Section, page};
-use super::session::Viewer;
-use super::widgets::{DEFAULT_RANGE, visible_dashboard};
-use super::{AppError, AppState};
-use crate::api::export::{dataset_request, start, view_request};
 use crate::auth::Action;
-use crate::data::DataError;
-use crate::export::{ExportError, ExportJob, ExportSource};
-use crate::plugins::{PluginError, PluginInfo, PluginKind};
+use crate::dashboards::DashboardsError;
+use crate::data::RangeSpec;
+use crate::export::ExportSource;
+use crate::http::{AppState, HttpError, Viewer, dataset_request, download, view_request};
+use crate::plugins::{PluginInfo, PluginKind};
 
 /// Routes of the export pages and downloads.
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/export", get(form))
         .route("/export/dataset", get(dataset))
@@ -43,52 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/dashboards/{id}/widgets/{widget}/export", get(widget))
 }
 
-/// The streamed download of a built job: the exporter's media type, an
-/// attachment file name, and the body fed chunk by chunk. A failure
-/// mid-stream ends the body with an error (after the marker line), so the
-/// client sees an aborted transfer, not a complete file.
-pub fn download(job: ExportJob) -> Response {
-    let media_type = HeaderValue::from_str(job.media_type())
-        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-    // The file name is sanitized to [A-Za-z0-9._-], so it needs no quoting.
-    let disposition =
-        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", job.file_name()))
-            .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    let body = Body::from_stream(
-        job.spawn()
-            .map(|chunk| chunk.map_err(std::io::Error::other)),
-    );
-    (
-        [
-            (header::CONTENT_TYPE, media_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-impl From<ExportError> for AppError {
-    fn from(e: ExportError) -> Self {
-        match &e {
-            ExportError::Data(DataError::UnknownDataset(_) | DataError::UnknownMetric(_)) => {
-                Self::NotFound(e.to_string())
-            }
-            ExportError::Plugin(PluginError::NotFound { .. }) | ExportError::Binding { .. } => {
-                Self::Unprocessable(e.to_string())
-            }
-            _ if e.is_user_error() => Self::BadRequest(e.to_string()),
-            _ => Self::Internal {
-                public: format!("the export failed: {}", e.public_message()),
-                detail: format!("{e:?}"),
-            },
-        }
-    }
-}
-
 /// The installed exporters, by id.
-pub fn exporters(state: &AppState) -> Vec<PluginInfo> {
+fn exporters(state: &AppState) -> Vec<PluginInfo> {
     let mut list: Vec<PluginInfo> = state
         .plugins
         .list()
@@ -100,8 +51,9 @@ pub fn exporters(state: &AppState) -> Vec<PluginInfo> {
 }
 
 /// The query string carrying a range (`range=…` or `range=custom&from=…&to=…`).
-pub fn range_query(range: Option<&str>, from: Option<&str>, to: Option<&str>) -> String {
-    match range.filter(|r| !r.is_empty()).unwrap_or(DEFAULT_RANGE) {
+pub(super) fn range_query(range: Option<&str>, from: Option<&str>, to: Option<&str>) -> String {
+    let default = RangeSpec::DEFAULT.to_string();
+    match range.filter(|r| !r.is_empty()).unwrap_or(&default) {
         "custom" => format!(
             "range=custom&from={}&to={}",
             url_encode(from.unwrap_or_default()),
@@ -124,7 +76,7 @@ fn url_encode(s: &str) -> String {
 }
 
 /// One "Export as …" entry per installed exporter, for a widget's menu.
-pub fn widget_menu_items(
+pub(super) fn widget_menu_items(
     state: &AppState,
     dashboard_id: &str,
     widget_id: &str,
@@ -141,14 +93,15 @@ pub fn widget_menu_items(
 
 /// The dashboard's export menu: a small GET form (range preset to the
 /// page's) with one button per installed exporter.
-pub fn dashboard_menu(
+pub(super) fn dashboard_menu(
     state: &AppState,
     dashboard_id: &str,
     range: Option<&str>,
     from: Option<&str>,
     to: Option<&str>,
 ) -> Markup {
-    let current = range.filter(|r| !r.is_empty()).unwrap_or(DEFAULT_RANGE);
+    let default = RangeSpec::DEFAULT.to_string();
+    let current = range.filter(|r| !r.is_empty()).unwrap_or(&default);
     html! {
         details.widget-menu.export-menu {
             summary.btn aria-label="Export this dashboard" { "Export" }
@@ -233,9 +186,9 @@ async fn dataset(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let req = dataset_request(form_pairs(pairs))?;
-    start(&state, &viewer.user, req).await
+    Ok(download(state.exports.start(&viewer.user, req).await?))
 }
 
 async fn dashboard(
@@ -243,14 +196,16 @@ async fn dashboard(
     viewer: Viewer,
     Path(id): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Export)?;
-    let mut req = view_request(form_pairs(pairs))?;
-    req.source = Some(ExportSource::Dashboard {
-        title: d.content.title.clone(),
-        widgets: d.content.widgets.clone(),
-    });
-    start(&state, &viewer.user, req).await
+) -> Result<Response, HttpError> {
+    let d = state
+        .dashboards
+        .visible(&viewer.user, &id, Action::Export)?;
+    let source = ExportSource::Dashboard {
+        title: d.content.title,
+        widgets: d.content.widgets,
+    };
+    let req = view_request(form_pairs(pairs), source)?;
+    Ok(download(state.exports.start(&viewer.user, req).await?))
 }
 
 async fn widget(
@@ -258,18 +213,16 @@ async fn widget(
     viewer: Viewer,
     Path((id, widget)): Path<(String, String)>,
     Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Export)?;
+) -> Result<Response, HttpError> {
+    let d = state
+        .dashboards
+        .visible(&viewer.user, &id, Action::Export)?;
     let w = d
-        .content
-        .widgets
-        .iter()
-        .find(|w| w.id == widget)
+        .widget(&widget)
         .cloned()
-        .ok_or_else(|| AppError::NotFound("no such widget on this dashboard".into()))?;
-    let mut req = view_request(form_pairs(pairs))?;
-    req.source = Some(ExportSource::Widget(w));
-    start(&state, &viewer.user, req).await
+        .ok_or(DashboardsError::NoSuchWidget)?;
+    let req = view_request(form_pairs(pairs), ExportSource::Widget(w))?;
+    Ok(download(state.exports.start(&viewer.user, req).await?))
 }
 
 #[cfg(test)]

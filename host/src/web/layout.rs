@@ -6,20 +6,20 @@ use super::assets;
 
 /// What the layout needs to know about the request.
 #[derive(Debug, Default, Clone)]
-pub struct PageContext {
+pub(super) struct PageContext {
     /// Signed-in user's name, if any.
-    pub username: Option<String>,
+    pub(super) username: Option<String>,
     /// Whether the user may see the admin pages.
-    pub is_admin: bool,
+    pub(super) is_admin: bool,
     /// CSRF token of the session, sent by htmx as a header.
-    pub csrf_token: Option<String>,
+    pub(super) csrf_token: Option<String>,
     /// Which top-level section is active (for `aria-current`).
-    pub section: Section,
+    pub(super) section: Section,
 }
 
 /// Top-level sections of the navigation.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub enum Section {
+pub(super) enum Section {
     /// Dashboards and their widgets.
     #[default]
     Dashboards,
@@ -34,7 +34,7 @@ pub enum Section {
 }
 
 /// Wrap `body` in the full HTML page.
-pub fn page(title: &str, ctx: &PageContext, body: Markup) -> Markup {
+pub(super) fn page(title: &str, ctx: &PageContext, body: Markup) -> Markup {
     let current = |s: Section| if ctx.section == s { Some("page") } else { None };
     html! {
         (DOCTYPE)

@@ -14,14 +14,15 @@ use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::error::with_retry_after;
 use super::layout::{PageContext, Section, page};
-use super::session::{cookie_value, session_clear_cookie, session_cookie, session_set_cookie};
-use super::{AppError, AppState};
 use crate::auth::{AuthError, DEVICE_COOKIE, DEVICE_COOKIE_DAYS, SignIn, check_csrf};
+use crate::http::{AppState, HttpError};
+use crate::http::{
+    cookie_value, session_clear_cookie, session_cookie, session_set_cookie, with_retry_after,
+};
 
 /// Routes: `GET/POST /login`, `POST /logout`.
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
@@ -29,7 +30,7 @@ pub fn router() -> Router<AppState> {
 
 /// The sign-in form.
 #[derive(Debug, Deserialize)]
-pub struct LoginForm {
+pub(super) struct LoginForm {
     username: String,
     password: String,
 }
@@ -70,7 +71,7 @@ async fn login_page() -> Markup {
 /// The client's IP address, when the server was started with connection
 /// info (tests driving the router without a socket have none).
 #[derive(Debug, Clone, Copy)]
-pub struct ClientIp(pub Option<IpAddr>);
+pub(super) struct ClientIp(pub Option<IpAddr>);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = Infallible;
@@ -90,7 +91,7 @@ async fn login(
     ClientIp(client): ClientIp,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let request = SignIn {
         username: form.username.clone(),
         password: form.password,
@@ -113,7 +114,7 @@ async fn login(
             for cookie in [session, device] {
                 response.headers_mut().append(
                     header::SET_COOKIE,
-                    HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+                    HeaderValue::from_str(&cookie).map_err(HttpError::internal)?,
                 );
             }
             Ok(response)
@@ -125,13 +126,13 @@ async fn login(
             .into_response()),
         Err(err @ (AuthError::Throttled(_) | AuthError::Busy)) => {
             // The form again, with the reason and when to retry.
-            let app = AppError::from(err);
+            let app = HttpError::from(err);
             let mut response = (
                 app.status(),
                 login_view(Some(&app.to_string()), &form.username),
             )
                 .into_response();
-            with_retry_after(&mut response, app.retry_after());
+            with_retry_after(&mut response, app.retry_after_secs());
             Ok(response)
         }
         Err(err) => Err(err.into()),
@@ -140,7 +141,7 @@ async fn login(
 
 /// The sign-out form carries the CSRF token as a field.
 #[derive(Debug, Deserialize)]
-pub struct LogoutForm {
+pub(super) struct LogoutForm {
     csrf_token: Option<String>,
 }
 
@@ -148,7 +149,7 @@ async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<LogoutForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     if let Some(token) = session_cookie(&headers) {
         if let Ok((_, session)) = state.auth.validate_session(token, Utc::now()) {
             check_csrf(&session, form.csrf_token.as_deref())?;
@@ -158,7 +159,7 @@ async fn logout(
     let mut response = Redirect::to("/login").into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        HeaderValue::from_str(&session_clear_cookie()).map_err(AppError::internal)?,
+        HeaderValue::from_str(&session_clear_cookie()).map_err(HttpError::internal)?,
     );
     Ok(response)
 }

@@ -1,65 +1,36 @@
-//! HTTP: `app(state)` builds the router, apart from `main` so tests can drive
-//! it without a socket. One file per page or feature; maud views are plain
-//! functions returning `Markup`.
+//! The pages: one file per page or feature, route and handler close
+//! together; maud views are plain functions returning `Markup`. Handlers
+//! call the services (dashboards, widgets, exports, alerts) and the HTTP
+//! edge ([`crate::http`]) for state, extractors and errors; nothing
+//! outside this module imports it.
 
-use std::sync::Arc;
+use axum::Router;
 
-use axum::{Router, middleware, routing::get};
+use crate::http::AppState;
 
-use crate::auth::Auth;
-use crate::config::Config;
-use crate::data::DataEngine;
-use crate::plugins::PluginRegistry;
+mod alerts;
+mod alerts_form;
+mod alerts_history;
+mod alerts_input;
+mod assets;
+mod dashboard_io;
+mod dashboard_settings;
+mod dashboard_view;
+mod dashboards;
+mod editor;
+mod export;
+mod layout;
+mod login;
+mod plugins_page;
+mod schema_form;
+mod tab_move;
+mod users;
+mod versions;
+mod widgets;
 
-pub mod alerts;
-pub mod alerts_form;
-pub mod alerts_history;
-pub mod alerts_input;
-pub mod assets;
-pub mod binding;
-pub mod dashboard_io;
-pub mod dashboard_settings;
-pub mod dashboard_view;
-pub mod dashboards;
-pub mod editor;
-pub mod error;
-pub mod export;
-pub mod layout;
-pub mod login;
-pub mod plugins_page;
-pub mod sanitize;
-pub mod schema_form;
-pub mod security;
-pub mod session;
-pub mod tab_move;
-pub mod table_view;
-pub mod users;
-pub mod versions;
-pub mod widgets;
-
-pub use error::{AppError, JsonError};
-
-/// What every handler can reach.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    /// Installed plugins.
-    pub plugins: Arc<PluginRegistry>,
-    /// Sources, datasets, metrics.
-    pub data: Arc<DataEngine>,
-    /// Accounts, sessions, tokens (and through it the state store).
-    pub auth: Arc<Auth>,
-    /// The validated configuration (timezone, locale, ...).
-    pub config: Arc<Config>,
-    /// Mark the session cookie `Secure` (serving behind HTTPS).
-    pub secure_cookies: bool,
-    /// Alert definitions, evaluation and notifications.
-    pub alerts: Arc<crate::alerts::AlertService>,
-}
-
-/// Build the application router.
-pub fn app(state: AppState) -> Router {
+/// The routes of every page.
+pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
         .merge(assets::router())
         .merge(login::router())
         .merge(widgets::router())
@@ -74,8 +45,4 @@ pub fn app(state: AppState) -> Router {
         .merge(tab_move::router())
         .merge(export::router())
         .merge(alerts::router())
-        .merge(crate::api::router())
-        .layer(middleware::from_fn(security::same_origin))
-        .layer(middleware::from_fn(security::headers))
-        .with_state(state)
 }

@@ -5,15 +5,15 @@ use maud::{Markup, html};
 
 use super::dashboards::page_context;
 use super::layout::{Section, page};
-use super::session::Viewer;
-use super::{AppError, AppState};
+use crate::http::Viewer;
+use crate::http::{AppState, HttpError};
 
 /// Route of the plugins page.
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/plugins", get(list))
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, AppError> {
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, HttpError> {
     let plugins = state.plugins.list();
     let problems = state.plugins.problems();
     let ctx = page_context(&viewer, Section::Plugins);
@@ -40,7 +40,7 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, A
                 tbody {
                     @for p in &plugins {
                         tr {
-                            td { (p.kind.label()) }
+                            td { (p.kind.kind().label()) }
                             td { code { (p.id) } }
                             td { (p.name) br; small.muted { (p.description) } }
                             td { (p.version) }

@@ -88,7 +88,7 @@ fn value_text(v: &Value) -> String {
 
 /// The form fields for `schema`, pre-filled from `current`; `errors` maps
 /// field names to messages shown next to them.
-pub fn form_fields(
+pub(super) fn form_fields(
     schema: &Value,
     current: &Value,
     metrics: &[MetricInfo],
@@ -161,7 +161,7 @@ pub fn form_fields(
 /// Build a config object from submitted `cfg.<name>` form fields, typed by
 /// the schema. Unknown names are ignored; empty optional fields are left
 /// out so the plugin's defaults apply.
-pub fn config_from_form(
+pub(super) fn config_from_form(
     schema: &Value,
     form: &[(String, String)],
 ) -> Result<Value, BTreeMap<String, String>> {
@@ -217,44 +217,6 @@ pub fn config_from_form(
     }
 }
 
-/// Check `config` against `schema`; errors are keyed by top-level field
-/// (`""` for the whole object).
-pub fn validate(schema: &Value, config: &Value) -> Result<(), BTreeMap<String, String>> {
-    let validator = jsonschema::validator_for(schema).map_err(|e| {
-        BTreeMap::from([(
-            String::new(),
-            format!("the plugin's config schema is invalid: {e}"),
-        )])
-    })?;
-    let mut errors = BTreeMap::new();
-    for error in validator.iter_errors(config) {
-        let path = error.instance_path().to_string();
-        let field = path
-            .trim_start_matches('/')
-            .split('/')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let field = if field.is_empty() {
-            // A missing required property is reported on the object.
-            match error.kind() {
-                jsonschema::error::ValidationErrorKind::Required { property } => {
-                    property.as_str().unwrap_or_default().to_owned()
-                }
-                _ => field,
-            }
-        } else {
-            field
-        };
-        errors.entry(field).or_insert_with(|| error.to_string());
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +235,10 @@ mod tests {
                 "style": {"type": "string", "enum": ["line", "area"], "default": "line"}
             }
         })
+    }
+
+    fn validate(schema: &Value, config: &Value) -> Result<(), BTreeMap<String, String>> {
+        crate::plugins::ConfigSchema::compile(schema.to_string()).validate(config)
     }
 
     fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

@@ -11,24 +11,26 @@ use axum::{
     extract::{Path, State},
     routing::post,
 };
-use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::session::Writer;
-use super::widgets::visible_dashboard;
-use super::{AppError, AppState, JsonError};
 use crate::auth::Action;
+use crate::http::Writer;
+use crate::http::{AppState, HttpError, json_errors};
 use crate::store::{GRID_COLUMNS, Widget};
+use axum::middleware::map_response;
 
 /// Route of the move.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/dashboards/{id}/widgets/{widget}/move", post(move_widget))
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route(
+        "/dashboards/{id}/widgets/{widget}/move",
+        post(move_widget).layer(map_response(json_errors)),
+    )
 }
 
 /// The "Move to tab" control of one widget (shown while editing).
-pub fn control(w: &Widget, tabs: &[String]) -> Markup {
+pub(super) fn control(w: &Widget, tabs: &[String]) -> Markup {
     html! {
         form.widget-move data-move-widget=(w.id) {
             label.sr-only for={ "move-" (w.id) } { "Move " (w.title) " to tab" }
@@ -45,7 +47,7 @@ pub fn control(w: &Widget, tabs: &[String]) -> Markup {
 /// Body of a move: the target tab and the version edited.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MoveRequest {
+pub(super) struct MoveRequest {
     version: u64,
     tab: u32,
 }
@@ -55,14 +57,14 @@ async fn move_widget(
     Writer(viewer): Writer,
     Path((id, widget_id)): Path<(String, String)>,
     Json(request): Json<MoveRequest>,
-) -> Result<Json<Value>, JsonError> {
-    let d = visible_dashboard(&state, &viewer, &id, Action::Edit)?;
+) -> Result<Json<Value>, HttpError> {
+    let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let mut content = d.content.clone();
     let index = content
         .widgets
         .iter()
         .position(|w| w.id == widget_id)
-        .ok_or_else(|| AppError::NotFound("no such widget on this dashboard".into()))?;
+        .ok_or_else(|| HttpError::not_found("no such widget on this dashboard"))?;
     // Below everything already on the target tab.
     let bottom = content
         .widgets
@@ -76,11 +78,9 @@ async fn move_widget(
     w.x = 0;
     w.y = bottom;
     w.w = w.w.min(GRID_COLUMNS);
-    let saved =
-        state
-            .auth
-            .store()
-            .update_dashboard(&d.id, request.version, &content, Utc::now())?;
+    let saved = state
+        .dashboards
+        .save(&viewer.user, &d, request.version, &content)?;
     Ok(Json(
         json!({ "version": saved.version, "tab": request.tab }),
     ))

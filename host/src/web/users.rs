@@ -18,15 +18,15 @@ use serde::Deserialize;
 
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
-use super::session::{Viewer, Writer};
-use super::{AppError, AppState};
 use crate::auth::can_manage_users;
+use crate::http::{AppState, HttpError};
+use crate::http::{Viewer, Writer};
 use crate::store::{Role, User, UserId};
 
 const PAGE: &str = "/admin/users";
 
 /// Routes of the users page and its actions.
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route(PAGE, get(list).post(add))
         .route("/admin/users/{id}/role", post(set_role))
@@ -35,22 +35,22 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{id}/delete", post(delete))
 }
 
-fn require_admin(viewer: &Viewer) -> Result<(), AppError> {
+fn require_admin(viewer: &Viewer) -> Result<(), HttpError> {
     if can_manage_users(&viewer.user) {
         Ok(())
     } else {
-        Err(AppError::Forbidden("only admins manage users".into()))
+        Err(HttpError::forbidden("only admins manage users"))
     }
 }
 
 /// A role name from a form, or 400 saying which names exist.
-pub fn parse_role(value: &str) -> Result<Role, AppError> {
+pub(super) fn parse_role(value: &str) -> Result<Role, HttpError> {
     value
         .parse()
-        .map_err(|e: crate::store::UnknownRole| AppError::BadRequest(e.to_string()))
+        .map_err(|e: crate::store::UnknownRole| HttpError::bad_request(e.to_string()))
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, AppError> {
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, HttpError> {
     require_admin(&viewer)?;
     let users = state.auth.store().users()?;
     let ctx = page_context(&viewer, Section::Admin);
@@ -135,7 +135,7 @@ fn row(viewer: &Viewer, u: &User) -> Markup {
 
 /// The add form.
 #[derive(Debug, Deserialize)]
-pub struct AddForm {
+pub(super) struct AddForm {
     username: String,
     password: String,
     role: String,
@@ -145,7 +145,7 @@ async fn add(
     State(state): State<AppState>,
     Writer(viewer): Writer,
     Form(form): Form<AddForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     require_admin(&viewer)?;
     let role = parse_role(&form.role)?;
     state
@@ -155,15 +155,15 @@ async fn add(
 }
 
 /// The other user an admin acts on; never the admin themself.
-fn target(state: &AppState, viewer: &Viewer, id: &str, what: &str) -> Result<User, AppError> {
+fn target(state: &AppState, viewer: &Viewer, id: &str, what: &str) -> Result<User, HttpError> {
     require_admin(viewer)?;
     let user = state
         .auth
         .store()
         .user(&UserId::from_string(id))?
-        .ok_or_else(|| AppError::NotFound("no such user".into()))?;
+        .ok_or_else(|| HttpError::not_found("no such user"))?;
     if user.id == viewer.user.id {
-        return Err(AppError::Conflict(format!(
+        return Err(HttpError::conflict(format!(
             "you cannot {what} your own account; ask another admin"
         )));
     }
@@ -171,7 +171,7 @@ fn target(state: &AppState, viewer: &Viewer, id: &str, what: &str) -> Result<Use
 }
 
 /// Refuse when `user` is the last active admin.
-fn keep_an_admin(state: &AppState, user: &User) -> Result<(), AppError> {
+fn keep_an_admin(state: &AppState, user: &User) -> Result<(), HttpError> {
     if user.role != Role::Admin || user.disabled {
         return Ok(());
     }
@@ -183,7 +183,7 @@ fn keep_an_admin(state: &AppState, user: &User) -> Result<(), AppError> {
         .filter(|u| u.role == Role::Admin && !u.disabled)
         .count();
     if active_admins <= 1 {
-        return Err(AppError::Conflict(format!(
+        return Err(HttpError::conflict(format!(
             "{} is the last active admin; make someone else an admin first",
             user.username
         )));
@@ -193,7 +193,7 @@ fn keep_an_admin(state: &AppState, user: &User) -> Result<(), AppError> {
 
 /// The role form.
 #[derive(Debug, Deserialize)]
-pub struct RoleForm {
+pub(super) struct RoleForm {
     role: String,
 }
 
@@ -202,7 +202,7 @@ async fn set_role(
     Writer(viewer): Writer,
     Path(id): Path<String>,
     Form(form): Form<RoleForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let user = target(&state, &viewer, &id, "change the role of")?;
     let role = parse_role(&form.role)?;
     if role != Role::Admin {
@@ -214,7 +214,7 @@ async fn set_role(
 
 /// The password form.
 #[derive(Debug, Deserialize)]
-pub struct PasswordForm {
+pub(super) struct PasswordForm {
     password: String,
 }
 
@@ -223,13 +223,13 @@ async fn reset_password(
     Writer(viewer): Writer,
     Path(id): Path<String>,
     Form(form): Form<PasswordForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     require_admin(&viewer)?;
     let user = state
         .auth
         .store()
         .user(&UserId::from_string(&id))?
-        .ok_or_else(|| AppError::NotFound("no such user".into()))?;
+        .ok_or_else(|| HttpError::not_found("no such user"))?;
     // Ends the user's sessions; an admin resetting their own password signs
     // in again, like after `wasmdash user passwd`.
     state
@@ -243,7 +243,7 @@ async fn reset_password(
 
 /// The disable/enable button.
 #[derive(Debug, Deserialize)]
-pub struct DisabledForm {
+pub(super) struct DisabledForm {
     disabled: String,
 }
 
@@ -252,15 +252,13 @@ async fn set_disabled(
     Writer(viewer): Writer,
     Path(id): Path<String>,
     Form(form): Form<DisabledForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let user = target(&state, &viewer, &id, "disable")?;
     let disabled = match form.disabled.as_str() {
         "true" => true,
         "false" => false,
         _ => {
-            return Err(AppError::BadRequest(
-                "disabled must be true or false".into(),
-            ));
+            return Err(HttpError::bad_request("disabled must be true or false"));
         }
     };
     if disabled {
@@ -274,7 +272,7 @@ async fn delete(
     State(state): State<AppState>,
     Writer(viewer): Writer,
     Path(id): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let user = target(&state, &viewer, &id, "delete")?;
     keep_an_admin(&state, &user)?;
     let store = state.auth.store();
@@ -284,7 +282,7 @@ async fn delete(
         .filter(|d| d.owner == user.id)
         .count();
     if owned > 0 {
-        return Err(AppError::Conflict(format!(
+        return Err(HttpError::conflict(format!(
             "{} still owns {owned} dashboard(s); disable the account instead, or delete those dashboards first",
             user.username
         )));

@@ -11,70 +11,27 @@ use axum::{
     response::Response,
     routing::{get, post},
 };
-use chrono::Utc;
 use maud::{Markup, html};
 
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
-use super::session::{Viewer, Writer};
-use super::widgets::visible_dashboard;
-use super::{AppError, AppState};
-use crate::auth::{Action, can, can_restore};
-use crate::store::Dashboard;
+use crate::auth::can_restore;
+use crate::http::{AppState, HttpError};
+use crate::http::{Viewer, Writer};
 
 /// Routes of the history page and the restore action.
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/dashboards/{id}/versions", get(versions))
         .route("/dashboards/{id}/versions/{version}/restore", post(restore))
-}
-
-/// A dashboard whose history `viewer` may see: editors, owner, admins.
-pub fn history_dashboard(
-    state: &AppState,
-    viewer: &Viewer,
-    id: &str,
-) -> Result<Dashboard, AppError> {
-    let d = visible_dashboard(state, viewer, id, Action::View)?;
-    if !can(&viewer.user, Action::Edit, &d) && !can_restore(&viewer.user, &d) {
-        return Err(AppError::Forbidden(
-            "only people who may edit this dashboard see its history".into(),
-        ));
-    }
-    Ok(d)
-}
-
-/// Restore `version` of a dashboard `viewer` owns or administers.
-pub fn restore_version(
-    state: &AppState,
-    viewer: &Viewer,
-    id: &str,
-    version: u64,
-) -> Result<Dashboard, AppError> {
-    let d = visible_dashboard(state, viewer, id, Action::View)?;
-    if !can_restore(&viewer.user, &d) {
-        return Err(AppError::Forbidden(
-            "only the owner or an admin may restore an old version".into(),
-        ));
-    }
-    if version == d.version {
-        return Err(AppError::Conflict(format!(
-            "version {version} is already the current one"
-        )));
-    }
-    Ok(state
-        .auth
-        .store()
-        .restore_dashboard(&d.id, version, Utc::now())?)
 }
 
 async fn versions(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Markup, AppError> {
-    let d = history_dashboard(&state, &viewer, &id)?;
-    let kept = state.auth.store().dashboard_versions(&d.id)?;
+) -> Result<Markup, HttpError> {
+    let (d, kept) = state.dashboards.history(&viewer.user, &id)?;
     let may_restore = can_restore(&viewer.user, &d);
     let base = format!("/dashboards/{}", d.id.as_str());
     let ctx = page_context(&viewer, Section::Dashboards);
@@ -130,10 +87,10 @@ async fn restore(
     State(state): State<AppState>,
     Writer(viewer): Writer,
     Path((id, version)): Path<(String, String)>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let version: u64 = version
         .parse()
-        .map_err(|_| AppError::BadRequest("the version must be a number".into()))?;
-    let d = restore_version(&state, &viewer, &id, version)?;
+        .map_err(|_| HttpError::bad_request("the version must be a number"))?;
+    let d = state.dashboards.restore(&viewer.user, &id, version)?;
     hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
 }

@@ -2,11 +2,15 @@
 //! them on (columnar [`Batch`]es, streamed through a bounded channel).
 
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use futures::Stream;
 use tokio::sync::mpsc;
 
+use super::admission::Admitted;
 use super::error::DataError;
 use wasmdash_frame::{Batch, Column, ColumnKind, ColumnValues};
 
@@ -198,14 +202,76 @@ fn dictionary_encode(values: ColumnValues) -> ColumnValues {
 #[derive(Debug)]
 pub struct BatchStream {
     rx: mpsc::Receiver<Result<Batch, DataError>>,
+    stalled: Arc<AtomicBool>,
+    idle_ms: u64,
+}
+
+/// How a producer feeds a [`BatchStream`].
+#[derive(Debug)]
+pub(crate) struct FeedLimits {
+    /// The longest the reader may take nothing before the query stops.
+    pub(crate) idle: Duration,
+    /// The connection's admission, given back when the producer is done.
+    pub(crate) admitted: Admitted,
+}
+
+/// The producer's end of a [`BatchStream`]. A reader that takes nothing
+/// for the idle limit ends the stream: the producer is told to stop (and so
+/// gives its connection back) and the reader, should it come back, gets
+/// [`DataError::Stalled`] instead of a silently short result.
+#[derive(Debug, Clone)]
+pub(crate) struct Feeder {
+    tx: mpsc::Sender<Result<Batch, DataError>>,
+    stalled: Arc<AtomicBool>,
+    idle: Duration,
+    _admitted: Arc<Admitted>,
+}
+
+/// The reader went away or stalled: stop producing.
+#[derive(Debug)]
+pub(crate) struct Gone;
+
+impl Feeder {
+    /// Hand `item` to the reader, waiting at most the idle limit.
+    pub(crate) async fn send(&self, item: Result<Batch, DataError>) -> Result<(), Gone> {
+        match tokio::time::timeout(self.idle, self.tx.send(item)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(Gone),
+            Err(_) => {
+                self.stalled.store(true, Ordering::Relaxed);
+                Err(Gone)
+            }
+        }
+    }
+
+    /// [`Feeder::send`] from a blocking thread (the SQLite reader's).
+    pub(crate) fn blocking_send(&self, item: Result<Batch, DataError>) -> Result<(), Gone> {
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => handle.block_on(self.send(item)),
+            Err(_) => self.tx.blocking_send(item).map_err(|_| Gone),
+        }
+    }
 }
 
 impl BatchStream {
-    /// A stream and the sender a producer feeds; the channel holds two
-    /// batches so a slow consumer slows the database read down.
-    pub(crate) fn channel() -> (mpsc::Sender<Result<Batch, DataError>>, Self) {
+    /// A stream and the feeder a producer fills; the channel holds two
+    /// batches so a slow reader slows the database read down, and a reader
+    /// that stalls for `limits.idle` stops it.
+    pub(crate) fn channel(limits: FeedLimits) -> (Feeder, Self) {
         let (tx, rx) = mpsc::channel(2);
-        (tx, Self { rx })
+        let stalled = Arc::new(AtomicBool::new(false));
+        let feeder = Feeder {
+            tx,
+            stalled: Arc::clone(&stalled),
+            idle: limits.idle,
+            _admitted: Arc::new(limits.admitted),
+        };
+        let stream = Self {
+            rx,
+            stalled,
+            idle_ms: limits.idle.as_millis() as u64,
+        };
+        (feeder, stream)
     }
 }
 
@@ -213,13 +279,76 @@ impl Stream for BatchStream {
     type Item = Result<Batch, DataError>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.rx.poll_recv(cx)
+        match self.rx.poll_recv(cx) {
+            Poll::Ready(None) if self.stalled.swap(false, Ordering::Relaxed) => {
+                Poll::Ready(Some(Err(DataError::Stalled {
+                    idle_ms: self.idle_ms,
+                })))
+            }
+            other => other,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::admission::Admission;
+    use futures::StreamExt;
+
+    fn row(i: i64) -> Batch {
+        let mut b = BatchBuilder::new(&[ColumnKind::Int64]);
+        b.push([Cell::Int(i)]);
+        b.finish()
+    }
+
+    #[tokio::test]
+    async fn a_stalled_reader_stops_the_producer_frees_its_connection_and_sees_an_error() {
+        let gate = Admission::new("main", 1, Duration::from_millis(20));
+        let limits = FeedLimits {
+            idle: Duration::from_millis(50),
+            admitted: gate.admit().await.unwrap(),
+        };
+        let (tx, mut stream) = BatchStream::channel(limits);
+        let producer = tokio::spawn(async move {
+            let mut sent = 0;
+            while tx.send(Ok(row(sent))).await.is_ok() {
+                sent += 1;
+            }
+            sent
+        });
+        // Nobody reads: two batches fill the channel, the third send times
+        // out, and the producer gives up and drops its connection.
+        assert_eq!(producer.await.unwrap(), 2);
+        assert!(gate.admit().await.is_ok(), "the connection was given back");
+        // A reader coming back gets what was sent, then an error rather
+        // than a clean (and silently short) end.
+        assert_eq!(stream.next().await.unwrap().unwrap().row_count, 1);
+        assert_eq!(stream.next().await.unwrap().unwrap().row_count, 1);
+        assert_eq!(
+            stream.next().await,
+            Some(Err(DataError::Stalled { idle_ms: 50 }))
+        );
+        assert_eq!(stream.next().await, None);
+    }
+
+    #[tokio::test]
+    async fn a_reader_that_keeps_up_gets_every_batch_and_a_clean_end() {
+        let gate = Admission::new("main", 1, Duration::from_millis(20));
+        let limits = FeedLimits {
+            idle: Duration::from_millis(50),
+            admitted: gate.admit().await.unwrap(),
+        };
+        let (tx, stream) = BatchStream::channel(limits);
+        tokio::spawn(async move {
+            for i in 0..10 {
+                tx.send(Ok(row(i))).await.unwrap();
+            }
+        });
+        let all: Vec<_> = stream.collect().await;
+        assert_eq!(all.len(), 10);
+        assert!(all.iter().all(Result::is_ok));
+    }
 
     #[test]
     fn nulls_are_masked_only_when_present() {

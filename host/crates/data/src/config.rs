@@ -61,6 +61,15 @@ pub struct SourceConfig {
     /// Limit of one streamed export query, milliseconds.
     #[serde(default = "default_stream_timeout_ms")]
     pub stream_timeout_ms: u64,
+    /// How long a query waits for a free connection before it is refused
+    /// as busy (503 with `Retry-After`), milliseconds; exports, reports and
+    /// alert passes wait four times as long.
+    #[serde(default = "default_queue_timeout_ms")]
+    pub queue_timeout_ms: u64,
+    /// A streamed export whose reader takes nothing for this long is
+    /// stopped and its connection given back, milliseconds.
+    #[serde(default = "default_stream_idle_timeout_ms")]
+    pub stream_idle_timeout_ms: u64,
 }
 
 fn default_pool_size() -> u32 {
@@ -71,6 +80,12 @@ fn default_query_timeout_ms() -> u64 {
 }
 fn default_stream_timeout_ms() -> u64 {
     600_000
+}
+fn default_queue_timeout_ms() -> u64 {
+    5_000
+}
+fn default_stream_idle_timeout_ms() -> u64 {
+    30_000
 }
 
 /// One exposed column of a dataset: a name, or a table with a label and an

@@ -14,6 +14,7 @@ use wasmdash_frame::{
 };
 
 use super::access;
+use super::admission::{current_class, in_class};
 use super::batch::{BatchBuilder, BatchStream, Cell};
 use super::buckets::{self, BucketSpec};
 use super::cache::{Cache, Claim};
@@ -366,7 +367,10 @@ impl DataEngine {
             return;
         };
         let this = Arc::clone(self);
-        tokio::spawn(async move { this.fill(&r, claims).await });
+        // The loads keep the class of whoever asked (an alert pass's are
+        // background work).
+        let class = current_class();
+        tokio::spawn(in_class(class, async move { this.fill(&r, claims).await }));
     }
 
     /// Resolve a request: its metric, what it needs, its dataset, the

@@ -53,6 +53,23 @@ pub enum DataError {
         /// The limit.
         limit_ms: u64,
     },
+    /// Every connection the query may use stayed taken for as long as it
+    /// may wait (see `admission`); the caller should answer 503 with
+    /// `Retry-After`.
+    #[error("the data source `{name}` is busy; try again in {retry_after_secs} s")]
+    Busy {
+        /// The source's name.
+        name: String,
+        /// Seconds after which a retry is sensible.
+        retry_after_secs: u64,
+    },
+    /// The reader of a streamed export took nothing for the idle limit, so
+    /// the query was stopped and its connection given back.
+    #[error("the download took nothing for {idle_ms} ms and was stopped")]
+    Stalled {
+        /// The idle limit.
+        idle_ms: u64,
+    },
     /// The database failed; `detail` is for logs only.
     #[error("the database query failed")]
     Database {
@@ -67,8 +84,22 @@ impl DataError {
     pub fn is_user_error(&self) -> bool {
         !matches!(
             self,
-            Self::Schema(_) | Self::Timeout { .. } | Self::Database { .. }
+            Self::Schema(_)
+                | Self::Timeout { .. }
+                | Self::Database { .. }
+                | Self::Busy { .. }
+                | Self::Stalled { .. }
         )
+    }
+
+    /// For [`DataError::Busy`]: seconds after which to retry.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::Busy {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        }
     }
 
     /// A database failure with its detail kept for the log.

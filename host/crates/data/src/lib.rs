@@ -22,6 +22,7 @@
 //! layer never recompiles the database drivers.
 
 mod access;
+mod admission;
 mod batch;
 mod buckets;
 mod cache;
@@ -38,6 +39,7 @@ mod scan;
 mod source;
 pub mod timerange;
 
+pub use admission::{QueryClass, current_class, in_background};
 pub use batch::BatchStream;
 pub use buckets::{AUTO_MAX_POINTS, BucketSpec, MAX_POINTS};
 pub use catalog::{DatasetInfo, MetricInfo};

@@ -110,6 +110,12 @@ pub struct ResolvedRange {
 
 const MAX_DAYS: i64 = 3660;
 
+impl RangeSpec {
+    /// The range used when none is given: a dashboard, widget, metric or
+    /// report without one shows the last 30 days. Spelled here only.
+    pub const DEFAULT: Self = Self::LastDays(30);
+}
+
 impl FromStr for RangeSpec {
     type Err = DataError;
 

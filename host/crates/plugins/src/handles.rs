@@ -1,19 +1,21 @@
-//! Typed handles to loaded plugins: one per kind, each call in a fresh store
-//! (an export session keeps one store for its lifetime).
+//! Typed handles to loaded plugins: one per kind, built only from a plugin
+//! of that kind (so no call checks the kind again). Every guest call goes
+//! through [`PluginRuntime::call`](super::runtime::PluginRuntime::call):
+//! slot, deadline, settle. Each call runs in a fresh store (an export
+//! session keeps one store for its lifetime).
 
 use std::sync::Arc;
 
-use tokio::sync::OwnedSemaphorePermit;
 use wasmtime::Store;
 use wasmtime::component::ResourceAny;
 
-use wasmdash_frame::{Batch, ColumnSchema, WidgetData};
+use wasmdash_frame::{Batch, ColumnSchema, DataShape, WidgetData};
 
-use super::bindings::{self, exporter, wit};
+use super::bindings::{self, alert, exporter, widget, wit};
 use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
-use super::info::{AlertInput, Evaluation, ExportOptions, PluginInfo, RenderContext};
+use super::info::{AlertInput, Evaluation, ExportOptions, KindInfo, PluginInfo, RenderContext};
 use super::loaded::{Exports, LoadedPlugin};
-use super::runtime::Outcome;
+use super::runtime::{Budget, Sandbox};
 use super::sandbox::HostState;
 
 /// Map the guest's own `plugin-error` to ours, keeping only an excerpt
@@ -50,13 +52,42 @@ fn check_size(plugin: &str, size: usize, limit: u64) -> Result<()> {
 }
 
 /// A widget plugin.
-#[derive(Debug, Clone)]
-pub struct WidgetPlugin(pub(crate) Arc<LoadedPlugin>);
+#[derive(Clone)]
+pub struct WidgetPlugin {
+    plugin: Arc<LoadedPlugin>,
+    guest: widget::GuestIndices,
+    shape: DataShape,
+}
+
+impl std::fmt::Debug for WidgetPlugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("WidgetPlugin").field(&self.plugin).finish()
+    }
+}
 
 impl WidgetPlugin {
+    /// The handle of `plugin`, if it is a widget.
+    pub(crate) fn of(plugin: Arc<LoadedPlugin>) -> Option<Self> {
+        let (Exports::Widget(guest), KindInfo::Widget { shape }) =
+            (&plugin.exports, &plugin.info.kind)
+        else {
+            return None;
+        };
+        Some(Self {
+            guest: guest.clone(),
+            shape: *shape,
+            plugin,
+        })
+    }
+
     /// What the widget says about itself.
     pub fn info(&self) -> &PluginInfo {
-        &self.0.info
+        &self.plugin.info
+    }
+
+    /// The data shape `render` expects.
+    pub fn shape(&self) -> DataShape {
+        self.shape
     }
 
     /// Render the widget to an HTML fragment (not yet sanitized).
@@ -66,27 +97,20 @@ impl WidgetPlugin {
         data: &WidgetData,
         ctx: &RenderContext,
     ) -> Result<String> {
-        let p = &self.0;
+        let p = &self.plugin;
         let (id, rt) = (p.info.id.as_str(), &p.runtime);
-        let Exports::Widget(indices) = &p.exports else {
-            unreachable!("WidgetPlugin is only built from widget exports")
-        };
         let view = bindings::WidgetDataView::new(data);
         let columns = view.columns();
         let data = view.wit(&columns);
         let ctx = bindings::render_context(ctx);
-        let _slot = rt.slot(id).await?;
-        let mut store = rt.new_store(id);
-        rt.arm(&mut store);
-        let outcome = rt
-            .with_deadline(async {
-                let instance = p.pre.instantiate_async(&mut store).await?;
-                let guest = indices.load(&mut store, &instance)?;
-                guest.call_render(&mut store, config, data, ctx).await
-            })
-            .await;
+        let mut sandbox = rt.sandbox(id).await?;
         let html = rt
-            .settle(id, &store, outcome)?
+            .call(id, &mut sandbox.store, Budget::Call, async |store| {
+                let instance = p.pre.instantiate_async(&mut *store).await?;
+                let guest = self.guest.load(&mut *store, &instance)?;
+                guest.call_render(store, config, data, ctx).await
+            })
+            .await?
             .map_err(|e| guest_error(id, e))?;
         check_size(id, html.len(), rt.max_output_bytes())?;
         Ok(html)
@@ -94,13 +118,45 @@ impl WidgetPlugin {
 }
 
 /// An exporter plugin.
-#[derive(Debug, Clone)]
-pub struct ExporterPlugin(pub(crate) Arc<LoadedPlugin>);
+#[derive(Clone)]
+pub struct ExporterPlugin {
+    plugin: Arc<LoadedPlugin>,
+    guest: exporter::GuestIndices,
+}
+
+impl std::fmt::Debug for ExporterPlugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("ExporterPlugin").field(&self.plugin).finish()
+    }
+}
 
 impl ExporterPlugin {
+    /// The handle of `plugin`, if it is an exporter.
+    pub(crate) fn of(plugin: Arc<LoadedPlugin>) -> Option<Self> {
+        let Exports::Exporter(guest) = &plugin.exports else {
+            return None;
+        };
+        Some(Self {
+            guest: guest.clone(),
+            plugin,
+        })
+    }
+
     /// What the exporter says about itself.
     pub fn info(&self) -> &PluginInfo {
-        &self.0.info
+        &self.plugin.info
+    }
+
+    /// Media type of the output, e.g. `text/csv; charset=utf-8`.
+    pub fn media_type(&self) -> &str {
+        self.info()
+            .media_type()
+            .unwrap_or("application/octet-stream")
+    }
+
+    /// File extension of the output, without the dot.
+    pub fn file_extension(&self) -> &str {
+        self.info().file_extension().unwrap_or("bin")
     }
 
     /// Start an export of rows with `schema`. The session holds one sandbox
@@ -110,33 +166,26 @@ impl ExporterPlugin {
         options: &ExportOptions,
         schema: &[ColumnSchema],
     ) -> Result<ExportSession> {
-        let p = &self.0;
+        let p = &self.plugin;
         let (id, rt) = (p.info.id.as_str(), &p.runtime);
-        let Exports::Exporter(indices) = &p.exports else {
-            unreachable!("ExporterPlugin is only built from exporter exports")
-        };
         let options = bindings::export_options(options);
         let schema: Vec<_> = schema.iter().map(bindings::column_schema).collect();
-        let slot = rt.slot(id).await?;
-        let mut store = rt.new_store(id);
-        rt.arm_export(&mut store);
-        let outcome = rt
-            .with_export_deadline(async {
-                let instance = p.pre.instantiate_async(&mut store).await?;
-                let guest = indices.load(&mut store, &instance)?;
-                let session = guest.call_open(&mut store, options, &schema).await?;
+        let mut sandbox = rt.sandbox(id).await?;
+        let (guest, session) = rt
+            .call(id, &mut sandbox.store, Budget::Export, async |store| {
+                let instance = p.pre.instantiate_async(&mut *store).await?;
+                let guest = self.guest.load(&mut *store, &instance)?;
+                let session = guest.call_open(store, options, &schema).await?;
                 Ok((guest, session))
             })
-            .await;
-        let (guest, session) = rt.settle(id, &store, outcome)?;
+            .await?;
         let handle = session.map_err(|e| guest_error(id, e))?;
         Ok(ExportSession {
             plugin: p.clone(),
-            store,
+            sandbox,
             guest,
             handle,
             broken: false,
-            _slot: slot,
         })
     }
 }
@@ -144,12 +193,11 @@ impl ExporterPlugin {
 /// One export in progress: `write` each batch, then `finish`.
 pub struct ExportSession {
     plugin: Arc<LoadedPlugin>,
-    store: Store<HostState>,
+    sandbox: Sandbox,
     guest: exporter::Guest,
     handle: ResourceAny,
     /// Set after any failure: the guest may be mid-call, so refuse more calls.
     broken: bool,
-    _slot: OwnedSemaphorePermit,
 }
 
 impl std::fmt::Debug for ExportSession {
@@ -192,11 +240,13 @@ impl ExportSession {
     ) -> Result<Vec<u8>> {
         let schema: Vec<_> = schema.iter().map(bindings::column_schema).collect();
         let section = bindings::section(title, chart, &schema);
-        let p = self.start_call()?;
-        let session = self.guest.session();
-        let call = session.call_begin_section(&mut self.store, self.handle, section);
-        let outcome = p.runtime.with_export_deadline(call).await;
-        self.end_call(&p, outcome)
+        self.session_call(async |store, guest, handle| {
+            guest
+                .session()
+                .call_begin_section(store, handle, section)
+                .await
+        })
+        .await
     }
 
     /// Encode one batch; returns the bytes to append to the output.
@@ -204,56 +254,63 @@ impl ExportSession {
         let view = bindings::BatchView::new(batch);
         let columns = view.columns();
         let batch = view.wit(&columns);
-        let p = self.start_call()?;
-        let session = self.guest.session();
-        let call = session.call_write(&mut self.store, self.handle, batch);
-        let outcome = p.runtime.with_export_deadline(call).await;
-        self.end_call(&p, outcome)
+        self.session_call(async |store, guest, handle| {
+            guest.session().call_write(store, handle, batch).await
+        })
+        .await
     }
 
     /// End the export; returns the final bytes.
     pub async fn finish(mut self) -> Result<Vec<u8>> {
-        let p = self.start_call()?;
-        let session = self.guest.session();
-        let call = session.call_finish(&mut self.store, self.handle);
-        let outcome = p.runtime.with_export_deadline(call).await;
-        let bytes = self.end_call(&p, outcome)?;
+        let bytes = self
+            .session_call(async |store, guest, handle| {
+                guest.session().call_finish(store, handle).await
+            })
+            .await?;
+        let handle = self.handle;
         // Dropping the resource runs the guest's destructor; its failure
         // cannot change the finished output, so it is only logged.
-        let rt = &p.runtime;
-        rt.arm_export(&mut self.store);
-        let outcome = rt
-            .with_export_deadline(self.handle.resource_drop_async(&mut self.store))
+        let p = &self.plugin;
+        let dropped = p
+            .runtime
+            .call(
+                &p.info.id,
+                &mut self.sandbox.store,
+                Budget::Export,
+                async |store| handle.resource_drop_async(store).await,
+            )
             .await;
-        if let Err(e) = rt.settle(&p.info.id, &self.store, outcome) {
+        if let Err(e) = dropped {
             tracing::warn!(error = %e, "exporter session destructor failed");
         }
         Ok(bytes)
     }
 
-    /// Refuse calls after a failure; arm the deadline of the next call.
-    fn start_call(&mut self) -> Result<Arc<LoadedPlugin>> {
+    /// One session call through the runtime's call path: refused after a
+    /// failure; the bytes' size checked; any failure breaks the session.
+    async fn session_call(
+        &mut self,
+        call: impl AsyncFnOnce(
+            &mut Store<HostState>,
+            &exporter::Guest,
+            ResourceAny,
+        )
+            -> wasmtime::Result<std::result::Result<Vec<u8>, wit::PluginError>>,
+    ) -> Result<Vec<u8>> {
         let p = self.plugin.clone();
+        let (id, rt) = (p.info.id.as_str(), &p.runtime);
         if self.broken {
             return Err(PluginError::Internal {
-                plugin: p.info.id.clone(),
+                plugin: id.to_owned(),
                 message: "export session already failed".into(),
             });
         }
-        p.runtime.arm_export(&mut self.store);
-        Ok(p)
-    }
-
-    /// Turn a call's outcome into its bytes, checking their size; any
-    /// failure breaks the session.
-    fn end_call(
-        &mut self,
-        p: &LoadedPlugin,
-        outcome: Outcome<std::result::Result<Vec<u8>, wit::PluginError>>,
-    ) -> Result<Vec<u8>> {
-        let (id, rt) = (p.info.id.as_str(), &p.runtime);
+        let (guest, handle) = (&self.guest, self.handle);
         let result = rt
-            .settle(id, &self.store, outcome)
+            .call(id, &mut self.sandbox.store, Budget::Export, async |store| {
+                call(store, guest, handle).await
+            })
+            .await
             .and_then(|r| r.map_err(|e| guest_error(id, e)))
             .and_then(|bytes| check_size(id, bytes.len(), rt.max_output_bytes()).map(|()| bytes));
         self.broken = result.is_err();
@@ -262,35 +319,50 @@ impl ExportSession {
 }
 
 /// An alert-rule plugin.
-#[derive(Debug, Clone)]
-pub struct AlertRulePlugin(pub(crate) Arc<LoadedPlugin>);
+#[derive(Clone)]
+pub struct AlertRulePlugin {
+    plugin: Arc<LoadedPlugin>,
+    guest: alert::GuestIndices,
+}
+
+impl std::fmt::Debug for AlertRulePlugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("AlertRulePlugin")
+            .field(&self.plugin)
+            .finish()
+    }
+}
 
 impl AlertRulePlugin {
+    /// The handle of `plugin`, if it is an alert rule.
+    pub(crate) fn of(plugin: Arc<LoadedPlugin>) -> Option<Self> {
+        let Exports::AlertRule(guest) = &plugin.exports else {
+            return None;
+        };
+        Some(Self {
+            guest: guest.clone(),
+            plugin,
+        })
+    }
+
     /// What the rule says about itself.
     pub fn info(&self) -> &PluginInfo {
-        &self.0.info
+        &self.plugin.info
     }
 
     /// Evaluate the rule with its JSON config against `input`.
     pub async fn evaluate(&self, config: &str, input: &AlertInput) -> Result<Evaluation> {
-        let p = &self.0;
+        let p = &self.plugin;
         let (id, rt) = (p.info.id.as_str(), &p.runtime);
-        let Exports::AlertRule(indices) = &p.exports else {
-            unreachable!("AlertRulePlugin is only built from alert-rule exports")
-        };
         let input = bindings::alert_input(input);
-        let _slot = rt.slot(id).await?;
-        let mut store = rt.new_store(id);
-        rt.arm(&mut store);
-        let outcome = rt
-            .with_deadline(async {
-                let instance = p.pre.instantiate_async(&mut store).await?;
-                let guest = indices.load(&mut store, &instance)?;
-                guest.call_evaluate(&mut store, config, input).await
-            })
-            .await;
+        let mut sandbox = rt.sandbox(id).await?;
         let mut evaluation = rt
-            .settle(id, &store, outcome)?
+            .call(id, &mut sandbox.store, Budget::Call, async |store| {
+                let instance = p.pre.instantiate_async(&mut *store).await?;
+                let guest = self.guest.load(&mut *store, &instance)?;
+                guest.call_evaluate(store, config, input).await
+            })
+            .await?
             .map_err(|e| guest_error(id, e))?;
         check_size(id, evaluation.message.len(), rt.max_output_bytes())?;
         // The sentence goes into emails and every history entry.

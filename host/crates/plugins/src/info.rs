@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use wasmdash_frame::{DataShape, Series, TimeRange};
 
+use crate::schema::ConfigSchema;
+
 /// The three plugin kinds, one per WIT world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -65,11 +67,10 @@ impl fmt::Display for PluginSource {
     }
 }
 
-/// What a plugin says about itself (`describe()`), plus where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PluginInfo {
-    /// Which world it implements.
-    pub kind: PluginKind,
+/// What every plugin says about itself (`describe()`), whatever its kind,
+/// plus where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PluginMeta {
     /// Stable id, lowercase `a-z0-9-`.
     pub id: String,
     /// Display name.
@@ -78,19 +79,130 @@ pub struct PluginInfo {
     pub version: String,
     /// One or two sentences.
     pub description: String,
-    /// JSON Schema of its JSON config.
-    pub config_schema: String,
+    /// JSON Schema of its JSON config, compiled once at load.
+    pub config_schema: ConfigSchema,
     /// Built-in or file.
     pub source: PluginSource,
+}
+
+/// What a plugin of each kind adds to its [`PluginMeta`]: a widget's data
+/// shape, an exporter's output type. Matching on it replaces run-time
+/// kind checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KindInfo {
+    /// A dashboard widget.
+    Widget {
+        /// The data shape `render` expects.
+        shape: DataShape,
+    },
+    /// An export format.
+    Exporter {
+        /// Media type of the output, e.g. `text/csv; charset=utf-8`.
+        media_type: String,
+        /// File extension without the dot.
+        file_extension: String,
+    },
+    /// An alert rule.
+    AlertRule,
+}
+
+impl KindInfo {
+    /// The kind, without its facts.
+    pub fn kind(&self) -> PluginKind {
+        match self {
+            Self::Widget { .. } => PluginKind::Widget,
+            Self::Exporter { .. } => PluginKind::Exporter,
+            Self::AlertRule => PluginKind::AlertRule,
+        }
+    }
+}
+
+impl PartialEq<PluginKind> for KindInfo {
+    fn eq(&self, other: &PluginKind) -> bool {
+        self.kind() == *other
+    }
+}
+
+/// A plugin's description: what all plugins share, and what its kind adds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PluginInfo {
+    /// Id, name, version, description, config schema, source.
+    pub meta: PluginMeta,
+    /// The kind and its facts.
+    pub kind: KindInfo,
+}
+
+/// A description reads as its [`PluginMeta`] (`info.id`, `info.name`):
+/// the kind-specific facts are in [`PluginInfo::kind`].
+impl std::ops::Deref for PluginInfo {
+    type Target = PluginMeta;
+
+    fn deref(&self) -> &PluginMeta {
+        &self.meta
+    }
+}
+
+impl PluginInfo {
     /// Widgets only: the data shape `render` expects.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data_shape: Option<DataShape>,
-    /// Exporters only: media type of the output, e.g. `text/csv; charset=utf-8`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_type: Option<String>,
+    pub fn data_shape(&self) -> Option<DataShape> {
+        match self.kind {
+            KindInfo::Widget { shape } => Some(shape),
+            _ => None,
+        }
+    }
+
+    /// Exporters only: media type of the output.
+    pub fn media_type(&self) -> Option<&str> {
+        match &self.kind {
+            KindInfo::Exporter { media_type, .. } => Some(media_type),
+            _ => None,
+        }
+    }
+
     /// Exporters only: file extension without the dot.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_extension: Option<String>,
+    pub fn file_extension(&self) -> Option<&str> {
+        match &self.kind {
+            KindInfo::Exporter { file_extension, .. } => Some(file_extension),
+            _ => None,
+        }
+    }
+}
+
+/// The flat JSON shape the CLI and tooling have always read: `kind`, the
+/// meta fields, and `data_shape` or `media_type`/`file_extension`.
+impl Serialize for PluginInfo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Flat<'a> {
+            kind: PluginKind,
+            id: &'a str,
+            name: &'a str,
+            version: &'a str,
+            description: &'a str,
+            config_schema: &'a ConfigSchema,
+            source: &'a PluginSource,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            data_shape: Option<DataShape>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            media_type: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            file_extension: Option<&'a str>,
+        }
+        let m = &self.meta;
+        Flat {
+            kind: self.kind.kind(),
+            id: &m.id,
+            name: &m.name,
+            version: &m.version,
+            description: &m.description,
+            config_schema: &m.config_schema,
+            source: &m.source,
+            data_shape: self.data_shape(),
+            media_type: self.media_type(),
+            file_extension: self.file_extension(),
+        }
+        .serialize(s)
+    }
 }
 
 /// Where and how a widget is shown.

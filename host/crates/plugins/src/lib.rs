@@ -39,6 +39,7 @@ mod loaded;
 mod registry;
 mod runtime;
 mod sandbox;
+mod schema;
 mod watch;
 
 pub use error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
@@ -50,6 +51,7 @@ pub use info::{
 };
 pub use registry::{FilePlugin, PluginProblem, PluginRegistry};
 pub use runtime::{PERFMAP_ENV, PluginRuntime};
+pub use schema::{ConfigErrors, ConfigSchema};
 
 /// `[plugins]` in `wasmdash.toml`: where drop-in plugins live and the sandbox
 /// limits every call runs under.

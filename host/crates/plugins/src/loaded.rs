@@ -8,9 +8,10 @@ use wasmtime::component::{Component, InstancePre, types::ComponentItem};
 
 use super::bindings::{self, alert, exporter, widget};
 use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
-use super::info::{PluginInfo, PluginKind, PluginSource};
-use super::runtime::PluginRuntime;
+use super::info::{KindInfo, PluginInfo, PluginKind, PluginMeta, PluginSource};
+use super::runtime::{Budget, PluginRuntime};
 use super::sandbox::HostState;
+use super::schema::ConfigSchema;
 
 /// Where each plugin interface's exports sit in a pre-instantiated component.
 pub(crate) enum Exports {
@@ -83,17 +84,16 @@ impl LoadedPlugin {
     }
 }
 
-/// Which plugin world `component` implements, judged by its exports. The
-/// lookup is wasmtime's, semver-compatible: a component built against an
-/// older (or newer) 0.1.x WIT exports `widget-plugin@0.1.0` and is found
-/// under the host's `widget-plugin@0.1.1`, exactly as the bindings'
-/// `GuestIndices` will find it.
+/// Which plugin world `component` implements, judged by its exports.
 fn detect_kind(component: &Component, runtime: &PluginRuntime, name: &str) -> Result<PluginKind> {
     let kinds = [
         PluginKind::Widget,
         PluginKind::Exporter,
         PluginKind::AlertRule,
     ];
+    // wasmtime's lookup is semver-compatible: a component built against an
+    // older (or newer) 0.1.x WIT exports `widget-plugin@0.1.0` and is found
+    // under the host's `widget-plugin@0.1.1`, as the bindings will find it.
     let found: Vec<PluginKind> = kinds
         .into_iter()
         .filter(|k| {
@@ -152,72 +152,61 @@ async fn describe(
     name: &str,
     source: PluginSource,
 ) -> Result<PluginInfo> {
-    let _slot = runtime.slot(name).await?;
-    let mut store = runtime.new_store(name);
-    runtime.arm(&mut store);
-    let outcome = runtime
-        .with_deadline(async {
-            let instance = pre.instantiate_async(&mut store).await?;
-            let info = match exports {
+    let mut sandbox = runtime.sandbox(name).await?;
+    runtime
+        .call(name, &mut sandbox.store, Budget::Call, async |store| {
+            let instance = pre.instantiate_async(&mut *store).await?;
+            // Each world's describe() yields the shared facts and its own.
+            let (d, kind) = match exports {
                 Exports::Widget(ix) => {
                     let i = ix
-                        .load(&mut store, &instance)?
-                        .call_describe(&mut store)
+                        .load(&mut *store, &instance)?
+                        .call_describe(&mut *store)
                         .await?;
-                    PluginInfo {
-                        kind: PluginKind::Widget,
-                        id: i.id,
-                        name: i.name,
-                        version: i.version,
-                        description: i.description,
-                        config_schema: i.config_schema,
-                        source,
-                        data_shape: Some(bindings::data_shape(i.data_shape)),
-                        media_type: None,
-                        file_extension: None,
-                    }
+                    let shape = bindings::data_shape(i.data_shape);
+                    let d = (i.id, i.name, i.version, i.description, i.config_schema);
+                    (d, KindInfo::Widget { shape })
                 }
                 Exports::Exporter(ix) => {
                     let i = ix
-                        .load(&mut store, &instance)?
-                        .call_describe(&mut store)
+                        .load(&mut *store, &instance)?
+                        .call_describe(&mut *store)
                         .await?;
-                    PluginInfo {
-                        kind: PluginKind::Exporter,
-                        id: i.id,
-                        name: i.name,
-                        version: i.version,
-                        description: i.description,
-                        config_schema: i.config_schema,
-                        source,
-                        data_shape: None,
-                        media_type: Some(i.media_type),
-                        file_extension: Some(i.file_extension),
-                    }
+                    let kind = KindInfo::Exporter {
+                        media_type: i.media_type,
+                        file_extension: i.file_extension,
+                    };
+                    (
+                        (i.id, i.name, i.version, i.description, i.config_schema),
+                        kind,
+                    )
                 }
                 Exports::AlertRule(ix) => {
                     let i = ix
-                        .load(&mut store, &instance)?
-                        .call_describe(&mut store)
+                        .load(&mut *store, &instance)?
+                        .call_describe(&mut *store)
                         .await?;
-                    PluginInfo {
-                        kind: PluginKind::AlertRule,
-                        id: i.id,
-                        name: i.name,
-                        version: i.version,
-                        description: i.description,
-                        config_schema: i.config_schema,
-                        source,
-                        data_shape: None,
-                        media_type: None,
-                        file_extension: None,
-                    }
+                    (
+                        (i.id, i.name, i.version, i.description, i.config_schema),
+                        KindInfo::AlertRule,
+                    )
                 }
+            };
+            let (id, name, version, description, config_schema) = d;
+            let info = PluginInfo {
+                meta: PluginMeta {
+                    id,
+                    name,
+                    version,
+                    description,
+                    config_schema: ConfigSchema::compile(config_schema),
+                    source,
+                },
+                kind,
             };
             Ok(info)
         })
-        .await;
-    runtime.settle(name, &store, outcome)
+        .await
 }
 
 /// Most bytes kept of a plugin's name and version.
@@ -229,9 +218,9 @@ const MAX_SCHEMA_BYTES: usize = 256 * 1024;
 /// on pages and in the CLI, and a plugin may return anything.
 fn bound_info(info: &mut PluginInfo) {
     for (field, max) in [
-        (&mut info.name, MAX_NAME_BYTES),
-        (&mut info.version, MAX_NAME_BYTES),
-        (&mut info.description, MAX_PLUGIN_TEXT_BYTES),
+        (&mut info.meta.name, MAX_NAME_BYTES),
+        (&mut info.meta.version, MAX_NAME_BYTES),
+        (&mut info.meta.description, MAX_PLUGIN_TEXT_BYTES),
     ] {
         if field.len() > max {
             *field = excerpt(field, max);
@@ -252,22 +241,22 @@ fn validate_info(info: &PluginInfo, name: &str) -> Result<()> {
             "id {:?} must be 1-64 characters of a-z, 0-9 and -",
             excerpt(&info.id, 100)
         )
-    } else if info.config_schema.len() > MAX_SCHEMA_BYTES {
+    } else if info.config_schema.as_str().len() > MAX_SCHEMA_BYTES {
         format!(
             "config-schema is {} bytes, more than {MAX_SCHEMA_BYTES}",
-            info.config_schema.len()
+            info.config_schema.as_str().len()
         )
-    } else if info.media_type.as_ref().is_some_and(|m| {
+    } else if info.media_type().is_some_and(|m| {
         m.is_empty() || m.len() > 200 || !m.bytes().all(|b| (b' '..=b'~').contains(&b))
     }) {
         "media-type must be 1-200 printable ASCII characters".to_owned()
-    } else if info.file_extension.as_ref().is_some_and(|e| {
+    } else if info.file_extension().is_some_and(|e| {
         e.is_empty() || e.len() > 16 || !e.bytes().all(|b| b.is_ascii_alphanumeric())
     }) {
         "file-extension must be 1-16 letters or digits".to_owned()
     } else if info.name.trim().is_empty() {
         "name is empty".to_owned()
-    } else if serde_json::from_str::<serde_json::Value>(&info.config_schema).is_err() {
+    } else if !info.config_schema.is_json() {
         "config-schema is not valid JSON".to_owned()
     } else {
         return Ok(());

@@ -231,10 +231,17 @@ impl PluginRegistry {
         out
     }
 
-    fn find(&self, kind: PluginKind, id: &str) -> Result<Arc<LoadedPlugin>> {
+    /// The active plugin `id` of `kind`, as its typed handle.
+    fn find<H>(
+        &self,
+        kind: PluginKind,
+        id: &str,
+        handle: impl Fn(Arc<LoadedPlugin>) -> Option<H>,
+    ) -> Result<H> {
         self.active()
             .into_iter()
-            .find(|p| p.info.kind == kind && p.info.id == id)
+            .filter(|p| p.info.id == id)
+            .find_map(handle)
             .ok_or_else(|| PluginError::NotFound {
                 kind: kind.label(),
                 id: id.to_owned(),
@@ -243,17 +250,17 @@ impl PluginRegistry {
 
     /// The widget plugin `id`.
     pub fn widget(&self, id: &str) -> Result<WidgetPlugin> {
-        self.find(PluginKind::Widget, id).map(WidgetPlugin)
+        self.find(PluginKind::Widget, id, WidgetPlugin::of)
     }
 
     /// The exporter plugin `id`.
     pub fn exporter(&self, id: &str) -> Result<ExporterPlugin> {
-        self.find(PluginKind::Exporter, id).map(ExporterPlugin)
+        self.find(PluginKind::Exporter, id, ExporterPlugin::of)
     }
 
     /// The alert-rule plugin `id`.
     pub fn alert_rule(&self, id: &str) -> Result<AlertRulePlugin> {
-        self.find(PluginKind::AlertRule, id).map(AlertRulePlugin)
+        self.find(PluginKind::AlertRule, id, AlertRulePlugin::of)
     }
 
     /// Load `path` under the sandbox limits and return its description,
@@ -272,11 +279,13 @@ impl PluginRegistry {
         let name = path.display().to_string();
         let source = PluginSource::File(path.to_path_buf());
         let loaded = block_on(LoadedPlugin::load(runtime, &wasm, &name, source))?;
-        Ok(match loaded.info.kind {
-            PluginKind::Widget => FilePlugin::Widget(WidgetPlugin(loaded)),
-            PluginKind::Exporter => FilePlugin::Exporter(ExporterPlugin(loaded)),
-            PluginKind::AlertRule => FilePlugin::AlertRule(AlertRulePlugin(loaded)),
-        })
+        let kind = loaded.info.kind.kind();
+        let handle = match kind {
+            PluginKind::Widget => WidgetPlugin::of(loaded).map(FilePlugin::Widget),
+            PluginKind::Exporter => ExporterPlugin::of(loaded).map(FilePlugin::Exporter),
+            PluginKind::AlertRule => AlertRulePlugin::of(loaded).map(FilePlugin::AlertRule),
+        };
+        handle.ok_or_else(|| PluginError::Runtime(format!("{name}: {kind} without its exports")))
     }
 }
 

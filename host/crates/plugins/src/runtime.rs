@@ -48,10 +48,27 @@ const KEEP_RESIDENT_TABLE_BYTES: usize = 64 << 10;
 
 /// The call ran into the wall-clock backstop.
 #[derive(Debug)]
-pub(crate) struct TimedOut;
+struct TimedOut;
 
 /// What a guarded call produced.
-pub(crate) type Outcome<R> = std::result::Result<wasmtime::Result<R>, TimedOut>;
+type Outcome<R> = std::result::Result<wasmtime::Result<R>, TimedOut>;
+
+/// Which wall-clock budget a guest call runs under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Budget {
+    /// `timeout_ms`: describe, render, evaluate.
+    Call,
+    /// `export_timeout_ms`: each exporter session call.
+    Export,
+}
+
+/// A sandbox slot held and a fresh store: what one call, or one export
+/// session, runs in. Dropping it frees the slot.
+pub(crate) struct Sandbox {
+    /// The store the guest instance lives in.
+    pub(crate) store: Store<HostState>,
+    _slot: OwnedSemaphorePermit,
+}
 
 /// The shared wasmtime engine, linker, compiled cache and limits.
 pub struct PluginRuntime {
@@ -172,7 +189,7 @@ impl PluginRuntime {
     }
 
     /// A sandbox slot, waiting a while when all are busy.
-    pub(crate) async fn slot(&self, plugin: &str) -> Result<OwnedSemaphorePermit> {
+    async fn slot(&self, plugin: &str) -> Result<OwnedSemaphorePermit> {
         let wait = (self.timeout * 20).max(Duration::from_secs(2));
         match tokio::time::timeout(wait, self.slots.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
@@ -185,7 +202,7 @@ impl PluginRuntime {
 
     /// A fresh store for `plugin` with the sandbox limits and the epoch
     /// policy.
-    pub(crate) fn new_store(&self, plugin: &str) -> Store<HostState> {
+    fn new_store(&self, plugin: &str) -> Store<HostState> {
         let mut store = Store::new(&self.engine, HostState::new(self.limits, plugin));
         store.limiter(|state| state.limiter());
         store.epoch_deadline_callback(|ctx| {
@@ -200,43 +217,43 @@ impl PluginRuntime {
         store
     }
 
-    /// Await `call` (which drives `store`) under the call deadline. Pass the
-    /// outcome to [`Self::settle`] once the store is free again.
-    pub(crate) async fn with_deadline<R>(
-        &self,
-        call: impl Future<Output = wasmtime::Result<R>>,
-    ) -> Outcome<R> {
-        self.with_budget(self.timeout, call).await
+    /// A sandbox slot and a fresh store, for one call or one export
+    /// session.
+    pub(crate) async fn sandbox(&self, plugin: &str) -> Result<Sandbox> {
+        let slot = self.slot(plugin).await?;
+        Ok(Sandbox {
+            store: self.new_store(plugin),
+            _slot: slot,
+        })
     }
 
-    /// [`Self::with_deadline`] for an exporter session call, whose budget
-    /// is `export_timeout_ms` (armed with [`Self::arm_export`]).
-    pub(crate) async fn with_export_deadline<R>(
+    /// The one way into a guest: arm `budget`'s epoch deadline on `store`,
+    /// run `call` under it with a backstop timeout (spinning guests trap
+    /// on the epoch first; guests blocked in a host call are cut by the
+    /// backstop), then settle the outcome into a typed error naming
+    /// `plugin`. Guest output is moved to the operator's log.
+    pub(crate) async fn call<R>(
         &self,
-        call: impl Future<Output = wasmtime::Result<R>>,
-    ) -> Outcome<R> {
-        self.with_budget(self.export_timeout, call).await
-    }
-
-    async fn with_budget<R>(
-        &self,
-        budget: Duration,
-        call: impl Future<Output = wasmtime::Result<R>>,
-    ) -> Outcome<R> {
-        // Backstop a little past the epoch deadline: spinning guests trap on
-        // the epoch first, guests blocked in a host call are cut here.
-        tokio::time::timeout(budget + 2 * TICK, call)
+        plugin: &str,
+        store: &mut Store<HostState>,
+        budget: Budget,
+        call: impl AsyncFnOnce(&mut Store<HostState>) -> wasmtime::Result<R>,
+    ) -> Result<R> {
+        let budget = match budget {
+            Budget::Call => self.timeout,
+            // An export encodes thousands of rows per call and a PDF lays
+            // out every page in `finish`: its own, longer budget.
+            Budget::Export => self.export_timeout,
+        };
+        arm_for(store, budget);
+        let outcome = tokio::time::timeout(budget + 2 * TICK, call(store))
             .await
-            .map_err(|_| TimedOut)
+            .map_err(|_| TimedOut);
+        self.settle(plugin, store, outcome)
     }
 
     /// Turn the outcome of a call into a typed result naming `plugin`.
-    pub(crate) fn settle<R>(
-        &self,
-        plugin: &str,
-        store: &Store<HostState>,
-        outcome: Outcome<R>,
-    ) -> Result<R> {
+    fn settle<R>(&self, plugin: &str, store: &Store<HostState>, outcome: Outcome<R>) -> Result<R> {
         let result = match outcome {
             Ok(Ok(r)) => Ok(r),
             Ok(Err(e)) => Err(self.classify(plugin, store, e)),
@@ -250,18 +267,6 @@ impl PluginRuntime {
             log.clear();
         }
         result
-    }
-
-    /// Start the deadline of the next call on `store`.
-    pub(crate) fn arm(&self, store: &mut Store<HostState>) {
-        arm_for(store, self.timeout);
-    }
-
-    /// Start the deadline of the next exporter session call on `store`:
-    /// an export encodes thousands of rows per call and a PDF lays out
-    /// every page in `finish`, so it gets its own, longer budget.
-    pub(crate) fn arm_export(&self, store: &mut Store<HostState>) {
-        arm_for(store, self.export_timeout);
     }
 
     /// Map a wasmtime error from a call into a `PluginError`.

@@ -132,6 +132,11 @@ impl Dashboard {
             updated: now,
         })
     }
+
+    /// The widget with this id, if the dashboard has one.
+    pub fn widget(&self, id: &str) -> Option<&Widget> {
+        self.content.widgets.iter().find(|w| w.id == id)
+    }
 }
 
 /// What is wrong with a dashboard's content.

@@ -30,7 +30,7 @@ pub(super) fn list(
         for p in &plugins {
             out += &format!(
                 "{:<11} {:<16} {:<8} {}\n",
-                p.kind.to_string(),
+                p.kind.kind().to_string(),
                 safe(&p.id),
                 safe(&p.version),
                 safe(&p.source.to_string())
@@ -62,19 +62,19 @@ pub(super) fn check(
     // text cannot clear the screen or forge lines of ours.
     println!(
         "ok: {} {} {} ({})",
-        info.kind,
+        info.kind.kind(),
         safe(&info.id),
         safe(&info.version),
         safe(&info.name)
     );
     println!("  {}", safe(&info.description));
-    if let Some(shape) = info.data_shape {
+    if let Some(shape) = info.data_shape() {
         println!(
             "  data shape: {}",
             serde_json::to_string(&shape)?.trim_matches('"')
         );
     }
-    if let (Some(media), Some(ext)) = (&info.media_type, &info.file_extension) {
+    if let (Some(media), Some(ext)) = (info.media_type(), info.file_extension()) {
         println!("  output: {} (.{})", safe(media), safe(ext));
     }
     Ok(ExitCode::SUCCESS)

@@ -22,9 +22,7 @@ use crate::plugins::{
     ExporterPlugin, FilePlugin, PluginRegistry, PluginRuntime, PluginSettings, RenderContext,
     WidgetPlugin,
 };
-use crate::web::binding::widget_query;
-use crate::web::sanitize::sanitize_bounded;
-use crate::web::widgets::{error_card, widget_data};
+use crate::widget::{error_card, fetch, sanitize_bounded, widget_query};
 
 /// The server's stylesheet, so the page looks like a dashboard.
 const APP_CSS: &str = include_str!("../../../assets/app.css");
@@ -212,12 +210,10 @@ impl Session {
                 safe_path(&plan.file)
             );
         };
-        let shape = info
-            .data_shape
-            .context("the widget declares no data shape")?;
+        let shape = widget.shape();
         let query = widget_query(shape, &plan.config).context("--config")?;
         let range = plan.range.unwrap_or(RangeSpec::LastDays(30));
-        let data = widget_data(&self.data, &query, &range, 0)
+        let data = fetch(&self.data, &query, &range, 0)
             .await
             .context("reading the widget's data")?;
         let tz = self.data.timezone();

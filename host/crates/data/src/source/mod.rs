@@ -8,7 +8,8 @@ use std::time::Duration;
 use crate::config::{DataConfig, SourceConfig, SourceLocation};
 use wasmdash_frame::ColumnKind;
 
-use super::batch::{BatchStream, Cell};
+use super::admission::{Admission, QueryClass, in_class};
+use super::batch::{BatchStream, Cell, FeedLimits};
 use super::compile::Query;
 use super::dialect::{Dialect, MysqlDialect, PostgresDialect, SqliteDialect};
 use super::error::{DataError, Result};
@@ -31,6 +32,10 @@ pub(crate) struct Source {
     pool: Pool,
     timeout: Duration,
     stream_timeout: Duration,
+    /// How long a streamed export's reader may take nothing.
+    stream_idle: Duration,
+    /// Who gets a connection, and how long they wait for one.
+    admission: Admission,
     /// Statements sent to this database since start (queries, streams and
     /// schema lookups), whether they succeeded or not.
     statements: AtomicU64,
@@ -56,10 +61,16 @@ impl Source {
             )),
         };
         Ok(Self {
+            admission: Admission::new(
+                &name,
+                source.pool_size,
+                Duration::from_millis(source.queue_timeout_ms),
+            ),
             name,
             pool,
             timeout,
             stream_timeout: Duration::from_millis(source.stream_timeout_ms),
+            stream_idle: Duration::from_millis(source.stream_idle_timeout_ms),
             statements: AtomicU64::new(0),
         })
     }
@@ -85,6 +96,7 @@ impl Source {
 
     /// Run a query returning few rows (aggregates, a page of rows).
     pub(crate) async fn query(&self, q: Query) -> Result<Vec<Vec<Cell>>> {
+        let _admitted = self.admission.admit().await?;
         self.statements.fetch_add(1, Ordering::Relaxed);
         match &self.pool {
             Pool::Sqlite(s) => s.query(q, self.timeout).await,
@@ -99,6 +111,7 @@ impl Source {
         &self,
         from_sql: String,
     ) -> Result<Vec<(String, Option<ColumnKind>)>> {
+        let _admitted = self.admission.admit().await?;
         self.statements.fetch_add(1, Ordering::Relaxed);
         match &self.pool {
             Pool::Sqlite(s) => s.describe(from_sql, self.timeout).await,
@@ -107,13 +120,22 @@ impl Source {
         }
     }
 
-    /// Stream rows in batches of `batch_size`.
+    /// Stream rows in batches of `batch_size`. The connection stays
+    /// admitted while the producer runs, not while the reader holds the
+    /// stream: a stalled reader frees it after the idle limit.
+    /// Streams serve exports only, so they are always background work.
     pub(crate) async fn stream(&self, q: Query, batch_size: usize) -> Result<BatchStream> {
+        let admitted = in_class(QueryClass::Background, self.admission.admit()).await?;
         self.statements.fetch_add(1, Ordering::Relaxed);
+        let (tx, stream) = BatchStream::channel(FeedLimits {
+            idle: self.stream_idle,
+            admitted,
+        });
         match &self.pool {
-            Pool::Sqlite(s) => s.stream(q, batch_size, self.stream_timeout).await,
-            Pool::Postgres(p) => p.stream(q, batch_size, self.stream_timeout).await,
-            Pool::Mysql(m) => m.stream(q, batch_size, self.stream_timeout).await,
+            Pool::Sqlite(s) => s.stream(q, batch_size, self.stream_timeout, tx).await?,
+            Pool::Postgres(p) => p.stream(q, batch_size, self.stream_timeout, tx).await?,
+            Pool::Mysql(m) => m.stream(q, batch_size, self.stream_timeout, tx).await?,
         }
+        Ok(stream)
     }
 }

@@ -10,7 +10,7 @@ use mysql_async::consts::ColumnType;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder, Params, Pool, PoolConstraints, PoolOpts, Value};
 
-use crate::batch::{BatchStream, Batcher, Cell};
+use crate::batch::{Batcher, Cell, Feeder};
 use crate::compile::Query;
 use crate::dialect::SqlValue;
 use crate::error::{DataError, Result};
@@ -128,10 +128,10 @@ impl MysqlSource {
         q: Query,
         batch_size: usize,
         limit: Duration,
-    ) -> Result<BatchStream> {
+        tx: Feeder,
+    ) -> Result<()> {
         let mut conn = self.conn().await?;
         let id = conn.id();
-        let (tx, stream) = BatchStream::channel();
         let me = self.clone();
         tokio::spawn(async move {
             let limit_ms = limit.as_millis() as u64;
@@ -171,7 +171,7 @@ impl MysqlSource {
                 }
             }
         });
-        Ok(stream)
+        Ok(())
     }
 }
 

@@ -12,7 +12,7 @@ use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
-use crate::batch::{BatchStream, Batcher, Cell};
+use crate::batch::{Batcher, Cell, Feeder};
 use crate::compile::Query;
 use crate::dialect::SqlValue;
 use crate::error::{DataError, Result};
@@ -121,10 +121,10 @@ impl PostgresSource {
         q: Query,
         batch_size: usize,
         limit: Duration,
-    ) -> Result<BatchStream> {
+        tx: Feeder,
+    ) -> Result<()> {
         let mut client = self.client().await?;
         let cancel = client.cancel_token();
-        let (tx, stream) = BatchStream::channel();
         tokio::spawn(async move {
             let limit_ms = limit.as_millis() as u64;
             let run = async {
@@ -167,7 +167,7 @@ impl PostgresSource {
                 let _ = tx.send(Err(e)).await;
             }
         });
-        Ok(stream)
+        Ok(())
     }
 }
 

@@ -9,7 +9,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::Semaphore;
 
-use crate::batch::{BatchStream, Batcher, Cell};
+use crate::batch::{Batcher, Cell, Feeder};
 use crate::compile::Query;
 use crate::dialect::SqlValue;
 use crate::error::{DataError, Result};
@@ -119,8 +119,8 @@ impl SqliteSource {
         q: Query,
         batch_size: usize,
         limit: Duration,
-    ) -> Result<BatchStream> {
-        let (tx, stream) = BatchStream::channel();
+        tx: Feeder,
+    ) -> Result<()> {
         let this = Arc::clone(self);
         tokio::spawn(async move {
             let err_tx = tx.clone();
@@ -152,7 +152,7 @@ impl SqliteSource {
                 let _ = err_tx.send(Err(e)).await;
             }
         });
-        Ok(stream)
+        Ok(())
     }
 }
 

@@ -5,6 +5,8 @@
 //! session's CSRF token in the `X-CSRF-Token` header (htmx adds it from the
 //! page's `<meta>`); a bearer token needs none, as browsers never send one
 //! on their own.
+//!
+//! A refusal is an [`HttpError`], so JSON endpoints answer it as JSON.
 
 use axum::{
     extract::{FromRef, FromRequestParts},
@@ -12,7 +14,7 @@ use axum::{
 };
 use chrono::Utc;
 
-use super::{AppError, AppState};
+use super::{AppState, HttpError};
 use crate::auth::{AuthError, CSRF_HEADER, bearer_token, check_csrf};
 use crate::store::{Session, User};
 
@@ -69,21 +71,21 @@ pub fn session_clear_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
 }
 
-fn identify(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
+fn identify(state: &AppState, headers: &HeaderMap) -> Result<Viewer, HttpError> {
     let now = Utc::now();
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let token = value
             .to_str()
             .ok()
             .and_then(bearer_token)
-            .ok_or_else(|| AppError::from(AuthError::InvalidToken))?;
+            .ok_or_else(|| HttpError::from(AuthError::InvalidToken))?;
         let user = state.auth.verify_api_token(token, now)?;
         return Ok(Viewer {
             user,
             session: None,
         });
     }
-    let token = session_cookie(headers).ok_or(AppError::Unauthorized)?;
+    let token = session_cookie(headers).ok_or_else(HttpError::unauthorized)?;
     let (user, session) = state.auth.validate_session(token, now)?;
     Ok(Viewer {
         user,
@@ -96,7 +98,7 @@ where
     AppState: FromRef<S>,
     S: Send + Sync,
 {
-    type Rejection = AppError;
+    type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         identify(&AppState::from_ref(state), &parts.headers)
@@ -108,7 +110,7 @@ where
     AppState: FromRef<S>,
     S: Send + Sync,
 {
-    type Rejection = AppError;
+    type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let viewer = identify(&AppState::from_ref(state), &parts.headers)?;
@@ -117,32 +119,6 @@ where
             check_csrf(session, presented)?;
         }
         Ok(Writer(viewer))
-    }
-}
-
-impl From<AuthError> for AppError {
-    fn from(err: AuthError) -> Self {
-        match err {
-            AuthError::InvalidCredentials
-            | AuthError::AccountDisabled
-            | AuthError::NotSignedIn
-            | AuthError::SessionExpired
-            | AuthError::InvalidToken => Self::Unauthorized,
-            AuthError::CsrfMismatch => Self::Forbidden(err.to_string()),
-            AuthError::PasswordTooShort { .. }
-            | AuthError::PasswordTooLong { .. }
-            | AuthError::BadTokenName => Self::Unprocessable(err.to_string()),
-            AuthError::Throttled(locked) => Self::TooManyRequests {
-                message: err.to_string(),
-                retry_after: locked.retry_after_secs,
-            },
-            AuthError::Busy => Self::Unavailable {
-                message: err.to_string(),
-                retry_after: 2,
-            },
-            AuthError::Store(store) => store.into(),
-            other => Self::internal(other),
-        }
     }
 }
 
@@ -171,37 +147,5 @@ mod tests {
         let c = session_set_cookie("t", true);
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Secure"));
         assert!(!session_set_cookie("t", false).contains("Secure"));
-    }
-}
-
-/// [`Viewer`] for the JSON API: refusals are JSON errors.
-#[derive(Debug, Clone)]
-pub struct ApiViewer(pub Viewer);
-
-/// [`Writer`] for the JSON API: refusals are JSON errors.
-#[derive(Debug, Clone)]
-pub struct ApiWriter(pub Viewer);
-
-impl<S> FromRequestParts<S> for ApiViewer
-where
-    AppState: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = super::JsonError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(Viewer::from_request_parts(parts, state).await?))
-    }
-}
-
-impl<S> FromRequestParts<S> for ApiWriter
-where
-    AppState: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = super::JsonError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(Writer::from_request_parts(parts, state).await?.0))
     }
 }

@@ -24,7 +24,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::AppError;
+use super::HttpError;
 
 /// The policy: our own origin only, no plugins, no framing, no inline script.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
@@ -32,7 +32,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Middleware adding the security headers.
-pub async fn headers(request: Request, next: Next) -> Response {
+pub(super) async fn headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {
@@ -51,15 +51,15 @@ pub async fn headers(request: Request, next: Next) -> Response {
 }
 
 /// Middleware refusing state-changing requests from other sites (403).
-pub async fn same_origin(request: Request, next: Next) -> Response {
+pub(super) async fn same_origin(request: Request, next: Next) -> Response {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     if !safe && let Err(why) = check_same_origin(request.headers()) {
-        let refusal = AppError::Forbidden(why);
+        let refusal = HttpError::forbidden(why);
         return if wants_json(&request) {
-            refusal.into_json()
+            refusal.into_json_response()
         } else {
             refusal.into_response()
         };

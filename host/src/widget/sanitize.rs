@@ -25,14 +25,14 @@ use ammonia::Builder;
 use tokio::sync::Semaphore;
 
 /// Largest plugin HTML that is cleaned at all, bytes.
-pub const MAX_INPUT_BYTES: usize = 2 * 1024 * 1024;
+pub(crate) const MAX_INPUT_BYTES: usize = 2 * 1024 * 1024;
 /// Deepest element nesting accepted (charts and tables need about 10).
-pub const MAX_DEPTH: usize = 256;
+pub(crate) const MAX_DEPTH: usize = 256;
 /// Most elements parsing may create, counting re-opened formatting
 /// elements.
-pub const MAX_ESTIMATED_ELEMENTS: usize = 100_000;
+pub(crate) const MAX_ESTIMATED_ELEMENTS: usize = 100_000;
 /// Largest cleaned output, bytes.
-pub const MAX_OUTPUT_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_OUTPUT_BYTES: usize = 4 * 1024 * 1024;
 
 const HTML_TAGS: &[&str] = &[
     "div",
@@ -227,7 +227,7 @@ const RAW_TEXT: &[&str] = &[
 /// Measure `html` in one linear pass and refuse it when cleaning could
 /// cost too much: too large, too deep, or expanding to too many elements.
 /// The measure errs on the generous side of the real parser.
-pub fn check_cost(html: &str) -> Result<(), SanitizeError> {
+pub(crate) fn check_cost(html: &str) -> Result<(), SanitizeError> {
     if html.len() > MAX_INPUT_BYTES {
         return Err(SanitizeError::TooLarge(html.len()));
     }

@@ -11,8 +11,8 @@
 
 use serde_json::Value;
 
-use super::AppError;
 use super::binding::{WidgetQuery, widget_query};
+use super::error::WidgetError;
 use crate::data::DataEngine;
 use crate::frame::DataShape;
 use crate::store::Widget;
@@ -40,20 +40,20 @@ impl TableRequest<'_> {
 /// Apply a validated table request to `widget`: returns the widget with the
 /// sort written into its config and the page to show.
 ///
-/// Refuses (400) sorting a widget that does not show rows, a column the
+/// Refuses ([`WidgetError::BadRequest`]) sorting a widget that does not show rows, a column the
 /// widget does not show, a direction other than `asc`/`desc`, and an offset
 /// that is not a multiple of the page size.
-pub fn apply(
+pub(crate) fn apply(
     data: &DataEngine,
     shape: DataShape,
     widget: &Widget,
     request: TableRequest<'_>,
     page: u64,
-) -> Result<(Widget, u64), AppError> {
+) -> Result<(Widget, u64), WidgetError> {
     if request.is_empty() {
         return Ok((widget.clone(), page));
     }
-    let bad = AppError::BadRequest;
+    let bad = WidgetError::BadRequest;
     if shape != DataShape::Rows {
         return Err(bad(format!(
             "widget {:?} does not show rows, so it cannot be sorted or paged",

@@ -1,0 +1,72 @@
+//! [`AppState`]: what every handler can reach — the services, and the
+//! engines they are built on for the read-only listings pages show.
+
+use std::sync::Arc;
+
+use crate::alerts::AlertService;
+use crate::auth::Auth;
+use crate::config::Config;
+use crate::dashboards::DashboardService;
+use crate::data::DataEngine;
+use crate::export::ExportService;
+use crate::plugins::PluginRegistry;
+use crate::widget::WidgetService;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Installed plugins.
+    pub plugins: Arc<PluginRegistry>,
+    /// Sources, datasets, metrics.
+    pub data: Arc<DataEngine>,
+    /// Accounts, sessions, tokens (and through it the state store).
+    pub auth: Arc<Auth>,
+    /// The validated configuration (timezone, locale, ...).
+    pub config: Arc<Config>,
+    /// Mark the session cookie `Secure` (serving behind HTTPS).
+    pub secure_cookies: bool,
+    /// Alert definitions, evaluation and notifications.
+    pub alerts: Arc<AlertService>,
+    /// Dashboards: visibility, changes, document, history.
+    pub dashboards: Arc<DashboardService>,
+    /// Widget binding, data and rendering.
+    pub widgets: Arc<WidgetService>,
+    /// Exports for signed-in users.
+    pub exports: Arc<ExportService>,
+}
+
+impl AppState {
+    /// The state over these engines; the dashboard, widget and export
+    /// services are built from them.
+    pub fn new(
+        plugins: Arc<PluginRegistry>,
+        data: Arc<DataEngine>,
+        auth: Arc<Auth>,
+        config: Arc<Config>,
+        alerts: Arc<AlertService>,
+    ) -> Self {
+        let widgets = WidgetService::new(
+            data.clone(),
+            plugins.clone(),
+            auth.data_access().clone(),
+            config.server.locale.clone(),
+        );
+        let exports = ExportService::new(
+            data.clone(),
+            plugins.clone(),
+            auth.data_access().clone(),
+            widgets.clone(),
+        );
+        Self {
+            dashboards: Arc::new(DashboardService::new(auth.store().clone(), plugins.clone())),
+            widgets: Arc::new(widgets),
+            exports: Arc::new(exports),
+            secure_cookies: config.server.secure_cookies,
+            plugins,
+            data,
+            auth,
+            config,
+            alerts,
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Widgets, transport-neutral: what data a widget's config asks for
+//! ([`widget_query`]), reading that data ([`fetch`]), and showing a widget
+//! to a user with its plugin ([`WidgetService`]): data rules, rendering,
+//! sanitizing, sorting and paging tables, error cards.
+//!
+//! Pages, the JSON API and exports all go through here; none of it knows
+//! HTTP. The chrome around a widget (title, menu) belongs to the pages.
+
+mod binding;
+mod error;
+mod fetch;
+mod sanitize;
+mod service;
+mod table;
+mod view;
+
+pub use binding::{BindingError, MAX_PAGE_SIZE, MAX_TOP, WidgetQuery, widget_query};
+pub use error::WidgetError;
+pub use fetch::fetch;
+pub use sanitize::{SanitizeError, sanitize_bounded, sanitize_plugin_html};
+pub use service::{NOT_PERMITTED, WidgetService};
+pub use table::TableRequest;
+pub use view::{MAX_SHOWN_ERROR_BYTES, ViewRequest, error_card};

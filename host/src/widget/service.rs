@@ -1,0 +1,150 @@
+//! [`WidgetService`]: render one widget for one user, with the data rules
+//! applied, or say why not.
+
+use std::sync::Arc;
+
+use chrono::{Offset, TimeZone, Utc};
+
+use super::binding::{WidgetQuery, widget_query};
+use super::fetch::fetch;
+use crate::auth::DataAccess;
+use crate::data::{DataEngine, DataError, DataRequest, RangeSpec};
+use crate::frame::DataShape;
+use crate::plugins::{PluginError, PluginRegistry, RenderContext};
+use crate::store::{Dashboard, User, Widget};
+
+/// What a widget whose data the viewer may not read shows instead.
+pub const NOT_PERMITTED: &str = "Not permitted: you may not see the data this widget shows.";
+
+/// Binds widgets to data and renders them with their plugins.
+#[derive(Debug, Clone)]
+pub struct WidgetService {
+    data: Arc<DataEngine>,
+    plugins: Arc<PluginRegistry>,
+    access: DataAccess,
+    locale: String,
+}
+
+impl WidgetService {
+    /// A service over the data engine and plugins, reading data as
+    /// `access` allows and rendering for `locale` (e.g. `en-US`).
+    pub fn new(
+        data: Arc<DataEngine>,
+        plugins: Arc<PluginRegistry>,
+        access: DataAccess,
+        locale: String,
+    ) -> Self {
+        Self {
+            data,
+            plugins,
+            access,
+            locale,
+        }
+    }
+
+    pub(super) fn data(&self) -> &DataEngine {
+        &self.data
+    }
+
+    pub(super) fn plugins(&self) -> &PluginRegistry {
+        &self.plugins
+    }
+
+    /// The data shape `widget`'s plugin renders; `None` when the plugin is
+    /// missing (its error card says so).
+    pub fn shape(&self, widget: &Widget) -> Option<DataShape> {
+        Some(self.plugins.widget(&widget.plugin).ok()?.shape())
+    }
+
+    /// Whether `user` may read the data `widget` shows (a widget whose
+    /// plugin or config is broken reads nothing; its error card says why).
+    pub fn may_read(&self, user: &User, widget: &Widget) -> bool {
+        let Some(shape) = self.shape(widget) else {
+            return true;
+        };
+        match widget_query(shape, &widget.config) {
+            Ok(query) => self.may_read_query(user, &query),
+            Err(_) => true,
+        }
+    }
+
+    fn may_read_query(&self, user: &User, query: &WidgetQuery) -> bool {
+        match query {
+            WidgetQuery::Scalar { metric, .. }
+            | WidgetQuery::Series { metric, .. }
+            | WidgetQuery::Categories { metric, .. } => self.access.may_read_metric(user, metric),
+            WidgetQuery::Rows { dataset, .. } => self.access.may_read_dataset(user, dataset),
+        }
+    }
+
+    /// Start loading every scalar and series of `dashboard` over `range`
+    /// together, so the widget requests of one page load (each its own
+    /// request) find their data in shared scans instead of scanning the
+    /// same table once each. The first request claims everything; the
+    /// others wait for their piece or find it cached.
+    pub fn prefetch(&self, dashboard: &Dashboard, range: &RangeSpec) {
+        let requests: Vec<DataRequest> = dashboard
+            .content
+            .widgets
+            .iter()
+            .filter_map(|w| widget_query(self.shape(w)?, &w.config).ok()?.data_request())
+            .collect();
+        if !requests.is_empty() {
+            self.data.prefetch(&requests, range);
+        }
+    }
+
+    /// Render `widget` for `user` to (unsanitized) plugin HTML, or a
+    /// message saying why not.
+    pub async fn render(
+        &self,
+        user: &User,
+        widget: &Widget,
+        range: &RangeSpec,
+        page: u64,
+    ) -> Result<String, String> {
+        let plugin = self
+            .plugins
+            .widget(&widget.plugin)
+            .map_err(|e| e.to_string())?;
+        let shape = plugin.shape();
+        let query = widget_query(shape, &widget.config).map_err(|e| e.to_string())?;
+        if !self.may_read_query(user, &query) {
+            return Err(NOT_PERMITTED.into());
+        }
+        let data = fetch(&self.data, &query, range, page)
+            .await
+            .map_err(|e| describe_data_error(&e))?;
+        let tz = self.data.timezone();
+        let resolved = range
+            .resolve(Utc::now(), tz)
+            .map_err(|e| describe_data_error(&e))?;
+        let end = Utc
+            .timestamp_millis_opt(resolved.current.end_ms)
+            .single()
+            .unwrap_or_else(Utc::now);
+        let offset = tz.offset_from_utc_datetime(&end.naive_utc()).fix();
+        let context = RenderContext {
+            width: widget.w * 100,
+            height: widget.h * 90,
+            time_range: resolved.current,
+            timezone: tz.name().to_owned(),
+            utc_offset_minutes: offset.local_minus_utc() / 60,
+            locale: self.locale.clone(),
+        };
+        let config = widget.config.to_string();
+        plugin
+            .render(&config, &data, &context)
+            .await
+            .map_err(|e: PluginError| e.to_string())
+    }
+}
+
+fn describe_data_error(err: &DataError) -> String {
+    if err.is_user_error() {
+        err.to_string()
+    } else {
+        tracing::error!(error = %err, "widget query failed");
+        "the data source failed; see the server log".into()
+    }
+}

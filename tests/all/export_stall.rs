@@ -1,0 +1,117 @@
+//! Exports cannot starve everyone else (issue 15): downloads whose clients
+//! never read take at most the background share of a source's connections,
+//! pages still get answers meanwhile, waits are bounded, and a stalled
+//! download gives its connection back after the idle limit.
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use crate::export_support as support;
+
+/// Enough rows that a CSV download is far larger than the socket buffers
+/// and the stream's channel, so a client that stops reading stalls it.
+const ROWS: usize = 300_000;
+
+/// A source of its own (4 connections, so background work may hold 2),
+/// short waits, a short idle limit, and an uncached metric on it.
+const MORE: &str = r#"
+[[source]]
+name = "shared"
+url = "sqlite://orders.db"
+pool_size = 4
+queue_timeout_ms = 1000
+stream_idle_timeout_ms = 2000
+
+[[dataset]]
+name = "big_shared"
+source = "shared"
+table = "big"
+time_column = "created_at"
+columns = ["id", "created_at", "name", "category", "amount", "qty"]
+
+[[dataset]]
+name = "tricky_shared"
+source = "shared"
+table = "tricky"
+time_column = "created_at"
+columns = ["id", "created_at", "note", "amount", "qty"]
+
+[[metric]]
+name = "big_rows"
+dataset = "big_shared"
+aggregate = "count"
+cache_ttl_secs = 0
+"#;
+
+/// Start a download of `big_shared` and stop reading after the first bytes
+/// arrived (or the server gave up on it); the socket stays open.
+fn stalled_download(addr: &str, token: &str) -> TcpStream {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "GET /api/v1/export?dataset=big_shared&format=csv HTTP/1.1\r\nHost: {addr}\r\n\
+         Authorization: Bearer {token}\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = [0u8; 1024];
+    let _ = s.read(&mut buf);
+    s
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stalled_exports_leave_pages_their_connections_and_give_theirs_back() {
+    let server = support::start_with(ROWS, MORE).await;
+    let w = server.world.clone();
+    let addr = w.base.trim_start_matches("http://").to_owned();
+    let token = w.token("viewer").to_owned();
+
+    // Five downloads that never read on. Two take the background share;
+    // the other three wait for it (their status line comes later).
+    let stalled: Vec<_> = (0..5)
+        .map(|_| {
+            let (addr, token) = (addr.clone(), token.clone());
+            std::thread::spawn(move || stalled_download(&addr, &token))
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // Meanwhile an uncached metric on the same source is answered, well
+    // within the queue limit.
+    let (base, t) = (w.base.clone(), token.clone());
+    let started = Instant::now();
+    let metric = tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio::task::spawn_blocking(move || {
+            support::get(
+                &format!("{base}/api/v1/metrics/big_rows/value?from=2024-06-01&to=2025-12-31"),
+                Some(&t),
+            )
+        }),
+    )
+    .await
+    .expect("the metric waited more than 10 s behind the stalled exports")
+    .unwrap();
+    let took = started.elapsed();
+    assert_eq!(metric.status, 200, "{}", metric.text());
+    assert_eq!(metric.json()["value"], serde_json::json!(ROWS as f64));
+    eprintln!("uncached metric beside 5 stalled exports: {took:?}");
+
+    // The stalled downloads end once they were idle for the limit, so
+    // their connections come back: a new download from the same source
+    // completes.
+    let sockets: Vec<TcpStream> = stalled.into_iter().map(|h| h.join().unwrap()).collect();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (base, t) = (w.base.clone(), token.clone());
+    let fresh = tokio::task::spawn_blocking(move || {
+        support::get(
+            &format!("{base}/api/v1/export?dataset=tricky_shared&format=csv"),
+            Some(&t),
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!((fresh.status, fresh.complete), (200, true));
+    drop(sockets);
+}
