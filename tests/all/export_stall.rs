@@ -44,20 +44,25 @@ aggregate = "count"
 cache_ttl_secs = 0
 "#;
 
-/// Start a download of `big_shared` and stop reading after the first bytes
-/// arrived (or the server gave up on it); the socket stays open.
-fn stalled_download(addr: &str, token: &str) -> TcpStream {
+/// Send `GET path` with `token` and read the start of the answer (its
+/// status line and headers, at most 1 KiB), leaving the socket open.
+fn request_head(addr: &str, path: &str, token: &str) -> (TcpStream, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     write!(
         s,
-        "GET /api/v1/export?dataset=big_shared&format=csv HTTP/1.1\r\nHost: {addr}\r\n\
-         Authorization: Bearer {token}\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\r\n"
     )
     .unwrap();
     let mut buf = [0u8; 1024];
-    let _ = s.read(&mut buf);
-    s
+    let n = s.read(&mut buf).unwrap_or(0);
+    let head = String::from_utf8_lossy(&buf[..n]).into_owned();
+    (s, head)
+}
+
+/// Start a download of `big_shared` and stop reading after the first bytes.
+fn stalled_download(addr: &str, token: &str) -> (TcpStream, String) {
+    request_head(addr, "/api/v1/export?dataset=big_shared&format=csv", token)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -67,15 +72,31 @@ async fn stalled_exports_leave_pages_their_connections_and_give_theirs_back() {
     let addr = w.base.trim_start_matches("http://").to_owned();
     let token = w.token("viewer").to_owned();
 
-    // Five downloads that never read on. Two take the background share;
-    // the other three wait for it (their status line comes later).
-    let stalled: Vec<_> = (0..5)
-        .map(|_| {
-            let (addr, token) = (addr.clone(), token.clone());
+    // Five downloads that never read on, three by the viewer and two by
+    // the editor. Two take the background share; the other three wait for
+    // it (their status line comes later).
+    let stalled: Vec<_> = ["viewer", "viewer", "viewer", "editor", "editor"]
+        .into_iter()
+        .map(|user| {
+            let (addr, token) = (addr.clone(), w.token(user).to_owned());
             std::thread::spawn(move || stalled_download(&addr, &token))
         })
         .collect();
     tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // A fourth download by the viewer is refused at once: one person may
+    // run three.
+    let (a, t) = (addr.clone(), token.clone());
+    let (_, fourth) = tokio::task::spawn_blocking(move || {
+        request_head(&a, "/api/v1/export?dataset=tricky_shared&format=csv", &t)
+    })
+    .await
+    .unwrap();
+    assert!(fourth.starts_with("HTTP/1.1 429"), "{fourth}");
+    assert!(
+        fourth.to_ascii_lowercase().contains("retry-after:"),
+        "{fourth}"
+    );
 
     // Meanwhile an uncached metric on the same source is answered, well
     // within the queue limit.
@@ -101,7 +122,22 @@ async fn stalled_exports_leave_pages_their_connections_and_give_theirs_back() {
     // The stalled downloads end once they were idle for the limit, so
     // their connections come back: a new download from the same source
     // completes.
-    let sockets: Vec<TcpStream> = stalled.into_iter().map(|h| h.join().unwrap()).collect();
+    // Each stalled download started (200) or, having waited for the
+    // background share longer than it may, was refused with 503 and
+    // Retry-After; none failed otherwise.
+    let stalled: Vec<(TcpStream, String)> =
+        stalled.into_iter().map(|h| h.join().unwrap()).collect();
+    for (_, head) in &stalled {
+        let ok = head.starts_with("HTTP/1.1 200")
+            || (head.starts_with("HTTP/1.1 503")
+                && head.to_ascii_lowercase().contains("retry-after:"));
+        assert!(ok, "{head}");
+    }
+    let started = stalled
+        .iter()
+        .filter(|(_, h)| h.starts_with("HTTP/1.1 200"))
+        .count();
+    eprintln!("stalled downloads started: {started} of 5");
     tokio::time::sleep(Duration::from_secs(3)).await;
     let (base, t) = (w.base.clone(), token.clone());
     let fresh = tokio::task::spawn_blocking(move || {
@@ -113,5 +149,5 @@ async fn stalled_exports_leave_pages_their_connections_and_give_theirs_back() {
     .await
     .unwrap();
     assert_eq!((fresh.status, fresh.complete), (200, true));
-    drop(sockets);
+    drop(stalled);
 }

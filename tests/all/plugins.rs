@@ -303,3 +303,39 @@ async fn a_good_plugin_keeps_answering_beside_hostile_ones() {
         assert!(h.await.unwrap().is_err());
     }
 }
+
+/// Export sessions hold their slot for a whole download, so together they
+/// may hold at most half the slots: with every export slot taken, a widget
+/// still renders at once and the next export is refused as busy (issue 15:
+/// slow exporters must not starve the widgets).
+#[tokio::test]
+async fn export_sessions_leave_widgets_half_the_slots() {
+    use wasmdash::frame::ColumnKind;
+    let settings = PluginSettings {
+        max_concurrency: 4,
+        timeout_ms: 100,
+        ..PluginSettings::default()
+    };
+    let (_dir, registry) = registry_with(&[fixtures::GOOD_WIDGET], settings);
+    let csv = registry.exporter("csv").unwrap();
+    let columns = crate::builtin_exporters::schema(&[("n", ColumnKind::Int64)]);
+    let options = crate::builtin_exporters::options("{}");
+    let held = [
+        csv.open(&options, &columns).await.unwrap(),
+        csv.open(&options, &columns).await.unwrap(),
+    ];
+    let started = Instant::now();
+    let third = csv.open(&options, &columns).await;
+    assert!(
+        matches!(&third, Err(PluginError::Busy { slots: 2, .. })),
+        "{third:?}"
+    );
+    // Refused after the slot wait, not held forever.
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let widget = registry.widget("good-widget").unwrap();
+    widget.render("{}", &scalar(), &ctx()).await.unwrap();
+    widget.render("{}", &scalar(), &ctx()).await.unwrap();
+    // Once a download ends, the next one gets its slot.
+    drop(held);
+    csv.open(&options, &columns).await.unwrap();
+}

@@ -42,6 +42,12 @@ pub enum ExportError {
     /// The exporter plugin refused or failed.
     #[error(transparent)]
     Plugin(#[from] PluginError),
+    /// The user runs as many downloads as one may at once.
+    #[error("you are running {limit} exports already; wait for one to finish")]
+    TooMany {
+        /// The per-user limit.
+        limit: usize,
+    },
     /// The receiver went away (the client disconnected): not a failure of
     /// the export, only the reason it stopped.
     #[error("the export was cancelled by its reader")]
@@ -61,7 +67,7 @@ impl ExportError {
             | Self::Binding { .. } => true,
             Self::Data(e) => e.is_user_error(),
             Self::Plugin(PluginError::InvalidConfig { .. }) => true,
-            Self::Plugin(_) | Self::Cancelled => false,
+            Self::Plugin(_) | Self::Cancelled | Self::TooMany { .. } => false,
         }
     }
 

@@ -13,6 +13,7 @@ use tokio::sync::mpsc;
 
 use super::error::{ExportError, Result};
 use super::file_name::file_name;
+use super::per_user::ExportTicket;
 use super::report::{self, Section};
 use super::source::{DatasetExport, ExportSource};
 use super::stream::ExportStream;
@@ -83,6 +84,8 @@ pub struct ExportJob {
     session: ExportSession,
     plan: Plan,
     progress: ExportProgress,
+    /// The user's download slot, given back when the job ends.
+    ticket: Option<ExportTicket>,
 }
 
 impl std::fmt::Debug for ExportJob {
@@ -273,6 +276,7 @@ impl ExportJobBuilder {
             session,
             plan,
             progress: ExportProgress::default(),
+            ticket: None,
         })
     }
 }
@@ -311,6 +315,12 @@ async fn dataset_stream(
 }
 
 impl ExportJob {
+    /// The job, holding `ticket` (a user's download slot) until it ends.
+    pub(crate) fn holding(mut self, ticket: ExportTicket) -> Self {
+        self.ticket = Some(ticket);
+        self
+    }
+
     /// The exporter's media type, e.g. `text/csv; charset=utf-8`.
     pub fn media_type(&self) -> &str {
         &self.media_type

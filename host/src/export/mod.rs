@@ -38,6 +38,7 @@
 mod error;
 mod file_name;
 mod job;
+mod per_user;
 mod report;
 mod request;
 mod source;
@@ -47,6 +48,7 @@ pub mod tables;
 pub use error::{ExportError, Result};
 pub use file_name::{file_name, sanitize};
 pub use job::{BATCH_ROWS, CHANNEL_CHUNKS, ExportJob, ExportJobBuilder, ExportProgress};
+pub use per_user::{ExportTicket, MAX_EXPORTS_PER_USER};
 pub use report::REPORT_TABLE_ROWS;
 pub use request::{ExportRequest, ExportService, parse_format, parse_options};
 pub use source::{DatasetExport, ExportSource};

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::error::{ExportError, Result};
 use super::job::{ExportJob, ExportJobBuilder};
+use super::per_user::{MAX_EXPORTS_PER_USER, PerUser};
 use super::source::ExportSource;
 use crate::auth::DataAccess;
 use crate::data::{DataEngine, RangeSpec};
@@ -87,6 +88,7 @@ pub struct ExportService {
     plugins: Arc<PluginRegistry>,
     access: DataAccess,
     widgets: WidgetService,
+    per_user: PerUser,
 }
 
 impl ExportService {
@@ -102,17 +104,29 @@ impl ExportService {
             plugins,
             access,
             widgets,
+            per_user: PerUser::default(),
         }
     }
 
     /// Check everything and open the job. A dataset or metric `user` may
     /// not read is [`ExportError::NotPermitted`]; a report leaves out the
     /// widgets whose data `user` may not read.
+    /// One user runs at most [`MAX_EXPORTS_PER_USER`] at once
+    /// ([`ExportError::TooMany`] past that); the job holds its ticket until
+    /// it ends.
     pub async fn start(&self, user: &User, mut req: ExportRequest) -> Result<ExportJob> {
         req.source = self.permitted(user, req.source)?;
-        req.builder(self.data.clone(), self.plugins.clone())
+        let ticket = self
+            .per_user
+            .take(&user.id.to_string())
+            .ok_or(ExportError::TooMany {
+                limit: MAX_EXPORTS_PER_USER,
+            })?;
+        let job = req
+            .builder(self.data.clone(), self.plugins.clone())
             .build()
-            .await
+            .await?;
+        Ok(job.holding(ticket))
     }
 
     fn permitted(&self, user: &User, source: ExportSource) -> Result<ExportSource> {

@@ -118,6 +118,7 @@ impl From<ExportError> for HttpError {
             }
             ExportError::Plugin(plugin @ PluginError::Busy { .. }) => plugin.into(),
             ExportError::NotPermitted(message) => Self::forbidden(message),
+            ExportError::TooMany { .. } => Self::too_many_requests(e.to_string(), 5),
             ExportError::Plugin(PluginError::NotFound { .. }) | ExportError::Binding { .. } => {
                 Self::unprocessable(e.to_string())
             }

@@ -170,7 +170,7 @@ impl ExporterPlugin {
         let (id, rt) = (p.info.id.as_str(), &p.runtime);
         let options = bindings::export_options(options);
         let schema: Vec<_> = schema.iter().map(bindings::column_schema).collect();
-        let mut sandbox = rt.sandbox(id).await?;
+        let mut sandbox = rt.session_sandbox(id).await?;
         let (guest, session) = rt
             .call(id, &mut sandbox.store, Budget::Export, async |store| {
                 let instance = p.pre.instantiate_async(&mut *store).await?;

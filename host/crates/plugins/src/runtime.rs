@@ -68,6 +68,8 @@ pub(crate) struct Sandbox {
     /// The store the guest instance lives in.
     pub(crate) store: Store<HostState>,
     _slot: OwnedSemaphorePermit,
+    /// Export sessions also hold a permit of the exports' share.
+    _share: Option<OwnedSemaphorePermit>,
 }
 
 /// The shared wasmtime engine, linker, compiled cache and limits.
@@ -82,8 +84,16 @@ pub struct PluginRuntime {
     memory_limit_mib: u64,
     max_concurrency: u32,
     slots: Arc<Semaphore>,
+    /// Permits of the exports' share of the slots (see
+    /// [`PluginRuntime::session_sandbox`]).
+    export_sessions: Arc<Semaphore>,
     /// The ticker thread stops once this is dropped.
     _ticker_alive: Arc<()>,
+}
+
+/// Slots export sessions may hold together: half, at least one.
+fn export_share(slots: u32) -> usize {
+    (slots as usize / 2).max(1)
 }
 
 impl std::fmt::Debug for PluginRuntime {
@@ -157,6 +167,7 @@ impl PluginRuntime {
             memory_limit_mib: settings.memory_limit_mib,
             max_concurrency: n,
             slots: Arc::new(Semaphore::new(n as usize)),
+            export_sessions: Arc::new(Semaphore::new(export_share(n))),
             _ticker_alive: alive,
         }))
     }
@@ -188,10 +199,14 @@ impl PluginRuntime {
         self.cache.path_for(wasm)
     }
 
+    /// How long a call waits for a slot before it is refused as busy.
+    fn slot_wait(&self) -> Duration {
+        (self.timeout * 20).max(Duration::from_secs(2))
+    }
+
     /// A sandbox slot, waiting a while when all are busy.
     async fn slot(&self, plugin: &str) -> Result<OwnedSemaphorePermit> {
-        let wait = (self.timeout * 20).max(Duration::from_secs(2));
-        match tokio::time::timeout(wait, self.slots.clone().acquire_owned()).await {
+        match tokio::time::timeout(self.slot_wait(), self.slots.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
             _ => Err(PluginError::Busy {
                 plugin: plugin.to_owned(),
@@ -224,6 +239,28 @@ impl PluginRuntime {
         Ok(Sandbox {
             store: self.new_store(plugin),
             _slot: slot,
+            _share: None,
+        })
+    }
+
+    /// A sandbox for an export session, within the exports' share: a
+    /// session holds its slot for a whole download, so sessions together
+    /// may hold at most half the slots and widgets and rules always find
+    /// the other half.
+    pub(crate) async fn session_sandbox(&self, plugin: &str) -> Result<Sandbox> {
+        let share = self.export_sessions.clone().acquire_owned();
+        let share = match tokio::time::timeout(self.slot_wait(), share).await {
+            Ok(Ok(permit)) => permit,
+            _ => {
+                return Err(PluginError::Busy {
+                    plugin: plugin.to_owned(),
+                    slots: export_share(self.max_concurrency) as u32,
+                });
+            }
+        };
+        Ok(Sandbox {
+            _share: Some(share),
+            ..self.sandbox(plugin).await?
         })
     }
 
