@@ -53,7 +53,15 @@ async fn a_component_built_against_wit_0_1_0_loads_and_renders() {
     assert!(!text.contains("@0.1.1"));
 
     let (_dir, registry) = registry_with(&[wasm.to_str().unwrap()], PluginSettings::default());
-    assert!(registry.problems().is_empty(), "{:?}", registry.problems());
+    // (Only this file matters here: a loaded machine may time out a
+    // built-in's describe, which other tests cover.)
+    let problems = registry.problems();
+    assert!(
+        !problems
+            .iter()
+            .any(|p| p.path.ends_with("widget-wit-0.1.0.wasm")),
+        "{problems:?}"
+    );
     let widget = registry.widget("wit-0-1-0-number").unwrap();
     let html = widget
         .render("{}", &scalar(1234.5), &context())
