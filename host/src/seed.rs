@@ -103,14 +103,14 @@ pub fn demo_content() -> DashboardContent {
                 "errors",
                 "metric-card",
                 "Error rate",
-                json!({"metric": "error_rate", "invert_trend": true}),
+                json!({"metric": "error_rate"}),
                 (6, 0, 3, 2),
             ),
             widget(
                 "completion",
                 "metric-card",
                 "Average completion time",
-                json!({"metric": "avg_completion_time", "invert_trend": true}),
+                json!({"metric": "avg_completion_time"}),
                 (9, 0, 3, 2),
             ),
             widget(

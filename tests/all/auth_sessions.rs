@@ -67,7 +67,7 @@ fn login_checks_the_password_and_hides_which_usernames_exist() {
 
     // An unknown name costs a real Argon2 verification too. Timings are
     // interleaved and the fastest of each kind compared, so other tests
-    // running in parallel do not skew one side; the bound is loose (half),
+    // running in parallel do not skew one side; the bound is loose (a quarter),
     // while without the dummy verification the ratio is near zero.
     let time = |name: &str| {
         let start = Instant::now();
@@ -76,12 +76,15 @@ fn login_checks_the_password_and_hides_which_usernames_exist() {
     };
     time("nobody"); // warm-up: the dummy hash is made on first use
     let (mut known, mut unknown) = (std::time::Duration::MAX, std::time::Duration::MAX);
-    for _ in 0..5 {
+    for _ in 0..15 {
         known = known.min(time("fred"));
         unknown = unknown.min(time("nobody"));
     }
+    // A quarter: loose enough for a loaded CI machine, where a single
+    // hash can take twice as long as its neighbour; without the dummy
+    // verification the ratio is near zero (microseconds against ~40 ms).
     assert!(
-        unknown * 2 >= known,
+        unknown * 4 >= known,
         "unknown user {unknown:?} vs wrong password {known:?}"
     );
 }

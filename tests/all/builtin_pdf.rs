@@ -229,7 +229,7 @@ async fn pdf_at_the_schemas_largest_row_cap_finishes_under_default_settings() {
     let (_dir, registry) = registry();
     let exporter = registry.exporter("pdf").unwrap();
     let schema: serde_json::Value =
-        serde_json::from_str(exporter.info().config_schema.as_str()).unwrap();
+        serde_json::from_str(exporter.info().meta.config_schema.as_str()).unwrap();
     let max = schema["properties"]["max_rows"]["maximum"]
         .as_u64()
         .expect("the pdf schema gives max_rows a maximum") as usize;

@@ -151,7 +151,7 @@ async fn every_widget_renders_real_and_empty_data_and_refuses_bad_config() {
     for (id, data, empty, marker) in widget_cases() {
         let widget = registry.widget(id).unwrap_or_else(|e| panic!("{id}: {e}"));
         let schema: serde_json::Value =
-            serde_json::from_str(widget.info().config_schema.as_str()).unwrap();
+            serde_json::from_str(widget.info().meta.config_schema.as_str()).unwrap();
         assert_eq!(schema["type"], "object", "{id} schema");
         let html = widget
             .render("{}", &data, &ctx())

@@ -139,11 +139,11 @@ fn refused_files_and_duplicate_ids_leave_the_rest_working() {
     let good: Vec<_> = registry
         .list()
         .into_iter()
-        .filter(|p| p.id == "good-widget")
+        .filter(|p| p.meta.id == "good-widget")
         .collect();
     assert_eq!(good.len(), 1);
     assert_eq!(
-        good[0].source,
+        good[0].meta.source,
         PluginSource::File(dir.path().join("a.wasm"))
     );
     let problems = registry.problems();
@@ -166,7 +166,7 @@ fn builtins_are_listed_and_win_over_files() {
     let builtins: Vec<_> = registry
         .list()
         .into_iter()
-        .filter(|p| p.source == PluginSource::Builtin)
+        .filter(|p| p.meta.source == PluginSource::Builtin)
         .collect();
     let problems: Vec<_> = registry
         .problems()
@@ -175,7 +175,7 @@ fn builtins_are_listed_and_win_over_files() {
         .collect();
     assert!(problems.is_empty(), "{problems:?}");
     for p in &builtins {
-        assert!(!p.id.is_empty() && !p.version.is_empty());
+        assert!(!p.meta.id.is_empty() && !p.meta.version.is_empty());
         assert_eq!(p.data_shape().is_some(), p.kind == PluginKind::Widget);
     }
 }
@@ -189,7 +189,7 @@ fn watched_folder_picks_up_added_changed_and_removed_files() {
     };
     let runtime = PluginRuntime::new(&settings, &plugin_cache_dir()).unwrap();
     let registry = PluginRegistry::load(runtime, &settings).unwrap();
-    let has = |id: &str| registry.list().iter().any(|p| p.id == id);
+    let has = |id: &str| registry.list().iter().any(|p| p.meta.id == id);
     let wait_for = |what: &str, cond: &dyn Fn() -> bool| {
         let start = Instant::now();
         while !cond() {
@@ -225,7 +225,7 @@ fn compiled_plugins_are_cached_on_disk_and_a_corrupt_entry_is_recompiled() {
     assert!(artifact.is_file());
     std::fs::write(&artifact, b"garbage").unwrap();
     let info = PluginRegistry::check_file(&runtime, fixtures::GOOD_ALERT.as_ref()).unwrap();
-    assert_eq!(info.id, "good-alert");
+    assert_eq!(info.meta.id, "good-alert");
     assert_ne!(std::fs::read(&artifact).unwrap(), b"garbage");
 }
 

@@ -137,11 +137,11 @@ impl Checker<'_> {
                     .plugins
                     .list()
                     .into_iter()
-                    .find(|p| p.id == draft.rule && p.kind != PluginKind::AlertRule);
+                    .find(|p| p.meta.id == draft.rule && p.kind != PluginKind::AlertRule);
                 let message = match other {
                     Some(p) => format!(
                         "`{}` is a {} plugin, not an alert rule",
-                        p.id,
+                        p.meta.id,
                         p.kind.kind().label()
                     ),
                     None => format!("no alert-rule plugin `{}` is installed", cut(&draft.rule)),
@@ -176,6 +176,7 @@ impl Checker<'_> {
             ));
         }
         rule.info()
+            .meta
             .config_schema
             .validate(&draft.rule_config)
             .map_err(|errors| {

@@ -86,6 +86,7 @@ impl DashboardService {
             })?;
             plugin
                 .info()
+                .meta
                 .config_schema
                 .check(&w.config)
                 .map_err(|detail| {

@@ -91,7 +91,7 @@ pub struct ExportJob {
 impl std::fmt::Debug for ExportJob {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExportJob")
-            .field("format", &self.info.id)
+            .field("format", &self.info.meta.id)
             .field("file_name", &self.file_name)
             .finish_non_exhaustive()
     }
@@ -328,7 +328,7 @@ impl ExportJob {
 
     /// The exporter's id.
     pub fn format(&self) -> &str {
-        &self.info.id
+        &self.info.meta.id
     }
 
     /// `<title>_<range>_<YYYY-MM-DD>.<ext>`, safe for headers and disks.
@@ -346,7 +346,7 @@ impl ExportJob {
     pub fn spawn(self) -> ExportStream {
         let (tx, rx) = mpsc::channel(CHANNEL_CHUNKS);
         let media_type = self.media_type().to_owned();
-        let format = self.info.id.clone();
+        let format = self.info.meta.id.clone();
         let file_name = self.file_name.clone();
         let progress = self.progress.clone();
         tokio::spawn(async move {

@@ -257,7 +257,7 @@ fn rule_fieldset(state: &AppState, rule: &str, config: &Value, errors: &FieldErr
         .plugins
         .alert_rule(rule)
         .ok()
-        .map(|p| p.info().description.clone());
+        .map(|p| p.info().meta.description.clone());
     html! {
         fieldset #rule-fields {
             legend { "Rule settings" }
@@ -395,9 +395,9 @@ fn alert_form(
                     label for="a-rule" { "Rule *" }
                     select #a-rule name="rule" hx-get="/alerts/rule-fields" hx-target="#rule-fields" hx-swap="outerHTML" {
                         @for r in &rules {
-                            option value=(r.id) selected[r.id == draft.rule] { (r.name) " (" (r.id) ")" }
+                            option value=(r.meta.id) selected[r.meta.id == draft.rule] { (r.meta.name) " (" (r.meta.id) ")" }
                         }
-                        @if !rules.iter().any(|r| r.id == draft.rule) && !draft.rule.is_empty() {
+                        @if !rules.iter().any(|r| r.meta.id == draft.rule) && !draft.rule.is_empty() {
                             option value=(draft.rule) selected { (draft.rule) " (not installed)" }
                         }
                     }

@@ -36,7 +36,7 @@ pub(super) fn checked(form: &[(String, String)], name: &str) -> bool {
 /// property: the alert's own metric picker sets it.
 pub(super) fn rule_schema(plugins: &PluginRegistry, rule: &str) -> Option<Value> {
     let plugin = plugins.alert_rule(rule).ok()?;
-    let mut schema = plugin.info().config_schema.json().clone();
+    let mut schema = plugin.info().meta.config_schema.json().clone();
     if schema.is_null() {
         return None;
     }

@@ -127,11 +127,11 @@ async fn new_widget_page(
                 div.page-head { h1 { "Add a widget to " (d.content.title) } }
                 div.plugin-cards {
                     @for p in widget_plugins(&state) {
-                        a href={ "/dashboards/" (id) "/widgets/new?plugin=" (p.id) } {
+                        a href={ "/dashboards/" (id) "/widgets/new?plugin=" (p.meta.id) } {
                             div.panel {
-                                strong { (p.name) }
-                                p.muted { (p.description) }
-                                small.muted { (p.id) " " (p.version) }
+                                strong { (p.meta.name) }
+                                p.muted { (p.meta.description) }
+                                small.muted { (p.meta.id) " " (p.meta.version) }
                             }
                         }
                     }
@@ -142,8 +142,8 @@ async fn new_widget_page(
     let plugin = plugin_info(&state, &plugin_id)?;
     let draft = Widget {
         id: String::new(),
-        plugin: plugin.id.clone(),
-        title: plugin.name.clone(),
+        plugin: plugin.meta.id.clone(),
+        title: plugin.meta.name.clone(),
         config: Value::Object(Default::default()),
         x: 0,
         y: 0,
@@ -215,9 +215,9 @@ fn widget_form(
     };
     html! {
         div #widget-form {
-            div.page-head { h1 { (if existing.is_some() { "Configure " } else { "Add " }) (plugin.name) } }
+            div.page-head { h1 { (if existing.is_some() { "Configure " } else { "Add " }) (plugin.meta.name) } }
             form.panel hx-post=(action) hx-target="#widget-form" hx-swap="outerHTML" {
-                input type="hidden" name="plugin" value=(plugin.id);
+                input type="hidden" name="plugin" value=(plugin.meta.id);
                 input type="hidden" name="version" value=(d.version);
                 @if let Some(e) = errors.get("") { div.flash.error role="alert" { (e) } }
                 div.field {
@@ -279,7 +279,7 @@ fn read_form(
         })?,
         None => config_from_form(schema, form)?,
     };
-    plugin.config_schema.validate(&config)?;
+    plugin.meta.config_schema.validate(&config)?;
     if errors.is_empty() {
         Ok((title, tab, config))
     } else {
@@ -296,7 +296,7 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 /// A plugin's parsed config schema (`null`, i.e. no fields, if unreadable).
 fn schema_of(plugin: &PluginInfo) -> &Value {
-    plugin.config_schema.json()
+    plugin.meta.config_schema.json()
 }
 
 fn version_of(form: &[(String, String)]) -> Result<u64, HttpError> {
@@ -334,7 +334,7 @@ async fn add_widget(
     };
     content.widgets.push(Widget {
         id: widget_id,
-        plugin: plugin.id.clone(),
+        plugin: plugin.meta.id.clone(),
         title,
         config,
         x: 0,
@@ -394,7 +394,7 @@ fn form_error(
     let config = config_from_form(schema, form).unwrap_or(Value::Object(Default::default()));
     let draft = Widget {
         id: String::new(),
-        plugin: plugin.id.clone(),
+        plugin: plugin.meta.id.clone(),
         title: get("title").unwrap_or_default().to_owned(),
         config,
         x: 0,

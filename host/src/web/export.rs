@@ -46,7 +46,7 @@ fn exporters(state: &AppState) -> Vec<PluginInfo> {
         .into_iter()
         .filter(|p| p.kind == PluginKind::Exporter)
         .collect();
-    list.sort_by(|a, b| a.id.cmp(&b.id));
+    list.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
     list
 }
 
@@ -85,8 +85,8 @@ pub(super) fn widget_menu_items(
     html! {
         @for e in exporters(state) {
             a.export-link
-                href={ "/dashboards/" (dashboard_id) "/widgets/" (widget_id) "/export?format=" (url_encode(&e.id)) "&" (range_query) }
-                { "Export " (e.name) }
+                href={ "/dashboards/" (dashboard_id) "/widgets/" (widget_id) "/export?format=" (url_encode(&e.meta.id)) "&" (range_query) }
+                { "Export " (e.meta.name) }
         }
     }
 }
@@ -115,7 +115,7 @@ pub(super) fn dashboard_menu(
                 input type="hidden" name="from" value=(from.unwrap_or_default());
                 input type="hidden" name="to" value=(to.unwrap_or_default());
                 @for e in exporters(state) {
-                    button type="submit" name="format" value=(e.id) { "Report as " (e.name) }
+                    button type="submit" name="format" value=(e.meta.id) { "Report as " (e.meta.name) }
                 }
                 a href="/export" { "Export a dataset…" }
             }
@@ -155,7 +155,7 @@ async fn form(State(state): State<AppState>, viewer: Viewer) -> Markup {
                 label for="export-format" { "Format" }
                 select #export-format name="format" {
                     @for e in exporters(&state) {
-                        option value=(e.id) { (e.name) " — " (e.description) }
+                        option value=(e.meta.id) { (e.meta.name) " — " (e.meta.description) }
                     }
                 }
                 button.btn.btn-primary type="submit" { "Download" }

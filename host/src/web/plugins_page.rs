@@ -41,10 +41,10 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, H
                     @for p in &plugins {
                         tr {
                             td { (p.kind.kind().label()) }
-                            td { code { (p.id) } }
-                            td { (p.name) br; small.muted { (p.description) } }
-                            td { (p.version) }
-                            td { (p.source.to_string()) }
+                            td { code { (p.meta.id) } }
+                            td { (p.meta.name) br; small.muted { (p.meta.description) } }
+                            td { (p.meta.version) }
+                            td { (p.meta.source.to_string()) }
                         }
                     }
                 }

@@ -291,6 +291,7 @@ mod tests {
             aggregate: "count".into(),
             format: Default::default(),
             dimensions: vec![],
+            good: Default::default(),
         }];
         let html = form_fields(
             &schema(),

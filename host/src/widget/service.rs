@@ -8,6 +8,7 @@ use chrono::{Offset, TimeZone, Utc};
 use super::binding::{WidgetQuery, widget_query};
 use super::fetch::fetch;
 use crate::auth::DataAccess;
+use crate::data::config::Good;
 use crate::data::{DataEngine, DataError, DataRequest, RangeSpec};
 use crate::frame::DataShape;
 use crate::plugins::{PluginError, PluginRegistry, RenderContext};
@@ -132,12 +133,53 @@ impl WidgetService {
             utc_offset_minutes: offset.local_minus_utc() / 60,
             locale: self.locale.clone(),
         };
-        let config = widget.config.to_string();
+        let config = with_direction(
+            &widget.config,
+            plugin.info().meta.config_schema.json(),
+            |m| {
+                self.data
+                    .metrics()
+                    .into_iter()
+                    .find(|i| i.name == m)
+                    .map(|i| i.good)
+            },
+        )
+        .to_string();
         plugin
             .render(&config, &data, &context)
             .await
             .map_err(|e: PluginError| e.to_string())
     }
+}
+
+/// `config` with `higher_is_better` filled from its metric's `good`
+/// direction, when the plugin takes that key and the widget does not set
+/// it: the metric's declaration is the default, the widget may override.
+fn with_direction(
+    config: &serde_json::Value,
+    schema: &serde_json::Value,
+    good_of: impl FnOnce(&str) -> Option<Good>,
+) -> serde_json::Value {
+    let takes_it = schema.pointer("/properties/higher_is_better").is_some();
+    let Some(object) = config.as_object() else {
+        return config.clone();
+    };
+    if !takes_it || object.contains_key("higher_is_better") {
+        return config.clone();
+    }
+    let Some(good) = object
+        .get("metric")
+        .and_then(serde_json::Value::as_str)
+        .and_then(good_of)
+    else {
+        return config.clone();
+    };
+    let mut object = object.clone();
+    object.insert(
+        "higher_is_better".into(),
+        serde_json::Value::Bool(good == Good::Up),
+    );
+    serde_json::Value::Object(object)
 }
 
 fn describe_data_error(err: &DataError) -> String {
@@ -146,5 +188,42 @@ fn describe_data_error(err: &DataError) -> String {
     } else {
         tracing::error!(error = %err, "widget query failed");
         "the data source failed; see the server log".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn schema() -> serde_json::Value {
+        json!({"properties": {"metric": {}, "higher_is_better": {"type": "boolean"}}})
+    }
+
+    fn good(m: &str) -> Option<Good> {
+        match m {
+            "error_rate" => Some(Good::Down),
+            "orders" => Some(Good::Up),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_metrics_direction_fills_higher_is_better_unless_the_widget_sets_it() {
+        let down = with_direction(&json!({"metric": "error_rate"}), &schema(), good);
+        assert_eq!(down["higher_is_better"], json!(false));
+        let up = with_direction(&json!({"metric": "orders"}), &schema(), good);
+        assert_eq!(up["higher_is_better"], json!(true));
+        // The widget's own choice wins.
+        let own = json!({"metric": "error_rate", "higher_is_better": true});
+        assert_eq!(with_direction(&own, &schema(), good), own);
+        // Unknown metric, or a plugin without the key: left as it is.
+        let unknown = json!({"metric": "nope"});
+        assert_eq!(with_direction(&unknown, &schema(), good), unknown);
+        let chart = json!({"metric": "error_rate"});
+        assert_eq!(
+            with_direction(&chart, &json!({"properties": {"metric": {}}}), good),
+            chart
+        );
     }
 }

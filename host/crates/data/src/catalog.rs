@@ -31,6 +31,8 @@ pub struct MetricInfo {
     pub format: ValueFormat,
     /// Columns it may be grouped by.
     pub dimensions: Vec<String>,
+    /// Which way is good news.
+    pub good: crate::config::Good,
 }
 
 /// A dataset as listed to users.
@@ -244,6 +246,7 @@ impl Catalog {
                     aggregate: format!("{:?}", m.aggregate).to_ascii_lowercase(),
                     format: m.value_format(),
                     dimensions: m.dimensions.clone(),
+                    good: m.good,
                 },
                 dataset,
                 plan,

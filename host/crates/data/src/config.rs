@@ -149,6 +149,17 @@ pub struct DatasetConfig {
     pub allow: Vec<String>,
 }
 
+/// Which direction of a metric is good news.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Good {
+    /// Higher is better (orders, revenue).
+    #[default]
+    Up,
+    /// Lower is better (error rate, completion time).
+    Down,
+}
+
 /// How a metric aggregates rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -265,6 +276,10 @@ pub struct MetricConfig {
     /// Display kind.
     #[serde(default)]
     pub format: FormatKind,
+    /// Which way is good: `up` (more is better, the default) or `down`
+    /// (an error rate, a completion time). Cards colour their trend by it.
+    #[serde(default)]
+    pub good: Good,
     /// Unit or currency code.
     #[serde(default)]
     pub unit: String,

@@ -275,6 +275,7 @@ aggregate = "ratio"
 ratio_filter = [{{ column = "status", op = "=", value = "error" }}]
 dimensions = ["region", "product"]
 format = "percent"
+good = "down"
 decimals = 1
 
 [[metric]]
@@ -286,6 +287,7 @@ column = "completion_seconds"
 filters = [{{ column = "status", op = "=", value = "completed" }}]
 dimensions = ["region", "product"]
 format = "duration"
+good = "down"
 unit = "s"
 
 [[metric]]

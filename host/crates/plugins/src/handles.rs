@@ -98,7 +98,7 @@ impl WidgetPlugin {
         ctx: &RenderContext,
     ) -> Result<String> {
         let p = &self.plugin;
-        let (id, rt) = (p.info.id.as_str(), &p.runtime);
+        let (id, rt) = (p.info.meta.id.as_str(), &p.runtime);
         let view = bindings::WidgetDataView::new(data);
         let columns = view.columns();
         let data = view.wit(&columns);
@@ -167,7 +167,7 @@ impl ExporterPlugin {
         schema: &[ColumnSchema],
     ) -> Result<ExportSession> {
         let p = &self.plugin;
-        let (id, rt) = (p.info.id.as_str(), &p.runtime);
+        let (id, rt) = (p.info.meta.id.as_str(), &p.runtime);
         let options = bindings::export_options(options);
         let schema: Vec<_> = schema.iter().map(bindings::column_schema).collect();
         let mut sandbox = rt.session_sandbox(id).await?;
@@ -203,7 +203,7 @@ pub struct ExportSession {
 impl std::fmt::Debug for ExportSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExportSession")
-            .field("plugin", &self.plugin.info.id)
+            .field("plugin", &self.plugin.info.meta.id)
             .field("broken", &self.broken)
             .finish_non_exhaustive()
     }
@@ -274,7 +274,7 @@ impl ExportSession {
         let dropped = p
             .runtime
             .call(
-                &p.info.id,
+                &p.info.meta.id,
                 &mut self.sandbox.store,
                 Budget::Export,
                 async |store| handle.resource_drop_async(store).await,
@@ -298,7 +298,7 @@ impl ExportSession {
             -> wasmtime::Result<std::result::Result<Vec<u8>, wit::PluginError>>,
     ) -> Result<Vec<u8>> {
         let p = self.plugin.clone();
-        let (id, rt) = (p.info.id.as_str(), &p.runtime);
+        let (id, rt) = (p.info.meta.id.as_str(), &p.runtime);
         if self.broken {
             return Err(PluginError::Internal {
                 plugin: id.to_owned(),
@@ -353,7 +353,7 @@ impl AlertRulePlugin {
     /// Evaluate the rule with its JSON config against `input`.
     pub async fn evaluate(&self, config: &str, input: &AlertInput) -> Result<Evaluation> {
         let p = &self.plugin;
-        let (id, rt) = (p.info.id.as_str(), &p.runtime);
+        let (id, rt) = (p.info.meta.id.as_str(), &p.runtime);
         let input = bindings::alert_input(input);
         let mut sandbox = rt.sandbox(id).await?;
         let mut evaluation = rt

@@ -132,16 +132,6 @@ pub struct PluginInfo {
     pub kind: KindInfo,
 }
 
-/// A description reads as its [`PluginMeta`] (`info.id`, `info.name`):
-/// the kind-specific facts are in [`PluginInfo::kind`].
-impl std::ops::Deref for PluginInfo {
-    type Target = PluginMeta;
-
-    fn deref(&self) -> &PluginMeta {
-        &self.meta
-    }
-}
-
 impl PluginInfo {
     /// Widgets only: the data shape `render` expects.
     pub fn data_shape(&self) -> Option<DataShape> {

@@ -230,21 +230,22 @@ fn bound_info(info: &mut PluginInfo) {
 
 /// Ids become URL segments and config keys: keep them boring.
 fn validate_info(info: &PluginInfo, name: &str) -> Result<()> {
-    let id_ok = !info.id.is_empty()
-        && info.id.len() <= 64
+    let id_ok = !info.meta.id.is_empty()
+        && info.meta.id.len() <= 64
         && info
+            .meta
             .id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     let problem = if !id_ok {
         format!(
             "id {:?} must be 1-64 characters of a-z, 0-9 and -",
-            excerpt(&info.id, 100)
+            excerpt(&info.meta.id, 100)
         )
-    } else if info.config_schema.as_str().len() > MAX_SCHEMA_BYTES {
+    } else if info.meta.config_schema.as_str().len() > MAX_SCHEMA_BYTES {
         format!(
             "config-schema is {} bytes, more than {MAX_SCHEMA_BYTES}",
-            info.config_schema.as_str().len()
+            info.meta.config_schema.as_str().len()
         )
     } else if info.media_type().is_some_and(|m| {
         m.is_empty() || m.len() > 200 || !m.bytes().all(|b| (b' '..=b'~').contains(&b))
@@ -254,9 +255,9 @@ fn validate_info(info: &PluginInfo, name: &str) -> Result<()> {
         e.is_empty() || e.len() > 16 || !e.bytes().all(|b| b.is_ascii_alphanumeric())
     }) {
         "file-extension must be 1-16 letters or digits".to_owned()
-    } else if info.name.trim().is_empty() {
+    } else if info.meta.name.trim().is_empty() {
         "name is empty".to_owned()
-    } else if !info.config_schema.is_json() {
+    } else if !info.meta.config_schema.is_json() {
         "config-schema is not valid JSON".to_owned()
     } else {
         return Ok(());

@@ -102,10 +102,15 @@ impl PluginRegistry {
                 PluginSource::Builtin,
             ));
             match loaded {
-                Ok(p) if inner.builtins.iter().any(|b| b.info.id == p.info.id) => {
+                Ok(p)
+                    if inner
+                        .builtins
+                        .iter()
+                        .any(|b| b.info.meta.id == p.info.meta.id) =>
+                {
                     inner.builtin_problems.push(PluginProblem {
                         path: name.into(),
-                        reason: format!("duplicate built-in id {:?}", p.info.id),
+                        reason: format!("duplicate built-in id {:?}", p.info.meta.id),
                     })
                 }
                 Ok(p) => inner.builtins.push(p),
@@ -166,7 +171,7 @@ impl PluginRegistry {
             let name = path.display().to_string();
             let state = match block_on(LoadedPlugin::load(&self.runtime, bytes, &name, source)) {
                 Ok(p) => {
-                    tracing::info!(id = %p.info.id, path = %name, "plugin loaded");
+                    tracing::info!(id = %p.info.meta.id, path = %name, "plugin loaded");
                     FileState::Loaded(p)
                 }
                 Err(e) => {
@@ -193,7 +198,7 @@ impl PluginRegistry {
         let mut owners: BTreeMap<&str, String> = inner
             .builtins
             .iter()
-            .map(|b| (b.info.id.as_str(), "a built-in plugin".to_owned()))
+            .map(|b| (b.info.meta.id.as_str(), "a built-in plugin".to_owned()))
             .collect();
         for (path, d) in &inner.files {
             match &d.state {
@@ -201,16 +206,16 @@ impl PluginRegistry {
                     path: path.clone(),
                     reason: reason.clone(),
                 }),
-                FileState::Loaded(p) => match owners.get(p.info.id.as_str()) {
+                FileState::Loaded(p) => match owners.get(p.info.meta.id.as_str()) {
                     Some(owner) => problems.push(PluginProblem {
                         path: path.clone(),
                         reason: format!(
                             "duplicate plugin id {:?}: already provided by {owner}; this file is ignored",
-                            p.info.id
+                            p.info.meta.id
                         ),
                     }),
                     None => {
-                        owners.insert(&p.info.id, path.display().to_string());
+                        owners.insert(&p.info.meta.id, path.display().to_string());
                     }
                 },
             }
@@ -223,7 +228,7 @@ impl PluginRegistry {
         let mut out: Vec<Arc<LoadedPlugin>> = inner.builtins.clone();
         for d in inner.files.values() {
             if let FileState::Loaded(p) = &d.state
-                && !out.iter().any(|o| o.info.id == p.info.id)
+                && !out.iter().any(|o| o.info.meta.id == p.info.meta.id)
             {
                 out.push(p.clone());
             }
@@ -240,7 +245,7 @@ impl PluginRegistry {
     ) -> Result<H> {
         self.active()
             .into_iter()
-            .filter(|p| p.info.id == id)
+            .filter(|p| p.info.meta.id == id)
             .find_map(handle)
             .ok_or_else(|| PluginError::NotFound {
                 kind: kind.label(),

@@ -31,9 +31,9 @@ pub(super) fn list(
             out += &format!(
                 "{:<11} {:<16} {:<8} {}\n",
                 p.kind.kind().to_string(),
-                safe(&p.id),
-                safe(&p.version),
-                safe(&p.source.to_string())
+                safe(&p.meta.id),
+                safe(&p.meta.version),
+                safe(&p.meta.source.to_string())
             );
         }
     }
@@ -63,11 +63,11 @@ pub(super) fn check(
     println!(
         "ok: {} {} {} ({})",
         info.kind.kind(),
-        safe(&info.id),
-        safe(&info.version),
-        safe(&info.name)
+        safe(&info.meta.id),
+        safe(&info.meta.version),
+        safe(&info.meta.name)
     );
-    println!("  {}", safe(&info.description));
+    println!("  {}", safe(&info.meta.description));
     if let Some(shape) = info.data_shape() {
         println!(
             "  data shape: {}",

@@ -240,10 +240,10 @@ impl Session {
             },
             Err(e) => (error_card(&e.to_string()), Some(e.to_string())),
         };
-        let heading = format!("{} · {metric}", info.name);
+        let heading = format!("{} · {metric}", info.meta.name);
         let meta = format!(
             "{} {} · {} · {}",
-            info.id, info.version, resolved.current.label, tz
+            info.meta.id, info.meta.version, resolved.current.label, tz
         );
         let page = page(&heading, &meta, body, plan);
         write_file(&plan.output, page.into_string().as_bytes())?;
@@ -272,7 +272,7 @@ impl Session {
         // the exporter itself comes from the file.
         let registry = PluginRegistry::load_unwatched(self.runtime.clone(), &self.settings)
             .context("loading the built-in plugins")?;
-        let id = exporter.info().id.clone();
+        let id = exporter.info().meta.id.clone();
         let job = ExportJobBuilder::new(self.data.clone(), registry, &id)
             .exporter(exporter)
             .source(ExportSource::Dataset(DatasetExport {
