@@ -110,14 +110,14 @@ fn wrong_world_and_version_mismatch_are_refused_with_clear_reasons() {
     assert!(matches!(err, PluginError::WrongWorld { .. }), "{err}");
     let msg = err.to_string();
     assert!(msg.contains("fixture:other/greeter@1.0.0"), "{msg}");
-    assert!(msg.contains("wasmdash:plugin/widget-plugin@0.1.0"), "{msg}");
+    assert!(msg.contains("wasmdash:plugin/widget-plugin@0.1.1"), "{msg}");
 
     let err =
         PluginRegistry::check_file(&runtime, fixtures::VERSION_MISMATCH.as_ref()).unwrap_err();
     assert!(matches!(err, PluginError::VersionMismatch { .. }), "{err}");
     assert!(
         err.to_string()
-            .ends_with("built for wasmdash:plugin/widget-plugin@0.2.0, this host supports @0.1.0"),
+            .ends_with("built for wasmdash:plugin/widget-plugin@0.2.0, this host supports @0.1.x"),
         "{err}"
     );
 }

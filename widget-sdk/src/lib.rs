@@ -4,7 +4,7 @@
 //! A plugin is a `cdylib` crate built for `wasm32-wasip2`. It implements one
 //! of three traits — [`Widget`], [`Exporter`] (with an [`ExportSession`]) or
 //! [`AlertRule`] — and registers it with [`export_plugin!`]. The WIT contract
-//! in `wit/plugin.wit` (package `wasmdash:plugin@0.1.0`) is the single source
+//! in `wit/plugin.wit` (package `wasmdash:plugin@0.1.1`) is the single source
 //! of truth; its generated bindings stay hidden in [`wit`] and the types you
 //! use are re-exported here under their WIT names, so nothing is copied.
 //!
@@ -152,6 +152,7 @@ pub mod cell_text;
 mod config;
 pub mod format;
 pub mod html;
+pub mod log;
 mod meta;
 mod plugin;
 mod schema;

@@ -1,7 +1,7 @@
 //! Raw bindings generated from `wit/plugin.wit`, one module per world.
 //!
-//! The `types` interface is generated once (with the `widget` world) and the
-//! other two worlds point at it through `with`, so a `Batch` is the same Rust
+//! The `types` and `log` interfaces are generated once (with the `widget`
+//! world) and the other two worlds point at them through `with`, so a `Batch` is the same Rust
 //! type whichever plugin kind uses it. The export macros are public so the
 //! façade's `export_plugin!` can expand them in the plugin crate, which is
 //! where wit-bindgen places the custom section describing the exports.
@@ -26,7 +26,10 @@ pub mod exporter {
         pub_export_macro: true,
         export_macro_name: "__wasmdash_export_exporter",
         default_bindings_module: "::wasmdash_plugin_sdk::wit::exporter",
-        with: { "wasmdash:plugin/types@0.1.0": crate::wit::types },
+        with: {
+            "wasmdash:plugin/types@0.1.1": crate::wit::types,
+            "wasmdash:plugin/log@0.1.1": crate::wit::log,
+        },
     });
 }
 
@@ -39,11 +42,15 @@ pub mod alert_rule {
         export_macro_name: "__wasmdash_export_alert_rule",
         default_bindings_module: "::wasmdash_plugin_sdk::wit::alert_rule",
         additional_derives: [PartialEq],
-        with: { "wasmdash:plugin/types@0.1.0": crate::wit::types },
+        with: {
+            "wasmdash:plugin/types@0.1.1": crate::wit::types,
+            "wasmdash:plugin/log@0.1.1": crate::wit::log,
+        },
     });
 }
 
 pub use alert_rule::exports::wasmdash::plugin::alert_rule_plugin;
 pub use exporter::exports::wasmdash::plugin::exporter_plugin;
 pub use widget::exports::wasmdash::plugin::widget_plugin;
+pub use widget::wasmdash::plugin::log;
 pub use widget::wasmdash::plugin::types;

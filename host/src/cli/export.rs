@@ -184,7 +184,7 @@ fn registry(config: &Config) -> anyhow::Result<Arc<PluginRegistry>> {
     PluginRegistry::load_unwatched(runtime, &settings).context("loading plugins")
 }
 
-async fn write_out(
+pub(crate) async fn write_out(
     mut stream: crate::export::ExportStream,
     output: Option<&Path>,
 ) -> anyhow::Result<()> {

@@ -20,7 +20,9 @@ use super::stream::ExportStream;
 use super::tables::{self, Table};
 use crate::data::{BatchStream, BucketSpec, DataEngine, RangeSpec, RowsQuery};
 use crate::frame::{ColumnSchema, DataShape};
-use crate::plugins::{ExportOptions, ExportSession, PluginInfo, PluginKind, PluginRegistry};
+use crate::plugins::{
+    ExportOptions, ExportSession, ExporterPlugin, PluginInfo, PluginKind, PluginRegistry,
+};
 use crate::widget::{WidgetQuery, fetch, widget_query};
 
 /// Rows per batch read from the database and handed to the exporter: small
@@ -43,6 +45,8 @@ pub struct ExportJobBuilder {
     options: serde_json::Value,
     batch_rows: usize,
     now: Option<DateTime<Utc>>,
+    /// An exporter given directly rather than looked up by `format`.
+    exporter: Option<ExporterPlugin>,
 }
 
 /// Counts rows handed to the exporter; readable while the job runs (for
@@ -105,7 +109,15 @@ impl ExportJobBuilder {
             options: serde_json::Value::Object(serde_json::Map::new()),
             batch_rows: BATCH_ROWS,
             now: None,
+            exporter: None,
         }
+    }
+
+    /// Export with `exporter` itself instead of the installed plugin named
+    /// by the format (`wasmdash plugins preview` of an exporter file).
+    pub fn exporter(mut self, exporter: ExporterPlugin) -> Self {
+        self.exporter = Some(exporter);
+        self
     }
 
     /// What to export.
@@ -141,7 +153,11 @@ impl ExportJobBuilder {
 
     /// Check everything and open the exporter and the data source.
     pub async fn build(self) -> Result<ExportJob> {
-        let exporter = self.plugins.exporter(&self.format).map_err(|_| {
+        let found = match self.exporter {
+            Some(exporter) => Ok(exporter),
+            None => self.plugins.exporter(&self.format),
+        };
+        let exporter = found.map_err(|_| {
             let mut installed: Vec<String> = self
                 .plugins
                 .list()

@@ -32,6 +32,7 @@ mod bindings;
 mod builtin;
 mod cache;
 mod error;
+mod guest_log;
 mod handles;
 mod info;
 mod loaded;
@@ -43,12 +44,13 @@ mod schema;
 mod watch;
 
 pub use error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
+pub use guest_log::{LOG_TARGET, MAX_LOG_LINES, MAX_LOG_MESSAGE_BYTES};
 pub use handles::{AlertRulePlugin, ChartKind, ExportSession, ExporterPlugin, WidgetPlugin};
 pub use info::{
     AlertInput, AlertState, Evaluation, ExportOptions, PluginInfo, PluginKind, PluginSource,
     RenderContext,
 };
-pub use registry::{PluginProblem, PluginRegistry};
+pub use registry::{FilePlugin, PluginProblem, PluginRegistry};
 pub use runtime::{PERFMAP_ENV, PluginRuntime};
 pub use schema::{ConfigErrors, ConfigSchema};
 

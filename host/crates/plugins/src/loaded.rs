@@ -86,20 +86,21 @@ impl LoadedPlugin {
 
 /// Which plugin world `component` implements, judged by its exports.
 fn detect_kind(component: &Component, runtime: &PluginRuntime, name: &str) -> Result<PluginKind> {
-    let ty = component.component_type();
-    let exports: Vec<String> = ty
-        .exports(runtime.engine())
-        .filter(|(_, item)| matches!(item.ty, ComponentItem::ComponentInstance(_)))
-        .map(|(n, _)| n.to_owned())
-        .collect();
     let kinds = [
         PluginKind::Widget,
         PluginKind::Exporter,
         PluginKind::AlertRule,
     ];
+    // wasmtime's lookup is semver-compatible: a component built against an
+    // older (or newer) 0.1.x WIT exports `widget-plugin@0.1.0` and is found
+    // under the host's `widget-plugin@0.1.1`, as the bindings will find it.
     let found: Vec<PluginKind> = kinds
         .into_iter()
-        .filter(|k| exports.contains(&bindings::export_name(*k)))
+        .filter(|k| {
+            component
+                .get_export_index(None, bindings::export_name(*k).as_str())
+                .is_some()
+        })
         .collect();
     match found.as_slice() {
         [kind] => return Ok(*kind),
@@ -113,13 +114,19 @@ fn detect_kind(component: &Component, runtime: &PluginRuntime, name: &str) -> Re
             });
         }
     }
+    let ty = component.component_type();
+    let exports: Vec<String> = ty
+        .exports(runtime.engine())
+        .filter(|(_, item)| matches!(item.ty, ComponentItem::ComponentInstance(_)))
+        .map(|(n, _)| n.to_owned())
+        .collect();
     // Same interface, other version: say which version it was built for.
     let prefix = format!("{}/", bindings::WIT_PACKAGE);
     if let Some(other) = exports.iter().find(|e| e.starts_with(&prefix)) {
         return Err(PluginError::VersionMismatch {
             plugin: name.to_owned(),
             found: other.clone(),
-            supported: bindings::WIT_VERSION.to_owned(),
+            supported: bindings::WIT_COMPATIBLE.to_owned(),
         });
     }
     let listed = if exports.is_empty() {

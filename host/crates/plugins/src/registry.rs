@@ -271,12 +271,48 @@ impl PluginRegistry {
     /// Load `path` under the sandbox limits and return its description,
     /// without installing it.
     pub fn check_file(runtime: &Arc<PluginRuntime>, path: &Path) -> Result<PluginInfo> {
+        Self::open_file(runtime, path).map(|p| p.info().clone())
+    }
+
+    /// Load `path` under the sandbox limits as a callable plugin of its
+    /// kind, without installing it (tooling: `wasmdash plugins preview`).
+    pub fn open_file(runtime: &Arc<PluginRuntime>, path: &Path) -> Result<FilePlugin> {
         let wasm = std::fs::read(path).map_err(|source| PluginError::Read {
             path: path.to_path_buf(),
             source,
         })?;
         let name = path.display().to_string();
         let source = PluginSource::File(path.to_path_buf());
-        block_on(LoadedPlugin::load(runtime, &wasm, &name, source)).map(|p| p.info.clone())
+        let loaded = block_on(LoadedPlugin::load(runtime, &wasm, &name, source))?;
+        let kind = loaded.info.kind.kind();
+        let handle = match kind {
+            PluginKind::Widget => WidgetPlugin::of(loaded).map(FilePlugin::Widget),
+            PluginKind::Exporter => ExporterPlugin::of(loaded).map(FilePlugin::Exporter),
+            PluginKind::AlertRule => AlertRulePlugin::of(loaded).map(FilePlugin::AlertRule),
+        };
+        handle.ok_or_else(|| PluginError::Runtime(format!("{name}: {kind} without its exports")))
+    }
+}
+
+/// One plugin file loaded on its own ([`PluginRegistry::open_file`]), as
+/// the handle of its kind.
+#[derive(Debug, Clone)]
+pub enum FilePlugin {
+    /// A widget.
+    Widget(WidgetPlugin),
+    /// An exporter.
+    Exporter(ExporterPlugin),
+    /// An alert rule.
+    AlertRule(AlertRulePlugin),
+}
+
+impl FilePlugin {
+    /// What the plugin says about itself.
+    pub fn info(&self) -> &PluginInfo {
+        match self {
+            Self::Widget(p) => p.info(),
+            Self::Exporter(p) => p.info(),
+            Self::AlertRule(p) => p.info(),
+        }
     }
 }

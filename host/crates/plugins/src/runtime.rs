@@ -9,20 +9,22 @@
 //!   past its deadline it traps.
 //! - Each call also runs under `tokio::time::timeout`, because epochs do not
 //!   interrupt a guest blocked in a host call (e.g. sleeping through WASI).
-//! - WASI p2 is linked, but the context grants nothing (see `sandbox`).
+//! - WASI p2 is linked, but the context grants nothing (see `sandbox`);
+//!   so is the plugin `log` import (see `guest_log`).
 
 use std::path::Path;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use wasmtime::component::{Component, Linker};
+use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{
     Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap,
     UpdateDeadline,
 };
 
 use super::PluginSettings;
+use super::bindings;
 use super::cache::CompiledCache;
 use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
 use super::observe::{BusySlot, SLOTS_TOTAL};
@@ -148,6 +150,8 @@ impl PluginRuntime {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .map_err(|e| PluginError::Runtime(format!("{e:#}")))?;
+        bindings::guest_log::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s)
+            .map_err(|e| PluginError::Runtime(format!("{e:#}")))?;
 
         let cache = CompiledCache::new(&engine, cache_dir)?;
         metrics::gauge!(SLOTS_TOTAL).set(f64::from(n));
@@ -213,9 +217,10 @@ impl PluginRuntime {
         }
     }
 
-    /// A fresh store with the sandbox limits and the epoch policy.
-    fn new_store(&self) -> Store<HostState> {
-        let mut store = Store::new(&self.engine, HostState::new(self.limits));
+    /// A fresh store for `plugin` with the sandbox limits and the epoch
+    /// policy.
+    fn new_store(&self, plugin: &str) -> Store<HostState> {
+        let mut store = Store::new(&self.engine, HostState::new(self.limits, plugin));
         store.limiter(|state| state.limiter());
         store.epoch_deadline_callback(|ctx| {
             if Instant::now() >= ctx.data().deadline {
@@ -234,7 +239,7 @@ impl PluginRuntime {
     pub(crate) async fn sandbox(&self, plugin: &str) -> Result<Sandbox> {
         let slot = self.slot(plugin).await?;
         Ok(Sandbox {
-            store: self.new_store(),
+            store: self.new_store(plugin),
             _slot: slot,
             _share: None,
         })

@@ -13,6 +13,8 @@ use wasmtime::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
+use super::guest_log::GuestLog;
+
 /// Bytes of guest stdout/stderr kept per call (the tail; older bytes drop).
 const LOG_TAIL_BYTES: usize = 8 * 1024;
 
@@ -130,6 +132,8 @@ pub(crate) struct HostState {
     limiter: Limiter,
     /// Guest stdout and stderr, interleaved.
     pub(crate) log: LogPipe,
+    /// Lines the plugin writes through the `log` import.
+    pub(crate) guest_log: GuestLog,
     /// When the current call must stop; checked on every epoch tick.
     pub(crate) deadline: Instant,
     /// The current call's budget, for the timeout message.
@@ -149,9 +153,9 @@ pub(crate) const MAX_TABLES: usize = 8;
 pub(crate) const MAX_MEMORIES: usize = 2;
 
 impl HostState {
-    /// A fresh state: WASI with no preopens, env, args, network or sockets;
-    /// output captured to the bounded log.
-    pub(crate) fn new(limits: SandboxLimits) -> Self {
+    /// A fresh state for `plugin`: WASI with no preopens, env, args,
+    /// network or sockets; output captured to the bounded log.
+    pub(crate) fn new(limits: SandboxLimits, plugin: &str) -> Self {
         let log = LogPipe::default();
         let wasi = WasiCtxBuilder::new()
             .stdout(log.clone())
@@ -174,6 +178,7 @@ impl HostState {
                 refused_grow: false,
             },
             log,
+            guest_log: GuestLog::new(plugin),
             deadline: Instant::now(),
             budget: Duration::ZERO,
         }
