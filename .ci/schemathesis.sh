@@ -19,7 +19,7 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
 fi
 
 target="${CARGO_TARGET_DIR:-target}"
-cargo build --quiet -p wasmdash --bin wasmdash
+cargo build --quiet --workspace --bins  # -p would resolve fewer features and rebuild wasmtime
 bin="$target/debug/wasmdash"
 
 work="$(mktemp -d)"
