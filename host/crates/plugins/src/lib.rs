@@ -14,7 +14,7 @@
 //! let runtime = PluginRuntime::new(&settings, std::path::Path::new("/tmp/wasmdash-cache"))?;
 //! let registry = PluginRegistry::load(runtime, &settings)?;
 //! for info in registry.list() {
-//!     println!("{} {} {}", info.kind, info.id, info.version);
+//!     println!("{} {} {}", info.kind.kind(), info.meta.id, info.meta.version);
 //! }
 //! # Ok(()) }
 //! ```
