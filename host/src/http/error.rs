@@ -186,12 +186,49 @@ impl IntoResponse for HttpError {
 }
 
 /// Response mapper for JSON endpoints (`axum::middleware::map_response`):
-/// an [`HttpError`] answer becomes its JSON form; anything else passes.
+/// an [`HttpError`] answer becomes its JSON form, and so does a plain-text
+/// refusal from an extractor (a query string axum cannot read, say), so a
+/// JSON client always gets `{"error": ...}`; anything else passes.
 pub async fn json_errors(mut response: Response) -> Response {
     match response.extensions_mut().remove::<ErrorMark>() {
         Some(ErrorMark(error)) => error.json(),
+        None if is_plain_refusal(&response) => {
+            let (parts, body) = response.into_parts();
+            let text = axum::body::to_bytes(body, MAX_REFUSAL_BYTES)
+                .await
+                .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+                .unwrap_or_default();
+            let message = if text.is_empty() {
+                parts
+                    .status
+                    .canonical_reason()
+                    .unwrap_or("bad request")
+                    .to_owned()
+            } else {
+                text
+            };
+            let mut json = HttpError::new(parts.status, message).json();
+            if let Some(retry) = parts.headers.get(header::RETRY_AFTER) {
+                json.headers_mut()
+                    .insert(header::RETRY_AFTER, retry.clone());
+            }
+            json
+        }
         None => response,
     }
+}
+
+/// Longest plain-text refusal turned into JSON (extractor messages are short).
+const MAX_REFUSAL_BYTES: usize = 4096;
+
+/// A 4xx answered as plain text.
+fn is_plain_refusal(response: &Response) -> bool {
+    response.status().is_client_error()
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/plain"))
 }
 
 /// Add `Retry-After: secs` when there is a wait to announce.
@@ -219,6 +256,39 @@ mod tests {
         let err = HttpError::conflict("the dashboard changed; reload");
         assert_eq!(err.status(), StatusCode::CONFLICT);
         assert_eq!(err.to_string(), "the dashboard changed; reload");
+    }
+
+    #[tokio::test]
+    async fn plain_text_refusals_become_json() {
+        let refusal = (
+            StatusCode::BAD_REQUEST,
+            "Failed to deserialize query string: duplicate field `limit`",
+        )
+            .into_response();
+        let response = json_errors(refusal).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            json["error"],
+            "Failed to deserialize query string: duplicate field `limit`"
+        );
+        // Successful plain text is left alone.
+        let ok = json_errors((StatusCode::OK, "fine").into_response()).await;
+        assert!(
+            ok.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/plain")
+        );
     }
 
     #[tokio::test]
