@@ -12,17 +12,14 @@
 //! Target: no request waits more than 10 s; what cannot be answered in
 //! time is refused with 503 + `Retry-After`.
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use rand::{Rng, SeedableRng};
-use wasmdash::auth::{Auth, AuthConfig};
-use wasmdash::config::Config;
-use wasmdash::data::demo::{DemoOptions, create};
-use wasmdash::server::Server;
-use wasmdash::store::{Role, SledStore, Store};
 
 const CLIENTS: usize = 200;
 const FLOOD: Duration = Duration::from_secs(20);
@@ -110,31 +107,9 @@ fn agent() -> ureq::Agent {
 }
 
 fn main() {
-    let dir = tempfile::tempdir().expect("temp dir");
     let now = Utc::now();
-    let opts = DemoOptions {
-        progress: false,
-        ..DemoOptions::default()
-    };
-    eprintln!("generating {} demo orders…", opts.orders);
-    let config_path = create(dir.path(), "127.0.0.1:0", &opts).expect("demo data");
-    let mut config = Config::load(&config_path).expect("demo config");
-    config.server.listen = "127.0.0.1:0".into();
-    let token = {
-        let store: Arc<dyn Store> =
-            Arc::new(SledStore::open(&config.data_dir()).expect("state store"));
-        let auth = Auth::new(store, AuthConfig::default());
-        let user = auth
-            .create_user("bench", "bench password", Role::Viewer, now)
-            .expect("user");
-        auth.create_api_token(&user.id, "bench", now)
-            .expect("token")
-            .plaintext
-    };
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let server = runtime.block_on(Server::bind(&config)).expect("server");
-    let base = format!("http://{}", server.local_addr());
-    runtime.spawn(server.run(std::future::pending()));
+    let server = support::start(now);
+    let (base, token) = (server.base.clone(), server.token.clone());
 
     // Baseline: one client alone.
     let mut rng = rand::rngs::SmallRng::seed_from_u64(1);

@@ -11,15 +11,11 @@
 //! Targets (issue 3): cold ≤ 1.2× raw, cached ≤ 5 ms p50. It also prints the
 //! process's peak memory (the server runs in this process).
 
-use std::sync::Arc;
+mod support;
+
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use wasmdash::auth::{Auth, AuthConfig};
-use wasmdash::config::Config;
-use wasmdash::data::demo::{DemoOptions, create};
-use wasmdash::server::Server;
-use wasmdash::store::{Role, SledStore, Store};
 
 const RUNS: usize = 31;
 
@@ -123,37 +119,13 @@ fn get(agent: &ureq::Agent, url: &str, token: &str) -> Duration {
 }
 
 fn main() {
-    let dir = tempfile::tempdir().expect("temp dir");
     let now = Utc::now();
-    let opts = DemoOptions {
-        progress: false,
-        ..DemoOptions::default()
-    };
-    eprintln!("generating {} demo orders…", opts.orders);
-    let config_path = create(dir.path(), "127.0.0.1:0", &opts).expect("demo data");
-    let mut config = Config::load(&config_path).expect("demo config");
-    config.server.listen = "127.0.0.1:0".into();
+    let server = support::start(now);
+    let (base, token) = (server.base.clone(), server.token.clone());
 
-    let token = {
-        let store: Arc<dyn Store> =
-            Arc::new(SledStore::open(&config.data_dir()).expect("state store"));
-        let auth = Auth::new(store, AuthConfig::default());
-        let user = auth
-            .create_user("bench", "bench password", Role::Viewer, now)
-            .expect("user");
-        auth.create_api_token(&user.id, "bench", now)
-            .expect("token")
-            .plaintext
-    };
-
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let server = runtime.block_on(Server::bind(&config)).expect("server");
-    let base = format!("http://{}", server.local_addr());
-    runtime.spawn(server.run(std::future::pending()));
-
-    let db = dir.path().join(wasmdash::data::demo::DEMO_DB);
+    let db = &server.db;
     let conn =
-        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .expect("open demo db");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
