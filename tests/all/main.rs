@@ -56,3 +56,4 @@ mod web_browser_more;
 mod web_browser_support;
 mod web_support;
 mod web_users;
+mod widget_schema;
