@@ -11,6 +11,10 @@ use wasmdash::store::{Dashboard, DashboardContent, Layout, Store, Widget};
 
 use crate::web_support::{As, PASSWORD, form_body, json_body, login, send, start};
 
+/// Inside the generated orders, with orders in the period before it too
+/// (for the previous-period overlay).
+pub(crate) const RANGE: &str = "range=custom&from=2025-02-20&to=2025-03-31";
+
 fn widget(plugin: &str, config: Value) -> Value {
     json!({"id": "w1", "plugin": plugin, "title": "t", "config": config, "x": 0, "y": 0, "w": 6, "h": 3})
 }
@@ -27,35 +31,93 @@ async fn unknown_and_wrong_keys_are_refused_by_name_in_api_form_and_import() {
         let before: Value = send("GET", &api, &editor, None).json();
 
         // The schema the API publishes is the one every check uses.
-        let pie = send("GET", &format!("{base}/api/v1/plugins/status-pie/schema"), &editor, None);
+        let pie = send(
+            "GET",
+            &format!("{base}/api/v1/plugins/status-pie/schema"),
+            &editor,
+            None,
+        );
         assert_eq!(pie.status, 200, "{}", pie.body);
         let pie = pie.json();
         assert_eq!(pie["additionalProperties"], false);
-        assert!(pie["required"].as_array().unwrap().contains(&json!("dimension")), "{pie}");
+        assert!(
+            pie["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("dimension")),
+            "{pie}"
+        );
         let metrics = pie["properties"]["metric"]["enum"].as_array().unwrap();
         assert!(metrics.contains(&json!("total_orders")), "{pie}");
         // `customers` has no dimensions, so it cannot feed a pie.
         assert!(!metrics.contains(&json!("customers")), "{pie}");
-        let table = send("GET", &format!("{base}/api/v1/plugins/data-table/schema"), &editor, None).json();
+        let table = send(
+            "GET",
+            &format!("{base}/api/v1/plugins/data-table/schema"),
+            &editor,
+            None,
+        )
+        .json();
         assert_eq!(table["properties"]["dataset"]["enum"], json!(["orders"]));
         assert!(table["properties"].get("columns").is_some(), "{table}");
-        let missing = send("GET", &format!("{base}/api/v1/plugins/nope/schema"), &editor, None);
+        let missing = send(
+            "GET",
+            &format!("{base}/api/v1/plugins/nope/schema"),
+            &editor,
+            None,
+        );
         assert_eq!(missing.status, 404, "{}", missing.body);
 
         let cases = [
-            ("unknown key", widget("metric-card", json!({"metric": "total_orders", "invert_trend": true})), "invert_trend"),
-            ("pie without dimension", widget("status-pie", json!({"metric": "total_orders"})), "dimension"),
-            ("dimension of another metric", widget("bar-chart", json!({"metric": "avg_completion", "dimension": "status"})), "dimension"),
-            ("unknown metric", widget("trend-chart", json!({"metric": "nope"})), "metric"),
-            ("unknown column", widget("data-table", json!({"dataset": "orders", "columns": ["id", "secret"]})), "columns"),
-            ("table without dataset", widget("data-table", json!({"columns": ["id"]})), "dataset"),
+            (
+                "unknown key",
+                widget(
+                    "metric-card",
+                    json!({"metric": "total_orders", "invert_trend": true}),
+                ),
+                "invert_trend",
+            ),
+            (
+                "pie without dimension",
+                widget("status-pie", json!({"metric": "total_orders"})),
+                "dimension",
+            ),
+            (
+                "dimension of another metric",
+                widget(
+                    "bar-chart",
+                    json!({"metric": "avg_completion", "dimension": "status"}),
+                ),
+                "dimension",
+            ),
+            (
+                "unknown metric",
+                widget("trend-chart", json!({"metric": "nope"})),
+                "metric",
+            ),
+            (
+                "unknown column",
+                widget(
+                    "data-table",
+                    json!({"dataset": "orders", "columns": ["id", "secret"]}),
+                ),
+                "columns",
+            ),
+            (
+                "table without dataset",
+                widget("data-table", json!({"columns": ["id"]})),
+                "dataset",
+            ),
         ];
         for (what, w1, key) in cases {
             let body = json!({"version": 1, "title": "T", "widgets": [w1]});
             let got = send("PUT", &api, &editor, json_body(&body));
             assert_eq!(got.status, 422, "{what}: {}", got.body);
             let answer = got.json();
-            assert!(answer["error"].as_str().unwrap().contains(key), "{what}: {answer}");
+            assert!(
+                answer["error"].as_str().unwrap().contains(key),
+                "{what}: {answer}"
+            );
             assert_eq!(answer["field"], key, "{what}: {answer}");
         }
 
@@ -71,15 +133,35 @@ async fn unknown_and_wrong_keys_are_refused_by_name_in_api_form_and_import() {
             )),
         );
         assert_eq!(got.status, 422, "{}", got.body);
-        assert!(got.body.contains("unknown key `invert_trend`"), "{}", got.body);
-        assert!(got.body.contains("&quot;invert_trend&quot;:true"), "the typed JSON is kept: {}", got.body);
+        assert!(
+            got.body.contains("unknown key `invert_trend`"),
+            "{}",
+            got.body
+        );
+        assert!(
+            got.body.contains("&quot;invert_trend&quot;:true"),
+            "the typed JSON is kept: {}",
+            got.body
+        );
 
         // Import refuses it too, naming the key.
         let mut doc = send("GET", &format!("{api}/json"), &editor, None).json();
         doc["widgets"][0]["config"]["invert_trend"] = json!(true);
-        let got = send("POST", &format!("{base}/api/v1/dashboards/import"), &editor, json_body(&doc));
+        let got = send(
+            "POST",
+            &format!("{base}/api/v1/dashboards/import"),
+            &editor,
+            json_body(&doc),
+        );
         assert_eq!(got.status, 422, "{}", got.body);
-        assert!(got.json()["error"].as_str().unwrap().contains("invert_trend"), "{}", got.body);
+        assert!(
+            got.json()["error"]
+                .as_str()
+                .unwrap()
+                .contains("invert_trend"),
+            "{}",
+            got.body
+        );
 
         let after: Value = send("GET", &api, &editor, None).json();
         assert_eq!(before, after, "nothing may have been saved");
@@ -130,10 +212,10 @@ async fn the_settings_forms_build_every_built_in_widget() {
         assert!(!fields.body.contains(r#"value="status""#), "{}", fields.body);
 
         let forms = [
-            ("metric-card", "cfg.metric=total_orders&cfg.sparkline=true&cfg.higher_is_better=true", "wd-"),
+            ("metric-card", "cfg.metric=total_orders&cfg.sparkline=true&cfg.higher_is_better=true", "wd-value"),
             ("trend-chart", "cfg.metric=revenue&cfg.bucket=day&cfg.show_previous=true&cfg.style=line&cfg.y_from_zero=true", "wd-previous"),
-            ("status-pie", "cfg.metric=total_orders&cfg.dimension=status&cfg.top=5&cfg.donut=true&cfg.show_legend=true", "wd-"),
-            ("bar-chart", "cfg.metric=revenue&cfg.dimension=region&cfg.top=5&cfg.orientation=vertical", "wd-"),
+            ("status-pie", "cfg.metric=total_orders&cfg.dimension=status&cfg.top=5&cfg.donut=true&cfg.show_legend=true", "wd-legend"),
+            ("bar-chart", "cfg.metric=revenue&cfg.dimension=region&cfg.top=5&cfg.orientation=vertical", "wd-bar"),
             ("data-table", "cfg.dataset=orders&cfg.columns=id&cfg.columns=status&cfg.sort_column=id&cfg.sort_direction=desc&cfg.page_size=10", "<table"),
         ];
         for (i, (plugin, fields, marker)) in forms.into_iter().enumerate() {
@@ -149,7 +231,7 @@ async fn the_settings_forms_build_every_built_in_widget() {
             assert_eq!(made["plugin"], plugin);
             let html = send(
                 "GET",
-                &format!("{base}/api/v1/dashboards/{}/widgets/{}/html?range=90d", w.private, made["id"].as_str().unwrap()),
+                &format!("{base}/api/v1/dashboards/{}/widgets/{}/html?{RANGE}", w.private, made["id"].as_str().unwrap()),
                 &editor,
                 None,
             )
@@ -187,7 +269,14 @@ async fn stored_and_seeded_dashboards_are_checked_at_start_up() {
     wasmdash::seed::seed_demo(&auth, Some(PASSWORD.into())).unwrap();
     // The seeded demo fits its widgets' schemas.
     let problems = server.dashboards().check_stored().unwrap();
-    assert!(problems.is_empty(), "{:?}", problems.iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>());
+    assert!(
+        problems.is_empty(),
+        "{:?}",
+        problems
+            .iter()
+            .map(|(_, e)| e.to_string())
+            .collect::<Vec<_>>()
+    );
 
     // A dashboard stored before the schemas were strict is kept as it is,
     // and reported.
@@ -218,7 +307,10 @@ async fn stored_and_seeded_dashboards_are_checked_at_start_up() {
     assert_eq!(problems.len(), 1);
     let (d, why) = &problems[0];
     assert_eq!(d.id, old.id);
-    assert!(why.to_string().contains("unknown key `invert_trend`"), "{why}");
+    assert!(
+        why.to_string().contains("unknown key `invert_trend`"),
+        "{why}"
+    );
 
     let base = format!("http://{}", server.local_addr());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -229,11 +321,26 @@ async fn stored_and_seeded_dashboards_are_checked_at_start_up() {
     tokio::task::spawn_blocking(move || {
         let (cookie, csrf) = login(&base, "admin", PASSWORD).unwrap();
         let admin = As::Session { cookie, csrf };
-        let got = send("GET", &format!("{base}/api/v1/dashboards/{id}/widgets/card/html"), &admin, None).json();
+        let got = send(
+            "GET",
+            &format!("{base}/api/v1/dashboards/{id}/widgets/card/html"),
+            &admin,
+            None,
+        )
+        .json();
         let html = got["html"].as_str().unwrap();
-        assert!(html.contains("widget-error") && html.contains("invert_trend"), "{html}");
+        assert!(
+            html.contains("widget-error") && html.contains("invert_trend"),
+            "{html}"
+        );
         // Nothing was dropped from the stored config.
-        let d = send("GET", &format!("{base}/api/v1/dashboards/{id}"), &admin, None).json();
+        let d = send(
+            "GET",
+            &format!("{base}/api/v1/dashboards/{id}"),
+            &admin,
+            None,
+        )
+        .json();
         assert_eq!(d["widgets"][0]["config"]["invert_trend"], true);
     })
     .await

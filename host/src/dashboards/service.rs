@@ -14,6 +14,7 @@ use crate::store::{
     Dashboard, DashboardContent, DashboardId, Sharing, Store, User, export_dashboard,
     import_dashboard,
 };
+use crate::widget::{WidgetConfigError, WidgetSchemas};
 
 /// A dashboard as a JSON document, ready to download.
 #[derive(Debug, Clone, PartialEq, Eq)]

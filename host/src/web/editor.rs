@@ -305,7 +305,13 @@ async fn refresh_fields(
     let schema = schema_of(&state, &plugin);
     let config =
         config_from_form(schema.json(), &form).unwrap_or(Value::Object(Default::default()));
-    Ok(settings_fields(&state, &d, &schema, &config, &BTreeMap::new()))
+    Ok(settings_fields(
+        &state,
+        &d,
+        &schema,
+        &config,
+        &BTreeMap::new(),
+    ))
 }
 
 /// Read title, tab and config from the submitted form; errors by field.
@@ -451,7 +457,10 @@ fn form_error(
 ) -> Response {
     let get = |k: &str| field(form, k);
     let schema = schema_of(state, plugin);
-    let config = match field(form, "config_json").map(str::trim).filter(|s| !s.is_empty()) {
+    let config = match field(form, "config_json")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(raw) => serde_json::from_str(raw).unwrap_or(Value::Object(Default::default())),
         None => config_from_form(schema.json(), form).unwrap_or(Value::Object(Default::default())),
     };

@@ -44,7 +44,9 @@ struct Field {
 enum FieldKind {
     Text,
     Choice(Vec<Value>),
-    Number { integer: bool },
+    Number {
+        integer: bool,
+    },
     Boolean,
     /// A metric, out of these names when the schema lists them.
     Metric(Option<Vec<String>>),
@@ -60,8 +62,12 @@ enum FieldKind {
 }
 
 fn names(v: &Value) -> Option<Vec<String>> {
-    v.as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+    v.as_array().map(|a| {
+        a.iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    })
 }
 
 fn fields(schema: &Value, current: &Value) -> Vec<Field> {
@@ -74,7 +80,9 @@ fn fields(schema: &Value, current: &Value) -> Vec<Field> {
     };
     props
         .iter()
-        .filter(|(name, prop)| prop["deprecated"] != Value::Bool(true) || current.get(name).is_some())
+        .filter(|(name, prop)| {
+            prop["deprecated"] != Value::Bool(true) || current.get(name).is_some()
+        })
         .map(|(name, prop)| {
             let annotation = prop["x-wasmdash"].as_str();
             let kind = match annotation {
@@ -124,7 +132,11 @@ fn offered<'a>(metrics: &'a [MetricInfo], allowed: Option<&Vec<String>>) -> Vec<
 
 /// The metric and dataset the dependent pickers follow: the config's, else
 /// the first one offered (what a required select shows first).
-fn chosen<'a>(schema: &Value, current: &Value, pickers: Pickers<'a>) -> (Option<&'a MetricInfo>, Option<&'a DatasetInfo>) {
+fn chosen<'a>(
+    schema: &Value,
+    current: &Value,
+    pickers: Pickers<'a>,
+) -> (Option<&'a MetricInfo>, Option<&'a DatasetInfo>) {
     let allowed = names(&schema["properties"]["metric"]["enum"]);
     let metrics = offered(pickers.metrics, allowed.as_ref());
     let metric = current["metric"]

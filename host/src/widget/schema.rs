@@ -45,7 +45,10 @@ const ALIASES: [(&str, &str); 3] = [
 
 /// The host's binding keys for `shape`: properties, required names and
 /// conditional rules (dimension by metric, columns by dataset).
-fn binding(shape: DataShape, catalog: Catalog<'_>) -> (Map<String, Value>, Vec<&'static str>, Vec<Value>) {
+fn binding(
+    shape: DataShape,
+    catalog: Catalog<'_>,
+) -> (Map<String, Value>, Vec<&'static str>, Vec<Value>) {
     let mut props = Map::new();
     let mut rules = Vec::new();
     let metric = |metrics: Vec<&MetricInfo>, description: &str| {
@@ -61,7 +64,10 @@ fn binding(shape: DataShape, catalog: Catalog<'_>) -> (Map<String, Value>, Vec<&
     };
     let required = match shape {
         DataShape::Scalar => {
-            props.insert("metric".into(), metric(catalog.metrics.iter().collect(), "The metric to show."));
+            props.insert(
+                "metric".into(),
+                metric(catalog.metrics.iter().collect(), "The metric to show."),
+            );
             props.insert(
                 "sparkline".into(),
                 json!({"type": "boolean", "title": "Sparkline", "default": false,
@@ -70,7 +76,13 @@ fn binding(shape: DataShape, catalog: Catalog<'_>) -> (Map<String, Value>, Vec<&
             vec!["metric"]
         }
         DataShape::Series => {
-            props.insert("metric".into(), metric(catalog.metrics.iter().collect(), "The metric to show over time."));
+            props.insert(
+                "metric".into(),
+                metric(
+                    catalog.metrics.iter().collect(),
+                    "The metric to show over time.",
+                ),
+            );
             let buckets: Vec<&str> = std::iter::once("auto")
                 .chain(Bucket::ALL.iter().map(|b| b.name()))
                 .collect();
@@ -93,7 +105,10 @@ fn binding(shape: DataShape, catalog: Catalog<'_>) -> (Map<String, Value>, Vec<&
                 .iter()
                 .filter(|m| !m.dimensions.is_empty())
                 .collect();
-            props.insert("metric".into(), metric(grouped.clone(), "The metric to split."));
+            props.insert(
+                "metric".into(),
+                metric(grouped.clone(), "The metric to split."),
+            );
             let all: BTreeSet<&str> = grouped
                 .iter()
                 .flat_map(|m| m.dimensions.iter().map(String::as_str))
@@ -118,7 +133,10 @@ fn binding(shape: DataShape, catalog: Catalog<'_>) -> (Map<String, Value>, Vec<&
         DataShape::Rows => {
             let mut dataset = json!({"type": "string", "title": "Dataset", "x-wasmdash": "dataset",
                 "x-wasmdash-labels": catalog.datasets.iter().map(|d| (d.name.clone(), Value::from(d.label.clone()))).collect::<Map<_, _>>()});
-            one_of_names(&mut dataset, catalog.datasets.iter().map(|d| d.name.as_str()));
+            one_of_names(
+                &mut dataset,
+                catalog.datasets.iter().map(|d| d.name.as_str()),
+            );
             props.insert("dataset".into(), dataset);
             props.insert(
                 "columns".into(),
@@ -198,7 +216,8 @@ pub fn effective_schema(plugin_schema: &Value, shape: DataShape, catalog: Catalo
         }
     }
     if let Some(Value::Object(p)) = props.get_mut("sort_column") {
-        p.entry("x-wasmdash").or_insert_with(|| Value::from("column"));
+        p.entry("x-wasmdash")
+            .or_insert_with(|| Value::from("column"));
     }
     let mut all_required: Vec<Value> = root
         .remove("required")
@@ -235,7 +254,12 @@ pub struct WidgetSchema {
 impl WidgetSchema {
     /// Compile the effective schema of plugin `plugin` (see
     /// [`effective_schema`]).
-    pub fn new(plugin: &str, plugin_schema: &Value, shape: DataShape, catalog: Catalog<'_>) -> Self {
+    pub fn new(
+        plugin: &str,
+        plugin_schema: &Value,
+        shape: DataShape,
+        catalog: Catalog<'_>,
+    ) -> Self {
         let json = effective_schema(plugin_schema, shape, catalog);
         let keys = json["properties"]
             .as_object()
@@ -273,7 +297,11 @@ impl WidgetSchema {
                     format!(
                         "unknown key `{key}`: {} reads {}",
                         self.plugin,
-                        self.keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        self.keys
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 );
             }
@@ -283,7 +311,11 @@ impl WidgetSchema {
                 errors.entry(field).or_insert(message);
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// [`WidgetSchema::validate`] as one line: `field: message; ...`.
@@ -336,7 +368,9 @@ impl WidgetConfigError {
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::NoPlugin { .. } => Some("plugin"),
-            Self::Invalid { errors, .. } => errors.keys().find(|k| !k.is_empty()).map(String::as_str),
+            Self::Invalid { errors, .. } => {
+                errors.keys().find(|k| !k.is_empty()).map(String::as_str)
+            }
         }
     }
 }
@@ -382,17 +416,24 @@ impl WidgetSchemas {
             metrics: &metrics,
             datasets: &datasets,
         };
-        let schema = Arc::new(WidgetSchema::new(plugin, own.json(), handle.shape(), catalog));
+        let schema = Arc::new(WidgetSchema::new(
+            plugin,
+            own.json(),
+            handle.shape(),
+            catalog,
+        ));
         cache.insert(plugin.to_owned(), (own, schema.clone()));
         Some(schema)
     }
 
     /// Check `widget`'s config against its plugin's effective schema.
     pub fn check(&self, widget: &Widget) -> Result<(), WidgetConfigError> {
-        let schema = self.of(&widget.plugin).ok_or_else(|| WidgetConfigError::NoPlugin {
-            widget: widget.id.clone(),
-            plugin: widget.plugin.clone(),
-        })?;
+        let schema = self
+            .of(&widget.plugin)
+            .ok_or_else(|| WidgetConfigError::NoPlugin {
+                widget: widget.id.clone(),
+                plugin: widget.plugin.clone(),
+            })?;
         schema
             .validate(&widget.config)
             .map_err(|errors| WidgetConfigError::Invalid {

@@ -123,24 +123,46 @@ fn pie_schema() -> Value {
 
 #[test]
 fn the_dimension_picker_follows_the_chosen_metric() {
-    let metrics = vec![metric("orders", &["status", "region"]), metric("revenue", &["product"]), metric("plain", &[])];
+    let metrics = vec![
+        metric("orders", &["status", "region"]),
+        metric("revenue", &["product"]),
+        metric("plain", &[]),
+    ];
     let pickers = Pickers {
         metrics: &metrics,
         datasets: &[],
         refresh: Some("/dashboards/d/widgets/fields"),
     };
-    let html = widget_fields(&pie_schema(), &json!({"metric": "revenue"}), pickers, &BTreeMap::new()).into_string();
+    let html = widget_fields(
+        &pie_schema(),
+        &json!({"metric": "revenue"}),
+        pickers,
+        &BTreeMap::new(),
+    )
+    .into_string();
     assert!(html.contains(r#"<option value="product">"#), "{html}");
     assert!(!html.contains(r#"value="status""#), "{html}");
     // Only the schema's metrics are offered, labelled.
-    assert!(!html.contains(r#"value="plain""#) && html.contains("orders label"), "{html}");
-    assert!(html.contains(r#"hx-post="/dashboards/d/widgets/fields""#), "{html}");
+    assert!(
+        !html.contains(r#"value="plain""#) && html.contains("orders label"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"hx-post="/dashboards/d/widgets/fields""#),
+        "{html}"
+    );
     // Nothing chosen yet: the first metric's dimensions.
     let html = widget_fields(&pie_schema(), &json!({}), pickers, &BTreeMap::new()).into_string();
     assert!(html.contains(r#"value="status""#), "{html}");
     // A deprecated key is hidden unless the config still sets it.
     assert!(!html.contains("cfg.compare_previous"), "{html}");
-    let html = widget_fields(&pie_schema(), &json!({"compare_previous": true}), pickers, &BTreeMap::new()).into_string();
+    let html = widget_fields(
+        &pie_schema(),
+        &json!({"compare_previous": true}),
+        pickers,
+        &BTreeMap::new(),
+    )
+    .into_string();
     assert!(html.contains("cfg.compare_previous"), "{html}");
 }
 
@@ -156,19 +178,39 @@ fn columns_are_checkboxes_of_the_chosen_dataset_and_come_back_as_a_list() {
             "order_by": {"type": "string", "x-wasmdash": "column", "deprecated": true}
         }
     });
-    let datasets = vec![dataset("orders", &[("id", "Order"), ("status", "Status")]), dataset("users", &[("name", "Name")])];
+    let datasets = vec![
+        dataset("orders", &[("id", "Order"), ("status", "Status")]),
+        dataset("users", &[("name", "Name")]),
+    ];
     let pickers = Pickers {
         metrics: &[],
         datasets: &datasets,
         refresh: None,
     };
-    let html = widget_fields(&table, &json!({"dataset": "users", "columns": ["name"]}), pickers, &BTreeMap::new()).into_string();
-    assert!(html.contains(r#"<input type="checkbox" name="cfg.columns" value="name" checked>"#), "{html}");
+    let html = widget_fields(
+        &table,
+        &json!({"dataset": "users", "columns": ["name"]}),
+        pickers,
+        &BTreeMap::new(),
+    )
+    .into_string();
+    assert!(
+        html.contains(r#"<input type="checkbox" name="cfg.columns" value="name" checked>"#),
+        "{html}"
+    );
     assert!(!html.contains(r#"value="id""#), "{html}");
     let config = config_from_form(
         &table,
-        &form(&[("cfg.dataset", "orders"), ("cfg.columns", "id"), ("cfg.columns", "status"), ("cfg.sort_column", "")]),
+        &form(&[
+            ("cfg.dataset", "orders"),
+            ("cfg.columns", "id"),
+            ("cfg.columns", "status"),
+            ("cfg.sort_column", ""),
+        ]),
     )
     .unwrap();
-    assert_eq!(config, json!({"dataset": "orders", "columns": ["id", "status"]}));
+    assert_eq!(
+        config,
+        json!({"dataset": "orders", "columns": ["id", "status"]})
+    );
 }
