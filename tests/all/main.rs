@@ -57,3 +57,4 @@ mod web_browser_more;
 mod web_browser_support;
 mod web_support;
 mod web_users;
+mod widget_schema;
