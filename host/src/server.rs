@@ -52,6 +52,7 @@ pub struct Server {
     listener: tokio::net::TcpListener,
     app: Router,
     addr: SocketAddr,
+    data: Arc<DataEngine>,
     auth: Arc<Auth>,
     alerts: Arc<AlertService>,
     admin: Option<(AdminSocket, Arc<AdminContext>)>,
@@ -63,7 +64,7 @@ impl Server {
     /// schema), load plugins, and bind `[server] listen`.
     pub async fn bind(config: &Config) -> Result<Self, ServeError> {
         crate::telemetry::install();
-        let data = Arc::new(DataEngine::connect(config).await?);
+        let mut data = DataEngine::connect(config).await?;
         let (settings, cache_dir) = config.plugin_settings();
         let runtime = PluginRuntime::new(&settings, &cache_dir)?;
         let plugins: Arc<PluginRegistry> = PluginRegistry::load(runtime, &settings)?;
@@ -85,6 +86,9 @@ impl Server {
         };
         let store = SledStore::open(&config.data_dir())?;
         let alert_store = AlertStore::new(store.alert_trees()?);
+        // Only now, holding the store's lock, may the rollup file change.
+        data.open_rollups(&config.rollup_file())?;
+        let data = Arc::new(data);
         // Only now, holding the store's lock, is a leftover socket stale.
         let admin_socket = match AdminSocket::bind(&config.data_dir()) {
             Ok(socket) => Some(socket),
@@ -108,7 +112,7 @@ impl Server {
         );
         let state = AppState::new(
             plugins,
-            data,
+            data.clone(),
             auth,
             Arc::new(config.clone()),
             alerts.clone(),
@@ -120,6 +124,7 @@ impl Server {
                 alert_store,
                 alerts: Some(alerts.clone()),
                 timezone: config.server.timezone,
+                data: Some(data.clone()),
             };
             (socket, Arc::new(ctx))
         });
@@ -128,6 +133,7 @@ impl Server {
             listener,
             app,
             addr,
+            data,
             auth,
             alerts,
             admin,
@@ -178,6 +184,12 @@ impl Server {
         tracing::info!(addr = %self.addr, "serving");
         let sweeper = tokio::spawn(sweep_sessions(self.auth.clone()));
         let alert_tasks = self.alerts.start();
+        // Rollups build and refresh in the background; until a rollup is
+        // built, queries read the sources.
+        let rollups = self
+            .data
+            .has_rollups()
+            .then(|| tokio::spawn(self.data.clone().maintain_rollups()));
         let metrics = self.metrics.map(|listener| {
             let app = crate::telemetry::router(self.alerts.clone());
             tokio::spawn(async move {
@@ -196,6 +208,9 @@ impl Server {
             .with_graceful_shutdown(shutdown)
             .await;
         sweeper.abort();
+        if let Some(rollups) = rollups {
+            rollups.abort();
+        }
         if let Some(metrics) = metrics {
             metrics.abort();
         }

@@ -21,6 +21,7 @@ mod data_buckets;
 mod data_conformance;
 mod data_injection;
 mod data_permissions;
+mod data_rollups;
 mod data_sources;
 mod data_support;
 mod data_timeout;
