@@ -15,7 +15,8 @@ use futures::StreamExt as _;
 use crate::config::{Config, parse_filter};
 use crate::data::{DataEngine, RangeSpec};
 use crate::export::{
-    DatasetExport, ExportProgress, ExportRequest, ExportSource, parse_format, parse_options,
+    DatasetExport, ExportProgress, ExportRequest, ExportSource, TableRows, parse_format,
+    parse_options,
 };
 use crate::plugins::{PluginRegistry, PluginRuntime};
 use crate::store::{DashboardId, SledStore, Store as _};
@@ -56,6 +57,10 @@ pub struct ExportArgs {
     /// The exporter's options as a JSON object, e.g. '{"delimiter":";"}'.
     #[arg(long, value_name = "JSON")]
     pub options: Option<String>,
+    /// In a dashboard report, show up to 1,000 rows of each table widget
+    /// instead of its page.
+    #[arg(long, requires = "dashboard")]
+    pub full: bool,
     /// Write here instead of stdout.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -121,6 +126,9 @@ fn request(args: &ExportArgs) -> anyhow::Result<ExportRequest> {
         (_, range) => range,
     };
     req.options = options;
+    if args.full {
+        req.table_rows = TableRows::Full;
+    }
     Ok(req)
 }
 

@@ -389,7 +389,7 @@ pub(super) fn export_dataset() {}
     path = "/api/v1/dashboards/{id}/export",
     tag = "exports",
     operation_id = "export_dashboard",
-    params(("id" = String, Path, description = "The dashboard."), ("format" = String, Query, description = "The exporter plugin."), RangeParams, ("options" = Option<String>, Query, description = "The exporter's options as a JSON object.")),
+    params(("id" = String, Path, description = "The dashboard."), ("format" = String, Query, description = "The exporter plugin."), RangeParams, ("options" = Option<String>, Query, description = "The exporter's options as a JSON object."), ("full" = Option<bool>, Query, description = "Table widgets bring up to 1,000 rows instead of their page.")),
     responses(
         (status = 200, description = "The content.", body = String, content_type = "application/octet-stream"),
         (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
