@@ -31,7 +31,7 @@ pub use filter::parse_filter;
 
 pub use wasmdash_data::config::{
     Aggregate, ColumnConfig, DataConfig, DatasetConfig, Filter, FilterOp, Literal, MetricConfig,
-    SourceConfig, SourceLocation, check_filter as validate_filter, is_identifier,
+    RollupConfig, SourceConfig, SourceLocation, check_filter as validate_filter, is_identifier,
 };
 
 /// Prefix of every override variable.
@@ -102,6 +102,9 @@ pub struct Config {
     /// `[[metric]]` tables.
     #[serde(default, rename = "metric")]
     pub metrics: Vec<MetricConfig>,
+    /// `[[rollup]]` tables.
+    #[serde(default, rename = "rollup")]
+    pub rollups: Vec<RollupConfig>,
     /// `[alerts]`: scheduler, limits, history retention.
     #[serde(default)]
     pub alerts: crate::alerts::AlertSettings,
@@ -229,7 +232,7 @@ impl Config {
     }
 
     /// The 1-based line of the first `[[kind]]` table whose `name` is
-    /// `name` (`kind` is `source`, `dataset` or `metric`), 0 when unknown.
+    /// `name` (`kind` is `source`, `dataset`, `metric` or `rollup`), 0 when unknown.
     pub fn line_of(&self, kind: &str, name: &str) -> usize {
         let Ok(text) = std::fs::read_to_string(&self.file) else {
             return 0;
@@ -245,6 +248,12 @@ impl Config {
     /// `[server] data_dir` resolved against the config file's folder.
     pub fn data_dir(&self) -> PathBuf {
         self.base_dir().join(&self.server.data_dir)
+    }
+
+    /// The SQLite file holding the `[[rollup]]` tables' buckets:
+    /// `<data_dir>/rollups.sqlite`.
+    pub fn rollup_file(&self) -> PathBuf {
+        self.data_dir().join(wasmdash_data::ROLLUP_FILE)
     }
 
     /// `[plugins]` with its drop-in folder resolved against the config
@@ -285,6 +294,7 @@ impl<'a> From<&'a Config> for DataConfig<'a> {
             sources: &config.sources,
             datasets: &config.datasets,
             metrics: &config.metrics,
+            rollups: &config.rollups,
             timezone: config.server.timezone,
             base_dir: base_dir(&config.file),
         }

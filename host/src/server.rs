@@ -46,14 +46,39 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
+/// Log every stored widget that does not fit its plugin's schema (the
+/// widget itself shows the same message; nothing is changed).
+fn check_stored_dashboards(dashboards: &crate::dashboards::DashboardService) {
+    match dashboards.check_stored() {
+        Ok(problems) => {
+            for (d, problem) in &problems {
+                tracing::warn!(
+                    dashboard = %d.id.as_str(),
+                    title = %d.content.title,
+                    "stored dashboard has an invalid widget: {problem}"
+                );
+            }
+            if !problems.is_empty() {
+                tracing::warn!(
+                    widgets = problems.len(),
+                    "some stored widgets do not fit their schemas; they show what is wrong until edited"
+                );
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not check the stored dashboards"),
+    }
+}
+
 /// A bound, not yet serving, server.
 #[derive(Debug)]
 pub struct Server {
     listener: tokio::net::TcpListener,
     app: Router,
     addr: SocketAddr,
+    data: Arc<DataEngine>,
     auth: Arc<Auth>,
     alerts: Arc<AlertService>,
+    dashboards: Arc<crate::dashboards::DashboardService>,
     admin: Option<(AdminSocket, Arc<AdminContext>)>,
     metrics: Option<tokio::net::TcpListener>,
 }
@@ -63,7 +88,7 @@ impl Server {
     /// schema), load plugins, and bind `[server] listen`.
     pub async fn bind(config: &Config) -> Result<Self, ServeError> {
         crate::telemetry::install();
-        let data = Arc::new(DataEngine::connect(config).await?);
+        let mut data = DataEngine::connect(config).await?;
         let (settings, cache_dir) = config.plugin_settings();
         let runtime = PluginRuntime::new(&settings, &cache_dir)?;
         let plugins: Arc<PluginRegistry> = PluginRegistry::load(runtime, &settings)?;
@@ -85,6 +110,9 @@ impl Server {
         };
         let store = SledStore::open(&config.data_dir())?;
         let alert_store = AlertStore::new(store.alert_trees()?);
+        // Only now, holding the store's lock, may the rollup file change.
+        data.open_rollups(&config.rollup_file())?;
+        let data = Arc::new(data);
         // Only now, holding the store's lock, is a leftover socket stale.
         let admin_socket = match AdminSocket::bind(&config.data_dir()) {
             Ok(socket) => Some(socket),
@@ -108,18 +136,20 @@ impl Server {
         );
         let state = AppState::new(
             plugins,
-            data,
+            data.clone(),
             auth,
             Arc::new(config.clone()),
             alerts.clone(),
         );
         let auth = state.auth.clone();
+        let dashboards = state.dashboards.clone();
         let admin = admin_socket.map(|socket| {
             let ctx = AdminContext {
                 auth: auth.clone(),
                 alert_store,
                 alerts: Some(alerts.clone()),
                 timezone: config.server.timezone,
+                data: Some(data.clone()),
             };
             (socket, Arc::new(ctx))
         });
@@ -128,8 +158,10 @@ impl Server {
             listener,
             app,
             addr,
+            data,
             auth,
             alerts,
+            dashboards,
             admin,
             metrics,
         })
@@ -155,6 +187,12 @@ impl Server {
         &self.auth
     }
 
+    /// The dashboard service, e.g. to check the stored dashboards (which
+    /// [`Server::run`] does, logging each widget that does not fit).
+    pub fn dashboards(&self) -> &Arc<crate::dashboards::DashboardService> {
+        &self.dashboards
+    }
+
     /// The alert service (its scheduler starts with [`Server::run`]).
     pub fn alerts(&self) -> &Arc<AlertService> {
         &self.alerts
@@ -175,9 +213,16 @@ impl Server {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
+        check_stored_dashboards(&self.dashboards);
         tracing::info!(addr = %self.addr, "serving");
         let sweeper = tokio::spawn(sweep_sessions(self.auth.clone()));
         let alert_tasks = self.alerts.start();
+        // Rollups build and refresh in the background; until a rollup is
+        // built, queries read the sources.
+        let rollups = self
+            .data
+            .has_rollups()
+            .then(|| tokio::spawn(self.data.clone().maintain_rollups()));
         let metrics = self.metrics.map(|listener| {
             let app = crate::telemetry::router(self.alerts.clone());
             tokio::spawn(async move {
@@ -196,6 +241,9 @@ impl Server {
             .with_graceful_shutdown(shutdown)
             .await;
         sweeper.abort();
+        if let Some(rollups) = rollups {
+            rollups.abort();
+        }
         if let Some(metrics) = metrics {
             metrics.abort();
         }

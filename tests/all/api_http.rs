@@ -38,7 +38,10 @@ const MARCH: &str = "from=2025-03-01&to=2025-03-31";
 async fn api_answers_data_and_readable_errors_over_http() {
     let dir = tempfile::tempdir().unwrap();
     let db = support::sqlite_db(dir.path(), &support::orders(2_000));
-    let text = support::config_text("sqlite://orders.db", "orders", "");
+    // A rollup, so the answers say which path answered.
+    let rollup = "[[rollup]]\nname = \"orders_hourly\"\ndataset = \"orders\"\ngrain = \"1h\"\n\
+                  dimensions = [\"status\"]\nsum = [\"amount\"]\n";
+    let text = support::config_text("sqlite://orders.db", "orders", rollup);
     let cache = wasmdash_tests::plugin_cache_dir();
     let env = vec![
         (
@@ -78,9 +81,23 @@ async fn api_answers_data_and_readable_errors_over_http() {
     }));
 
     let b = base.clone();
+    let data_dir = config.data_dir();
     tokio::task::spawn_blocking(move || {
         let (status, _, _) = get(&t, &format!("{b}/healthz"));
         assert_eq!(status, 200);
+        // The rollup builds in the background; wait for it (over the
+        // admin socket, like `wasmdash rollups status`).
+        let ready = (0..300).any(|_| {
+            let status = wasmdash::admin::AdminRequest::RollupsStatus { json: true };
+            match wasmdash::admin::call(&data_dir, &status) {
+                Ok(Some(reply)) if reply.output.contains("\"ready\"") => true,
+                _ => {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    false
+                }
+            }
+        });
+        assert!(ready, "the rollup was built");
 
         // Without credentials the API answers 401, as JSON.
         let (status, ctype, v) = get("", &format!("{b}/api/v1/metrics"));
@@ -99,6 +116,8 @@ async fn api_answers_data_and_readable_errors_over_http() {
         assert!(v["value"].as_f64().unwrap() > 0.0);
         assert!(v["previous"].as_f64().is_some());
         assert!(!v["sparkline"].as_array().unwrap().is_empty());
+        assert_eq!(v["answered_by"], "rollup", "{v}");
+        assert_eq!(v["rollup"], "orders_hourly");
 
         let (status, _, v) = get(&t, &format!("{b}/api/v1/metrics/revenue/series?{MARCH}&bucket=day&compare=previous"));
         assert_eq!(status, 200, "{v}");
@@ -106,11 +125,14 @@ async fn api_answers_data_and_readable_errors_over_http() {
         assert_eq!(v["points"].as_array().unwrap().len(), 31);
         assert_eq!(v["previous"].as_array().unwrap().len(), 31);
         assert_eq!(v["format"]["kind"], "currency");
+        // `revenue` filters on `status != cancelled`, a kept dimension.
+        assert_eq!(v["answered_by"], "rollup", "{v}");
 
         let (status, _, v) = get(&t, &format!("{b}/api/v1/metrics/total_orders/categories?{MARCH}&by=status&top=2"));
         assert_eq!(status, 200, "{v}");
         assert_eq!(v["labels"].as_array().unwrap().len(), 3);
         assert_eq!(v["labels"][2], "other");
+        assert_eq!(v["answered_by"], "rollup", "{v}");
 
         let (status, _, v) = get(&t, &format!(
             "{b}/api/v1/datasets/orders/rows?columns=id,status,amount&filter=status:eq:error&filter=amount:ge:10&order=id&desc=true&limit=5"

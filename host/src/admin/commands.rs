@@ -10,6 +10,7 @@ use super::AdminRequest;
 use super::format;
 use crate::alerts::{AlertId, AlertService, AlertStore, AlertView};
 use crate::auth::{Auth, Lane, TokenOptions, parse_lifetime};
+use crate::data::DataEngine;
 use crate::store::{DashboardId, Role, StoreError, TokenId, User};
 
 /// Why an administrative command failed: one line for the terminal.
@@ -53,10 +54,21 @@ pub struct AdminContext {
     pub alerts: Option<Arc<AlertService>>,
     /// The timezone times are shown in.
     pub timezone: Tz,
+    /// The data engine with its rollups, for `wasmdash rollups` (the CLI
+    /// builds it only for those commands).
+    pub data: Option<Arc<DataEngine>>,
 }
 
 /// Run `request`; the text to print, or why it failed.
 pub async fn execute(request: &AdminRequest, ctx: &AdminContext) -> Result<String, AdminError> {
+    if let AdminRequest::RollupsStatus { .. } | AdminRequest::RollupsRebuild { .. } = request {
+        let Some(data) = &ctx.data else {
+            return Err(AdminError(
+                "rollups need the config with the sources: give --config FILE".into(),
+            ));
+        };
+        return rollups(request, data).await;
+    }
     let store = ctx.auth.store();
     match request {
         AdminRequest::UserNameFree { name } => {
@@ -163,6 +175,9 @@ pub async fn execute(request: &AdminRequest, ctx: &AdminContext) -> Result<Strin
             views.sort_by(|a, b| a.alert.draft.name.cmp(&b.alert.draft.name));
             format::alerts(&views, store.as_ref(), ctx.timezone, *json)
         }
+        AdminRequest::RollupsStatus { .. } | AdminRequest::RollupsRebuild { .. } => {
+            Err(AdminError("rollups are answered above".into()))
+        }
         AdminRequest::AlertsCheckNow { id } => {
             let Some(service) = &ctx.alerts else {
                 return Err(AdminError(
@@ -203,6 +218,34 @@ pub async fn execute(request: &AdminRequest, ctx: &AdminContext) -> Result<Strin
                 .ok_or_else(|| AdminError(format!("no dashboard with id {id}")))?;
             serde_json::to_string(&dashboard.content).map_err(AdminError::of)
         }
+    }
+}
+
+/// Run a `wasmdash rollups` request on `data` (in the server, or in the
+/// CLI when no server runs); the text to print.
+pub async fn rollups(request: &AdminRequest, data: &DataEngine) -> Result<String, AdminError> {
+    if !data.has_rollups() {
+        return Err(AdminError(
+            "no [[rollup]] is configured; see README, \"Rollups\"".into(),
+        ));
+    }
+    match request {
+        AdminRequest::RollupsStatus { json } => {
+            let status = data.rollup_status().await.map_err(AdminError::of)?;
+            format::rollups(&status, *json)
+        }
+        AdminRequest::RollupsRebuild { name } => {
+            let status = data
+                .rebuild_rollups(name.as_deref())
+                .await
+                .map_err(AdminError::of)?;
+            let rebuilt: Vec<_> = status
+                .into_iter()
+                .filter(|s| name.as_ref().is_none_or(|n| *n == s.name))
+                .collect();
+            format::rollups(&rebuilt, false)
+        }
+        _ => Err(AdminError("not a rollups command".into())),
     }
 }
 

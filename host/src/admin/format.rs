@@ -12,6 +12,59 @@ use crate::auth::NewApiToken;
 use crate::cli::terminal::safe;
 use crate::store::{ApiToken, Store, User};
 
+/// `wasmdash rollups status` (and what `rebuild` rebuilt): a table, or a
+/// JSON array. Times in UTC: the CLI may run without the server's config.
+pub(super) fn rollups(
+    status: &[crate::data::RollupStatus],
+    json: bool,
+) -> Result<String, AdminError> {
+    if json {
+        return serde_json::to_string_pretty(status)
+            .map(|s| s + "\n")
+            .map_err(|e| AdminError(e.to_string()));
+    }
+    let secs = |s: Option<i64>| {
+        s.and_then(|s| DateTime::<Utc>::from_timestamp(s, 0))
+            .map_or_else(
+                || "-".to_string(),
+                |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+            )
+    };
+    let mut out = format!(
+        "{:<24} {:<16} {:>6} {:<10} {:>9} {:<20} {:<20} {:>9}\n",
+        "NAME", "DATASET", "GRAIN", "STATE", "BUCKETS", "WATERMARK", "REFRESHED", "LAST RUN"
+    );
+    for r in status {
+        let state = match &r.state {
+            crate::data::RollupState::Empty => "empty".to_string(),
+            crate::data::RollupState::Building => "building".to_string(),
+            crate::data::RollupState::Ready => "ready".to_string(),
+            crate::data::RollupState::Failed(_) => "failed".to_string(),
+        };
+        let grain = match r.grain_secs {
+            g if g % 3600 == 0 => format!("{}h", g / 3600),
+            g => format!("{}m", g / 60),
+        };
+        let _ = writeln!(
+            out,
+            "{:<24} {:<16} {:>6} {:<10} {:>9} {:<20} {:<20} {:>9}",
+            r.name,
+            r.dataset,
+            grain,
+            state,
+            r.buckets,
+            secs(r.watermark),
+            secs(r.refreshed_at),
+            r.last_run_ms
+                .map_or_else(|| "-".into(), |ms| format!("{ms} ms"))
+        );
+        if let crate::data::RollupState::Failed(why) = &r.state {
+            let _ = writeln!(out, "  {}: {}", r.name, safe(why));
+        }
+    }
+    Ok(out)
+}
+
 /// `wasmdash user list`.
 pub(super) fn users(users: &[User]) -> String {
     if users.is_empty() {

@@ -1,5 +1,5 @@
 //! Administration while the server runs: the commands of `wasmdash user`,
-//! `token` and `alerts`, answered either by the running server over a
+//! `token`, `alerts` and `rollups`, answered either by the running server over a
 //! local socket or, when no server runs, by the CLI itself on the store.
 //!
 //! sled lets one process at a time open the state, so a CLI that opened
@@ -25,6 +25,6 @@ mod format;
 mod protocol;
 mod socket;
 
-pub use commands::{AdminContext, AdminError, execute};
+pub use commands::{AdminContext, AdminError, execute, rollups};
 pub use protocol::{AdminReply, AdminRequest};
 pub use socket::{AdminSocket, SOCKET_FILE, call, socket_path};

@@ -76,6 +76,16 @@ pub enum AdminRequest {
         /// The alert; all enabled ones when `None`.
         id: Option<String>,
     },
+    /// Show every rollup's state, watermark and size.
+    RollupsStatus {
+        /// A JSON array instead of a table.
+        json: bool,
+    },
+    /// Rebuild one rollup (every one when `None`) from the whole history.
+    RollupsRebuild {
+        /// The rollup's name.
+        name: Option<String>,
+    },
     /// A dashboard's content (title, layout, widgets) as JSON, for
     /// `wasmdash export --dashboard`: the CLI reads the rows from the
     /// sources itself, so only the definition crosses the socket.

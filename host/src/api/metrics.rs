@@ -47,9 +47,9 @@ pub(super) async fn value(
     check(&state, &who, &name)?;
     let p = Params::new(q, &["range", "from", "to", "sparkline"])?;
     let range = p.range()?;
-    let d = state
+    let (d, by) = state
         .data
-        .scalar(&name, &range, p.bool("sparkline")?)
+        .scalar_traced(&name, &range, p.bool("sparkline")?)
         .await?;
     let change = match (d.value, d.previous) {
         (Some(v), Some(prev)) if prev != 0.0 => Some((v - prev) / prev.abs() * 100.0),
@@ -64,6 +64,8 @@ pub(super) async fn value(
         "change_percent": change,
         "format": d.format,
         "sparkline": d.sparkline.as_ref().map(json::series),
+        "answered_by": by.path(),
+        "rollup": by.rollup(),
     })))
 }
 
@@ -79,7 +81,10 @@ pub(super) async fn series(
     let range = p.range()?;
     let bucket: BucketSpec = p.get("bucket").unwrap_or("auto").parse()?;
     let compare = compare_previous(&p)?;
-    let d = state.data.series(&name, &range, bucket, compare).await?;
+    let (d, by) = state
+        .data
+        .series_traced(&name, &range, bucket, compare)
+        .await?;
     Ok(Json(json!({
         "metric": name,
         "label": d.label,
@@ -88,6 +93,8 @@ pub(super) async fn series(
         "points": json::series(&d.points),
         "previous": d.previous.as_ref().map(json::series),
         "format": d.format,
+        "answered_by": by.path(),
+        "rollup": by.rollup(),
     })))
 }
 
@@ -122,7 +129,7 @@ pub(super) async fn series_many(
     let series: Vec<Value> = names
         .iter()
         .zip(&all)
-        .map(|(name, d)| {
+        .map(|(name, (d, by))| {
             json!({
                 "metric": name,
                 "label": d.label,
@@ -130,6 +137,8 @@ pub(super) async fn series_many(
                 "points": json::series(&d.points),
                 "previous": d.previous.as_ref().map(json::series),
                 "format": d.format,
+                "answered_by": by.path(),
+                "rollup": by.rollup(),
             })
         })
         .collect();
@@ -167,7 +176,7 @@ pub(super) async fn categories(
         .get("by")
         .ok_or_else(|| HttpError::bad_request("`by` (the dimension to group by) is required"))?;
     let top = p.number::<u32>("top")?.unwrap_or(5);
-    let d = state.data.categories(&name, &range, by, top).await?;
+    let (d, by) = state.data.categories_traced(&name, &range, by, top).await?;
     Ok(Json(json!({
         "metric": name,
         "label": d.label,
@@ -176,5 +185,7 @@ pub(super) async fn categories(
         "labels": d.labels,
         "values": d.values,
         "format": d.format,
+        "answered_by": by.path(),
+        "rollup": by.rollup(),
     })))
 }

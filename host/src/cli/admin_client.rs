@@ -129,6 +129,7 @@ async fn open(
         alert_store,
         alerts,
         timezone: local.config.map_or(Tz::UTC, |c| c.server.timezone),
+        data: None,
     })
 }
 

@@ -75,6 +75,9 @@ pub fn problems(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
     checked
         .metrics
         .retain(|m| !failed.iter().any(|k| is_of(k, "metric", m.name.get_ref())));
+    checked
+        .rollups
+        .retain(|r| !failed.iter().any(|k| is_of(k, "rollup", r.name.get_ref())));
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let schema = runtime.block_on(DataEngine::check(&checked));
     for (item, error) in schema {
@@ -82,6 +85,7 @@ pub fn problems(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
             ConfigItem::Source(n) => ("source", n),
             ConfigItem::Dataset(n) => ("dataset", n),
             ConfigItem::Metric(n) => ("metric", n),
+            ConfigItem::Rollup(n) => ("rollup", n),
         };
         let message = match error {
             // The driver's own words: this is the operator's terminal.

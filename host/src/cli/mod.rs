@@ -11,6 +11,7 @@ pub mod config_check;
 pub mod demo;
 pub mod export;
 pub mod plugins;
+pub mod rollups;
 pub mod serve;
 pub mod terminal;
 pub mod token;
@@ -49,6 +50,9 @@ pub enum Command {
     /// List alerts or evaluate them now.
     #[command(subcommand)]
     Alerts(alerts::AlertsCommand),
+    /// Show the state of the `[[rollup]]` tables or rebuild them.
+    #[command(subcommand)]
+    Rollups(rollups::RollupsCommand),
 }
 
 /// Run a parsed command line; errors become one line on stderr and exit 1.
@@ -62,6 +66,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Config(cmd) => config_check::run(cmd),
         Command::Export(args) => export::run(args),
         Command::Alerts(cmd) => alerts::run(cmd),
+        Command::Rollups(cmd) => rollups::run(cmd),
     };
     match result {
         Ok(code) => code,

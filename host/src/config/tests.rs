@@ -184,3 +184,87 @@ fn lines_refer_to_the_file_even_with_overrides() {
         "{err}"
     );
 }
+
+#[test]
+fn rollups_are_checked_and_name_the_table_and_key() {
+    let good = format!(
+        "{GOOD}\n[[rollup]]\nname = \"orders_hourly\"\ndataset = \"orders\"\ngrain = \"1h\"\n\
+         dimensions = [\"status\"]\nsum = [\"amount\"]\n"
+    );
+    let name_line = good
+        .lines()
+        .position(|l| l == "name = \"orders_hourly\"")
+        .unwrap()
+        + 1;
+    let c = parse(&good, &[]).unwrap();
+    assert_eq!(c.rollups[0].grain_secs(), Ok(3600));
+    assert_eq!(c.rollups[0].lookback, "1h");
+    assert_eq!(
+        c.rollup_file(),
+        PathBuf::from("/etc/wasmdash/data/rollups.sqlite")
+    );
+    for (from, to, key, says) in [
+        ("grain = \"1h\"", "grain = \"7m\"", "grain", "divides a day"),
+        (
+            "grain = \"1h\"",
+            "grain = \"hourly\"",
+            "grain",
+            "not a span",
+        ),
+        (
+            "grain = \"1h\"",
+            "grain = \"90s\"",
+            "grain",
+            "whole number of minutes",
+        ),
+        (
+            "dataset = \"orders\"\ngrain",
+            "dataset = \"sales\"\ngrain",
+            "dataset",
+            "sales",
+        ),
+        (
+            "sum = [\"amount\"]",
+            "sum = [\"amount\", \"amount\"]",
+            "sum",
+            "twice",
+        ),
+        (
+            "dimensions = [\"status\"]",
+            "dimensions = [\"x y\"]",
+            "dimensions",
+            "identifier",
+        ),
+        (
+            "sum = [\"amount\"]",
+            "sum = [\"amount\"]\nlookback = \"soon\"",
+            "lookback",
+            "span",
+        ),
+        (
+            "sum = [\"amount\"]",
+            "sum = [\"amount\"]\nrefresh = \"1s\"",
+            "refresh",
+            "at least",
+        ),
+    ] {
+        let e = parse(&good.replace(from, to), &[]).unwrap_err();
+        let ConfigError::Invalid {
+            line,
+            key: k,
+            message,
+            ..
+        } = &e
+        else {
+            panic!("{to}: {e}")
+        };
+        assert_eq!(k, &format!("rollup \"orders_hourly\".{key}"), "{to}");
+        assert_eq!(*line, name_line, "{to}: {e}");
+        assert!(message.contains(says), "{to}: {message}");
+    }
+    let e = parse(
+        &good.replace("grain = \"1h\"", "grain = \"1h\"\ncolour = 1"),
+        &[],
+    );
+    assert!(e.unwrap_err().to_string().contains("colour"));
+}

@@ -291,6 +291,28 @@ pub(super) fn problems(config: &Config, text: &str) -> Vec<ConfigError> {
         };
         found.extend(one().err());
     }
+    let mut names = HashSet::new();
+    for r in &config.rollups {
+        let mut one = || -> Result<(), ConfigError> {
+            let key = |k: &str| format!("rollup \"{}\".{k}", r.name.get_ref());
+            let bad = |k: &str, msg: &str| invalid(r.name.span(), key(k), msg.to_string());
+            if !is_name(r.name.get_ref()) {
+                return Err(bad("name", NAME_RULE));
+            }
+            if !names.insert(r.name.get_ref().as_str()) {
+                return Err(bad("name", "defined twice"));
+            }
+            if !config
+                .datasets
+                .iter()
+                .any(|d| d.name.get_ref() == &r.dataset)
+            {
+                return Err(bad("dataset", &format!("no dataset named `{}`", r.dataset)));
+            }
+            r.check().map_err(|(k, msg)| bad(k, &msg))
+        };
+        found.extend(one().err());
+    }
     if let Err((key, message)) = crate::alerts::check_settings(&config.alerts, &config.smtp) {
         let section = key.split('.').next().unwrap_or_default();
         let line = text

@@ -346,6 +346,24 @@ pub(super) fn set_dashboard_sharing() {}
 )]
 pub(super) fn widget_html() {}
 
+/// The JSON Schema a widget plugin's config must fit: its own keys plus the
+/// binding keys (metric, dimension, dataset, columns, ...) with the allowed
+/// values; any other key is refused.
+#[utoipa::path(
+    get,
+    path = "/api/v1/plugins/{id}/schema",
+    tag = "dashboards",
+    operation_id = "widget_plugin_schema",
+    params(("id" = String, Path, description = "The widget plugin.")),
+    responses(
+        (status = 200, description = "OK.", body = serde_json::Value),
+        (status = 401, description = "No valid session or token.", body = ErrorBody),
+        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = [])),
+)]
+pub(super) fn widget_plugin_schema() {}
+
 /// Stream a dataset's rows or a metric's series through an exporter.
 #[utoipa::path(
     get,
@@ -565,6 +583,7 @@ pub(super) fn openapi_document() {}
     restore_dashboard_version,
     set_dashboard_sharing,
     widget_html,
+    widget_plugin_schema,
     export_dataset,
     export_dashboard,
     export_widget,
@@ -581,4 +600,4 @@ pub(super) struct Paths;
 
 /// Every documented (method, path).
 #[cfg(test)]
-pub(super) const OPERATIONS: usize = 29;
+pub(super) const OPERATIONS: usize = 30;

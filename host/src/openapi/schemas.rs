@@ -80,6 +80,27 @@ pub(super) struct MetricValue {
     pub format: Value,
     /// The series behind it, with `sparkline=true`.
     pub sparkline: Option<Vec<Point>>,
+    /// Which path answered: `sql` (the source's rows) or `rollup` (a
+    /// `[[rollup]]`'s buckets, with raw SQL for range edges off its grain
+    /// and rows after its watermark). A cached answer names the path that
+    /// loaded it.
+    pub answered_by: AnsweredPath,
+    /// The rollup that answered, when `answered_by` is `rollup`.
+    pub rollup: Option<String>,
+}
+
+/// The path that answered a value or series.
+#[derive(Debug, Serialize, ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes the strings the handlers write; never built"
+)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum AnsweredPath {
+    /// SQL on the source's rows.
+    Sql,
+    /// A rollup's buckets.
+    Rollup,
 }
 
 /// `GET /api/v1/metrics/{name}/series`.
@@ -99,6 +120,13 @@ pub(super) struct MetricSeries {
     pub previous: Option<Vec<Point>>,
     /// Display format.
     pub format: Value,
+    /// Which path answered: `sql` (the source's rows) or `rollup` (a
+    /// `[[rollup]]`'s buckets, with raw SQL for range edges off its grain
+    /// and rows after its watermark). A cached answer names the path that
+    /// loaded it.
+    pub answered_by: AnsweredPath,
+    /// The rollup that answered, when `answered_by` is `rollup`.
+    pub rollup: Option<String>,
 }
 
 /// One series of `GET /api/v1/series`.
@@ -116,6 +144,13 @@ pub(super) struct NamedSeries {
     pub previous: Option<Vec<Point>>,
     /// Display format.
     pub format: Value,
+    /// Which path answered: `sql` (the source's rows) or `rollup` (a
+    /// `[[rollup]]`'s buckets, with raw SQL for range edges off its grain
+    /// and rows after its watermark). A cached answer names the path that
+    /// loaded it.
+    pub answered_by: AnsweredPath,
+    /// The rollup that answered, when `answered_by` is `rollup`.
+    pub rollup: Option<String>,
 }
 
 /// `GET /api/v1/series`.
@@ -144,6 +179,10 @@ pub(super) struct MetricCategories {
     pub values: Vec<f64>,
     /// Display format.
     pub format: Value,
+    /// Which path answered: `sql` or `rollup`.
+    pub answered_by: AnsweredPath,
+    /// The rollup that answered, when `answered_by` is `rollup`.
+    pub rollup: Option<String>,
 }
 
 /// A column of a dataset.

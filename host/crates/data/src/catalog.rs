@@ -13,6 +13,7 @@ use wasmdash_frame::{ColumnKind, ColumnSchema, ValueFormat};
 use super::compile::{BoundFilter, From, MetricPlan};
 use super::dialect::SqlValue;
 use super::error::{DataError, Result};
+use super::rollup::RollupSpec;
 use super::source::Source;
 use super::timerange::{Bound, RangeSpec};
 
@@ -76,6 +77,8 @@ pub(crate) struct Metric {
 pub(crate) struct Catalog {
     pub(crate) datasets: Vec<Dataset>,
     pub(crate) metrics: Vec<Metric>,
+    /// Checked `[[rollup]]` tables (the engine takes them over).
+    pub(crate) rollups: Vec<RollupSpec>,
 }
 
 impl Catalog {
@@ -92,7 +95,17 @@ impl Catalog {
         for m in config.metrics {
             metrics.push(build_metric(m, &datasets, &all_kinds, config.timezone)?);
         }
-        Ok(Self { datasets, metrics })
+        let mut rollups = Vec::new();
+        for r in config.rollups {
+            rollups.push(RollupSpec::build(r, &datasets, &all_kinds, |i| {
+                source_url(config, sources, i)
+            })?);
+        }
+        Ok(Self {
+            datasets,
+            metrics,
+            rollups,
+        })
     }
 
     /// Check every dataset and metric against its database, as far as
@@ -126,6 +139,16 @@ impl Catalog {
                 problems.push((ConfigItem::Metric(m.name.get_ref().clone()), e));
             }
         }
+        for r in config.rollups {
+            if !datasets.iter().any(|d| d.info.name == r.dataset) {
+                continue;
+            }
+            let built =
+                RollupSpec::build(r, &datasets, &all_kinds, |i| source_url(config, sources, i));
+            if let Err(e) = built {
+                problems.push((ConfigItem::Rollup(r.name.get_ref().clone()), e));
+            }
+        }
         problems
     }
 }
@@ -139,6 +162,18 @@ pub enum ConfigItem {
     Dataset(String),
     /// A `[[metric]]`, by name.
     Metric(String),
+    /// A `[[rollup]]`, by name.
+    Rollup(String),
+}
+
+/// The URL of source `index` (part of a rollup's signature: another
+/// database means other rows).
+fn source_url(config: &DataConfig<'_>, sources: &[Source], index: usize) -> String {
+    sources
+        .get(index)
+        .and_then(|s| config.source(&s.name))
+        .map(|s| s.url.clone())
+        .unwrap_or_default()
 }
 
 /// Check one dataset against its database: its columns and their kinds.

@@ -336,6 +336,29 @@ pub(crate) fn categories_ranked(
     ))
 }
 
+/// Per group of `dim` (as text), the partial aggregates `m` folds from
+/// (see `Builder::partials`), over rows in `r` passing `m`'s filters;
+/// `None` for `count_distinct`. Rollups fold these with their buckets.
+pub(crate) fn category_partials(
+    t: Target<'_>,
+    m: &MetricPlan,
+    r: &TimeRange,
+    dim: &str,
+) -> Option<Query> {
+    let mut b = Builder::new(t.dialect);
+    let key = t.dialect.select_as(&b.id(dim), ColumnKind::Text);
+    let parts = b.partials(m, &[])?;
+    let from = b.from(t.from);
+    let w = b.where_(&t, Some(r), &m.filters);
+    let mut kinds = vec![ColumnKind::Text];
+    kinds.extend(parts.iter().map(|_| ColumnKind::Float64));
+    let text = format!(
+        "SELECT {key}, {} FROM {from}{w} GROUP BY 1",
+        parts.join(", ")
+    );
+    Some(b.finish(text, kinds))
+}
+
 /// The aggregate over every row whose `dim` is none of `keys` ("other").
 pub(crate) fn categories_other(
     t: Target<'_>,

@@ -23,6 +23,8 @@ pub struct DataConfig<'a> {
     pub datasets: &'a [DatasetConfig],
     /// `[[metric]]` tables.
     pub metrics: &'a [MetricConfig],
+    /// `[[rollup]]` tables.
+    pub rollups: &'a [RollupConfig],
     /// IANA timezone for day boundaries and buckets.
     pub timezone: Tz,
     /// The folder relative paths resolve against.
@@ -308,6 +310,114 @@ impl MetricConfig {
             unit: self.unit.clone(),
             decimals: self.decimals,
         }
+    }
+}
+
+/// `[[rollup]]`: pre-aggregated buckets of a dataset, kept by wasmdash in
+/// an SQLite file under the data directory and used to answer metrics
+/// whose grain, filters and time zone allow (see `DataEngine`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollupConfig {
+    /// Unique name (letters, digits, `_`, `-`); used by `wasmdash rollups`.
+    pub name: Spanned<String>,
+    /// The dataset it aggregates.
+    pub dataset: String,
+    /// Bucket width: `1m`, `5m`, `15m`, `1h`, `1d`, ... (a whole number of
+    /// minutes that divides a day).
+    pub grain: String,
+    /// Columns kept as they are (metrics filtering on them can use the
+    /// rollup): text, integer or boolean columns.
+    #[serde(default)]
+    pub dimensions: Vec<String>,
+    /// Numeric columns whose sum and count of values are kept (for `sum`,
+    /// `avg` and `count` of a column).
+    #[serde(default)]
+    pub sum: Vec<String>,
+    /// Numeric columns whose minimum is kept.
+    #[serde(default)]
+    pub min: Vec<String>,
+    /// Numeric columns whose maximum is kept.
+    #[serde(default)]
+    pub max: Vec<String>,
+    /// How far back each refresh re-reads, for rows that arrive late:
+    /// `2h`, `1d`, ...
+    #[serde(default = "default_lookback")]
+    pub lookback: String,
+    /// How often new rows are folded in: `1m`, `5m`, ...
+    #[serde(default = "default_refresh")]
+    pub refresh: String,
+}
+
+fn default_lookback() -> String {
+    "1h".into()
+}
+fn default_refresh() -> String {
+    "1m".into()
+}
+
+/// A span such as `90s`, `15m`, `2h` or `1d`, in seconds.
+pub fn parse_span(s: &str) -> Result<i64, String> {
+    let bad = || format!("`{s}` is not a span; use e.g. 15m, 1h or 1d");
+    let s = s.trim();
+    let unit = match s.chars().last() {
+        Some('s') => 1,
+        Some('m') => 60,
+        Some('h') => 3_600,
+        Some('d') => 86_400,
+        _ => return Err(bad()),
+    };
+    let n: i64 = s[..s.len() - 1].parse().map_err(|_| bad())?;
+    if !(1..=100_000).contains(&n) {
+        return Err(bad());
+    }
+    Ok(n * unit)
+}
+
+impl RollupConfig {
+    /// The grain in seconds, checked: whole minutes dividing a day.
+    pub fn grain_secs(&self) -> Result<i64, String> {
+        let g = parse_span(&self.grain)?;
+        if g % 60 != 0 || 86_400 % g != 0 {
+            return Err(format!(
+                "`{}`: the grain must be a whole number of minutes that divides a day (1m, 5m, 15m, 1h, 6h, 1d, ...)",
+                self.grain
+            ));
+        }
+        Ok(g)
+    }
+
+    /// Check what needs no database, naming the key at fault.
+    pub fn check(&self) -> Result<(), (&'static str, String)> {
+        self.grain_secs().map_err(|m| ("grain", m))?;
+        let lookback = parse_span(&self.lookback).map_err(|m| ("lookback", m))?;
+        if lookback > 366 * 86_400 {
+            return Err(("lookback", "must be at most 366d".into()));
+        }
+        let refresh = parse_span(&self.refresh).map_err(|m| ("refresh", m))?;
+        if refresh < 5 {
+            return Err(("refresh", "must be at least 5s".into()));
+        }
+        for (key, cols) in [
+            ("dimensions", &self.dimensions),
+            ("sum", &self.sum),
+            ("min", &self.min),
+            ("max", &self.max),
+        ] {
+            let mut seen = std::collections::HashSet::new();
+            for c in cols {
+                if !is_identifier(c) {
+                    return Err((key, format!("`{c}`: {IDENT_RULE}")));
+                }
+                if !seen.insert(c) {
+                    return Err((key, format!("`{c}` is listed twice")));
+                }
+            }
+        }
+        if self.dimensions.len() > 16 {
+            return Err(("dimensions", "at most 16 dimensions".into()));
+        }
+        Ok(())
     }
 }
 

@@ -92,6 +92,12 @@ pub trait Dialect: Send + Sync + fmt::Debug {
     /// wall-clock time counted as if it were UTC), in the same unit.
     fn bucket_start(&self, local: &str, bucket: Bucket) -> String;
 
+    /// `secs` (integer seconds) rounded down to a multiple of `width`
+    /// seconds (valid for times after 1970).
+    fn floor_seconds(&self, secs: &str, width: i64) -> String {
+        format!("(({secs}) / {width} * {width})")
+    }
+
     /// The bucket of the time column `column`, shifted by `shift` seconds
     /// (an SQL integer expression) when given, computed on the column's
     /// own type so the database groups without converting each row to
@@ -294,6 +300,10 @@ impl Dialect for MysqlDialect {
 
     fn epoch_seconds(&self, column: &str) -> String {
         format!("CAST(FLOOR(UNIX_TIMESTAMP({column})) AS SIGNED)")
+    }
+
+    fn floor_seconds(&self, secs: &str, width: i64) -> String {
+        format!("(({secs}) DIV {width} * {width})")
     }
 
     fn bucket_start(&self, local: &str, bucket: Bucket) -> String {

@@ -21,8 +21,9 @@ use super::cache::{Cache, Claim};
 use super::catalog::{Catalog, ConfigItem, Dataset, DatasetInfo, Metric, MetricInfo, bind_filter};
 use super::compile::{self, MetricPlan, RowsPlan, Target};
 use super::error::{DataError, Result};
-use super::fold::{self, Keys};
+use super::fold::{self, Group, Keys};
 use super::load::{self, Answer, Ask, DataRequest, Need, ScanSpec, Scanned};
+use super::rollup::{AnsweredBy, Rollups};
 use super::scan::{self, Grain, TimeScan};
 use super::source::Source;
 use super::timerange::{RangeSpec, ResolvedRange};
@@ -98,13 +99,15 @@ pub struct RowsQuery {
 
 /// Sources, datasets and metrics, with a result cache.
 pub struct DataEngine {
-    catalog: Catalog,
-    sources: Vec<Source>,
+    pub(crate) catalog: Catalog,
+    pub(crate) sources: Vec<Source>,
     tz: Tz,
-    clock: Clock,
-    scalars: Arc<Cache<String, ScalarData>>,
-    series: Arc<Cache<String, SeriesData>>,
-    categories: Arc<Cache<String, CategoriesData>>,
+    pub(crate) clock: Clock,
+    /// `[[rollup]]` tables and, once opened, their file.
+    pub(crate) rollups: Rollups,
+    scalars: Arc<Cache<String, (ScalarData, AnsweredBy)>>,
+    series: Arc<Cache<String, (SeriesData, AnsweredBy)>>,
+    categories: Arc<Cache<String, (CategoriesData, AnsweredBy)>>,
     rows: Arc<Cache<String, RowsData>>,
     /// First and last instant of each dataset's time column (SQLite).
     spans: Arc<Cache<usize, Option<(i64, i64)>>>,
@@ -128,6 +131,7 @@ impl Default for DataEngine {
             sources: Vec::new(),
             tz: Tz::UTC,
             clock: Arc::new(Utc::now),
+            rollups: Rollups::default(),
             scalars: Arc::new(Cache::named("scalar")),
             series: Arc::new(Cache::named("series")),
             categories: Arc::new(Cache::named("categories")),
@@ -152,9 +156,11 @@ impl DataEngine {
             })?;
             sources.push(source);
         }
-        let catalog = Catalog::build(&config, &sources).await?;
+        let mut catalog = Catalog::build(&config, &sources).await?;
+        let rollups = Rollups::new(std::mem::take(&mut catalog.rollups));
         Ok(Self {
             catalog,
+            rollups,
             sources,
             tz: config.timezone,
             ..Self::default()
@@ -237,7 +243,7 @@ impl DataEngine {
         Ok((d, &self.sources[d.source]))
     }
 
-    fn target<'a>(d: &'a Dataset, s: &'a Source) -> Target<'a> {
+    pub(crate) fn target<'a>(d: &'a Dataset, s: &'a Source) -> Target<'a> {
         Target {
             dialect: s.dialect(),
             from: &d.from,
@@ -300,6 +306,17 @@ impl DataEngine {
         range: &RangeSpec,
         sparkline: bool,
     ) -> Result<ScalarData> {
+        Ok(self.scalar_traced(metric, range, sparkline).await?.0)
+    }
+
+    /// [`DataEngine::scalar`], and which path answered it (for a cached
+    /// value: the path that loaded it).
+    pub async fn scalar_traced(
+        &self,
+        metric: &str,
+        range: &RangeSpec,
+        sparkline: bool,
+    ) -> Result<(ScalarData, AnsweredBy)> {
         let req = DataRequest::Scalar {
             metric: metric.to_string(),
             sparkline,
@@ -308,7 +325,7 @@ impl DataEngine {
         self.scalars
             .get_or_load(key, ask.metric.ttl, async {
                 match self.run_asks(dataset, &r, &[ask]).await?.pop() {
-                    Some(Answer::Scalar(s)) => Ok(s),
+                    Some((Answer::Scalar(s), by)) => Ok((s, by)),
                     _ => Err(DataError::db("no scan answered the scalar")),
                 }
             })
@@ -325,6 +342,21 @@ impl DataEngine {
         bucket: BucketSpec,
         compare_previous: bool,
     ) -> Result<SeriesData> {
+        Ok(self
+            .series_traced(metric, range, bucket, compare_previous)
+            .await?
+            .0)
+    }
+
+    /// [`DataEngine::series`], and which path answered it (for a cached
+    /// series: the path that loaded it).
+    pub async fn series_traced(
+        &self,
+        metric: &str,
+        range: &RangeSpec,
+        bucket: BucketSpec,
+        compare_previous: bool,
+    ) -> Result<(SeriesData, AnsweredBy)> {
         let req = DataRequest::Series {
             metric: metric.to_string(),
             bucket,
@@ -334,7 +366,7 @@ impl DataEngine {
         self.series
             .get_or_load(key, ask.metric.ttl, async {
                 match self.run_asks(dataset, &r, &[ask]).await?.pop() {
-                    Some(Answer::Series(s)) => Ok(s),
+                    Some((Answer::Series(s), by)) => Ok((s, by)),
                     _ => Err(DataError::db("no scan answered the series")),
                 }
             })
@@ -348,7 +380,7 @@ impl DataEngine {
         range: &RangeSpec,
         bucket: BucketSpec,
         compare_previous: bool,
-    ) -> Result<Vec<SeriesData>> {
+    ) -> Result<Vec<(SeriesData, AnsweredBy)>> {
         let requests: Vec<DataRequest> = metrics
             .iter()
             .map(|m| DataRequest::Series {
@@ -360,7 +392,10 @@ impl DataEngine {
         self.load_together(&requests, range).await;
         let mut out = Vec::with_capacity(metrics.len());
         for m in metrics {
-            out.push(self.series(m, range, bucket, compare_previous).await?);
+            out.push(
+                self.series_traced(m, range, bucket, compare_previous)
+                    .await?,
+            );
         }
         Ok(out)
     }
@@ -547,13 +582,13 @@ impl DataEngine {
     }
 
     /// Run the scans answering `asks` (all of `dataset`), then build each
-    /// answer from them, in order.
+    /// answer from them, in order, with the path of the scan holding it.
     async fn run_asks(
         &self,
         dataset: usize,
         r: &ResolvedRange,
         asks: &[Ask<'_>],
-    ) -> Result<Vec<Answer>> {
+    ) -> Result<Vec<(Answer, AnsweredBy)>> {
         let d = &self.catalog.datasets[dataset];
         let s = &self.sources[d.source];
         let scans = load::plan(asks)
@@ -562,7 +597,12 @@ impl DataEngine {
         let scans = futures::future::try_join_all(scans).await?;
         asks.iter()
             .map(|a| {
+                let by = scans
+                    .iter()
+                    .find(|s| s.spec.metrics.contains(&a.index))
+                    .map_or(AnsweredBy::Sql, |s| s.by.clone());
                 load::answer(&scans, &self.catalog.metrics, a, r, self.tz)
+                    .map(|answer| (answer, by))
                     .ok_or_else(|| DataError::db("no scan answered the request"))
             })
             .collect()
@@ -576,43 +616,72 @@ impl DataEngine {
         r: &ResolvedRange,
         spec: ScanSpec,
     ) -> Result<Scanned> {
-        let span = TimeRange {
-            start_ms: if spec.previous {
-                r.previous.start_ms.min(r.current.start_ms)
-            } else {
-                r.current.start_ms
-            },
-            end_ms: r.current.end_ms,
-            label: String::new(),
-        };
-        let offsets = buckets::offsets(self.tz, &span);
-        let grain = load::grain(s.dialect(), spec.bucket, &offsets, spec.exact);
         let metrics: Vec<&MetricPlan> = spec
             .metrics
             .iter()
             .map(|&i| &self.catalog.metrics[i].plan)
             .collect();
+        if !spec.exact
+            && let Some((groups, name)) = self.scan_rollup(index, d, s, r, &spec, &metrics).await
+        {
+            return Ok(Scanned {
+                spec,
+                groups,
+                by: AnsweredBy::Rollup(name),
+            });
+        }
+        let previous = spec.previous.then_some(&r.previous);
+        let groups = self
+            .raw_groups(index, d, s, &r.current, previous, &spec, &metrics)
+            .await?;
+        tracing::debug!(dataset = %d.info.name, path = "sql", "scan answered");
+        Ok(Scanned {
+            spec,
+            groups,
+            by: AnsweredBy::Sql,
+        })
+    }
+
+    /// The groups of a scan of `current` (and `previous`) in the source.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a helper of run_scan and of rollup reads"
+    )]
+    pub(crate) async fn raw_groups(
+        &self,
+        index: usize,
+        d: &Dataset,
+        s: &Source,
+        current: &TimeRange,
+        previous: Option<&TimeRange>,
+        spec: &ScanSpec,
+        metrics: &[&MetricPlan],
+    ) -> Result<Vec<Group>> {
+        let span = TimeRange {
+            start_ms: previous.map_or(current.start_ms, |p| p.start_ms.min(current.start_ms)),
+            end_ms: current.end_ms,
+            label: String::new(),
+        };
+        let offsets = buckets::offsets(self.tz, &span);
+        let grain = load::grain(s.dialect(), spec.bucket, &offsets, spec.exact);
         let other_columns = metrics
             .iter()
             .any(|m| m.column.is_some() || !m.filters.is_empty() || !m.ratio.is_empty());
         let target = self.target_over(index, d, s, &span, other_columns).await;
         let q = scan::time_scan(&TimeScan {
             target,
-            current: &r.current,
-            previous: spec.previous.then_some(&r.previous),
+            current,
+            previous,
             grain,
             offsets: &offsets,
-            metrics: &metrics,
+            metrics,
         });
         let rows = s.query(q).await?;
         let keys = match grain {
             Grain::Utc(_) => Keys::Utc(&offsets),
             _ => Keys::Local,
         };
-        Ok(Scanned {
-            groups: fold::groups(rows, grain.bucket().is_some(), keys),
-            spec,
-        })
+        Ok(fold::groups(rows, grain.bucket().is_some(), keys))
     }
 
     /// The metric grouped by `by` (an allowed dimension): the `top`
@@ -624,6 +693,18 @@ impl DataEngine {
         by: &str,
         top: u32,
     ) -> Result<CategoriesData> {
+        Ok(self.categories_traced(metric, range, by, top).await?.0)
+    }
+
+    /// [`DataEngine::categories`], and which path answered it (for a
+    /// cached answer: the path that loaded it).
+    pub async fn categories_traced(
+        &self,
+        metric: &str,
+        range: &RangeSpec,
+        by: &str,
+        top: u32,
+    ) -> Result<(CategoriesData, AnsweredBy)> {
         let (m, d, s) = self.metric(metric)?;
         if !m.info.dimensions.iter().any(|dim| dim == by) {
             return Err(DataError::DimensionNotAllowed {
@@ -641,9 +722,16 @@ impl DataEngine {
         let key = format!("{metric}|{range}|{by}|{top}");
         self.categories
             .get_or_load(key, m.ttl, async {
+                if let Some((found, name)) = self
+                    .categories_from_rollup(m, d, s, &r.current, by, top)
+                    .await
+                {
+                    return Ok((found, AnsweredBy::Rollup(name)));
+                }
                 let t = self.target_over(m.dataset, d, s, &r.current, true).await;
                 if let Some(q) = compile::categories_ranked(t, &m.plan, &r.current, by, top) {
-                    return Ok(ranked_categories(m, by, s.query(q).await?));
+                    let found = ranked_categories(m, by, s.query(q).await?);
+                    return Ok((found, AnsweredBy::Sql));
                 }
                 let mut rows = s
                     .query(compile::categories(t, &m.plan, &r.current, by, top + 1))
@@ -673,7 +761,7 @@ impl DataEngine {
                             .unwrap_or(0.0),
                     );
                 }
-                Ok(out)
+                Ok((out, AnsweredBy::Sql))
             })
             .await
     }
@@ -863,18 +951,18 @@ struct RowsParts<'a> {
 
 /// A claimed cache key of a merged load, by kind of result.
 enum Claimed {
-    Scalar(Claim<String, ScalarData>),
-    Series(Claim<String, SeriesData>),
+    Scalar(Claim<String, (ScalarData, AnsweredBy)>),
+    Series(Claim<String, (SeriesData, AnsweredBy)>),
 }
 
 impl Claimed {
     /// Fill with `answer` (an answer of the other kind is a bug, reported
     /// as an error rather than a panic).
-    fn fill_with(self, answer: Result<Answer>) {
+    fn fill_with(self, answer: Result<(Answer, AnsweredBy)>) {
         let wrong = || DataError::db("a merged load answered with the wrong shape");
         match (self, answer) {
-            (Self::Scalar(c), Ok(Answer::Scalar(v))) => c.fill(Ok(v)),
-            (Self::Series(c), Ok(Answer::Series(v))) => c.fill(Ok(v)),
+            (Self::Scalar(c), Ok((Answer::Scalar(v), by))) => c.fill(Ok((v, by))),
+            (Self::Series(c), Ok((Answer::Series(v), by))) => c.fill(Ok((v, by))),
             (Self::Scalar(c), Err(e)) => c.fill(Err(e)),
             (Self::Series(c), Err(e)) => c.fill(Err(e)),
             (Self::Scalar(c), Ok(_)) => c.fill(Err(wrong())),

@@ -60,7 +60,7 @@ pub(crate) fn groups(rows: Vec<Vec<Cell>>, grouped: bool, keys: Keys<'_>) -> Vec
 }
 
 /// The offset in force at UTC second `at`.
-fn offset_at(offsets: &[(i64, i64)], at: i64) -> i64 {
+pub(crate) fn offset_at(offsets: &[(i64, i64)], at: i64) -> i64 {
     offsets
         .iter()
         .take_while(|(from, _)| *from <= at)
@@ -86,7 +86,7 @@ fn ops(aggregate: Aggregate) -> &'static [Op] {
 }
 
 /// Add `more` partials into `acc`; nulls (no rows) add nothing.
-fn merge(aggregate: Aggregate, acc: &mut [Option<f64>], more: &[Option<f64>]) {
+pub(crate) fn merge(aggregate: Aggregate, acc: &mut [Option<f64>], more: &[Option<f64>]) {
     for ((a, m), op) in acc.iter_mut().zip(more).zip(ops(aggregate)) {
         *a = match (*a, *m) {
             (None, m) => m,
@@ -101,7 +101,7 @@ fn merge(aggregate: Aggregate, acc: &mut [Option<f64>], more: &[Option<f64>]) {
 }
 
 /// The value of folded partials; `None` when no row counted.
-fn finish(aggregate: Aggregate, parts: &[Option<f64>]) -> Option<f64> {
+pub(crate) fn finish(aggregate: Aggregate, parts: &[Option<f64>]) -> Option<f64> {
     match aggregate {
         Aggregate::Count | Aggregate::CountDistinct => Some(parts.first().copied()?.unwrap_or(0.0)),
         Aggregate::Avg | Aggregate::Ratio => match (parts.first()?, parts.get(1)?) {

@@ -36,6 +36,7 @@ mod error;
 mod fold;
 mod load;
 pub mod observe;
+mod rollup;
 mod scan;
 mod source;
 pub mod timerange;
@@ -50,4 +51,5 @@ pub use engine::{
 };
 pub use error::{DataError, Result};
 pub use load::DataRequest;
+pub use rollup::{AnsweredBy, ROLLUP_FILE, RollupState, RollupStatus};
 pub use timerange::{RangeSpec, ResolvedRange};

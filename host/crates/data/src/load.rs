@@ -205,6 +205,8 @@ pub(crate) fn grain(
 pub(crate) struct Scanned {
     pub(crate) spec: ScanSpec,
     pub(crate) groups: Vec<Group>,
+    /// The path that answered it.
+    pub(crate) by: super::rollup::AnsweredBy,
 }
 
 impl Scanned {

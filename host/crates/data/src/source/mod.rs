@@ -16,7 +16,7 @@ use super::error::{DataError, Result};
 
 mod mysql;
 mod postgres;
-mod sqlite;
+pub(crate) mod sqlite;
 
 #[derive(Debug)]
 enum Pool {

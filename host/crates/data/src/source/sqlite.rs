@@ -178,7 +178,7 @@ fn map_err(e: rusqlite::Error) -> DataError {
 
 /// Timestamps are stored as ISO-8601 text in UTC (`YYYY-MM-DD HH:MM:SS`),
 /// which sorts and compares correctly as text.
-fn bind(params: &[SqlValue]) -> Vec<rusqlite::types::Value> {
+pub(crate) fn bind(params: &[SqlValue]) -> Vec<rusqlite::types::Value> {
     use rusqlite::types::Value;
     params
         .iter()

@@ -1,0 +1,219 @@
+//! Building and refreshing rollups, as [`DataEngine`] methods: they read
+//! the dataset's source and write the rollup file.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures::StreamExt;
+
+use super::{RollupState, RollupStatus, RollupStore, Run, blocking, build};
+use crate::compile::Target;
+use crate::engine::DataEngine;
+use crate::error::{DataError, Result};
+
+/// Groups per streamed batch while reading a window.
+const BATCH_ROWS: usize = 10_000;
+
+impl DataEngine {
+    /// Open the rollup file at `path` (created if missing) for the
+    /// configured `[[rollup]]` tables; a rollup whose configuration
+    /// changed starts empty. Without rollups nothing is opened. Until
+    /// this is called, every query reads the sources.
+    pub fn open_rollups(&mut self, path: &Path) -> Result<()> {
+        if self.rollups.specs.is_empty() {
+            return Ok(());
+        }
+        let store = RollupStore::open(path)?;
+        store.prepare(&self.rollups.specs)?;
+        self.rollups.store = Some(Arc::new(store));
+        Ok(())
+    }
+
+    /// Whether rollups are configured and their file is open.
+    pub fn has_rollups(&self) -> bool {
+        self.rollups.store.is_some()
+    }
+
+    /// Keep every rollup fresh: build it now if empty, then fold in new
+    /// rows every `refresh` interval. Runs until dropped (the server
+    /// spawns it and aborts it at shutdown). Failures are logged and
+    /// retried at the next interval; queries keep using what is built.
+    pub async fn maintain_rollups(self: Arc<Self>) {
+        let loops = (0..self.rollups.specs.len()).map(|i| {
+            let this = Arc::clone(&self);
+            async move {
+                let every = this.rollups.specs[i].refresh;
+                loop {
+                    if let Err(e) = crate::in_background(this.refresh_one(i, false)).await {
+                        tracing::warn!(rollup = %this.rollups.specs[i].name, error = %e,
+                            "rollup refresh failed; queries use what is built and raw SQL");
+                    }
+                    tokio::time::sleep(every).await;
+                }
+            }
+        });
+        futures::future::join_all(loops).await;
+    }
+
+    /// Fold new rows into every rollup now (building empty ones).
+    pub async fn refresh_rollups(&self) -> Result<Vec<RollupStatus>> {
+        for i in 0..self.rollups.specs.len() {
+            self.refresh_one(i, false).await?;
+        }
+        self.rollup_status().await
+    }
+
+    /// Rebuild the rollup named `name` (every one when `None`) from the
+    /// whole history, now; queries read raw SQL for what is not rebuilt
+    /// yet.
+    pub async fn rebuild_rollups(&self, name: Option<&str>) -> Result<Vec<RollupStatus>> {
+        let chosen: Vec<usize> = match name {
+            None => (0..self.rollups.specs.len()).collect(),
+            Some(n) => vec![self.rollup_index(n)?],
+        };
+        for i in chosen {
+            self.refresh_one(i, true).await?;
+        }
+        self.rollup_status().await
+    }
+
+    fn rollup_index(&self, name: &str) -> Result<usize> {
+        self.rollups
+            .specs
+            .iter()
+            .position(|s| s.name == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = self.rollups.specs.iter().map(|s| s.name.as_str()).collect();
+                DataError::BadParameter(format!(
+                    "there is no rollup named `{}`; configured: {}",
+                    name.chars().take(64).collect::<String>(),
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ))
+            })
+    }
+
+    /// Every rollup's status.
+    pub async fn rollup_status(&self) -> Result<Vec<RollupStatus>> {
+        let Some(store) = self.rollups.store.clone() else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (i, spec) in self.rollups.specs.iter().enumerate() {
+            let meta = {
+                let (store, spec) = (Arc::clone(&store), spec.clone());
+                blocking(move || store.meta(&spec)).await?
+            };
+            let run = self.rollups.last[i]
+                .lock()
+                .map(|r| r.clone())
+                .unwrap_or_default();
+            let state = match (&run, meta.watermark) {
+                (Run { running: true, .. }, _) => RollupState::Building,
+                (Run { error: Some(e), .. }, _) => RollupState::Failed(e.clone()),
+                (_, None) => RollupState::Empty,
+                (_, Some(_)) => RollupState::Ready,
+            };
+            out.push(RollupStatus {
+                name: spec.name.clone(),
+                dataset: self.catalog.datasets[spec.dataset].info.name.clone(),
+                grain_secs: spec.grain,
+                watermark: meta.watermark,
+                buckets: meta.buckets,
+                refreshed_at: meta.refreshed_at,
+                last_run_ms: run.ms,
+                state,
+            });
+        }
+        Ok(out)
+    }
+
+    fn set_run(&self, i: usize, f: impl FnOnce(&mut Run)) {
+        if let Ok(mut run) = self.rollups.last[i].lock() {
+            f(&mut run);
+        }
+    }
+
+    /// Build (when empty or `rebuild`) or refresh rollup `i`.
+    async fn refresh_one(&self, i: usize, rebuild: bool) -> Result<()> {
+        let Some(store) = self.rollups.store.clone() else {
+            return Ok(());
+        };
+        let _one_at_a_time = self.rollups.runs[i].lock().await;
+        self.set_run(i, |r| r.running = true);
+        let started = Instant::now();
+        let result = self.run_refresh(i, rebuild, store).await;
+        let ms = started.elapsed().as_millis() as u64;
+        self.set_run(i, |r| {
+            r.running = false;
+            r.ms = Some(ms);
+            r.error = result.as_ref().err().map(ToString::to_string);
+        });
+        result
+    }
+
+    async fn run_refresh(&self, i: usize, rebuild: bool, store: Arc<RollupStore>) -> Result<()> {
+        let spec = self.rollups.specs[i].clone();
+        let d = &self.catalog.datasets[spec.dataset];
+        let s = &self.sources[d.source];
+        let started = Instant::now();
+        let watermark = {
+            let (store, spec) = (Arc::clone(&store), spec.clone());
+            blocking(move || {
+                if rebuild {
+                    store.clear(&spec)?;
+                }
+                Ok(store.meta(&spec)?.watermark)
+            })
+            .await?
+        };
+        let now = (self.clock)().timestamp();
+        let g = spec.grain;
+        let due = now.div_euclid(g) * g;
+        // A refresh re-reads the look-back window before the watermark;
+        // the watermark never moves back.
+        let (from, to) = match watermark {
+            None => (None, due),
+            Some(w) => (
+                Some((w.min(due) - spec.lookback).div_euclid(g) * g),
+                due.max(w),
+            ),
+        };
+        if from.is_none() {
+            tracing::info!(rollup = %spec.name, dataset = %d.info.name,
+                "rollup: building from every row before {}", crate::source::sqlite::iso_text(to * 1000));
+        }
+        let target = Target {
+            dialect: s.dialect(),
+            from: &d.from,
+            time_column: &d.info.time_column,
+            // A build reads (nearly) everything: no index walk.
+            full_scan: from.is_none(),
+        };
+        let q = build::window(&spec, target, from.map(|f| f * 1000), to * 1000);
+        let mut stream = s.stream(q, BATCH_ROWS).await?;
+        let mut rows = Vec::new();
+        while let Some(batch) = stream.next().await {
+            rows.extend(build::rows(&batch?));
+            if from.is_none() {
+                tracing::info!(rollup = %spec.name, buckets = rows.len(),
+                    elapsed_ms = started.elapsed().as_millis() as u64, "rollup: building");
+            }
+        }
+        let buckets = rows.len();
+        blocking(move || store.replace(&spec, from, to, &rows, now)).await?;
+        let name = &self.rollups.specs[i].name;
+        let ms = started.elapsed().as_millis() as u64;
+        match from {
+            None => tracing::info!(rollup = %name, buckets, elapsed_ms = ms,
+                "rollup: built up to {}", crate::source::sqlite::iso_text(to * 1000)),
+            Some(_) => tracing::debug!(rollup = %name, buckets, elapsed_ms = ms,
+                "rollup: refreshed up to {}", crate::source::sqlite::iso_text(to * 1000)),
+        }
+        Ok(())
+    }
+}
