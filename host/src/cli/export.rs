@@ -1,7 +1,8 @@
 //! `wasmdash export`: write a dataset, a metric or a dashboard report to a
 //! file or stdout with an exporter plugin, in-process against the
-//! configured sources and the data dir's state store (for cron and
-//! scripts; no server needed).
+//! configured sources (for cron and scripts). A dashboard's definition
+//! comes from the running server over its admin socket, or from the data
+//! dir's state store when no server runs.
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -12,6 +13,8 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use futures::StreamExt as _;
 
+use super::admin_client::{self, LocalState};
+use crate::admin::AdminRequest;
 use crate::config::{Config, parse_filter};
 use crate::data::{DataEngine, RangeSpec};
 use crate::export::{
@@ -19,7 +22,7 @@ use crate::export::{
     parse_options,
 };
 use crate::plugins::{PluginRegistry, PluginRuntime};
-use crate::store::{DashboardId, SledStore, Store as _};
+use crate::store::DashboardContent;
 
 /// Arguments of `wasmdash export`.
 #[derive(Debug, clap::Args)]
@@ -71,8 +74,15 @@ pub struct ExportArgs {
 
 /// Run `wasmdash export`.
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let request = request(&args)?;
+    let mut request = request(&args)?;
     let config = Config::load(&args.config)?;
+    if let Some(id) = &args.dashboard {
+        let content = dashboard_content(&config, id)?;
+        request.source = ExportSource::Dashboard {
+            title: content.title,
+            widgets: content.widgets,
+        };
+    }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(export(&config, &args, request))?;
     Ok(ExitCode::SUCCESS)
@@ -132,28 +142,13 @@ fn request(args: &ExportArgs) -> anyhow::Result<ExportRequest> {
     Ok(req)
 }
 
-async fn export(config: &Config, args: &ExportArgs, mut req: ExportRequest) -> anyhow::Result<()> {
+async fn export(config: &Config, args: &ExportArgs, req: ExportRequest) -> anyhow::Result<()> {
     let data = Arc::new(
         DataEngine::connect(config)
             .await
             .context("connecting the data sources")?,
     );
     let plugins = registry(config)?;
-    if let Some(id) = &args.dashboard {
-        let store = SledStore::open(&config.data_dir()).with_context(|| {
-            format!(
-                "opening the state store in {} (a running server holds it)",
-                config.data_dir().display()
-            )
-        })?;
-        let d = store
-            .dashboard(&DashboardId::from_string(id))?
-            .with_context(|| format!("no dashboard with id {id}"))?;
-        req.source = ExportSource::Dashboard {
-            title: d.content.title,
-            widgets: d.content.widgets,
-        };
-    }
     let job = req.builder(data, plugins).build().await?;
     let progress = job.progress();
     let name = job.file_name().to_owned();
@@ -183,6 +178,17 @@ async fn export(config: &Config, args: &ExportArgs, mut req: ExportRequest) -> a
         let _ = std::fs::remove_file(path);
     }
     result
+}
+
+/// Dashboard `id`'s definition: from the server running on the data
+/// directory (which holds the state store), or from the store itself.
+fn dashboard_content(config: &Config, id: &str) -> anyhow::Result<DashboardContent> {
+    let json = admin_client::run(
+        &config.data_dir(),
+        LocalState::DASHBOARDS,
+        AdminRequest::DashboardContent { id: id.to_owned() },
+    )?;
+    serde_json::from_str(&json).context("reading the dashboard's definition")
 }
 
 fn registry(config: &Config) -> anyhow::Result<Arc<PluginRegistry>> {
