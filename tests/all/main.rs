@@ -27,6 +27,7 @@ mod data_support;
 mod data_timeout;
 mod export_cancel;
 mod export_cli;
+mod export_demo_pdf;
 mod export_dropin;
 mod export_http;
 mod export_pdf;

@@ -343,7 +343,50 @@ impl AlertService {
         ((metric, range), alerts): Group,
         now: DateTime<Utc>,
     ) -> (Option<Snapshot>, Vec<(Alert, Observation)>) {
-        match self.load_metric(&metric, &range, now).await {
+        // Permissions are checked again at every pass, not only when the
+        // alert was saved: an owner who lost access to the dataset gets an
+        // error in the alert's history, never its values in an email.
+        let mut permitted = Vec::with_capacity(alerts.len());
+        let mut refused = Vec::new();
+        for a in alerts {
+            match self.owner_refusal(&a) {
+                None => permitted.push(a),
+                Some(message) => refused.push((a, Observation::Error { message })),
+            }
+        }
+        if permitted.is_empty() {
+            return (None, refused);
+        }
+        let (snap, mut observations) = self
+            .evaluate_permitted(&metric, &range, permitted, now)
+            .await;
+        observations.append(&mut refused);
+        (snap, observations)
+    }
+
+    /// Why `alert`'s owner may no longer read its metric (`[[dataset]]
+    /// allow`), if so. A disabled or deleted owner is not a refusal here:
+    /// their alerts keep running until an admin changes them.
+    fn owner_refusal(&self, alert: &Alert) -> Option<String> {
+        let mut owner = self.users.user(&alert.owner).ok()??;
+        owner.disabled = false;
+        let metric = &alert.draft.metric;
+        (!self.data_access.may_read_metric(&owner, metric)).then(|| {
+            format!(
+                "not permitted: its owner {} may no longer read metric `{metric}` (the dataset's `allow` list)",
+                owner.username
+            )
+        })
+    }
+
+    async fn evaluate_permitted(
+        &self,
+        metric: &str,
+        range: &str,
+        alerts: Vec<Alert>,
+        now: DateTime<Utc>,
+    ) -> (Option<Snapshot>, Vec<(Alert, Observation)>) {
+        match self.load_metric(metric, range, now).await {
             Ok(snap) => {
                 let observations = futures::stream::iter(alerts)
                     .map(|a| {
