@@ -246,6 +246,13 @@ fn dashboard(server: &Running, days: i64, now: DateTime<Utc>) -> Duration {
 }
 
 fn main() {
+    // `RUST_LOG=wasmdash_data=debug` shows which path answered each scan.
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let now = Utc::now();
     let dir = tempfile::tempdir().expect("temp dir");
     let opts = DemoOptions {
