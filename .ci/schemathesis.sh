@@ -56,11 +56,10 @@ print(f"openapi.json: valid OpenAPI {doc['openapi']}, {len(doc['paths'])} paths"
 PY
 
 # Server errors are the failure that matters; responses must also match
-# the documented schemas. (Content types are not checked yet: the
-# widget-fragment route is documented as text/html but answers JSON.)
+# the documented schemas and content types.
 "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" \
   --header "Authorization: Bearer $token" \
-  --checks not_a_server_error,response_schema_conformance \
+  --checks not_a_server_error,response_schema_conformance,content_type_conformance \
   --phases examples,coverage,fuzzing \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-30}" \
   --workers 2 \

@@ -1,4 +1,4 @@
-//! Run with: `cargo bench -p wasmdash --bench alerts`
+//! Run with: `cargo bench --workspace --bench alerts`
 //!
 //! 10,000 enabled alerts over 50 metrics of the 1,000,000-row demo
 //! database, all due in one scheduler tick: the tick's wall time (target

@@ -1,4 +1,4 @@
-//! Run with: `cargo bench -p wasmdash --bench data_http`
+//! Run with: `cargo bench --workspace --bench data_http`
 //!
 //! The data engine end to end over HTTP against the same question asked of
 //! SQLite directly, in one run on the 1,000,000-row demo database:

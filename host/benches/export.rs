@@ -1,4 +1,4 @@
-//! Run with: `cargo bench -p wasmdash --bench export`
+//! Run with: `cargo bench --workspace --bench export`
 //!
 //! Exports end to end over HTTP, against a `wasmdash serve` child process
 //! (so its memory can be read from /proc), in one run on 1,000,000 rows ×

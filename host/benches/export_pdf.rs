@@ -1,4 +1,4 @@
-//! PDF export benchmark. Run with: `cargo bench -p wasmdash --bench export_pdf`
+//! PDF export benchmark. Run with: `cargo bench --workspace --bench export_pdf`
 //!
 //! Through the real `pdf` plugin in the host runtime (default sandbox
 //! limits, as the server runs it), timed end to end (open, every batch,

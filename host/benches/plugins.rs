@@ -1,4 +1,4 @@
-//! Plugin runtime benchmarks. Run with: `cargo bench -p wasmdash --bench plugins`
+//! Plugin runtime benchmarks. Run with: `cargo bench --workspace --bench plugins`
 //!
 //! - `metric-card render`: instantiate + render of the built-in widget in a
 //!   fresh store (target ≤ 25 µs p50).

@@ -46,6 +46,29 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
+/// Log every stored widget that does not fit its plugin's schema (the
+/// widget itself shows the same message; nothing is changed).
+fn check_stored_dashboards(dashboards: &crate::dashboards::DashboardService) {
+    match dashboards.check_stored() {
+        Ok(problems) => {
+            for (d, problem) in &problems {
+                tracing::warn!(
+                    dashboard = %d.id.as_str(),
+                    title = %d.content.title,
+                    "stored dashboard has an invalid widget: {problem}"
+                );
+            }
+            if !problems.is_empty() {
+                tracing::warn!(
+                    widgets = problems.len(),
+                    "some stored widgets do not fit their schemas; they show what is wrong until edited"
+                );
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not check the stored dashboards"),
+    }
+}
+
 /// A bound, not yet serving, server.
 #[derive(Debug)]
 pub struct Server {
@@ -55,6 +78,7 @@ pub struct Server {
     data: Arc<DataEngine>,
     auth: Arc<Auth>,
     alerts: Arc<AlertService>,
+    dashboards: Arc<crate::dashboards::DashboardService>,
     admin: Option<(AdminSocket, Arc<AdminContext>)>,
     metrics: Option<tokio::net::TcpListener>,
 }
@@ -118,6 +142,7 @@ impl Server {
             alerts.clone(),
         );
         let auth = state.auth.clone();
+        let dashboards = state.dashboards.clone();
         let admin = admin_socket.map(|socket| {
             let ctx = AdminContext {
                 auth: auth.clone(),
@@ -136,6 +161,7 @@ impl Server {
             data,
             auth,
             alerts,
+            dashboards,
             admin,
             metrics,
         })
@@ -161,6 +187,12 @@ impl Server {
         &self.auth
     }
 
+    /// The dashboard service, e.g. to check the stored dashboards (which
+    /// [`Server::run`] does, logging each widget that does not fit).
+    pub fn dashboards(&self) -> &Arc<crate::dashboards::DashboardService> {
+        &self.dashboards
+    }
+
     /// The alert service (its scheduler starts with [`Server::run`]).
     pub fn alerts(&self) -> &Arc<AlertService> {
         &self.alerts
@@ -181,6 +213,7 @@ impl Server {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
+        check_stored_dashboards(&self.dashboards);
         tracing::info!(addr = %self.addr, "serving");
         let sweeper = tokio::spawn(sweep_sessions(self.auth.clone()));
         let alert_tasks = self.alerts.start();

@@ -182,7 +182,8 @@ async fn smtp_down_loses_nothing_and_delivers_once_it_is_back() {
         [
             (DeliveryOutcome::Sent, 3),
             (DeliveryOutcome::Retrying, 2),
-            (DeliveryOutcome::Retrying, 1)
+            (DeliveryOutcome::Retrying, 1),
+            (DeliveryOutcome::Queued, 0)
         ]
     );
     assert!(smtp.wait_for(StdDuration::from_millis(10), |a, _| a.len() == 1));
@@ -400,4 +401,59 @@ async fn check_now_evaluates_through_the_state_machine_without_moving_the_schedu
             .await,
         Err(AlertError::NotFound)
     ));
+}
+
+/// The readings again, as a dataset only editors (and admins) may read.
+const EDITORS_ONLY: &str = r#"
+[[dataset]]
+name = "team_readings"
+source = "main"
+table = "readings"
+time_column = "ts"
+columns = ["ts", "value"]
+allow = ["role:editor"]
+
+[[metric]]
+name = "team_reading"
+dataset = "team_readings"
+aggregate = "max"
+column = "value"
+cache_ttl_secs = 0
+"#;
+
+#[tokio::test]
+async fn an_owner_who_may_no_longer_read_the_dataset_gets_no_values_mailed() {
+    let smtp = SmtpServer::start();
+    let rig = Rig::with_config_extra(T0, smtp.port(), EDITORS_ONLY).await;
+    rig.set_reading(9.5);
+    let mut d = draft("Team reading");
+    d.metric = "team_reading".into();
+    let alert = rig.service.create(&rig.editor, d).await.unwrap();
+
+    // The owner becomes a viewer: the dataset is no longer theirs to read,
+    // so the pass records why and reads nothing.
+    rig.store
+        .set_role(&rig.editor.id, wasmdash::store::Role::Viewer)
+        .unwrap();
+    step(&rig, 1).await;
+    let view = rig.service.get(&alert.id, &rig.admin).unwrap();
+    assert_eq!(view.status.state, AlertState::Error);
+    assert_eq!(view.status.last_value, None);
+    assert!(
+        view.status.last_message.contains("not permitted"),
+        "{}",
+        view.status.last_message
+    );
+    for mail in smtp.accepted() {
+        assert!(!mail.decoded().contains("9.5"), "{}", mail.decoded());
+    }
+
+    // Given the role back, the alert reads its metric and fires.
+    rig.store
+        .set_role(&rig.editor.id, wasmdash::store::Role::Editor)
+        .unwrap();
+    step(&rig, 1).await;
+    let view = rig.service.get(&alert.id, &rig.admin).unwrap();
+    assert_eq!(view.status.state, AlertState::Firing);
+    assert_eq!(view.status.last_value, Some(9.5));
 }

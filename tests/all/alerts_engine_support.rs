@@ -144,6 +144,8 @@ pub(crate) struct Rig {
     pub(crate) service: Arc<AlertService>,
     /// The data engine the service reads (to count SQL statements).
     pub(crate) data: Arc<DataEngine>,
+    /// The state store (users, for role changes).
+    pub(crate) store: Arc<dyn Store>,
     pub(crate) clock: TestClock,
     pub(crate) db: PathBuf,
     pub(crate) admin: User,
@@ -175,9 +177,27 @@ impl Rig {
         smtp_port: u16,
         env: &[(&str, &str)],
     ) -> Self {
+        Self::in_dir_with(dir, now, smtp_port, env, "").await
+    }
+
+    /// A world at `now` whose config has `extra` appended (more datasets
+    /// and metrics).
+    pub(crate) async fn with_config_extra(now: &str, smtp_port: u16, extra: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        create_db(dir.path());
+        Self::in_dir_with(dir, utc(now), smtp_port, &[], extra).await
+    }
+
+    async fn in_dir_with(
+        dir: tempfile::TempDir,
+        now: DateTime<Utc>,
+        smtp_port: u16,
+        env: &[(&str, &str)],
+        extra: &str,
+    ) -> Self {
         let clock = TestClock::at(&now.to_rfc3339());
         let db = dir.path().join("readings.db");
-        let text = config_text(smtp_port, "");
+        let text = config_text(smtp_port, extra);
         std::fs::write(dir.path().join("wasmdash.toml"), &text).unwrap();
         let env = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
         let config = Config::parse(&text, &dir.path().join("wasmdash.toml"), env).unwrap();
@@ -202,12 +222,13 @@ impl Rig {
             user("viewer", Role::Viewer),
         );
         let service = Arc::new(
-            AlertService::new(alert_store, store, data.clone(), plugins, &config)
+            AlertService::new(alert_store, store.clone(), data.clone(), plugins, &config)
                 .with_clock(clock.clock()),
         );
         Self {
             service,
             data,
+            store,
             clock,
             db,
             admin,

@@ -12,7 +12,7 @@ use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use crate::data_support as data;
-use crate::web_support::{As, login, send};
+use crate::web_support::{As, json_body, login, send};
 
 /// A `wasmdash serve` process whose stdout lines are kept; killed when
 /// dropped.
@@ -277,6 +277,75 @@ fn first_admin_from_the_environment_then_users_and_tokens_while_serving() {
     ok(d, &["user", "disable", "bob", "--enable"], "");
     let users_served = ok(d, &["user", "list"], "");
 
+    // A dashboard report exported while the server holds the store: the
+    // definition comes over the socket, the rows from the source.
+    let (_, admin_token) = created_token(&ok(
+        d,
+        &["token", "create", "--user", "admin", "--name", "export"],
+        "",
+    ));
+    let body = serde_json::json!({
+        "title": "Exported while serving",
+        "layout": {"kind": "grid"},
+        "widgets": [{"id": "w1", "plugin": "metric-card", "title": "Orders exported while serving",
+                     "config": {"metric": "total_orders"},
+                     "x": 0, "y": 0, "w": 6, "h": 3, "tab": 0}]
+    });
+    let created = send(
+        "POST",
+        &format!("{base}/api/v1/dashboards"),
+        &As::Token(admin_token),
+        json_body(&body),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let dashboard = created.json()["id"].as_str().unwrap().to_owned();
+    // The test orders span the 70 days before `data::NOW`.
+    let (from, to) = ("2025-01-01", "2025-04-02");
+    let export = |file: &str| {
+        ok(
+            d,
+            &[
+                "export",
+                "--dashboard",
+                &dashboard,
+                "--format",
+                "json",
+                "--from",
+                from,
+                "--to",
+                to,
+                "-o",
+                file,
+            ],
+            "",
+        );
+        std::fs::read_to_string(d.join(file)).unwrap()
+    };
+    let served_report = export("served.json");
+    let report: serde_json::Value = serde_json::from_str(&served_report).unwrap();
+    assert_eq!(report[0]["title"], "Orders exported while serving");
+    assert_eq!(
+        report[0]["rows"][0]["value"].as_f64(),
+        Some(500.0),
+        "every test order is in the range: {served_report}"
+    );
+    let (code, _, stderr) = wasmdash(
+        d,
+        &[
+            "export",
+            "--dashboard",
+            "nope",
+            "--format",
+            "json",
+            "--config",
+            "wasmdash.toml",
+        ],
+        "",
+    );
+    assert_eq!(code, 1);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no dashboard with id nope"), "{stderr}");
+
     // Without a server: the same commands open the store, same output.
     drop(server);
     assert_eq!(ok(d, &["user", "list"], ""), users_served);
@@ -284,6 +353,7 @@ fn first_admin_from_the_environment_then_users_and_tokens_while_serving() {
         ok(d, &["token", "list", "--user", "bob"], ""),
         tokens_served
     );
+    assert_eq!(export("stopped.json"), served_report);
 }
 
 #[test]

@@ -1,17 +1,21 @@
-//! The WIT compatibility policy (`widget-sdk/README.md`): a component built
-//! against the previous WIT version, kept as prebuilt bytes
-//! (`tests/prebuilt/widget-wit-0.1.0.wasm`), loads and renders in this
-//! host; and the `log` import that version 0.1.1 added reaches the host's
-//! log tagged with the plugin's id, escaped and bounded.
+//! The WIT compatibility policy (`widget-sdk/README.md`): components built
+//! against earlier WIT versions, kept as prebuilt bytes
+//! (`tests/prebuilt/widget-wit-0.1.0.wasm`,
+//! `tests/prebuilt/exporter-wit-0.1.1.wasm`), load and run in this host;
+//! and the `log` import that version 0.1.1 added reaches the host's log
+//! tagged with the plugin's id, escaped and bounded.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use wasmdash::frame::{ScalarData, TimeRange, WidgetData};
+use wasmdash::frame::{
+    Batch, Column, ColumnKind, ColumnSchema, ColumnValues, ScalarData, TimeRange, WidgetData,
+};
 use wasmdash::plugins::{
-    LOG_TARGET, MAX_LOG_LINES, MAX_LOG_MESSAGE_BYTES, PluginSettings, RenderContext,
+    ChartKind, Display, ExportOptions, LOG_TARGET, MAX_LOG_LINES, MAX_LOG_MESSAGE_BYTES,
+    PluginSettings, RenderContext,
 };
 use wasmdash_tests::{fixtures, plugin_cache_dir, registry_with, wasmdash_bin};
 
@@ -72,6 +76,60 @@ async fn a_component_built_against_wit_0_1_0_loads_and_renders() {
         "<svg class=\"wd-old-number\" viewBox=\"0 0 300 40\" role=\"img\" \
          aria-label=\"Orders: 1234.5\"><text x=\"8\" y=\"28\">1234.5</text></svg>"
     );
+}
+
+/// The committed exporter built against `wasmdash:plugin@0.1.1`, before
+/// the `display` import.
+fn prebuilt_0_1_1_exporter() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("prebuilt/exporter-wit-0.1.1.wasm")
+}
+
+#[tokio::test]
+async fn an_exporter_built_against_wit_0_1_1_runs_a_report() {
+    let wasm = prebuilt_0_1_1_exporter();
+    let text = String::from_utf8_lossy(&std::fs::read(&wasm).unwrap()).into_owned();
+    assert!(text.contains("wasmdash:plugin/exporter-plugin@0.1.1"));
+    assert!(!text.contains("@0.1.2") && !text.contains("plugin/display"));
+
+    let (_dir, registry) = registry_with(&[wasm.to_str().unwrap()], PluginSettings::default());
+    let problems = registry.problems();
+    assert!(
+        !problems
+            .iter()
+            .any(|p| p.path.ends_with("exporter-wit-0.1.1.wasm")),
+        "{problems:?}"
+    );
+    let exporter = registry.exporter("wit-0-1-1-rows").unwrap();
+    let options = ExportOptions {
+        config: "{}".into(),
+        title: "Old".into(),
+        time_range: None,
+        timezone: "UTC".into(),
+        utc_offset_minutes: 0,
+        generated_at_ms: 0,
+    };
+    // The host hands display answers to every call; a plugin that does
+    // not import them never asks.
+    let mut session = exporter
+        .open_with(&options, &[], &Display::default())
+        .await
+        .unwrap();
+    let schema = [ColumnSchema {
+        name: "value".into(),
+        label: "Value".into(),
+        kind: ColumnKind::Float64,
+    }];
+    let mut out = session
+        .begin_section_with("Errors", ChartKind::Value, &schema, &Display::default())
+        .await
+        .unwrap();
+    let batch = Batch {
+        row_count: 3,
+        columns: vec![Column::new(ColumnValues::Float64(vec![1.0, 2.0, 3.0]))],
+    };
+    out.extend(session.write(&batch).await.unwrap());
+    out.extend(session.finish().await.unwrap());
+    assert_eq!(String::from_utf8(out).unwrap(), "# Errors\nrows: 3\n");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! A plugin is a `cdylib` crate built for `wasm32-wasip2`. It implements one
 //! of three traits — [`Widget`], [`Exporter`] (with an [`ExportSession`]) or
 //! [`AlertRule`] — and registers it with [`export_plugin!`]. The WIT contract
-//! in `wit/plugin.wit` (package `wasmdash:plugin@0.1.1`) is the single source
+//! in `wit/plugin.wit` (package `wasmdash:plugin@0.1.2`) is the single source
 //! of truth; its generated bindings stay hidden in [`wit`] and the types you
 //! use are re-exported here under their WIT names, so nothing is copied.
 //!
@@ -58,7 +58,8 @@
 //! Around the traits sit the helpers every plugin needs: [`html`] escaping,
 //! [`format`](mod@format) for numbers, percentages, money, durations and
 //! percent change, [`time`] for timestamps in the viewer's UTC offset,
-//! [`cell_text`] for exporters writing millions of cells, the [`svg`] chart
+//! [`cell_text`] for exporters writing millions of cells, [`display`] for
+//! the formats, direction and colours the dashboard uses, the [`svg`] chart
 //! toolkit (scales, axes, lines, areas, bars, pie/donut arcs, sparklines,
 //! downsampling to the pixel width), and [`testing`] fixtures for unit
 //! tests that call a plugin the way the host does.
@@ -150,6 +151,7 @@
 
 pub mod cell_text;
 mod config;
+pub mod display;
 pub mod format;
 pub mod html;
 pub mod log;

@@ -121,6 +121,14 @@ pub fn open<E: Exporter>(
     adapter::open::<E>(options, schema)
 }
 
+/// Run `f` with the host's `display` answers set to `display` (column
+/// formats, value format, direction, colours), as the host would answer
+/// them during a call; afterwards the host's (or native defaults) apply
+/// again.
+pub fn with_display<R>(display: crate::display::Display, f: impl FnOnce() -> R) -> R {
+    crate::display::imp::with(display, f)
+}
+
 /// Column schemas named and labelled as given.
 pub fn columns(named: &[(&str, ColumnKind)]) -> Vec<ColumnSchema> {
     named

@@ -11,7 +11,7 @@ use super::format;
 use crate::alerts::{AlertId, AlertService, AlertStore, AlertView};
 use crate::auth::{Auth, Lane, TokenOptions, parse_lifetime};
 use crate::data::DataEngine;
-use crate::store::{Role, StoreError, TokenId, User};
+use crate::store::{DashboardId, Role, StoreError, TokenId, User};
 
 /// Why an administrative command failed: one line for the terminal.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -211,6 +211,12 @@ pub async fn execute(request: &AdminRequest, ctx: &AdminContext) -> Result<Strin
                 }
             }
             Ok(out)
+        }
+        AdminRequest::DashboardContent { id } => {
+            let dashboard = store
+                .dashboard(&DashboardId::from_string(id))?
+                .ok_or_else(|| AdminError(format!("no dashboard with id {id}")))?;
+            serde_json::to_string(&dashboard.content).map_err(AdminError::of)
         }
     }
 }

@@ -86,6 +86,13 @@ pub enum AdminRequest {
         /// The rollup's name.
         name: Option<String>,
     },
+    /// A dashboard's content (title, layout, widgets) as JSON, for
+    /// `wasmdash export --dashboard`: the CLI reads the rows from the
+    /// sources itself, so only the definition crosses the socket.
+    DashboardContent {
+        /// The dashboard's id.
+        id: String,
+    },
 }
 
 /// The answer: what to print, or why it failed.

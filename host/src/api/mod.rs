@@ -6,6 +6,7 @@
 //! - `GET /api/v1/series?metrics=a,b&range=30d&bucket=month` (one scan)
 //! - `GET /api/v1/metrics/{name}/categories?range=30d&by=status&top=5`
 //! - `/api/v1/alerts`: see [`alerts`]
+//! - `GET /api/v1/plugins/{id}/schema`: a widget plugin's one config schema
 //! - `GET /api/v1/datasets/{name}/rows?columns=id,status&filter=status:eq:error&order=id&desc=true&limit=50&offset=0`
 //! - `GET /api/v1/export?dataset=orders&format=csv&range=30d`, `GET /api/v1/dashboards/{id}/export?format=pdf`
 //!   (see [`export`])
@@ -33,6 +34,7 @@ mod dashboards;
 mod export;
 mod json;
 mod metrics;
+mod plugins;
 mod rows;
 mod widgets;
 
@@ -44,6 +46,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(export::router())
         .merge(alerts::router())
         .merge(widgets::router())
+        .merge(plugins::router())
         .route("/api/v1/metrics", get(metrics::list))
         .route("/api/v1/metrics/{name}/value", get(metrics::value))
         .route("/api/v1/metrics/{name}/series", get(metrics::series))

@@ -44,6 +44,13 @@ impl<'a> LocalState<'a> {
         config: None,
     };
 
+    /// For `export --dashboard`.
+    pub(crate) const DASHBOARDS: Self = Self {
+        create: false,
+        missing: "it has no dashboards (give the data directory of a server with --config)",
+        config: None,
+    };
+
     /// For alert commands, with the config if there is one.
     pub(crate) fn alerts(config: Option<&'a Config>) -> Self {
         Self {

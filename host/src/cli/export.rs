@@ -1,7 +1,8 @@
 //! `wasmdash export`: write a dataset, a metric or a dashboard report to a
 //! file or stdout with an exporter plugin, in-process against the
-//! configured sources and the data dir's state store (for cron and
-//! scripts; no server needed).
+//! configured sources (for cron and scripts). A dashboard's definition
+//! comes from the running server over its admin socket, or from the data
+//! dir's state store when no server runs.
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -12,13 +13,16 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use futures::StreamExt as _;
 
+use super::admin_client::{self, LocalState};
+use crate::admin::AdminRequest;
 use crate::config::{Config, parse_filter};
 use crate::data::{DataEngine, RangeSpec};
 use crate::export::{
-    DatasetExport, ExportProgress, ExportRequest, ExportSource, parse_format, parse_options,
+    DatasetExport, ExportProgress, ExportRequest, ExportSource, TableRows, parse_format,
+    parse_options,
 };
 use crate::plugins::{PluginRegistry, PluginRuntime};
-use crate::store::{DashboardId, SledStore, Store as _};
+use crate::store::DashboardContent;
 
 /// Arguments of `wasmdash export`.
 #[derive(Debug, clap::Args)]
@@ -56,6 +60,10 @@ pub struct ExportArgs {
     /// The exporter's options as a JSON object, e.g. '{"delimiter":";"}'.
     #[arg(long, value_name = "JSON")]
     pub options: Option<String>,
+    /// In a dashboard report, show up to 1,000 rows of each table widget
+    /// instead of its page.
+    #[arg(long, requires = "dashboard")]
+    pub full: bool,
     /// Write here instead of stdout.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -66,8 +74,15 @@ pub struct ExportArgs {
 
 /// Run `wasmdash export`.
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let request = request(&args)?;
+    let mut request = request(&args)?;
     let config = Config::load(&args.config)?;
+    if let Some(id) = &args.dashboard {
+        let content = dashboard_content(&config, id)?;
+        request.source = ExportSource::Dashboard {
+            title: content.title,
+            widgets: content.widgets,
+        };
+    }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(export(&config, &args, request))?;
     Ok(ExitCode::SUCCESS)
@@ -121,31 +136,19 @@ fn request(args: &ExportArgs) -> anyhow::Result<ExportRequest> {
         (_, range) => range,
     };
     req.options = options;
+    if args.full {
+        req.table_rows = TableRows::Full;
+    }
     Ok(req)
 }
 
-async fn export(config: &Config, args: &ExportArgs, mut req: ExportRequest) -> anyhow::Result<()> {
+async fn export(config: &Config, args: &ExportArgs, req: ExportRequest) -> anyhow::Result<()> {
     let data = Arc::new(
         DataEngine::connect(config)
             .await
             .context("connecting the data sources")?,
     );
     let plugins = registry(config)?;
-    if let Some(id) = &args.dashboard {
-        let store = SledStore::open(&config.data_dir()).with_context(|| {
-            format!(
-                "opening the state store in {} (a running server holds it)",
-                config.data_dir().display()
-            )
-        })?;
-        let d = store
-            .dashboard(&DashboardId::from_string(id))?
-            .with_context(|| format!("no dashboard with id {id}"))?;
-        req.source = ExportSource::Dashboard {
-            title: d.content.title,
-            widgets: d.content.widgets,
-        };
-    }
     let job = req.builder(data, plugins).build().await?;
     let progress = job.progress();
     let name = job.file_name().to_owned();
@@ -175,6 +178,17 @@ async fn export(config: &Config, args: &ExportArgs, mut req: ExportRequest) -> a
         let _ = std::fs::remove_file(path);
     }
     result
+}
+
+/// Dashboard `id`'s definition: from the server running on the data
+/// directory (which holds the state store), or from the store itself.
+fn dashboard_content(config: &Config, id: &str) -> anyhow::Result<DashboardContent> {
+    let json = admin_client::run(
+        &config.data_dir(),
+        LocalState::DASHBOARDS,
+        AdminRequest::DashboardContent { id: id.to_owned() },
+    )?;
+    serde_json::from_str(&json).context("reading the dashboard's definition")
 }
 
 fn registry(config: &Config) -> anyhow::Result<Arc<PluginRegistry>> {

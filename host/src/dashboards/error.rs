@@ -23,6 +23,9 @@ pub enum DashboardsError {
     /// config, the title, the grid).
     #[error("{0}")]
     Invalid(String),
+    /// A widget's config does not fit its plugin's one schema.
+    #[error(transparent)]
+    Widget(#[from] crate::widget::WidgetConfigError),
     /// The document is larger than allowed.
     #[error("{0}")]
     TooLarge(String),

@@ -10,11 +10,11 @@ use chrono::Utc;
 
 use super::error::{DashboardsError, Result};
 use crate::auth::{Action, can, can_create_dashboard, can_restore, visible_to};
-use crate::plugins::PluginRegistry;
 use crate::store::{
     Dashboard, DashboardContent, DashboardId, Sharing, Store, User, export_dashboard,
     import_dashboard,
 };
+use crate::widget::{WidgetConfigError, WidgetSchemas};
 
 /// A dashboard as a JSON document, ready to download.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub struct DashboardDocument {
 #[derive(Clone)]
 pub struct DashboardService {
     store: Arc<dyn Store>,
-    plugins: Arc<PluginRegistry>,
+    schemas: Arc<WidgetSchemas>,
 }
 
 impl std::fmt::Debug for DashboardService {
@@ -40,9 +40,10 @@ impl std::fmt::Debug for DashboardService {
 }
 
 impl DashboardService {
-    /// A service over the state store, checking widgets against `plugins`.
-    pub fn new(store: Arc<dyn Store>, plugins: Arc<PluginRegistry>) -> Self {
-        Self { store, plugins }
+    /// A service over the state store, checking widgets against their
+    /// plugins' effective `schemas`.
+    pub fn new(store: Arc<dyn Store>, schemas: Arc<WidgetSchemas>) -> Self {
+        Self { store, schemas }
     }
 
     /// The dashboards `user` may view.
@@ -75,25 +76,28 @@ impl DashboardService {
     }
 
     /// Check that every widget names an installed widget plugin and that
-    /// its config fits the plugin's schema.
+    /// its config fits the plugin's one schema (binding keys included;
+    /// an unknown key is named).
     pub fn validate_widgets(&self, content: &DashboardContent) -> Result<()> {
         for w in &content.widgets {
-            let plugin = self.plugins.widget(&w.plugin).map_err(|_| {
-                DashboardsError::Invalid(format!(
-                    "widget {:?}: there is no widget plugin {:?}",
-                    w.id, w.plugin
-                ))
-            })?;
-            plugin
-                .info()
-                .meta
-                .config_schema
-                .check(&w.config)
-                .map_err(|detail| {
-                    DashboardsError::Invalid(format!("widget {:?} ({}): {detail}", w.id, w.plugin))
-                })?;
+            self.schemas.check(w)?;
         }
         Ok(())
+    }
+
+    /// Every stored dashboard's widgets that do not fit their schemas, as
+    /// `(dashboard, why)`, for the start-up check (each such widget shows
+    /// its error in place; nothing is changed or dropped).
+    pub fn check_stored(&self) -> Result<Vec<(Dashboard, WidgetConfigError)>> {
+        let mut problems = Vec::new();
+        for d in self.store.dashboards()? {
+            for w in &d.content.widgets {
+                if let Err(e) = self.schemas.check(w) {
+                    problems.push((d.clone(), e));
+                }
+            }
+        }
+        Ok(problems)
     }
 
     /// Check `content` in full (structure, then every widget).

@@ -13,15 +13,16 @@ use tokio::sync::mpsc;
 
 use super::error::{ExportError, Result};
 use super::file_name::file_name;
+use super::looks;
 use super::per_user::ExportTicket;
-use super::report::{self, Section};
+use super::report::{self, Section, TableRows};
 use super::source::{DatasetExport, ExportSource};
 use super::stream::ExportStream;
 use super::tables::{self, Table};
 use crate::data::{BatchStream, BucketSpec, DataEngine, RangeSpec, RowsQuery};
 use crate::frame::{ColumnSchema, DataShape};
 use crate::plugins::{
-    ExportOptions, ExportSession, ExporterPlugin, PluginInfo, PluginKind, PluginRegistry,
+    Display, ExportOptions, ExportSession, ExporterPlugin, PluginInfo, PluginKind, PluginRegistry,
 };
 use crate::widget::{WidgetQuery, fetch, widget_query};
 
@@ -44,6 +45,7 @@ pub struct ExportJobBuilder {
     range: Option<RangeSpec>,
     options: serde_json::Value,
     batch_rows: usize,
+    table_rows: TableRows,
     now: Option<DateTime<Utc>>,
     /// An exporter given directly rather than looked up by `format`.
     exporter: Option<ExporterPlugin>,
@@ -108,6 +110,7 @@ impl ExportJobBuilder {
             range: None,
             options: serde_json::Value::Object(serde_json::Map::new()),
             batch_rows: BATCH_ROWS,
+            table_rows: TableRows::Page,
             now: None,
             exporter: None,
         }
@@ -142,6 +145,13 @@ impl ExportJobBuilder {
     /// Rows per batch (1..=100,000; default [`BATCH_ROWS`]).
     pub fn batch_rows(mut self, rows: usize) -> Self {
         self.batch_rows = rows;
+        self
+    }
+
+    /// How many rows of each table widget a dashboard report shows (its
+    /// page size unless [`TableRows::Full`]).
+    pub fn table_rows(mut self, rows: TableRows) -> Self {
+        self.table_rows = rows;
         self
     }
 
@@ -188,7 +198,7 @@ impl ExportJobBuilder {
         let now = self.now.unwrap_or_else(Utc::now);
         let resolved = range.map(|r| r.resolve(now, tz)).transpose()?;
         let data = &self.data;
-        let (title, schema, plan) = match &source {
+        let (title, schema, plan, display) = match &source {
             ExportSource::Dataset(d) => {
                 let label = data
                     .datasets()
@@ -196,13 +206,17 @@ impl ExportJobBuilder {
                     .find(|i| i.name == d.name)
                     .map_or_else(|| d.name.clone(), |i| i.label);
                 let (schema, stream) = dataset_stream(data, d, range, self.batch_rows).await?;
-                (label, schema, Plan::Stream(stream))
+                (label, schema, Plan::Stream(stream), Display::default())
             }
             ExportSource::Metric { name } => {
                 let range = range.unwrap_or(RangeSpec::DEFAULT);
                 let series = data.series(name, &range, BucketSpec::Auto, false).await?;
                 let t = tables::series(&series);
-                (series.label, t.schema.clone(), Plan::Table(t))
+                let display = Display {
+                    higher_is_better: looks::metric_higher_is_better(data, name),
+                    ..looks::of_series(&series)
+                };
+                (series.label, t.schema.clone(), Plan::Table(t), display)
             }
             ExportSource::Widget(w) => {
                 let range = range.unwrap_or(RangeSpec::DEFAULT);
@@ -230,18 +244,34 @@ impl ExportJobBuilder {
                         };
                         let (schema, stream) =
                             dataset_stream(data, &d, Some(range), self.batch_rows).await?;
-                        (w.title.clone(), schema, Plan::Stream(stream))
+                        (
+                            w.title.clone(),
+                            schema,
+                            Plan::Stream(stream),
+                            Display::default(),
+                        )
                     }
                     query => {
-                        let t = tables::of(fetch(data, &query, &range, 0).await?);
-                        (w.title.clone(), t.schema.clone(), Plan::Table(t))
+                        let fetched = fetch(data, &query, &range, 0).await?;
+                        let display = Display {
+                            higher_is_better: looks::higher_is_better(data, w),
+                            ..looks::of_data(&fetched)
+                        };
+                        let t = tables::of(fetched);
+                        (w.title.clone(), t.schema.clone(), Plan::Table(t), display)
                     }
                 }
             }
             ExportSource::Dashboard { title, widgets } => {
                 let range = range.unwrap_or(RangeSpec::DEFAULT);
-                let sections = report::sections(data, &self.plugins, widgets, &range).await;
-                (title.clone(), Vec::new(), Plan::Report(sections))
+                let sections =
+                    report::sections(data, &self.plugins, widgets, &range, self.table_rows).await;
+                (
+                    title.clone(),
+                    Vec::new(),
+                    Plan::Report(sections),
+                    Display::default(),
+                )
             }
         };
         let end = resolved.as_ref().map_or(now, |r| {
@@ -258,7 +288,7 @@ impl ExportJobBuilder {
             utc_offset_minutes: offset.local_minus_utc() / 60,
             generated_at_ms: now.timestamp_millis(),
         };
-        let session = exporter.open(&options, &schema).await?;
+        let session = exporter.open_with(&options, &schema, &display).await?;
         let ext = exporter.file_extension().to_owned();
         let media_type = exporter.media_type().to_owned();
         let info = exporter.info().clone();
@@ -407,7 +437,7 @@ impl ExportJob {
                 for s in sections {
                     let bytes = self
                         .session
-                        .begin_section(&s.title, s.chart, &s.table.schema)
+                        .begin_section_with(&s.title, s.chart, &s.table.schema, &s.display)
                         .await?;
                     send(bytes).await?;
                     if s.table.rows.row_count > 0 {

@@ -38,6 +38,7 @@
 mod error;
 mod file_name;
 mod job;
+mod looks;
 mod per_user;
 mod report;
 mod request;
@@ -49,7 +50,7 @@ pub use error::{ExportError, Result};
 pub use file_name::{file_name, sanitize};
 pub use job::{BATCH_ROWS, CHANNEL_CHUNKS, ExportJob, ExportJobBuilder, ExportProgress};
 pub use per_user::{ExportTicket, MAX_EXPORTS_PER_USER};
-pub use report::REPORT_TABLE_ROWS;
+pub use report::{REPORT_TABLE_ROWS, TableRows};
 pub use request::{ExportRequest, ExportService, parse_format, parse_options};
 pub use source::{DatasetExport, ExportSource};
 pub use stream::{ExportStream, MARKER, failure_marker};

@@ -1,5 +1,10 @@
 //! A dashboard report: one titled part per widget, each with the chart
-//! kind the exporter should draw and the widget's data as a table.
+//! kind the exporter should draw, the widget's data as a table, and how the
+//! dashboard shows those values (formats, direction).
+//!
+//! A table widget brings the rows it shows on its first page (its
+//! `page_size`), like the dashboard; a full report brings up to
+//! [`REPORT_TABLE_ROWS`] of them.
 //!
 //! Everything here is aggregated or capped, so the parts are read before
 //! the export starts. A widget whose data cannot be read becomes a part
@@ -7,14 +12,15 @@
 
 use futures::StreamExt as _;
 
+use super::looks;
 use super::tables::{self, Table};
 use crate::data::{DataEngine, DataRequest, RangeSpec, RowsQuery};
 use crate::frame::{DataShape, WidgetData};
-use crate::plugins::{ChartKind, PluginRegistry};
+use crate::plugins::{ChartKind, Display, PluginRegistry};
 use crate::store::Widget;
 use crate::widget::{WidgetQuery, fetch, widget_query};
 
-/// Rows of a table widget put into a report at most.
+/// Rows of a table widget put into a full report at most.
 pub const REPORT_TABLE_ROWS: u64 = 1_000;
 
 /// Widgets of a report whose data is read at the same time.
@@ -29,6 +35,8 @@ pub(crate) struct Section {
     pub(crate) title: String,
     pub(crate) chart: ChartKind,
     pub(crate) table: Table,
+    /// How the dashboard shows the table's values.
+    pub(crate) display: Display,
 }
 
 /// How a widget's data is drawn in a report.
@@ -49,16 +57,27 @@ pub(crate) fn layout_order(widgets: &[Widget]) -> Vec<&Widget> {
     ordered
 }
 
+/// How many rows of a table widget a report shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TableRows {
+    /// The widget's own page size, as on the dashboard.
+    #[default]
+    Page,
+    /// Up to [`REPORT_TABLE_ROWS`].
+    Full,
+}
+
 /// The parts of a report over `widgets` for `range`.
 pub(crate) async fn sections(
     data: &DataEngine,
     plugins: &PluginRegistry,
     widgets: &[Widget],
     range: &RangeSpec,
+    rows: TableRows,
 ) -> Vec<Section> {
     // A report is background work: it may not take the connections people
     // waiting on pages need.
-    crate::data::in_background(sections_in_class(data, plugins, widgets, range)).await
+    crate::data::in_background(sections_in_class(data, plugins, widgets, range, rows)).await
 }
 
 async fn sections_in_class(
@@ -66,6 +85,7 @@ async fn sections_in_class(
     plugins: &PluginRegistry,
     widgets: &[Widget],
     range: &RangeSpec,
+    rows: TableRows,
 ) -> Vec<Section> {
     // Scalars and series first, together: shared scans per dataset.
     let requests: Vec<DataRequest> = widgets
@@ -80,7 +100,7 @@ async fn sections_in_class(
     // and come back in layout order.
     let parts: Vec<_> = layout_order(widgets)
         .into_iter()
-        .map(|w| section_or_note(data, plugins, w, range))
+        .map(|w| section_or_note(data, plugins, w, range, rows))
         .collect();
     futures::stream::iter(parts)
         .buffered(REPORT_CONCURRENCY)
@@ -94,13 +114,15 @@ async fn section_or_note(
     plugins: &PluginRegistry,
     w: &Widget,
     range: &RangeSpec,
+    rows: TableRows,
 ) -> Section {
-    match section(data, plugins, w, range).await {
+    match section(data, plugins, w, range, rows).await {
         Ok(s) => s,
         Err(why) => Section {
             title: w.title.clone(),
             chart: ChartKind::None,
             table: tables::note(&format!("no data: {why}")),
+            display: Display::default(),
         },
     }
 }
@@ -110,31 +132,37 @@ async fn section(
     plugins: &PluginRegistry,
     w: &Widget,
     range: &RangeSpec,
+    rows: TableRows,
 ) -> Result<Section, String> {
     let plugin = plugins.widget(&w.plugin).map_err(|e| e.to_string())?;
     let shape = plugin.shape();
     let query = widget_query(shape, &w.config).map_err(|e| e.to_string())?;
     let mut title = w.title.clone();
+    let engine = data;
     let data = match query {
         WidgetQuery::Rows {
             dataset,
             columns,
             order_by,
             descending,
-            ..
+            page_size,
         } => {
+            let limit = match rows {
+                TableRows::Page => u64::from(page_size).min(REPORT_TABLE_ROWS),
+                TableRows::Full => REPORT_TABLE_ROWS,
+            };
             let q = RowsQuery {
                 columns,
                 range: Some(*range),
                 filters: Vec::new(),
                 order_by,
                 descending,
-                limit: Some(REPORT_TABLE_ROWS),
+                limit: Some(limit),
                 offset: 0,
             };
             let rows = data.rows(&dataset, &q).await.map_err(|e| describe(&e))?;
-            if let Some(total) = rows.total_rows.filter(|t| *t > REPORT_TABLE_ROWS) {
-                title = format!("{title} (first {REPORT_TABLE_ROWS} of {total} rows)");
+            if let Some(total) = rows.total_rows.filter(|t| *t > limit) {
+                title = format!("{title} (first {limit} of {total} rows)");
             }
             WidgetData::Rows(rows)
         }
@@ -142,10 +170,15 @@ async fn section(
             .await
             .map_err(|e| describe(&e))?,
     };
+    let display = Display {
+        higher_is_better: looks::higher_is_better(engine, w),
+        ..looks::of_data(&data)
+    };
     Ok(Section {
         title,
         chart: chart_kind(shape, &w.plugin),
         table: tables::of(data),
+        display,
     })
 }
 

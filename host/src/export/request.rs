@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::error::{ExportError, Result};
 use super::job::{ExportJob, ExportJobBuilder};
 use super::per_user::{MAX_EXPORTS_PER_USER, PerUser};
+use super::report::TableRows;
 use super::source::ExportSource;
 use crate::auth::DataAccess;
 use crate::data::{DataEngine, RangeSpec};
@@ -29,6 +30,8 @@ pub struct ExportRequest {
     pub range: Option<RangeSpec>,
     /// The exporter's options, a JSON object.
     pub options: Value,
+    /// How many rows of each table widget a report shows.
+    pub table_rows: TableRows,
 }
 
 impl ExportRequest {
@@ -39,6 +42,7 @@ impl ExportRequest {
             source,
             range: None,
             options: Value::Object(serde_json::Map::new()),
+            table_rows: TableRows::Page,
         }
     }
 
@@ -49,6 +53,7 @@ impl ExportRequest {
             .source(self.source)
             .range(self.range)
             .options(self.options)
+            .table_rows(self.table_rows)
     }
 }
 

@@ -5,7 +5,9 @@ use axum::extract::Query;
 
 use super::error::HttpError;
 use super::params::Params;
-use crate::export::{DatasetExport, ExportRequest, ExportSource, parse_format, parse_options};
+use crate::export::{
+    DatasetExport, ExportRequest, ExportSource, TableRows, parse_format, parse_options,
+};
 
 /// Keys of a dataset export request.
 const DATASET_KEYS: &[&str] = &[
@@ -14,7 +16,7 @@ const DATASET_KEYS: &[&str] = &[
 ];
 
 /// Keys of a dashboard or widget export request.
-const VIEW_KEYS: &[&str] = &["format", "range", "from", "to", "options"];
+const VIEW_KEYS: &[&str] = &["format", "range", "from", "to", "options", "full"];
 
 /// A dataset (or metric) export request from query pairs.
 pub fn dataset_request(pairs: Vec<(String, String)>) -> Result<ExportRequest, HttpError> {
@@ -59,7 +61,9 @@ pub fn dataset_request(pairs: Vec<(String, String)>) -> Result<ExportRequest, Ht
 }
 
 /// A dashboard or widget export request of `source` from query pairs; the
-/// range defaults to [`crate::data::RangeSpec::DEFAULT`].
+/// range defaults to [`crate::data::RangeSpec::DEFAULT`]; `full=true` has
+/// a report show up to [`crate::export::REPORT_TABLE_ROWS`] rows of each
+/// table widget instead of its page.
 pub fn view_request(
     pairs: Vec<(String, String)>,
     source: ExportSource,
@@ -70,6 +74,14 @@ pub fn view_request(
     let mut req = ExportRequest::new(format, source);
     req.range = Some(p.range()?);
     req.options = options;
+    if p.get("full").is_some() && !matches!(req.source, ExportSource::Dashboard { .. }) {
+        return Err(HttpError::bad_request(
+            "`full` applies to dashboard reports; a widget's export brings all its rows",
+        ));
+    }
+    if p.bool("full")? {
+        req.table_rows = TableRows::Full;
+    }
     Ok(req)
 }
 

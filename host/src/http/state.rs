@@ -10,7 +10,7 @@ use crate::dashboards::DashboardService;
 use crate::data::DataEngine;
 use crate::export::ExportService;
 use crate::plugins::PluginRegistry;
-use crate::widget::WidgetService;
+use crate::widget::{WidgetSchemas, WidgetService};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -31,6 +31,8 @@ pub struct AppState {
     pub dashboards: Arc<DashboardService>,
     /// Widget binding, data and rendering.
     pub widgets: Arc<WidgetService>,
+    /// Each widget plugin's one schema, binding keys included.
+    pub schemas: Arc<WidgetSchemas>,
     /// Exports for signed-in users.
     pub exports: Arc<ExportService>,
 }
@@ -45,9 +47,11 @@ impl AppState {
         config: Arc<Config>,
         alerts: Arc<AlertService>,
     ) -> Self {
+        let schemas = Arc::new(WidgetSchemas::new(data.clone(), plugins.clone()));
         let widgets = WidgetService::new(
             data.clone(),
             plugins.clone(),
+            schemas.clone(),
             auth.data_access().clone(),
             config.server.locale.clone(),
         );
@@ -58,8 +62,9 @@ impl AppState {
             widgets.clone(),
         );
         Self {
-            dashboards: Arc::new(DashboardService::new(auth.store().clone(), plugins.clone())),
+            dashboards: Arc::new(DashboardService::new(auth.store().clone(), schemas.clone())),
             widgets: Arc::new(widgets),
+            schemas,
             exports: Arc::new(exports),
             secure_cookies: config.server.secure_cookies,
             plugins,

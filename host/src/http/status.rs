@@ -142,6 +142,14 @@ impl From<DashboardsError> for HttpError {
             DashboardsError::Forbidden(m) => Self::forbidden(m),
             DashboardsError::BadRequest(m) => Self::bad_request(m),
             DashboardsError::Invalid(m) => Self::unprocessable(m),
+            DashboardsError::Widget(e) => {
+                let field = e.field().map(str::to_owned);
+                let err = Self::unprocessable(e.to_string());
+                match field {
+                    Some(f) => err.with_field(f),
+                    None => err,
+                }
+            }
             DashboardsError::TooLarge(m) => Self::too_large(m),
             DashboardsError::Conflict(m) => Self::conflict(m),
             DashboardsError::Store(store) => store.into(),

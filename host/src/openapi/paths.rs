@@ -326,7 +326,8 @@ pub(super) fn restore_dashboard_version() {}
 )]
 pub(super) fn set_dashboard_sharing() {}
 
-/// A widget rendered to sanitized HTML (an error card when its plugin fails).
+/// A widget rendered to sanitized HTML (an error card when its plugin
+/// fails), inside a JSON object.
 #[utoipa::path(
     get,
     path = "/api/v1/dashboards/{id}/widgets/{widget}/html",
@@ -334,7 +335,7 @@ pub(super) fn set_dashboard_sharing() {}
     operation_id = "widget_html",
     params(("id" = String, Path, description = "The dashboard."), ("widget" = String, Path, description = "The widget."), RangeParams),
     responses(
-        (status = 200, description = "The content.", body = String, content_type = "text/html"),
+        (status = 200, description = "The widget and its sanitized HTML.", body = WidgetHtml),
         (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
         (status = 401, description = "No valid session or token.", body = ErrorBody),
         (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
@@ -345,6 +346,24 @@ pub(super) fn set_dashboard_sharing() {}
 )]
 pub(super) fn widget_html() {}
 
+/// The JSON Schema a widget plugin's config must fit: its own keys plus the
+/// binding keys (metric, dimension, dataset, columns, ...) with the allowed
+/// values; any other key is refused.
+#[utoipa::path(
+    get,
+    path = "/api/v1/plugins/{id}/schema",
+    tag = "dashboards",
+    operation_id = "widget_plugin_schema",
+    params(("id" = String, Path, description = "The widget plugin.")),
+    responses(
+        (status = 200, description = "OK.", body = serde_json::Value),
+        (status = 401, description = "No valid session or token.", body = ErrorBody),
+        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = [])),
+)]
+pub(super) fn widget_plugin_schema() {}
+
 /// Stream a dataset's rows or a metric's series through an exporter.
 #[utoipa::path(
     get,
@@ -353,7 +372,7 @@ pub(super) fn widget_html() {}
     operation_id = "export_dataset",
     params(("format" = String, Query, description = "The exporter plugin: `csv`, `json`, `pdf`, ..."), ("dataset" = Option<String>, Query, description = "Export this dataset's rows (or give `metric`)."), ("metric" = Option<String>, Query, description = "Export this metric's series."), RangeParams, ("columns" = Option<String>, Query, description = "Columns, comma-separated."), ("filter" = Option<Vec<String>>, Query, description = "`column:op:value`; repeatable."), ("order" = Option<String>, Query, description = "Column to sort by."), ("desc" = Option<bool>, Query, description = "Sort descending."), ("options" = Option<String>, Query, description = "The exporter's options as a JSON object.")),
     responses(
-        (status = 200, description = "The content.", body = String, content_type = "application/octet-stream"),
+        (status = 200, description = "The file, with the exporter's content type (`text/csv`, `application/json`, `application/pdf`, ...) and a Content-Disposition naming it.", body = String, content_type = "*/*"),
         (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
         (status = 401, description = "No valid session or token.", body = ErrorBody),
         (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
@@ -371,9 +390,9 @@ pub(super) fn export_dataset() {}
     path = "/api/v1/dashboards/{id}/export",
     tag = "exports",
     operation_id = "export_dashboard",
-    params(("id" = String, Path, description = "The dashboard."), ("format" = String, Query, description = "The exporter plugin."), RangeParams, ("options" = Option<String>, Query, description = "The exporter's options as a JSON object.")),
+    params(("id" = String, Path, description = "The dashboard."), ("format" = String, Query, description = "The exporter plugin."), RangeParams, ("options" = Option<String>, Query, description = "The exporter's options as a JSON object."), ("full" = Option<bool>, Query, description = "Table widgets bring up to 1,000 rows instead of their page.")),
     responses(
-        (status = 200, description = "The content.", body = String, content_type = "application/octet-stream"),
+        (status = 200, description = "The file, with the exporter's content type (`text/csv`, `application/json`, `application/pdf`, ...) and a Content-Disposition naming it.", body = String, content_type = "*/*"),
         (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
         (status = 401, description = "No valid session or token.", body = ErrorBody),
         (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
@@ -393,7 +412,7 @@ pub(super) fn export_dashboard() {}
     operation_id = "export_widget",
     params(("id" = String, Path, description = "The dashboard."), ("widget" = String, Path, description = "The widget."), ("format" = String, Query, description = "The exporter plugin."), RangeParams, ("options" = Option<String>, Query, description = "The exporter's options as a JSON object.")),
     responses(
-        (status = 200, description = "The content.", body = String, content_type = "application/octet-stream"),
+        (status = 200, description = "The file, with the exporter's content type (`text/csv`, `application/json`, `application/pdf`, ...) and a Content-Disposition naming it.", body = String, content_type = "*/*"),
         (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
         (status = 401, description = "No valid session or token.", body = ErrorBody),
         (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
@@ -564,6 +583,7 @@ pub(super) fn openapi_document() {}
     restore_dashboard_version,
     set_dashboard_sharing,
     widget_html,
+    widget_plugin_schema,
     export_dataset,
     export_dashboard,
     export_widget,
@@ -580,4 +600,4 @@ pub(super) struct Paths;
 
 /// Every documented (method, path).
 #[cfg(test)]
-pub(super) const OPERATIONS: usize = 29;
+pub(super) const OPERATIONS: usize = 30;

@@ -18,6 +18,20 @@ pub(super) struct ErrorBody {
     pub field: Option<String>,
 }
 
+/// `GET /api/v1/dashboards/{id}/widgets/{widget}/html`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct WidgetHtml {
+    /// The widget's id.
+    pub widget: String,
+    /// Its title.
+    pub title: String,
+    /// The plugin that rendered it.
+    pub plugin: String,
+    /// The sanitized HTML, as the dashboard page shows it (an error card
+    /// when the plugin failed).
+    pub html: String,
+}
+
 /// A metric the caller may read.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct MetricInfo {

@@ -18,12 +18,13 @@ use serde_json::Value;
 
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
-use super::schema_form::{config_from_form, form_fields};
+use super::schema_form::{Pickers, config_from_form, widget_fields};
 use crate::auth::Action;
 use crate::http::{AppState, HttpError, json_errors};
 use crate::http::{Viewer, Writer};
 use crate::plugins::{PluginInfo, PluginKind};
 use crate::store::{Dashboard, GRID_COLUMNS, Layout, Widget};
+use crate::widget::WidgetSchema;
 use axum::middleware::map_response;
 
 /// Routes of the editor.
@@ -35,6 +36,7 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route("/dashboards/{id}/widgets/new", get(new_widget_page))
         .route("/dashboards/{id}/widgets", post(add_widget))
+        .route("/dashboards/{id}/widgets/fields", post(refresh_fields))
         .route(
             "/dashboards/{id}/widgets/{widget}/edit",
             get(edit_widget_page),
@@ -154,7 +156,7 @@ async fn new_widget_page(
     Ok(page(
         "Add widget",
         &ctx,
-        widget_form(&state, &d, &plugin, &draft, None, &BTreeMap::new()),
+        widget_form(&state, &d, &plugin, &draft, None, &BTreeMap::new(), ""),
     ))
 }
 
@@ -177,6 +179,7 @@ async fn edit_widget_page(
             &widget,
             Some(&widget_id),
             &BTreeMap::new(),
+            "",
         ),
     ))
 }
@@ -204,22 +207,29 @@ fn widget_form(
     widget: &Widget,
     existing: Option<&str>,
     errors: &BTreeMap<String, String>,
+    raw: &str,
 ) -> Markup {
-    let schema = schema_of(plugin);
-    let metrics = state.data.metrics();
-    let datasets: Vec<String> = state.data.datasets().into_iter().map(|d| d.name).collect();
+    let schema = schema_of(state, plugin);
     let id = d.id.as_str();
     let action = match existing {
         Some(w) => format!("/dashboards/{id}/widgets/{w}/config"),
         None => format!("/dashboards/{id}/widgets"),
     };
+    let known = |k: &String| k == "title" || schema.json()["properties"].get(k).is_some();
+    let elsewhere: Vec<(&String, &String)> = errors.iter().filter(|(k, _)| !known(k)).collect();
     html! {
         div #widget-form {
             div.page-head { h1 { (if existing.is_some() { "Configure " } else { "Add " }) (plugin.meta.name) } }
             form.panel hx-post=(action) hx-target="#widget-form" hx-swap="outerHTML" {
                 input type="hidden" name="plugin" value=(plugin.meta.id);
                 input type="hidden" name="version" value=(d.version);
-                @if let Some(e) = errors.get("") { div.flash.error role="alert" { (e) } }
+                @if !elsewhere.is_empty() {
+                    div.flash.error role="alert" {
+                        @for (k, e) in &elsewhere {
+                            div { @if !k.is_empty() && !e.contains(k.as_str()) { code { (k) } ": " } (e) }
+                        }
+                    }
+                }
                 div.field {
                     label for="w-title" { "Title *" }
                     input #w-title type="text" name="title" value=(widget.title) required maxlength="200";
@@ -237,13 +247,15 @@ fn widget_form(
                 }
                 fieldset {
                     legend { "Settings" }
-                    (form_fields(schema, &widget.config, &metrics, &datasets, errors))
+                    div #settings-fields {
+                        (settings_fields(state, d, &schema, &widget.config, errors))
+                    }
                 }
-                details {
+                details open[!raw.is_empty()] {
                     summary { "Advanced: raw JSON" }
-                    p.muted { small { "When filled in, this JSON replaces the settings above." } }
+                    p.muted { small { "When filled in, this JSON replaces the settings above; it is checked against the same schema." } }
                     label.sr-only for="w-raw" { "Config JSON" }
-                    textarea #w-raw.raw-json name="config_json" {}
+                    textarea #w-raw.raw-json name="config_json" { (raw) }
                     p.muted { small { "Current: " code { (widget.config.to_string()) } } }
                 }
                 div.toolbar {
@@ -260,13 +272,56 @@ fn widget_form(
     }
 }
 
+/// The settings of `schema` with the catalog's pickers; a changed metric
+/// or dataset asks for them again (the dimensions and columns follow it).
+fn settings_fields(
+    state: &AppState,
+    d: &Dashboard,
+    schema: &WidgetSchema,
+    config: &Value,
+    errors: &BTreeMap<String, String>,
+) -> Markup {
+    let metrics = state.data.metrics();
+    let datasets = state.data.datasets();
+    let refresh = format!("/dashboards/{}/widgets/fields", d.id.as_str());
+    let pickers = Pickers {
+        metrics: &metrics,
+        datasets: &datasets,
+        refresh: Some(&refresh),
+    };
+    widget_fields(schema.json(), config, pickers, errors)
+}
+
+/// The settings fields again for the form's current values (after the
+/// metric or dataset changed).
+async fn refresh_fields(
+    State(state): State<AppState>,
+    Writer(viewer): Writer,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Markup, HttpError> {
+    let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
+    let plugin = plugin_info(&state, field(&form, "plugin").unwrap_or_default())?;
+    let schema = schema_of(&state, &plugin);
+    let config =
+        config_from_form(schema.json(), &form).unwrap_or(Value::Object(Default::default()));
+    Ok(settings_fields(
+        &state,
+        &d,
+        &schema,
+        &config,
+        &BTreeMap::new(),
+    ))
+}
+
 /// Read title, tab and config from the submitted form; errors by field.
 fn read_form(
+    state: &AppState,
     plugin: &PluginInfo,
     form: &[(String, String)],
 ) -> Result<(String, u32, Value), BTreeMap<String, String>> {
     let get = |k: &str| field(form, k).map(str::trim);
-    let schema = schema_of(plugin);
+    let schema = schema_of(state, plugin);
     let mut errors = BTreeMap::new();
     let title = get("title").unwrap_or_default().to_owned();
     if title.is_empty() {
@@ -277,9 +332,9 @@ fn read_form(
         Some(raw) => serde_json::from_str(raw).map_err(|e| {
             BTreeMap::from([(String::new(), format!("the raw JSON is not valid: {e}"))])
         })?,
-        None => config_from_form(schema, form)?,
+        None => config_from_form(schema.json(), form)?,
     };
-    plugin.meta.config_schema.validate(&config)?;
+    schema.validate(&config)?;
     if errors.is_empty() {
         Ok((title, tab, config))
     } else {
@@ -294,9 +349,20 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// A plugin's parsed config schema (`null`, i.e. no fields, if unreadable).
-fn schema_of(plugin: &PluginInfo) -> &Value {
-    plugin.meta.config_schema.json()
+/// A widget plugin's one schema: its keys and the binding keys.
+fn schema_of(state: &AppState, plugin: &PluginInfo) -> std::sync::Arc<WidgetSchema> {
+    state.schemas.of(&plugin.meta.id).unwrap_or_else(|| {
+        // The plugin was removed since it was looked up: no keys at all.
+        std::sync::Arc::new(WidgetSchema::new(
+            &plugin.meta.id,
+            &Value::Null,
+            crate::frame::DataShape::Scalar,
+            crate::widget::Catalog {
+                metrics: &[],
+                datasets: &[],
+            },
+        ))
+    })
 }
 
 fn version_of(form: &[(String, String)]) -> Result<u64, HttpError> {
@@ -314,7 +380,7 @@ async fn add_widget(
     let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let version = version_of(&form)?;
     let plugin = plugin_info(&state, field(&form, "plugin").unwrap_or_default())?;
-    let (title, tab, config) = match read_form(&plugin, &form) {
+    let (title, tab, config) = match read_form(&state, &plugin, &form) {
         Ok(parts) => parts,
         Err(errors) => return Ok(form_error(&state, &d, &plugin, &form, None, &errors)),
     };
@@ -357,7 +423,7 @@ async fn update_widget(
     let version = version_of(&form)?;
     let current = find_widget(&d, &widget_id)?.clone();
     let plugin = plugin_info(&state, &current.plugin)?;
-    let (title, tab, config) = match read_form(&plugin, &form) {
+    let (title, tab, config) = match read_form(&state, &plugin, &form) {
         Ok(parts) => parts,
         Err(errors) => {
             return Ok(form_error(
@@ -390,8 +456,14 @@ fn form_error(
     errors: &BTreeMap<String, String>,
 ) -> Response {
     let get = |k: &str| field(form, k);
-    let schema = schema_of(plugin);
-    let config = config_from_form(schema, form).unwrap_or(Value::Object(Default::default()));
+    let schema = schema_of(state, plugin);
+    let config = match field(form, "config_json")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(raw) => serde_json::from_str(raw).unwrap_or(Value::Object(Default::default())),
+        None => config_from_form(schema.json(), form).unwrap_or(Value::Object(Default::default())),
+    };
     let draft = Widget {
         id: String::new(),
         plugin: plugin.meta.id.clone(),
@@ -405,7 +477,15 @@ fn form_error(
     };
     (
         StatusCode::UNPROCESSABLE_ENTITY,
-        widget_form(state, d, plugin, &draft, existing, errors),
+        widget_form(
+            state,
+            d,
+            plugin,
+            &draft,
+            existing,
+            errors,
+            field(form, "config_json").unwrap_or_default(),
+        ),
     )
         .into_response()
 }

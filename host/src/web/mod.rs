@@ -10,6 +10,7 @@ use crate::http::AppState;
 
 mod alerts;
 mod alerts_form;
+mod alerts_form_view;
 mod alerts_history;
 mod alerts_input;
 mod assets;

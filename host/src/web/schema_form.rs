@@ -1,17 +1,33 @@
-//! Settings forms generated from a plugin's config JSON Schema, and the
-//! validation of what comes back.
+//! Settings forms generated from a config JSON Schema, and the validation
+//! of what comes back.
 //!
 //! Supported property types: `string` (text, or a select with `enum`),
-//! `number`/`integer`, `boolean`, and strings annotated
-//! `"x-wasmdash": "metric"` (or named `metric`) which become a picker over
-//! the metric registry. Anything richer is edited in the raw-JSON tab.
+//! `number`/`integer`, `boolean`, and the pickers a widget's effective
+//! schema annotates with `x-wasmdash` (see [`crate::widget::WidgetSchemas`]):
+//! `metric` (the catalog's metrics with their labels), `dataset`,
+//! `dimension` (the chosen metric's dimensions), `column` and `columns`
+//! (the chosen dataset's columns). A property marked `deprecated` is only
+//! shown while the config still sets it. Anything richer is edited in the
+//! raw-JSON tab.
 
 use std::collections::BTreeMap;
 
 use maud::{Markup, html};
 use serde_json::{Map, Value};
 
-use crate::data::MetricInfo;
+use crate::data::{DatasetInfo, MetricInfo};
+
+/// What the pickers offer, and where a changed metric or dataset asks for
+/// the fields again (their choices depend on it).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pickers<'a> {
+    /// The catalog's metrics.
+    pub(super) metrics: &'a [MetricInfo],
+    /// The catalog's datasets.
+    pub(super) datasets: &'a [DatasetInfo],
+    /// `hx-post` URL re-rendering the fields from the form's values.
+    pub(super) refresh: Option<&'a str>,
+}
 
 /// One field of the form, read from the schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,13 +48,29 @@ enum FieldKind {
         integer: bool,
     },
     Boolean,
-    Metric,
+    /// A metric, out of these names when the schema lists them.
+    Metric(Option<Vec<String>>),
     Dataset,
+    /// One of the chosen metric's dimensions.
+    Dimension,
+    /// One column of the chosen dataset.
+    Column,
+    /// Several columns of the chosen dataset.
+    Columns,
     /// Arrays and objects: raw JSON only.
     Json,
 }
 
-fn fields(schema: &Value) -> Vec<Field> {
+fn names(v: &Value) -> Option<Vec<String>> {
+    v.as_array().map(|a| {
+        a.iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
+fn fields(schema: &Value, current: &Value) -> Vec<Field> {
     let required: Vec<&str> = schema["required"]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_str).collect())
@@ -48,23 +80,27 @@ fn fields(schema: &Value) -> Vec<Field> {
     };
     props
         .iter()
+        .filter(|(name, prop)| {
+            prop["deprecated"] != Value::Bool(true) || current.get(name).is_some()
+        })
         .map(|(name, prop)| {
             let annotation = prop["x-wasmdash"].as_str();
-            let kind = if annotation == Some("metric") || (name == "metric" && annotation.is_none())
-            {
-                FieldKind::Metric
-            } else if annotation == Some("dataset") || name == "dataset" {
-                FieldKind::Dataset
-            } else if let Some(options) = prop["enum"].as_array() {
-                FieldKind::Choice(options.clone())
-            } else {
-                match prop["type"].as_str() {
-                    Some("string") => FieldKind::Text,
-                    Some("number") => FieldKind::Number { integer: false },
-                    Some("integer") => FieldKind::Number { integer: true },
-                    Some("boolean") => FieldKind::Boolean,
+            let kind = match annotation {
+                Some("metric") => FieldKind::Metric(names(&prop["enum"])),
+                None if name == "metric" => FieldKind::Metric(None),
+                Some("dataset") => FieldKind::Dataset,
+                None if name == "dataset" => FieldKind::Dataset,
+                Some("dimension") => FieldKind::Dimension,
+                Some("column") => FieldKind::Column,
+                Some("columns") => FieldKind::Columns,
+                _ => match (prop["enum"].as_array(), prop["type"].as_str()) {
+                    (Some(options), _) => FieldKind::Choice(options.clone()),
+                    (None, Some("string")) => FieldKind::Text,
+                    (None, Some("number")) => FieldKind::Number { integer: false },
+                    (None, Some("integer")) => FieldKind::Number { integer: true },
+                    (None, Some("boolean")) => FieldKind::Boolean,
                     _ => FieldKind::Json,
-                }
+                },
             };
             Field {
                 name: name.clone(),
@@ -86,8 +122,38 @@ fn value_text(v: &Value) -> String {
     }
 }
 
+/// The metrics a metric field offers: the schema's list, else all.
+fn offered<'a>(metrics: &'a [MetricInfo], allowed: Option<&Vec<String>>) -> Vec<&'a MetricInfo> {
+    metrics
+        .iter()
+        .filter(|m| allowed.is_none_or(|a| a.contains(&m.name)))
+        .collect()
+}
+
+/// The metric and dataset the dependent pickers follow: the config's, else
+/// the first one offered (what a required select shows first).
+fn chosen<'a>(
+    schema: &Value,
+    current: &Value,
+    pickers: Pickers<'a>,
+) -> (Option<&'a MetricInfo>, Option<&'a DatasetInfo>) {
+    let allowed = names(&schema["properties"]["metric"]["enum"]);
+    let metrics = offered(pickers.metrics, allowed.as_ref());
+    let metric = current["metric"]
+        .as_str()
+        .and_then(|n| metrics.iter().find(|m| m.name == n))
+        .or(metrics.first())
+        .copied();
+    let dataset = current["dataset"]
+        .as_str()
+        .and_then(|n| pickers.datasets.iter().find(|d| d.name == n))
+        .or(pickers.datasets.first());
+    (metric, dataset)
+}
+
 /// The form fields for `schema`, pre-filled from `current`; `errors` maps
-/// field names to messages shown next to them.
+/// field names to messages shown next to them. Metric and dataset pickers
+/// offer names only (the alert form's use).
 pub(super) fn form_fields(
     schema: &Value,
     current: &Value,
@@ -95,18 +161,59 @@ pub(super) fn form_fields(
     datasets: &[String],
     errors: &BTreeMap<String, String>,
 ) -> Markup {
+    let datasets: Vec<DatasetInfo> = datasets
+        .iter()
+        .map(|name| DatasetInfo {
+            name: name.clone(),
+            label: name.clone(),
+            time_column: String::new(),
+            columns: Vec::new(),
+        })
+        .collect();
+    let pickers = Pickers {
+        metrics,
+        datasets: &datasets,
+        refresh: None,
+    };
+    widget_fields(schema, current, pickers, errors)
+}
+
+/// The fields of a widget's effective schema, with pickers from the
+/// catalog; see [`form_fields`].
+pub(super) fn widget_fields(
+    schema: &Value,
+    current: &Value,
+    pickers: Pickers<'_>,
+    errors: &BTreeMap<String, String>,
+) -> Markup {
+    let (metric, dataset) = chosen(schema, current, pickers);
+    let dimensions: &[String] = metric.map(|m| m.dimensions.as_slice()).unwrap_or_default();
+    let columns = dataset.map(|d| d.columns.as_slice()).unwrap_or_default();
     html! {
-        @for f in fields(schema) {
+        @for f in fields(schema, current) {
             @let id = format!("cfg-{}", f.name);
             @let name = format!("cfg.{}", f.name);
             @let value = current.get(&f.name).or(f.default.as_ref()).cloned().unwrap_or(Value::Null);
             @let error = errors.get(&f.name);
-            div.field {
+            div.field data-field=(f.name) {
                 @match &f.kind {
                     FieldKind::Boolean => {
                         label for=(id) {
                             input #(id) type="checkbox" name=(name) value="true" checked[value == Value::Bool(true)];
                             " " (f.title)
+                        }
+                    }
+                    FieldKind::Columns => {
+                        fieldset.checks #(id) {
+                            legend { (f.title) }
+                            @for c in columns {
+                                @let on = value.as_array().is_some_and(|a| a.iter().any(|v| v.as_str() == Some(c.name.as_str())));
+                                label.check {
+                                    input type="checkbox" name=(name) value=(c.name) checked[on];
+                                    " " (c.label)
+                                    @if c.label != c.name { " " small.muted { "(" (c.name) ")" } }
+                                }
+                            }
                         }
                     }
                     _ => {
@@ -120,10 +227,13 @@ pub(super) fn form_fields(
                                     }
                                 }
                             }
-                            FieldKind::Metric => {
-                                select #(id) name=(name) required[f.required] {
+                            FieldKind::Metric(allowed) => {
+                                select #(id) name=(name) required[f.required]
+                                    hx-post=[pickers.refresh] hx-trigger=[pickers.refresh.map(|_| "change")]
+                                    hx-target=[pickers.refresh.map(|_| "#settings-fields")]
+                                    hx-include=[pickers.refresh.map(|_| "closest form")] {
                                     @if !f.required { option value="" { "—" } }
-                                    @for m in metrics {
+                                    @for m in offered(pickers.metrics, allowed.as_ref()) {
                                         option value=(m.name) selected[value.as_str() == Some(m.name.as_str())] {
                                             (m.label) " (" (m.name) ")"
                                         }
@@ -131,10 +241,31 @@ pub(super) fn form_fields(
                                 }
                             }
                             FieldKind::Dataset => {
+                                select #(id) name=(name) required[f.required]
+                                    hx-post=[pickers.refresh] hx-trigger=[pickers.refresh.map(|_| "change")]
+                                    hx-target=[pickers.refresh.map(|_| "#settings-fields")]
+                                    hx-include=[pickers.refresh.map(|_| "closest form")] {
+                                    @if !f.required { option value="" { "—" } }
+                                    @for d in pickers.datasets {
+                                        option value=(d.name) selected[value.as_str() == Some(d.name.as_str())] {
+                                            (d.label) @if d.label != d.name { " (" (d.name) ")" }
+                                        }
+                                    }
+                                }
+                            }
+                            FieldKind::Dimension => {
                                 select #(id) name=(name) required[f.required] {
                                     @if !f.required { option value="" { "—" } }
-                                    @for d in datasets {
+                                    @for d in dimensions {
                                         option value=(d) selected[value.as_str() == Some(d.as_str())] { (d) }
+                                    }
+                                }
+                            }
+                            FieldKind::Column => {
+                                select #(id) name=(name) required[f.required] {
+                                    @if !f.required { option value="" { "—" } }
+                                    @for c in columns {
+                                        option value=(c.name) selected[value.as_str() == Some(c.name.as_str())] { (c.label) }
                                     }
                                 }
                             }
@@ -167,8 +298,33 @@ pub(super) fn config_from_form(
 ) -> Result<Value, BTreeMap<String, String>> {
     let mut config = Map::new();
     let mut errors = BTreeMap::new();
-    for f in fields(schema) {
+    let shown = |name: &str| {
+        let key = format!("cfg.{name}");
+        form.iter().any(|(k, _)| *k == key)
+    };
+    // A deprecated field is in the form only while the config sets it.
+    let current = Value::Object(
+        schema["properties"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(name, _)| shown(name))
+            .map(|(name, _)| (name.clone(), Value::Bool(true)))
+            .collect(),
+    );
+    for f in fields(schema, &current) {
         let key = format!("cfg.{}", f.name);
+        if f.kind == FieldKind::Columns {
+            let picked: Vec<Value> = form
+                .iter()
+                .filter(|(k, v)| *k == key && !v.trim().is_empty())
+                .map(|(_, v)| Value::from(v.trim()))
+                .collect();
+            if !picked.is_empty() {
+                config.insert(f.name, Value::Array(picked));
+            }
+            continue;
+        }
         let submitted = form.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim());
         let value = match (&f.kind, submitted) {
             (FieldKind::Boolean, v) => Some(Value::Bool(v == Some("true"))),
@@ -218,94 +374,4 @@ pub(super) fn config_from_form(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn schema() -> Value {
-        json!({
-            "type": "object",
-            "required": ["metric"],
-            "additionalProperties": false,
-            "properties": {
-                "metric": {"type": "string", "title": "Metric", "x-wasmdash": "metric"},
-                "decimals": {"type": "integer", "minimum": 0, "maximum": 6},
-                "threshold": {"type": "number"},
-                "sparkline": {"type": "boolean", "default": true},
-                "style": {"type": "string", "enum": ["line", "area"], "default": "line"}
-            }
-        })
-    }
-
-    fn validate(schema: &Value, config: &Value) -> Result<(), BTreeMap<String, String>> {
-        crate::plugins::ConfigSchema::compile(schema.to_string()).validate(config)
-    }
-
-    fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).into(), (*v).into()))
-            .collect()
-    }
-
-    #[test]
-    fn form_values_are_typed_by_the_schema() {
-        let config = config_from_form(
-            &schema(),
-            &form(&[
-                ("cfg.metric", "orders"),
-                ("cfg.decimals", "2"),
-                ("cfg.threshold", "1.5"),
-                ("cfg.style", "area"),
-                ("cfg.unknown", "x"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(
-            config,
-            json!({"metric": "orders", "decimals": 2, "threshold": 1.5, "sparkline": false, "style": "area"})
-        );
-        assert!(validate(&schema(), &config).is_ok());
-    }
-
-    #[test]
-    fn bad_values_are_reported_next_to_their_field() {
-        let errors = config_from_form(
-            &schema(),
-            &form(&[("cfg.decimals", "two"), ("cfg.style", "pie")]),
-        )
-        .unwrap_err();
-        assert!(errors.contains_key("decimals") && errors.contains_key("style"));
-
-        let errors = validate(&schema(), &json!({"decimals": 9})).unwrap_err();
-        assert!(errors.contains_key("metric"), "{errors:?}");
-        assert!(errors.contains_key("decimals"), "{errors:?}");
-    }
-
-    #[test]
-    fn renders_a_metric_picker_and_escapes_values() {
-        let metrics = vec![MetricInfo {
-            name: "orders".into(),
-            label: "Orders".into(),
-            dataset: "orders".into(),
-            aggregate: "count".into(),
-            format: Default::default(),
-            dimensions: vec![],
-            good: Default::default(),
-        }];
-        let html = form_fields(
-            &schema(),
-            &json!({"metric": "orders", "style": "<b>"}),
-            &metrics,
-            &[],
-            &BTreeMap::from([("decimals".to_owned(), "too many".to_owned())]),
-        )
-        .into_string();
-        assert!(
-            html.contains(r#"<option value="orders" selected>"#),
-            "{html}"
-        );
-        assert!(html.contains("too many"));
-        assert!(!html.contains("<b>"));
-    }
-}
+mod tests;

@@ -6,7 +6,9 @@
 //! shape `sparkline`; `bucket`, `compare_previous`; `dimension`, `top`;
 //! `dataset`, `columns`, `order_by`, `descending`, `page_size`. The
 //! `data-table` plugin names its order `sort_column` and `sort_direction`
-//! (`asc`/`desc`); those win over `order_by`/`descending` when both are set.
+//! (`asc`/`desc`), and the `trend-chart` plugin its previous period
+//! `show_previous`; a plugin's name wins over the host's when both are set
+//! (see [`super::schema`], which declares both).
 
 use serde::Deserialize;
 
@@ -91,8 +93,8 @@ struct Keys {
     #[serde(default)]
     sparkline: bool,
     bucket: Option<String>,
-    #[serde(default)]
-    compare_previous: bool,
+    compare_previous: Option<bool>,
+    show_previous: Option<bool>,
     dimension: Option<String>,
     top: Option<usize>,
     dataset: Option<String>,
@@ -148,7 +150,10 @@ pub fn widget_query(
                 .bucket
                 .filter(|b| !b.is_empty())
                 .unwrap_or_else(|| "auto".into()),
-            compare_previous: keys.compare_previous,
+            compare_previous: keys
+                .show_previous
+                .or(keys.compare_previous)
+                .unwrap_or(false),
         },
         DataShape::Categories => {
             let top = keys.top.unwrap_or(5);
@@ -245,6 +250,22 @@ mod tests {
             q,
             WidgetQuery::Rows { order_by: Some(ref c), descending: true, .. } if c == "b"
         ));
+    }
+
+    #[test]
+    fn the_trend_charts_previous_period_key_wins() {
+        let compare = |config| match widget_query(DataShape::Series, &config).unwrap() {
+            WidgetQuery::Series {
+                compare_previous, ..
+            } => compare_previous,
+            other => panic!("{other:?}"),
+        };
+        assert!(compare(json!({"metric": "m", "show_previous": true})));
+        assert!(!compare(
+            json!({"metric": "m", "show_previous": false, "compare_previous": true})
+        ));
+        assert!(compare(json!({"metric": "m", "compare_previous": true})));
+        assert!(!compare(json!({"metric": "m"})));
     }
 
     #[test]

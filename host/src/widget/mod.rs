@@ -1,5 +1,6 @@
 //! Widgets, transport-neutral: what data a widget's config asks for
-//! ([`widget_query`]), reading that data ([`fetch`]), and showing a widget
+//! ([`widget_query`]) and the one schema its config must fit
+//! ([`WidgetSchemas`]), reading that data ([`fetch`]), and showing a widget
 //! to a user with its plugin ([`WidgetService`]): data rules, rendering,
 //! sanitizing, sorting and paging tables, error cards.
 //!
@@ -10,6 +11,7 @@ mod binding;
 mod error;
 mod fetch;
 mod sanitize;
+mod schema;
 mod service;
 mod table;
 mod view;
@@ -18,6 +20,9 @@ pub use binding::{BindingError, MAX_PAGE_SIZE, MAX_TOP, WidgetQuery, widget_quer
 pub use error::WidgetError;
 pub use fetch::fetch;
 pub use sanitize::{SanitizeError, sanitize_bounded, sanitize_plugin_html};
+pub use schema::{
+    Catalog, WidgetConfigError, WidgetSchema, WidgetSchemas, effective_schema, one_line,
+};
 pub use service::{NOT_PERMITTED, WidgetService};
 pub use table::TableRequest;
 pub use view::{MAX_SHOWN_ERROR_BYTES, ViewRequest, error_card};

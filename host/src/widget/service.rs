@@ -7,6 +7,7 @@ use chrono::{Offset, TimeZone, Utc};
 
 use super::binding::{WidgetQuery, widget_query};
 use super::fetch::fetch;
+use super::schema::WidgetSchemas;
 use crate::auth::DataAccess;
 use crate::data::config::Good;
 use crate::data::{DataEngine, DataError, DataRequest, RangeSpec};
@@ -22,22 +23,26 @@ pub const NOT_PERMITTED: &str = "Not permitted: you may not see the data this wi
 pub struct WidgetService {
     data: Arc<DataEngine>,
     plugins: Arc<PluginRegistry>,
+    schemas: Arc<WidgetSchemas>,
     access: DataAccess,
     locale: String,
 }
 
 impl WidgetService {
     /// A service over the data engine and plugins, reading data as
-    /// `access` allows and rendering for `locale` (e.g. `en-US`).
+    /// `access` allows and rendering for `locale` (e.g. `en-US`); a
+    /// widget whose config does not fit `schemas` shows why instead.
     pub fn new(
         data: Arc<DataEngine>,
         plugins: Arc<PluginRegistry>,
+        schemas: Arc<WidgetSchemas>,
         access: DataAccess,
         locale: String,
     ) -> Self {
         Self {
             data,
             plugins,
+            schemas,
             access,
             locale,
         }
@@ -109,6 +114,9 @@ impl WidgetService {
             .widget(&widget.plugin)
             .map_err(|e| e.to_string())?;
         let shape = plugin.shape();
+        // A stored widget that no longer fits (an unknown key, a metric
+        // gone from the config) says what is wrong instead of guessing.
+        self.schemas.check(widget).map_err(|e| e.to_string())?;
         let query = widget_query(shape, &widget.config).map_err(|e| e.to_string())?;
         if !self.may_read_query(user, &query) {
             return Err(NOT_PERMITTED.into());

@@ -4,7 +4,7 @@
 
 use std::f64::consts::TAU;
 
-use wasmdash_plugin_sdk::svg::{min_max, nice_ticks, slice_angles};
+use wasmdash_plugin_sdk::svg::{category_indices, min_max, nice_ticks, slice_angles};
 use wasmdash_plugin_sdk::{ChartKind, format, time};
 
 use crate::draw::{Canvas, Font, INK, MUTED, Rgb3, palette};
@@ -32,7 +32,7 @@ const MAX_SLICES: usize = 8;
 pub(crate) fn draw(c: &mut Canvas, area: Area, part: &Part, offset_minutes: i32) {
     match &part.data {
         ChartData::None => {}
-        ChartData::Line(points) => line(c, area, points, offset_minutes),
+        ChartData::Line(points) => line(c, area, part, points, offset_minutes),
         ChartData::Categories(list, rest) => {
             let limit = if part.chart == ChartKind::Pie {
                 MAX_SLICES
@@ -41,12 +41,12 @@ pub(crate) fn draw(c: &mut Canvas, area: Area, part: &Part, offset_minutes: i32)
             };
             let items = top_with_other(list, *rest, limit);
             if part.chart == ChartKind::Pie {
-                pie(c, area, &items);
+                pie(c, area, part, &items);
             } else {
-                bars(c, area, &items);
+                bars(c, area, part, &items);
             }
         }
-        ChartData::Value(v) => value_card(c, area, v.as_ref()),
+        ChartData::Value(v) => value_card(c, area, part, v.as_ref()),
     }
 }
 
@@ -101,7 +101,7 @@ fn scale(v: f64, (d0, d1): (f64, f64), (r0, r1): (f32, f32)) -> f32 {
 
 /// A time series with its previous period, gridlines, a value axis and a
 /// time axis in the export's UTC offset.
-fn line(c: &mut Canvas, a: Area, points: &[LinePoint], offset: i32) {
+fn line(c: &mut Canvas, a: Area, part: &Part, points: &[LinePoint], offset: i32) {
     let values = points.iter().flat_map(|p| [p.1, p.2]).flatten();
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
@@ -113,7 +113,10 @@ fn line(c: &mut Canvas, a: Area, points: &[LinePoint], offset: i32) {
     let (lo, hi, ticks) = value_axis(lo, hi);
     let has_previous = points.iter().any(|p| p.2.is_some());
     let top = if has_previous { 16.0 } else { 6.0 };
-    let labels: Vec<String> = ticks.iter().map(|t| format::compact(*t)).collect();
+    let labels: Vec<String> = ticks
+        .iter()
+        .map(|t| part.value_format.compact(*t))
+        .collect();
     let left = labels.iter().map(|l| LABEL.width(l)).fold(0.0, f32::max) + 8.0;
     let (px0, px1) = (a.x + left, a.x + a.w - 10.0);
     let (py0, py1) = (a.y + 16.0, a.y + a.h - top);
@@ -173,7 +176,7 @@ fn line(c: &mut Canvas, a: Area, points: &[LinePoint], offset: i32) {
 }
 
 /// Horizontal bars with their labels and values.
-fn bars(c: &mut Canvas, a: Area, items: &[(String, f64)]) {
+fn bars(c: &mut Canvas, a: Area, part: &Part, items: &[(String, f64)]) {
     if items.is_empty() {
         no_data(c, a);
         return;
@@ -184,7 +187,7 @@ fn bars(c: &mut Canvas, a: Area, items: &[(String, f64)]) {
     let hi = if hi == lo { lo + 1.0 } else { hi };
     let values: Vec<String> = items
         .iter()
-        .map(|(_, v)| format::number(*v, None))
+        .map(|(_, v)| part.value_format.number(*v))
         .collect();
     let label_w = items
         .iter()
@@ -193,6 +196,8 @@ fn bars(c: &mut Canvas, a: Area, items: &[(String, f64)]) {
         .min(a.w * 0.3)
         + 8.0;
     let value_w = values.iter().map(|v| LABEL.width(v)).fold(0.0, f32::max) + 8.0;
+    let names: Vec<&str> = items.iter().map(|(l, _)| l.as_str()).collect();
+    let colors = category_indices(&names);
     let (bx0, bx1) = (a.x + label_w, a.x + a.w - value_w);
     let row = (a.h / items.len() as f32).min(16.0);
     let zero = scale(0.0, (lo, hi), (bx0, bx1));
@@ -206,7 +211,7 @@ fn bars(c: &mut Canvas, a: Area, items: &[(String, f64)]) {
             mid - bar_h / 2.0,
             (x - zero).abs(),
             bar_h,
-            palette(i),
+            palette(colors[i]),
         );
         let name = wrap(label, label_w - 8.0, LABEL.size, false, 1);
         c.text(
@@ -227,13 +232,15 @@ fn bars(c: &mut Canvas, a: Area, items: &[(String, f64)]) {
 }
 
 /// A pie of the positive values with a legend of labels, values and shares.
-fn pie(c: &mut Canvas, a: Area, items: &[(String, f64)]) {
+fn pie(c: &mut Canvas, a: Area, part: &Part, items: &[(String, f64)]) {
     let values: Vec<f64> = items.iter().map(|(_, v)| *v).collect();
     let total: f64 = values.iter().filter(|v| v.is_finite() && **v > 0.0).sum();
     if total <= 0.0 {
         no_data(c, a);
         return;
     }
+    let names: Vec<&str> = items.iter().map(|(l, _)| l.as_str()).collect();
+    let colors = category_indices(&names);
     let r = (a.h / 2.0 - 6.0).min(a.w * 0.2).max(10.0);
     let (cx, cy) = (a.x + r + 10.0, a.y + a.h / 2.0);
     for (i, (start, end)) in slice_angles(&values).into_iter().enumerate() {
@@ -250,17 +257,17 @@ fn pie(c: &mut Canvas, a: Area, items: &[(String, f64)]) {
             // Clockwise from 12 o'clock.
             pts.push((cx + r * t.sin() as f32, cy + r * t.cos() as f32));
         }
-        c.polygon(&pts, palette(i));
+        c.polygon(&pts, palette(colors[i]));
     }
     let lx = cx + r + 24.0;
     let row = ((a.h - 8.0) / items.len() as f32).min(14.0);
     for (i, (label, v)) in items.iter().enumerate() {
         let y = a.y + a.h / 2.0 + row * items.len() as f32 / 2.0 - row * (i as f32 + 1.0);
-        c.rect(lx, y, 8.0, 8.0, palette(i));
+        c.rect(lx, y, 8.0, 8.0, palette(colors[i]));
         let share = if *v > 0.0 { v / total } else { 0.0 };
         let text = format!(
             "{label}: {} ({})",
-            format::number(*v, None),
+            part.value_format.number(*v),
             format::percent(share, Some(1))
         );
         let fit = wrap(&text, a.x + a.w - lx - 14.0, 8.0, false, 1);
@@ -274,43 +281,63 @@ fn pie(c: &mut Canvas, a: Area, items: &[(String, f64)]) {
     }
 }
 
-/// One big number with its label and the change against the previous period.
-fn value_card(c: &mut Canvas, a: Area, v: Option<&(String, Option<f64>, Option<f64>)>) {
-    let w = a.w.min(280.0);
-    c.rect(a.x, a.y, w, a.h, Rgb3::grey(0.95));
-    let Some((label, Some(value), previous)) = v else {
-        no_data(c, Area { w, ..a });
+/// Green when the change is good news for this metric, red when bad.
+pub(crate) fn change_color(pct: f64, higher_is_better: bool) -> Rgb3 {
+    if pct == 0.0 || !pct.is_finite() {
+        MUTED
+    } else if (pct > 0.0) == higher_is_better {
+        Rgb3(0.1, 0.5, 0.2)
+    } else {
+        Rgb3(0.7, 0.15, 0.15)
+    }
+}
+
+/// One big number with its label and the change against the previous
+/// period, formatted like the dashboard card and coloured by whether the
+/// change is good news. Fits narrow boxes (four cards side by side).
+fn value_card(
+    c: &mut Canvas,
+    a: Area,
+    part: &Part,
+    v: Option<&(String, Option<f64>, Option<f64>)>,
+) {
+    c.rect(a.x, a.y, a.w, a.h, Rgb3::grey(0.95));
+    let inner = a.w - 16.0;
+    let top = a.y + a.h;
+    let title = part
+        .title
+        .as_deref()
+        .or(v.map(|v| v.0.as_str()))
+        .unwrap_or("");
+    let head = Font::bold(8.0);
+    for (i, line) in wrap(title, inner, head.size, true, 1).iter().enumerate() {
+        c.text(a.x + 8.0, top - 12.0 - i as f32 * 10.0, head, MUTED, line);
+    }
+    let Some((_, Some(value), previous)) = v else {
+        c.text(a.x + 8.0, top - 34.0, Font::regular(9.0), MUTED, "No data");
         return;
     };
-    let top = a.y + a.h;
-    c.text(a.x + 10.0, top - 14.0, Font::regular(9.0), MUTED, label);
-    c.text(
-        a.x + 10.0,
-        top - 40.0,
-        Font::bold(22.0),
-        INK,
-        &format::number(*value, None),
-    );
+    let f = &part.value_format;
+    let shown = f.number(*value);
+    // The biggest size up to 20 pt at which the number fits the card.
+    let size = (inner / Font::bold(1.0).width(&shown)).clamp(8.0, 20.0);
+    c.text(a.x + 8.0, top - 38.0, Font::bold(size), INK, &shown);
     let (text, color) = match previous.map(|p| (p, format::percent_change(*value, p))) {
         Some((p, Some(pct))) => (
             format!(
-                "{} vs previous period ({})",
+                "{} vs previous ({})",
                 format::signed_percent(pct),
-                format::number(p, None)
+                f.number(p)
             ),
-            if pct >= 0.0 {
-                Rgb3(0.1, 0.5, 0.2)
-            } else {
-                Rgb3(0.7, 0.15, 0.15)
-            },
+            change_color(pct, part.higher_is_better),
         ),
-        Some((p, None)) => (
-            format!("Previous period: {}", format::number(p, None)),
-            MUTED,
-        ),
+        Some((p, None)) => (format!("Previous: {}", f.number(p)), MUTED),
         None => ("No previous period".to_owned(), MUTED),
     };
-    c.text(a.x + 10.0, a.y + 8.0, Font::regular(8.0), color, &text);
+    let small = Font::regular(7.0);
+    for (i, line) in wrap(&text, inner, small.size, false, 2).iter().enumerate() {
+        c.text(a.x + 8.0, a.y + 15.0 - i as f32 * 9.0, small, color, line);
+    }
 }
 
 #[cfg(test)]
@@ -336,5 +363,15 @@ mod tests {
         assert_eq!(items.len(), 8);
         assert_eq!(items[7], ("Other".into(), 13.0 + 5.0));
         assert_eq!(top_with_other(&list[..3], 0.0, 8).len(), 3);
+    }
+
+    #[test]
+    fn a_fall_is_good_news_where_lower_is_better() {
+        let (good, bad) = (Rgb3(0.1, 0.5, 0.2), Rgb3(0.7, 0.15, 0.15));
+        assert_eq!(change_color(-10.0, false), good);
+        assert_eq!(change_color(10.0, false), bad);
+        assert_eq!(change_color(10.0, true), good);
+        assert_eq!(change_color(-10.0, true), bad);
+        assert_eq!(change_color(0.0, false), MUTED);
     }
 }

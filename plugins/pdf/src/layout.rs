@@ -17,6 +17,8 @@ pub(crate) struct Doc<'a> {
     pub(crate) parts: &'a [Part],
     pub(crate) landscape: bool,
     pub(crate) offset_minutes: i32,
+    /// The creation date, Unix ms.
+    pub(crate) generated_at_ms: i64,
 }
 
 const MARGIN: f32 = 40.0;
@@ -285,6 +287,37 @@ fn section(p: &mut Pages<'_>, part: &Part, offset_minutes: i32) {
     table(p, part);
 }
 
+/// Cards side by side in a row, as on the dashboard.
+const CARDS_PER_ROW: usize = 4;
+const CARD_H: f32 = 64.0;
+const CARD_GAP: f32 = 8.0;
+
+/// A report section that is one value: drawn as a card, its one-row table
+/// left out (the card shows all of it).
+fn is_card(part: &Part) -> bool {
+    part.title.is_some() && matches!(part.data, ChartData::Value(_))
+}
+
+/// Value sections as rows of cards.
+fn card_rows(p: &mut Pages<'_>, cards: &[Part], offset_minutes: i32) {
+    let per_row = cards.len().min(CARDS_PER_ROW);
+    let w = (p.usable() - CARD_GAP * (per_row as f32 - 1.0)) / per_row as f32;
+    for row in cards.chunks(per_row) {
+        p.ensure(CARD_H + CARD_GAP);
+        let y = p.y - CARD_H;
+        for (i, part) in row.iter().enumerate() {
+            let area = Area {
+                x: MARGIN + i as f32 * (w + CARD_GAP),
+                y,
+                w,
+                h: CARD_H,
+            };
+            charts::draw(p.canvas(), area, part, offset_minutes);
+        }
+        p.y = y - CARD_GAP - 6.0;
+    }
+}
+
 /// Lay the document out and serialize it.
 pub(crate) fn render(doc: &Doc<'_>) -> Vec<u8> {
     let (w, h) = if doc.landscape {
@@ -305,8 +338,16 @@ pub(crate) fn render(doc: &Doc<'_>) -> Vec<u8> {
         p.canvas()
             .text(MARGIN, y, BODY, MUTED, "Nothing to export.");
     }
-    for each in doc.parts {
-        section(&mut p, each, doc.offset_minutes);
+    let mut rest = doc.parts;
+    while let Some(first) = rest.first() {
+        let cards = rest.iter().take_while(|part| is_card(part)).count();
+        if cards > 0 {
+            card_rows(&mut p, &rest[..cards], doc.offset_minutes);
+            rest = &rest[cards..];
+        } else {
+            section(&mut p, first, doc.offset_minutes);
+            rest = &rest[1..];
+        }
     }
     if let Some(note) = doc.note
         && p.y - 2.0 * LINE >= p.bottom()
@@ -334,7 +375,48 @@ pub(crate) fn render(doc: &Doc<'_>) -> Vec<u8> {
     let mut pdf = PdfDocument::new(doc.title);
     pdf.with_pages(pdf_pages);
     let mut warnings = Vec::new();
-    pdf.save(&PdfSaveOptions::default(), &mut warnings)
+    let mut bytes = pdf.save(&PdfSaveOptions::default(), &mut warnings);
+    stamp_dates(&mut bytes, doc.generated_at_ms);
+    bytes
+}
+
+/// What printpdf writes for every date when built for wasm, where it has no
+/// clock and ignores the dates it is given: in the info dictionary and in
+/// the XMP metadata.
+const WASM_DATES: [&[u8]; 2] = [
+    b"(D:19700101000000+00'00')",
+    b"D:1970-01-01T00:00:00+00'00'",
+];
+
+/// Put the host's generation time (`ms`, UTC) in place of printpdf's 1970
+/// dates. The replacements have the same length, so every byte offset in
+/// the cross-reference table stays right.
+fn stamp_dates(pdf: &mut [u8], ms: i64) {
+    let t = wasmdash_plugin_sdk::time::civil(ms, 0);
+    let info = format!(
+        "(D:{:04}{:02}{:02}{:02}{:02}{:02}+00'00')",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    );
+    let xmp = format!(
+        "D:{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00'00'",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    );
+    for (from, to) in WASM_DATES.iter().zip([info, xmp]) {
+        if to.len() != from.len() {
+            // A year outside four digits: keep the document valid.
+            continue;
+        }
+        let mut at = 0;
+        while let Some(i) = find(&pdf[at..], from) {
+            let start = at + i;
+            pdf[start..start + from.len()].copy_from_slice(to.as_bytes());
+            at = start + from.len();
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]
@@ -352,7 +434,7 @@ mod tests {
                 kind: ColumnKind::Text,
             })
             .collect();
-        let part = Part::new(None, ChartKind::None, &schema).unwrap();
+        let part = Part::new(None, ChartKind::None, &schema, Default::default()).unwrap();
         let w = column_widths(&part, 500.0);
         assert!((w.iter().sum::<f32>() - 500.0).abs() < 0.5, "{w:?}");
         let w = column_widths(&part, 100.0);

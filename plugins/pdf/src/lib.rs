@@ -24,7 +24,7 @@ use wasmdash_plugin_sdk::{
     PluginError, PluginMeta, Section, format, time,
 };
 
-use part::Part;
+use part::{Looks, Part};
 /// Default cap on rows in one PDF.
 const DEFAULT_MAX_ROWS: u32 = 10_000;
 /// Largest cap the config allows: what fits the default 64 MiB instance
@@ -74,6 +74,9 @@ pub struct PdfSession {
     title: String,
     subtitle: Vec<String>,
     offset_minutes: i32,
+    /// When the host generated the export, Unix ms: the document's
+    /// creation date (a guest has no trustworthy clock of its own).
+    generated_at_ms: i64,
     parts: Vec<Part>,
     /// Rows kept for the tables, over all parts.
     kept_rows: u64,
@@ -121,7 +124,12 @@ impl Exporter for Pdf {
         let parts = if schema.is_empty() {
             Vec::new()
         } else {
-            vec![Part::new(None, ChartKind::None, &schema)?]
+            vec![Part::new(
+                None,
+                ChartKind::None,
+                &schema,
+                Looks::from_host(),
+            )?]
         };
         Ok(PdfSession {
             landscape: cfg.landscape,
@@ -133,6 +141,7 @@ impl Exporter for Pdf {
             },
             subtitle,
             offset_minutes: offset,
+            generated_at_ms: options.generated_at_ms,
             parts,
             kept_rows: 0,
             total_rows: 0,
@@ -147,8 +156,12 @@ impl ExportSession for PdfSession {
         } else {
             section.title
         };
-        self.parts
-            .push(Part::new(Some(title), section.chart, &section.schema)?);
+        self.parts.push(Part::new(
+            Some(title),
+            section.chart,
+            &section.schema,
+            Looks::from_host(),
+        )?);
         Ok(Vec::new())
     }
 
@@ -191,6 +204,7 @@ impl ExportSession for PdfSession {
             parts: &self.parts,
             landscape: self.landscape,
             offset_minutes: self.offset_minutes,
+            generated_at_ms: self.generated_at_ms,
         };
         let bytes = layout::render(&doc);
         self.parts = Vec::new();
@@ -246,6 +260,26 @@ mod tests {
         let pdf = s.finish().unwrap();
         assert!(pdf.starts_with(b"%PDF"));
         assert!(pdf.trim_ascii_end().ends_with(b"%%EOF"));
+    }
+
+    #[test]
+    fn cells_follow_the_hosts_formats_and_the_date_is_the_hosts() {
+        use wasmdash_plugin_sdk::display::{ColumnFormat, ColumnFormatKind, Display};
+        let display = Display {
+            columns: vec![
+                ColumnFormat::plain(),
+                ColumnFormat::of(ColumnFormatKind::Currency, "USD", None),
+            ],
+            ..Display::default()
+        };
+        let mut s = testing::with_display(display, || open("")).unwrap();
+        s.write(batch(2)).unwrap();
+        assert_eq!(s.parts[0].cells.get(1, 1), "$1.50");
+        let pdf = s.finish().unwrap();
+        // generated at 1,700,000,000,000 ms: 2023-11-14 22:13:20 UTC.
+        let stamp = b"(D:20231114221320+00'00')";
+        assert!(pdf.windows(stamp.len()).any(|w| w == stamp));
+        assert!(!pdf.windows(9).any(|w| w == b"D:1970010"));
     }
 
     #[test]

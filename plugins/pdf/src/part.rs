@@ -3,6 +3,7 @@
 //! offset per cell (a few bytes of overhead per cell, not a `String` each),
 //! chart data as plain numbers.
 
+use wasmdash_plugin_sdk::display::ColumnFormat;
 use wasmdash_plugin_sdk::{
     Batch, ChartKind, ColumnKind, ColumnSchema, PluginError, Value, format, time,
 };
@@ -92,6 +93,40 @@ impl Roles {
     }
 }
 
+/// How the dashboard shows a part's values (the host's `display` answers
+/// for its schema).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Looks {
+    /// Per column, in schema order; missing or plain columns are shown as
+    /// they come.
+    pub(crate) columns: Vec<ColumnFormat>,
+    /// The format of the section's metric values.
+    pub(crate) value: ColumnFormat,
+    /// Whether a rise of the metric is good news.
+    pub(crate) higher_is_better: bool,
+}
+
+impl Default for Looks {
+    fn default() -> Self {
+        Self {
+            columns: Vec::new(),
+            value: ColumnFormat::plain(),
+            higher_is_better: true,
+        }
+    }
+}
+
+impl Looks {
+    /// What the host answers for the schema of the current call.
+    pub(crate) fn from_host() -> Self {
+        Self {
+            columns: wasmdash_plugin_sdk::display::columns(),
+            value: wasmdash_plugin_sdk::display::value_format(),
+            higher_is_better: wasmdash_plugin_sdk::display::higher_is_better(),
+        }
+    }
+}
+
 /// One part of the report.
 pub(crate) struct Part {
     /// Section title; none for a plain table export.
@@ -101,6 +136,12 @@ pub(crate) struct Part {
     pub(crate) numeric: Vec<bool>,
     kinds: Vec<ColumnKind>,
     roles: Roles,
+    /// Per column: its format, when the host gave one that is not plain.
+    formats: Vec<Option<ColumnFormat>>,
+    /// The format of the chart's values.
+    pub(crate) value_format: ColumnFormat,
+    /// Whether a rise of the chart's value is good news.
+    pub(crate) higher_is_better: bool,
     pub(crate) cells: Cells,
     pub(crate) data: ChartData,
 }
@@ -113,8 +154,12 @@ fn number(v: Value<'_>) -> Option<f64> {
     }
 }
 
-/// A cell as shown in the table.
-fn display(v: Value<'_>, offset_minutes: i32) -> String {
+/// A cell as shown in the table: as its column's format says, else as
+/// it comes.
+fn display(v: Value<'_>, format: Option<&ColumnFormat>, offset_minutes: i32) -> String {
+    if let Some(f) = format {
+        return f.text(v, offset_minutes);
+    }
     match v {
         Value::Null => String::new(),
         Value::Float(f) => format::number(f, None),
@@ -132,8 +177,18 @@ impl Part {
         title: Option<String>,
         chart: ChartKind,
         schema: &[ColumnSchema],
+        looks: Looks,
     ) -> Result<Self, PluginError> {
         let roles = Roles::find(schema);
+        let formats: Vec<Option<ColumnFormat>> = (0..schema.len())
+            .map(|i| looks.columns.get(i).filter(|f| !f.is_plain()).cloned())
+            .collect();
+        // The chart shows the value column as the table does; without a
+        // column format, as the section's metric.
+        let value_format = roles
+            .value
+            .and_then(|i| formats[i].clone())
+            .unwrap_or(looks.value);
         let name = title.as_deref().unwrap_or("export");
         let missing = |what: &str| {
             Err(PluginError::InvalidData(format!(
@@ -181,6 +236,9 @@ impl Part {
                 .collect(),
             kinds: schema.iter().map(|c| c.kind).collect(),
             roles,
+            formats,
+            value_format,
+            higher_is_better: looks.higher_is_better,
             cells: Cells::new(schema.len()),
             data,
         })
@@ -196,7 +254,9 @@ impl Part {
     pub(crate) fn take_row(&mut self, batch: &Batch, row: usize, keep: bool, offset: i32) {
         if keep {
             for col in 0..self.kinds.len() {
-                self.cells.push(&display(batch.value(row, col), offset));
+                let format = self.formats[col].as_ref();
+                self.cells
+                    .push(&display(batch.value(row, col), format, offset));
             }
         }
         let at = |c: Option<usize>| c.map_or(Value::Null, |c| batch.value(row, c));
@@ -213,7 +273,8 @@ impl Part {
             ChartData::Categories(list, rest) => {
                 let value = number(at(r.value)).unwrap_or(0.0);
                 if list.len() < MAX_CATEGORIES {
-                    list.push((display(at(r.label), offset), value));
+                    let label = r.label.and_then(|c| self.formats[c].as_ref());
+                    list.push((display(at(r.label), label, offset), value));
                 } else {
                     *rest += value;
                 }
@@ -221,7 +282,7 @@ impl Part {
             ChartData::Value(first) => {
                 if first.is_none() {
                     *first = Some((
-                        display(at(r.label), offset),
+                        display(at(r.label), None, offset),
                         number(at(r.value)),
                         number(at(r.previous)),
                     ));
@@ -263,16 +324,21 @@ mod tests {
             col("time", ColumnKind::Timestamp),
             col("value", ColumnKind::Float64),
         ];
-        assert!(Part::new(Some("t".into()), ChartKind::Line, &line).is_ok());
+        assert!(Part::new(Some("t".into()), ChartKind::Line, &line, Looks::default()).is_ok());
         assert!(matches!(
-            Part::new(Some("t".into()), ChartKind::Pie, &line),
+            Part::new(Some("t".into()), ChartKind::Pie, &line, Looks::default()),
             Err(PluginError::InvalidData(_))
         ));
         assert!(matches!(
-            Part::new(Some("t".into()), ChartKind::Line, &line[1..]),
+            Part::new(
+                Some("t".into()),
+                ChartKind::Line,
+                &line[1..],
+                Looks::default()
+            ),
             Err(PluginError::InvalidData(_))
         ));
-        let mut p = Part::new(Some("t".into()), ChartKind::Line, &line).unwrap();
+        let mut p = Part::new(Some("t".into()), ChartKind::Line, &line, Looks::default()).unwrap();
         let batch = Batch {
             row_count: 2,
             columns: vec![

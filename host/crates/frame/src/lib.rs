@@ -16,6 +16,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod display;
+
+pub use display::{ColumnFormat, ColumnFormatKind};
+
 /// A half-open time range `[start_ms, end_ms)` in Unix milliseconds (UTC).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeRange {

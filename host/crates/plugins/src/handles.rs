@@ -13,6 +13,7 @@ use wasmtime::component::ResourceAny;
 use wasmdash_frame::{Batch, ColumnSchema, DataShape, WidgetData};
 
 use super::bindings::{self, alert, exporter, widget, wit};
+use super::display::Display;
 use super::error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
 use super::info::{AlertInput, Evaluation, ExportOptions, KindInfo, PluginInfo, RenderContext};
 use super::loaded::{Exports, LoadedPlugin};
@@ -99,8 +100,21 @@ impl WidgetPlugin {
         data: &WidgetData,
         ctx: &RenderContext,
     ) -> Result<String> {
+        self.render_with(config, data, ctx, &Display::default())
+            .await
+    }
+
+    /// [`render`](Self::render), with what the `display` import answers
+    /// during the call.
+    pub async fn render_with(
+        &self,
+        config: &str,
+        data: &WidgetData,
+        ctx: &RenderContext,
+        display: &Display,
+    ) -> Result<String> {
         let started = Instant::now();
-        let result = self.render_once(config, data, ctx).await;
+        let result = self.render_once(config, data, ctx, display).await;
         observe::record(&self.plugin.info.meta.id, started, &result);
         result
     }
@@ -110,6 +124,7 @@ impl WidgetPlugin {
         config: &str,
         data: &WidgetData,
         ctx: &RenderContext,
+        display: &Display,
     ) -> Result<String> {
         let p = &self.plugin;
         let (id, rt) = (p.info.meta.id.as_str(), &p.runtime);
@@ -118,6 +133,7 @@ impl WidgetPlugin {
         let data = view.wit(&columns);
         let ctx = bindings::render_context(ctx);
         let mut sandbox = rt.sandbox(id).await?;
+        sandbox.store.data_mut().display = display.clone();
         let html = rt
             .call(id, &mut sandbox.store, Budget::Call, async |store| {
                 let instance = p.pre.instantiate_async(&mut *store).await?;
@@ -180,8 +196,19 @@ impl ExporterPlugin {
         options: &ExportOptions,
         schema: &[ColumnSchema],
     ) -> Result<ExportSession> {
+        self.open_with(options, schema, &Display::default()).await
+    }
+
+    /// [`open`](Self::open), with what the `display` import answers about
+    /// `schema` (its column formats, in order).
+    pub async fn open_with(
+        &self,
+        options: &ExportOptions,
+        schema: &[ColumnSchema],
+        display: &Display,
+    ) -> Result<ExportSession> {
         let started = Instant::now();
-        let result = self.open_once(options, schema).await;
+        let result = self.open_once(options, schema, display).await;
         observe::record(&self.plugin.info.meta.id, started, &result);
         result
     }
@@ -190,12 +217,14 @@ impl ExporterPlugin {
         &self,
         options: &ExportOptions,
         schema: &[ColumnSchema],
+        display: &Display,
     ) -> Result<ExportSession> {
         let p = &self.plugin;
         let (id, rt) = (p.info.meta.id.as_str(), &p.runtime);
         let options = bindings::export_options(options);
         let schema: Vec<_> = schema.iter().map(bindings::column_schema).collect();
         let mut sandbox = rt.session_sandbox(id).await?;
+        sandbox.store.data_mut().display = display.clone();
         let (guest, session) = rt
             .call(id, &mut sandbox.store, Budget::Export, async |store| {
                 let instance = p.pre.instantiate_async(&mut *store).await?;
@@ -263,6 +292,21 @@ impl ExportSession {
         chart: ChartKind,
         schema: &[ColumnSchema],
     ) -> Result<Vec<u8>> {
+        self.begin_section_with(title, chart, schema, &Display::default())
+            .await
+    }
+
+    /// [`begin_section`](Self::begin_section), with what the `display`
+    /// import answers about this section (its column formats, its metric's
+    /// format and direction) until the next one.
+    pub async fn begin_section_with(
+        &mut self,
+        title: &str,
+        chart: ChartKind,
+        schema: &[ColumnSchema],
+        display: &Display,
+    ) -> Result<Vec<u8>> {
+        self.sandbox.store.data_mut().display = display.clone();
         let schema: Vec<_> = schema.iter().map(bindings::column_schema).collect();
         let section = bindings::section(title, chart, &schema);
         self.session_call(async |store, guest, handle| {
@@ -379,17 +423,34 @@ impl AlertRulePlugin {
 
     /// Evaluate the rule with its JSON config against `input`.
     pub async fn evaluate(&self, config: &str, input: &AlertInput) -> Result<Evaluation> {
+        self.evaluate_with(config, input, &Display::default()).await
+    }
+
+    /// [`evaluate`](Self::evaluate), with what the `display` import answers
+    /// (the metric's value format and direction).
+    pub async fn evaluate_with(
+        &self,
+        config: &str,
+        input: &AlertInput,
+        display: &Display,
+    ) -> Result<Evaluation> {
         let started = Instant::now();
-        let result = self.evaluate_once(config, input).await;
+        let result = self.evaluate_once(config, input, display).await;
         observe::record(&self.plugin.info.meta.id, started, &result);
         result
     }
 
-    async fn evaluate_once(&self, config: &str, input: &AlertInput) -> Result<Evaluation> {
+    async fn evaluate_once(
+        &self,
+        config: &str,
+        input: &AlertInput,
+        display: &Display,
+    ) -> Result<Evaluation> {
         let p = &self.plugin;
         let (id, rt) = (p.info.meta.id.as_str(), &p.runtime);
         let input = bindings::alert_input(input);
         let mut sandbox = rt.sandbox(id).await?;
+        sandbox.store.data_mut().display = display.clone();
         let mut evaluation = rt
             .call(id, &mut sandbox.store, Budget::Call, async |store| {
                 let instance = p.pre.instantiate_async(&mut *store).await?;

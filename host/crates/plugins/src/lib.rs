@@ -31,6 +31,7 @@ use serde::Deserialize;
 mod bindings;
 mod builtin;
 mod cache;
+mod display;
 mod error;
 mod guest_log;
 mod handles;
@@ -43,6 +44,7 @@ mod sandbox;
 mod schema;
 mod watch;
 
+pub use display::Display;
 pub use error::{MAX_PLUGIN_TEXT_BYTES, PluginError, Result, excerpt};
 pub use guest_log::{LOG_TARGET, MAX_LOG_LINES, MAX_LOG_MESSAGE_BYTES};
 pub use handles::{AlertRulePlugin, ChartKind, ExportSession, ExporterPlugin, WidgetPlugin};

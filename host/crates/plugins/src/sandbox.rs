@@ -13,6 +13,7 @@ use wasmtime::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
+use super::display::Display;
 use super::guest_log::GuestLog;
 
 /// Bytes of guest stdout/stderr kept per call (the tail; older bytes drop).
@@ -134,6 +135,8 @@ pub(crate) struct HostState {
     pub(crate) log: LogPipe,
     /// Lines the plugin writes through the `log` import.
     pub(crate) guest_log: GuestLog,
+    /// What the `display` import answers during the current call.
+    pub(crate) display: Display,
     /// When the current call must stop; checked on every epoch tick.
     pub(crate) deadline: Instant,
     /// The current call's budget, for the timeout message.
@@ -179,6 +182,7 @@ impl HostState {
             },
             log,
             guest_log: GuestLog::new(plugin),
+            display: Display::default(),
             deadline: Instant::now(),
             budget: Duration::ZERO,
         }

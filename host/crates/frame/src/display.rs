@@ -1,0 +1,86 @@
+//! How a column's values are shown: the display format a dataset column or
+//! a metric declares, handed to plugins (the `display` import of the WIT)
+//! so tables, exports and charts show values the same way.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{FormatKind, ValueFormat};
+
+/// The kind of a column's display format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnFormatKind {
+    /// As the value comes: numbers with thousands separators, text as is.
+    #[default]
+    Plain,
+    /// A number, with its unit after it when one is given.
+    Number,
+    /// An integer identifier, shown without thousands separators.
+    Id,
+    /// A ratio shown as percent (0.034 → 3.4%).
+    Percent,
+    /// Money; the unit is the ISO 4217 code.
+    Currency,
+    /// A duration; the unit is `s` (the default) or `ms`.
+    Duration,
+    /// A timestamp shown as a date.
+    Date,
+    /// A timestamp shown as date and time.
+    DateTime,
+}
+
+/// How one column's values are shown.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ColumnFormat {
+    /// The kind of format.
+    pub kind: ColumnFormatKind,
+    /// Unit, currency code or duration unit; may be empty.
+    pub unit: String,
+    /// Decimals to show; `None` lets the plugin choose.
+    pub decimals: Option<u8>,
+}
+
+impl ColumnFormat {
+    /// A format of `kind` without unit or decimals.
+    pub fn of(kind: ColumnFormatKind) -> Self {
+        Self {
+            kind,
+            ..Self::default()
+        }
+    }
+}
+
+impl From<&ValueFormat> for ColumnFormat {
+    fn from(f: &ValueFormat) -> Self {
+        Self {
+            kind: match f.kind {
+                FormatKind::Number => ColumnFormatKind::Number,
+                FormatKind::Percent => ColumnFormatKind::Percent,
+                FormatKind::Currency => ColumnFormatKind::Currency,
+                FormatKind::Duration => ColumnFormatKind::Duration,
+            },
+            unit: f.unit.clone(),
+            decimals: f.decimals,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_metric_format_becomes_a_column_format() {
+        let f = ValueFormat {
+            kind: FormatKind::Currency,
+            unit: "USD".into(),
+            decimals: Some(0),
+        };
+        let c = ColumnFormat::from(&f);
+        assert_eq!(
+            (c.kind, c.unit.as_str(), c.decimals),
+            (ColumnFormatKind::Currency, "USD", Some(0))
+        );
+        assert_eq!(ColumnFormat::default().kind, ColumnFormatKind::Plain);
+    }
+}
