@@ -335,6 +335,25 @@ async fn builds_one_widget_of_each_built_in_type_through_the_forms_alone() {
         .collect();
     assert_eq!(tabs, [0, 0, 0, 1, 1]);
 
+    // The export menu follows the range shown, and the address keeps it.
+    c.execute(
+        "const s = document.querySelector('#range-form select[name=range]'); s.value = '7d';\
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let exported = js(
+        c,
+        "return [document.querySelector('.export-menu select[name=range]').value, location.search];",
+    )
+    .await;
+    assert_eq!(exported[0], "7d", "{exported}");
+    assert!(
+        exported[1].as_str().unwrap().contains("range=7d"),
+        "{exported}"
+    );
+
     let errors = console_errors(c).await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 }

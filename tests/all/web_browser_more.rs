@@ -374,6 +374,21 @@ async fn a_phone_shows_one_column_without_horizontal_scrolling() {
     let mut tops: Vec<f64> = boxes.iter().map(|b| b[1]).collect();
     tops.sort_by(f64::total_cmp);
     assert!(tops.windows(2).all(|t| t[1] > t[0]), "stacked: {boxes:?}");
+    // The toolbar is one row: title, range and the menu button side by
+    // side (the other actions behind the button; a custom range's dates
+    // may wrap below), so the widgets start in the first screen.
+    let row = js(
+        c,
+        "return ['.dashboard-head h1', '#range-form select', '.head-menu-button'].map(s =>\
+           document.querySelector(s).getBoundingClientRect().top);",
+    )
+    .await;
+    let row: Vec<f64> = serde_json::from_value(row).unwrap();
+    assert!(
+        row.iter().all(|t| (t - row[0]).abs() < 12.0),
+        "one row: {row:?}"
+    );
+    assert!(tops[0] < 400.0, "content in the first screen: {tops:?}");
     shot(c, "31-phone-dashboard").await;
 
     c.goto(&format!("{}/dashboards/{id}/settings", w.base))
