@@ -71,8 +71,52 @@
     if (el) el.textContent = text;
   }
 
+  // Widgets of hidden tabs (data-lazy) load when their tab is first shown;
+  // a refresh while they are hidden marks them stale instead.
   function refreshWidgets() {
-    if (window.htmx) window.htmx.trigger(document.body, "wd-refresh");
+    if (!window.htmx) return;
+    window.htmx.trigger(document.body, "wd-refresh");
+    document.querySelectorAll("section.widget[data-lazy]").forEach(function (w) {
+      if (w.closest("[hidden]")) {
+        if (w.dataset.lazy === "loaded") w.dataset.lazy = "stale";
+      } else {
+        showWidget(w);
+      }
+    });
+  }
+
+  function loadShown(panel) {
+    if (!window.htmx || !panel) return;
+    panel.querySelectorAll("section.widget[data-lazy]").forEach(function (w) {
+      if (w.dataset.lazy === "loaded") return;
+      showWidget(w);
+    });
+  }
+
+  // The page may show a tab (from the address) before htmx has wired the
+  // widgets up; processing first makes the trigger land either way.
+  function showWidget(w) {
+    w.dataset.lazy = "loaded";
+    window.htmx.process(w);
+    window.htmx.trigger(w, "wd-show");
+  }
+
+  // The page's state (range, refresh) lives in the address, so a reload or
+  // a shared link shows the same; other parameters are kept.
+  function setParams(change) {
+    var params = new URLSearchParams(location.search);
+    change(params);
+    var query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+  }
+
+  // The dashboard's export menu follows the range shown.
+  function syncExportMenu(form) {
+    var exp = document.querySelector(".export-menu form");
+    if (!exp) return;
+    ["range", "from", "to"].forEach(function (name) {
+      if (exp.elements[name] && form.elements[name]) exp.elements[name].value = form.elements[name].value;
+    });
   }
 
   function setupRange() {
@@ -83,10 +127,14 @@
       var range = form.elements.range.value;
       if (custom) custom.hidden = range !== "custom";
       if (range === "custom" && !(form.elements.from.value && form.elements.to.value)) return;
-      // Keep the range in the address so a reload or a shared link shows it.
-      var params = new URLSearchParams(new FormData(form));
-      if (range !== "custom") { params.delete("from"); params.delete("to"); }
-      history.replaceState(null, "", location.pathname + "?" + params.toString());
+      setParams(function (params) {
+        params.set("range", range);
+        if (range === "custom") {
+          params.set("from", form.elements.from.value);
+          params.set("to", form.elements.to.value);
+        } else { params.delete("from"); params.delete("to"); }
+      });
+      syncExportMenu(form);
       refreshWidgets();
     });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
@@ -96,17 +144,24 @@
     var select = document.getElementById("refresh");
     if (!select) return;
     var timer = null;
-    var saved = localStorage.getItem("wasmdash.refresh");
-    if (saved) select.value = saved;
-    function apply() {
+    var fromUrl = new URLSearchParams(location.search).get("refresh");
+    var saved = fromUrl || localStorage.getItem("wasmdash.refresh");
+    if (saved && select.querySelector('option[value="' + CSS.escape(saved) + '"]')) select.value = saved;
+    function apply(changed) {
       if (timer) clearInterval(timer);
       timer = null;
       var secs = parseInt(select.value, 10) || 0;
       localStorage.setItem("wasmdash.refresh", String(secs));
+      if (changed || fromUrl) {
+        setParams(function (params) {
+          if (secs > 0) params.set("refresh", String(secs)); else params.delete("refresh");
+        });
+      }
+      document.body.classList.toggle("auto-refresh", secs > 0);
       if (secs > 0) timer = setInterval(refreshWidgets, secs * 1000);
     }
-    select.addEventListener("change", apply);
-    apply();
+    select.addEventListener("change", function () { apply(true); });
+    apply(false);
   }
 
   function showTab(index) {
@@ -119,6 +174,7 @@
     if (!found) return;
     document.querySelectorAll(".tab-panel").forEach(function (p) {
       p.hidden = p.getAttribute("data-tab") !== index;
+      if (!p.hidden) loadShown(p);
     });
     // Remember the tab in the address so a reload stays on it.
     history.replaceState(null, "", location.pathname + location.search + "#tab-" + index);
@@ -184,7 +240,12 @@
         acceptWidgets: ".grid-stack-item",
       }, el);
       grids.push(grid);
-      grid.on("change dropped", function () { save(grids); });
+      // Changes collect while editing; one Save makes one version.
+      grid.on("change dropped", function () {
+        if (!editing) return;
+        dirty = true;
+        setStatus("Unsaved changes");
+      });
       // A widget dropped on another tab's button moves to that tab.
       grid.on("dragstop", function (evt, item) {
         var tab = tabUnder(lastPointer);
@@ -194,14 +255,37 @@
     });
     var toggle = document.getElementById("edit-toggle");
     if (!toggle) return;
+    var saveButton = document.getElementById("edit-save");
+    var cancelButton = document.getElementById("edit-cancel");
+    function setEditing(on) {
+      editing = on;
+      toggle.hidden = on;
+      toggle.setAttribute("aria-pressed", String(on));
+      if (saveButton) saveButton.hidden = !on;
+      if (cancelButton) cancelButton.hidden = !on;
+      document.body.classList.toggle("editing", on);
+      grids.forEach(function (g) { g.setStatic(!on); });
+    }
     toggle.addEventListener("click", function () {
-      var editing = toggle.getAttribute("aria-pressed") !== "true";
-      toggle.setAttribute("aria-pressed", String(editing));
-      toggle.textContent = editing ? "Done" : "Edit layout";
-      document.body.classList.toggle("editing", editing);
-      grids.forEach(function (g) { g.setStatic(!editing); });
+      dirty = false;
+      setStatus("Editing: drag and resize, then Save");
+      setEditing(true);
+    });
+    if (saveButton) saveButton.addEventListener("click", function () {
+      if (!dirty) { setEditing(false); setStatus(""); return; }
+      save(grids).then(function (ok) { if (ok) { dirty = false; setEditing(false); } });
+    });
+    if (cancelButton) cancelButton.addEventListener("click", function () {
+      dirty = false;
+      location.reload();
+    });
+    window.addEventListener("beforeunload", function (e) {
+      if (dirty) { e.preventDefault(); e.returnValue = ""; }
     });
   }
+
+  var editing = false;
+  var dirty = false;
 
   var lastPointer = null;
   document.addEventListener("pointermove", function (e) { lastPointer = { x: e.clientX, y: e.clientY }; }, true);
@@ -219,7 +303,7 @@
 
   var saving = Promise.resolve();
   function save(grids) {
-    if (!grids.length) return;
+    if (!grids.length) return Promise.resolve(true);
     var first = grids[0].el;
     var dashboard = first.getAttribute("data-dashboard");
     var items = [];
@@ -242,10 +326,12 @@
         return res.json().then(function (body) {
           if (!res.ok) throw new Error(body.error || ("saving failed (" + res.status + ")"));
           grids.forEach(function (g) { g.el.setAttribute("data-version", String(body.version)); });
-          setStatus("Saved");
+          setStatus("Saved as version " + body.version);
+          return true;
         });
-      }).catch(function (err) { setStatus(err.message); });
+      }).catch(function (err) { setStatus(err.message); return false; });
     });
+    return saving;
   }
 
   function start() {

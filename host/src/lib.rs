@@ -60,5 +60,5 @@ pub use wasmdash_store as store;
 /// The application router: the pages and the JSON API side by side on the
 /// HTTP edge. Apart from `main` so tests can drive it without a socket.
 pub fn app(state: http::AppState) -> axum::Router {
-    http::edge(web::router().merge(api::router()), state)
+    http::edge(web::router(state.clone()).merge(api::router()), state)
 }

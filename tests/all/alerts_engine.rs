@@ -182,7 +182,8 @@ async fn smtp_down_loses_nothing_and_delivers_once_it_is_back() {
         [
             (DeliveryOutcome::Sent, 3),
             (DeliveryOutcome::Retrying, 2),
-            (DeliveryOutcome::Retrying, 1)
+            (DeliveryOutcome::Retrying, 1),
+            (DeliveryOutcome::Queued, 0)
         ]
     );
     assert!(smtp.wait_for(StdDuration::from_millis(10), |a, _| a.len() == 1));

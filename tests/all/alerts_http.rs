@@ -447,6 +447,89 @@ async fn alerts_are_created_by_api_and_form_and_bad_input_saves_nothing() {
     .unwrap();
 }
 
+/// Issue 13 item 6: a percent metric's threshold is typed and shown in
+/// percent (3 means 3%), stored as the metric reports it (0.03); the
+/// tolerance is not shown; the rule's sentence names the metric by its
+/// label with formatted values.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thresholds_are_in_the_metrics_unit_and_messages_formatted() {
+    let running = start().await;
+    let w = running.world.clone();
+    tokio::task::spawn_blocking(move || {
+        let base = &w.base;
+        let editor = token(&w, "editor");
+        let browser = session(&w, "editor");
+        let form = form_with("metric", "error_rate").replace("cfg.value=5", "cfg.value=3");
+        let form = form.replace("name=Form+alert", "name=Errors+in+percent");
+        let got = send(
+            "POST",
+            &format!("{base}/alerts"),
+            &browser,
+            form_body(&form),
+        );
+        assert_eq!(got.status, 200, "{}", got.body);
+        let list = send("GET", &format!("{base}/api/v1/alerts"), &editor, None).json();
+        let saved = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == "Errors in percent")
+            .expect("saved")
+            .clone();
+        assert_eq!(saved["rule_config"], json!({"op": ">", "value": 0.03}));
+        let id = saved["id"].as_str().unwrap();
+
+        let edit = send("GET", &format!("{base}/alerts/{id}/edit"), &browser, None);
+        assert_eq!(edit.status, 200);
+        assert!(edit.body.contains("Threshold (%)"), "{}", edit.body);
+        assert!(
+            edit.body.contains(r#"name="cfg.value" value="3""#),
+            "{}",
+            edit.body
+        );
+        assert!(!edit.body.contains("Tolerance"), "{}", edit.body);
+        // Switching the metric redraws the settings in its unit.
+        let fields = send(
+            "GET",
+            &format!("{base}/alerts/rule-fields?rule=threshold&metric=revenue"),
+            &browser,
+            None,
+        );
+        assert!(fields.body.contains("Threshold (EUR)"), "{}", fields.body);
+
+        let got = send(
+            "POST",
+            &format!("{base}/api/v1/alerts/{id}/test"),
+            &editor,
+            None,
+        );
+        assert_eq!(got.status, 200, "{}", got.body);
+        let message = got.json()["message"].as_str().unwrap().to_owned();
+        // (This metric has no label of its own, so its name is its label.)
+        assert!(message.starts_with("error_rate "), "{message}");
+        assert!(message.ends_with(" 3.0%"), "{message}");
+        // A labelled metric is named by its label, its values formatted.
+        let orders = create(&w, &editor, &draft("Orders, labelled"));
+        let got = send(
+            "POST",
+            &format!(
+                "{base}/api/v1/alerts/{}/test",
+                orders["id"].as_str().unwrap()
+            ),
+            &editor,
+            None,
+        );
+        assert_eq!(
+            got.json()["message"],
+            "Total orders 2,000 > 5",
+            "{}",
+            got.body
+        );
+    })
+    .await
+    .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_owner_and_admin_reach_an_alert() {
     let running = start().await;

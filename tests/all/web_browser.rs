@@ -126,7 +126,7 @@ async fn a_user_builds_and_uses_a_dashboard_in_chromium() {
         "the trend chart draws an SVG"
     );
 
-    // Drag the chart to the right of the card, then reload: it stays there.
+    // Drag the chart below the card, then reload: it stays there.
     let chart = ".grid-stack-item:nth-child(2)";
     let x_before = attr(c, chart, "gs-x").await.unwrap_or_default();
     c.find(Locator::Id("edit-toggle"))
@@ -139,21 +139,31 @@ async fn a_user_builds_and_uses_a_dashboard_in_chromium() {
         c,
         &format!("{chart} .widget-head"),
         vec![
+            // A new widget takes the first free cell (right of the card):
+            // drag the chart below the card instead.
             PointerAction::MoveBy {
                 duration: Some(Duration::from_millis(200)),
-                x: 200.0,
-                y: 0.0,
+                x: -100.0,
+                y: 100.0,
             },
             PointerAction::MoveBy {
                 duration: Some(Duration::from_millis(300)),
-                x: 400.0,
-                y: -300.0,
+                x: -250.0,
+                y: 150.0,
             },
         ],
     )
     .await;
+    // Nothing is saved until Save: one version for the whole edit.
+    assert_eq!(text_of(c, "#save-status").await, "Unsaved changes");
+    c.find(Locator::Id("edit-save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_until("the layout to be saved", || async {
-        text_of(c, "#save-status").await == "Saved"
+        text_of(c, "#save-status").await.starts_with("Saved")
     })
     .await;
     let x_dragged = attr(c, chart, "gs-x").await.unwrap_or_default();

@@ -197,13 +197,19 @@ pub(crate) async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
         .ok()?
 }
 
-/// Wait for every widget on the page to replace its "Loading…".
+/// Wait for every shown widget to replace its "Loading…" (widgets of a
+/// hidden tab load when their tab is shown).
 pub(crate) async fn widgets_loaded(c: &Client) {
     wait_until("widgets to load", || async {
-        c.find_all(Locator::Css(".widget-loading"))
-            .await
-            .map(|v| v.is_empty())
-            .unwrap_or(false)
+        let Ok(loading) = c.find_all(Locator::Css(".widget-loading")).await else {
+            return false;
+        };
+        for l in loading {
+            if l.is_displayed().await.unwrap_or(true) {
+                return false;
+            }
+        }
+        true
     })
     .await;
 }

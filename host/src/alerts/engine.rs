@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 
 use super::error::Result;
-use super::history::{HistoryEntry, HistoryEvent};
+use super::history::{DeliveryOutcome, HistoryEntry, HistoryEvent};
 use super::mailer::Outgoing;
 use super::message::{EmailFacts, Headline, compose};
 use super::model::{Alert, AlertStatus};
@@ -21,8 +21,8 @@ use super::records::EvaluationWrite;
 use super::service::{AlertService, CheckResult, TestOutcome};
 use super::state::{self, Observation};
 use crate::data::{DataRequest, RangeSpec};
-use crate::frame::ValueFormat;
-use crate::plugins::{AlertInput, AlertState as RuleState};
+use crate::frame::{ColumnFormat, ValueFormat};
+use crate::plugins::{AlertInput, AlertState as RuleState, Display};
 
 /// Rule calls in flight at once within one metric group.
 const RULE_CONCURRENCY: usize = 16;
@@ -33,6 +33,8 @@ pub(crate) struct Snapshot {
     pub(crate) input: AlertInput,
     pub(crate) label: String,
     pub(crate) format: ValueFormat,
+    /// Whether a rise of the metric is good news (its `good` direction).
+    pub(crate) higher_is_better: bool,
 }
 
 type Group = ((String, String), Vec<Alert>);
@@ -83,6 +85,12 @@ impl AlertService {
             },
             label: data.label,
             format: data.format,
+            higher_is_better: self
+                .data
+                .metrics()
+                .into_iter()
+                .find(|m| m.name == metric)
+                .is_none_or(|m| m.good == crate::data::config::Good::Up),
         })
     }
 
@@ -118,7 +126,15 @@ impl AlertService {
             }
         };
         let config = alert.draft.rule_config.to_string();
-        match tokio::time::timeout(self.limit(), rule.evaluate(&config, &snap.input)).await {
+        // The rule words its sentence as the dashboard shows the metric.
+        let display = Display {
+            value_format: ColumnFormat::from(&snap.format),
+            metric_label: snap.label.clone(),
+            higher_is_better: snap.higher_is_better,
+            ..Display::default()
+        };
+        let evaluation = rule.evaluate_with(&config, &snap.input, &display);
+        match tokio::time::timeout(self.limit(), evaluation).await {
             Err(_) => Observation::Error {
                 message: format!(
                     "the rule `{}` took longer than {} ms",
@@ -310,6 +326,24 @@ impl AlertService {
                     .notify
                     .map(|kind| self.notification(alert, kind, &status, snap.as_ref(), obs, now));
                 notified |= notification.is_some();
+                if let Some(n) = &notification {
+                    // Every notification shows in the history from the
+                    // moment it exists, sent or not.
+                    history.push(HistoryEntry {
+                        at: now,
+                        event: HistoryEvent::Delivery {
+                            notification: n.key.clone(),
+                            kind: n.kind,
+                            outcome: DeliveryOutcome::Queued,
+                            attempt: 0,
+                            detail: if self.mailer.is_configured() {
+                                "waiting in the outbox".into()
+                            } else {
+                                "waiting in the outbox: no SMTP server is configured".into()
+                            },
+                        },
+                    });
+                }
                 let write = EvaluationWrite {
                     id: alert.id.clone(),
                     status,

@@ -20,6 +20,9 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryOutcome {
+    /// Written to the outbox, waiting for the delivery worker (or for an
+    /// SMTP server to be configured).
+    Queued,
     /// The SMTP server accepted the message.
     Sent,
     /// It failed for now; it is retried later.
@@ -50,7 +53,8 @@ pub enum HistoryEvent {
         /// Why (the rule's sentence or the error).
         message: String,
     },
-    /// A notification was handed to the SMTP server (or failed to be).
+    /// A notification was queued in the outbox, or handed to the SMTP
+    /// server (or failed to be).
     Delivery {
         /// The notification's idempotency key.
         notification: String,
@@ -58,7 +62,7 @@ pub enum HistoryEvent {
         kind: NotificationKind,
         /// How the attempt ended.
         outcome: DeliveryOutcome,
-        /// The attempt number, from 1.
+        /// The attempt number, from 1 (0 when queued).
         attempt: u32,
         /// The SMTP server's answer or the error.
         detail: String,

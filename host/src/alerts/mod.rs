@@ -50,6 +50,7 @@ mod scheduler;
 mod service;
 mod settings;
 pub mod state;
+pub mod units;
 mod validate;
 
 pub use delivery::DeliveryReport;

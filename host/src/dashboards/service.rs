@@ -9,6 +9,7 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use super::error::{DashboardsError, Result};
+use super::tabs::{TabChange, apply_tab_change};
 use crate::auth::{Action, can, can_create_dashboard, can_restore, visible_to};
 use crate::store::{
     Dashboard, DashboardContent, DashboardId, Sharing, Store, User, export_dashboard,
@@ -161,6 +162,26 @@ impl DashboardService {
         Ok(self
             .store
             .update_dashboard(&dashboard.id, version, content, Utc::now())?)
+    }
+
+    /// Apply `change` to the tabs of dashboard `id`, which `user` edited at
+    /// `version` (a stale version is a conflict); one new version.
+    pub fn change_tabs(
+        &self,
+        user: &User,
+        id: &str,
+        version: u64,
+        change: TabChange,
+    ) -> Result<Dashboard> {
+        let d = self.visible(user, id, Action::Edit)?;
+        let content = apply_tab_change(&d.content, change)
+            .map_err(|e| DashboardsError::Invalid(e.to_string()))?;
+        content
+            .validate()
+            .map_err(|e| DashboardsError::Invalid(e.to_string()))?;
+        Ok(self
+            .store
+            .update_dashboard(&d.id, version, &content, Utc::now())?)
     }
 
     /// A private copy of dashboard `id` for `user`, titled `Copy of …`.

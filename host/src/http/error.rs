@@ -185,6 +185,15 @@ impl IntoResponse for HttpError {
     }
 }
 
+/// The [`HttpError`] a response answers, if it is one (without internals),
+/// e.g. for the pages to re-answer it as a full page.
+pub fn error_of(response: &Response) -> Option<&HttpError> {
+    response
+        .extensions()
+        .get::<ErrorMark>()
+        .map(|ErrorMark(e)| e)
+}
+
 /// Response mapper for JSON endpoints (`axum::middleware::map_response`):
 /// an [`HttpError`] answer becomes its JSON form, and so does a plain-text
 /// refusal from an extractor (a query string axum cannot read, say), so a

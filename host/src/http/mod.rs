@@ -22,7 +22,7 @@ mod status;
 mod widget_params;
 
 pub use download::{attachment, download};
-pub use error::{HttpError, json_errors, with_retry_after};
+pub use error::{HttpError, error_of, json_errors, with_retry_after};
 pub use export_query::{dataset_request, view_request};
 pub use json::{JsonBody, MAX_BODY_BYTES, MAX_BODY_DEPTH, nesting_depth};
 pub use params::{Params, short};

@@ -61,7 +61,7 @@ pub(super) async fn test_draft(
     Writer(viewer): Writer,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, HttpError> {
-    let (draft, _, errors) = draft_from_form(&state.plugins, &form);
+    let (draft, _, errors) = draft_from_form(&state.plugins, &state.data.metrics(), &form);
     if let Some((field, message)) = errors.into_iter().next() {
         return test_refused(AlertError::Invalid { field, message });
     }
@@ -156,7 +156,10 @@ fn entry_row(entry: &HistoryEntry, tz: chrono_tz::Tz) -> Markup {
                 }
                 HistoryEvent::Delivery { kind, outcome, attempt, detail, .. } => {
                     td { "Email (" (kind.as_str()) ") " (delivery_word(*outcome)) }
-                    td { "attempt " (attempt) @if !detail.is_empty() { " · " (detail) } }
+                    td {
+                        @if *attempt > 0 { "attempt " (attempt) @if !detail.is_empty() { " · " } }
+                        (detail)
+                    }
                 }
             }
         }
@@ -173,6 +176,7 @@ fn event_kind(event: &HistoryEvent) -> &'static str {
 
 fn delivery_word(outcome: DeliveryOutcome) -> &'static str {
     match outcome {
+        DeliveryOutcome::Queued => "queued",
         DeliveryOutcome::Sent => "sent",
         DeliveryOutcome::Retrying => "failed, will retry",
         DeliveryOutcome::Failed => "refused for good",
@@ -200,6 +204,25 @@ mod tests {
         assert!(html.contains("2000") && html.contains("FIRING"));
         assert!(html.contains("&lt;2000&gt;"), "escaped: {html}");
         assert!(html.contains("connection refused"));
+    }
+
+    #[test]
+    fn a_queued_notification_shows_as_queued_without_an_attempt() {
+        use crate::alerts::NotificationKind;
+        let entry = HistoryEntry {
+            at: chrono::Utc::now(),
+            event: HistoryEvent::Delivery {
+                notification: "a/1/firing".into(),
+                kind: NotificationKind::Firing,
+                outcome: DeliveryOutcome::Queued,
+                attempt: 0,
+                detail: "waiting in the outbox: no SMTP server is configured".into(),
+            },
+        };
+        let html = entry_row(&entry, chrono_tz::UTC).into_string();
+        assert!(html.contains("Email (firing) queued"), "{html}");
+        assert!(html.contains("no SMTP server is configured"), "{html}");
+        assert!(!html.contains("attempt 0"), "{html}");
     }
 
     #[test]

@@ -13,8 +13,10 @@ use serde_json::Value;
 use super::schema_form::config_from_form;
 use crate::alerts::{
     AlertDraft, DEFAULT_PENDING_COUNT, DEFAULT_REPEAT_MINUTES, ErrorPolicy, NoDataPolicy, Schedule,
-    TimeOfDay,
+    TimeOfDay, units,
 };
+use crate::data::MetricInfo;
+use crate::frame::ValueFormat;
 use crate::plugins::PluginRegistry;
 use crate::store::DashboardId;
 
@@ -32,9 +34,15 @@ pub(super) fn checked(form: &[(String, String)], name: &str) -> bool {
     field(form, name).is_some_and(|v| v != "false")
 }
 
-/// The config schema of an alert-rule plugin without its `metric`
-/// property: the alert's own metric picker sets it.
-pub(super) fn rule_schema(plugins: &PluginRegistry, rule: &str) -> Option<Value> {
+/// The config schema of an alert-rule plugin as the form shows it for a
+/// metric with `format`: without its `metric` property (the alert's own
+/// metric picker sets it) and its internal ones, metric values titled with
+/// their unit (see [`crate::alerts::units`]).
+pub(super) fn rule_schema(
+    plugins: &PluginRegistry,
+    rule: &str,
+    format: &ValueFormat,
+) -> Option<Value> {
     let plugin = plugins.alert_rule(rule).ok()?;
     let mut schema = plugin.info().meta.config_schema.json().clone();
     if schema.is_null() {
@@ -46,7 +54,16 @@ pub(super) fn rule_schema(plugins: &PluginRegistry, rule: &str) -> Option<Value>
     if let Some(required) = schema.get_mut("required").and_then(Value::as_array_mut) {
         required.retain(|r| r != "metric");
     }
-    Some(schema)
+    Some(units::form_schema(&schema, format))
+}
+
+/// The display format of `metric` (plain when unknown).
+pub(super) fn metric_format(metrics: &[MetricInfo], metric: &str) -> ValueFormat {
+    metrics
+        .iter()
+        .find(|m| m.name == metric)
+        .map(|m| m.format.clone())
+        .unwrap_or_default()
 }
 
 /// The schedule as typed: one text per input, so a mistake is shown with
@@ -216,20 +233,27 @@ pub(super) fn split_recipients(text: &str) -> Vec<String> {
 
 /// Read the whole form. Always returns a draft (to show again), plus the
 /// mistakes found; the draft may be saved only when there are none.
+/// Metric values of the rule's settings are typed in the metric's display
+/// unit (3 for 3%) and stored as the metric reports them (0.03).
 pub(super) fn draft_from_form(
     plugins: &PluginRegistry,
+    metrics: &[MetricInfo],
     form: &[(String, String)],
 ) -> (AlertDraft, ScheduleInput, FieldErrors) {
     let mut errors = FieldErrors::new();
     let get = |name: &str| field(form, name).unwrap_or_default().to_owned();
     let rule = get("rule");
-    let rule_config = match rule_schema(plugins, &rule) {
-        Some(schema) => config_from_form(&schema, form).unwrap_or_else(|by_field| {
-            for (key, message) in by_field {
-                errors.insert(format!("rule_config.{key}"), message);
+    let format = metric_format(metrics, &get("metric"));
+    let rule_config = match rule_schema(plugins, &rule, &format) {
+        Some(schema) => match config_from_form(&schema, form) {
+            Ok(typed) => units::from_display(&typed, &schema, &format),
+            Err(by_field) => {
+                for (key, message) in by_field {
+                    errors.insert(format!("rule_config.{key}"), message);
+                }
+                Value::Object(Default::default())
             }
-            Value::Object(Default::default())
-        }),
+        },
         // An unknown rule is reported by the service, on the `rule` field.
         None => Value::Object(Default::default()),
     };

@@ -59,7 +59,7 @@ async fn settings(
                 span.spacer {}
                 a.btn href=(base) { "Back to the dashboard" }
             }
-            @if may_edit { (rename_form(&d)) }
+            @if may_edit { (rename_form(&d)) (super::tabs_edit::section(&d)) }
             section.panel aria-labelledby="sharing-title" {
                 h2 #sharing-title { "Sharing" }
                 p { "Now: " strong #sharing-now { (describe_sharing(d.sharing)) } }

@@ -58,6 +58,9 @@ pub(super) struct ViewParams {
     from: Option<String>,
     #[serde(default)]
     to: Option<String>,
+    /// Auto-refresh seconds, kept in the address by app.js.
+    #[serde(default)]
+    refresh: Option<u32>,
 }
 
 async fn view(
@@ -75,26 +78,37 @@ async fn view(
     )
     .map_err(HttpError::bad_request)?;
     let editable = can(&viewer.user, Action::Edit, &dashboard);
+    // Settings change things; a viewer who may do neither sees no link.
+    let settings = editable || can(&viewer.user, Action::Share, &dashboard);
     let ctx = page_context(&viewer, Section::Dashboards);
     Ok(page(
         &dashboard.content.title,
         &ctx,
         html! {
-            div.page-head {
+            div.page-head.dashboard-head {
                 h1 { (dashboard.content.title) }
                 span.spacer {}
                 (range_picker(&params))
+                // On a phone the actions fold behind one button (no script:
+                // a checkbox and its label); on wider screens they show inline.
+                input #head-menu-toggle.head-menu-toggle type="checkbox" aria-label="More actions";
+                label.btn.head-menu-button for="head-menu-toggle" aria-hidden="true" { "☰" }
+                div.head-actions {
                 label.sr-only for="refresh" { "Auto-refresh" }
                 select #refresh aria-label="Auto-refresh" {
                     @for (secs, label) in REFRESH {
-                        option value=(secs) { "Refresh: " (label) }
+                        option value=(secs) selected[params.refresh == Some(*secs)] { "Refresh: " (label) }
                     }
                 }
                 @if editable {
                     a.btn href={ "/dashboards/" (id) "/widgets/new" } { "Add widget" }
                     button #edit-toggle type="button" aria-pressed="false" { "Edit layout" }
+                    button #edit-save.btn-primary type="button" hidden { "Save layout" }
+                    button #edit-cancel type="button" hidden { "Cancel" }
                 }
-                a.btn href={ "/dashboards/" (id) "/settings" } { "Settings" }
+                @if settings {
+                    a.btn href={ "/dashboards/" (id) "/settings" } { "Settings" }
+                }
                 span #save-status.save-status.muted role="status" {}
                 (super::export::dashboard_menu(
                     &state,
@@ -103,6 +117,7 @@ async fn view(
                     params.from.as_deref(),
                     params.to.as_deref(),
                 ))
+                }
             }
             (body(&dashboard, editable))
         },
@@ -186,13 +201,19 @@ fn tab_names(dashboard: &Dashboard, editable: bool) -> &[String] {
     }
 }
 
+/// One widget's slot. Widgets of the first tab (or the grid) load with the
+/// page; those of hidden tabs only when their tab is first shown
+/// (`data-lazy`, triggered by app.js), so a page does not ask for what
+/// nobody looks at.
 fn item(dashboard_id: &str, w: &Widget, tabs: &[String]) -> Markup {
+    let lazy = w.tab > 0;
     html! {
         div.grid-stack-item gs-id=(w.id) gs-x=(w.x) gs-y=(w.y) gs-w=(w.w) gs-h=(w.h) {
             @if !tabs.is_empty() { (super::tab_move::control(w, tabs)) }
             section.grid-stack-item-content.widget aria-label=(w.title)
+                data-lazy=[lazy.then_some("true")]
                 hx-get={ "/dashboards/" (dashboard_id) "/widgets/" (w.id) }
-                hx-trigger="load, wd-refresh from:body, wd-table"
+                hx-trigger=(if lazy { "wd-show, wd-table" } else { "load, wd-refresh from:body, wd-table" })
                 hx-include="#range-form"
                 hx-swap="innerHTML" {
                 div.widget-head { h2.widget-title { (w.title) } }

@@ -1,15 +1,14 @@
-//! The layout editor: save positions after a drag, add, configure and
+//! The layout editor: save positions after an edit, add, configure and
 //! remove widgets. Every save names the version it was edited from, so a
-//! stale page gets a 409 instead of silently overwriting someone's change.
-
-use std::collections::BTreeMap;
+//! stale page gets a conflict instead of silently overwriting someone's
+//! change; the widget form then offers reload, overwrite or a copy (see
+//! [`super::widget_form`]).
 
 use axum::Form;
 use axum::{
     Json, Router,
     extract::{Path, Query, State},
-    http::StatusCode,
-    response::{IntoResponse, Response},
+    response::Response,
     routing::{get, post},
 };
 use maud::{Markup, html};
@@ -18,13 +17,16 @@ use serde_json::Value;
 
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
-use super::schema_form::{Pickers, config_from_form, widget_fields};
+use super::widget_form::{
+    FormNotes, default_size, field, form_error, plugin_info, read_form, refresh_fields, version_of,
+    widget_form,
+};
 use crate::auth::Action;
+use crate::dashboards::DashboardsError;
 use crate::http::{AppState, HttpError, json_errors};
 use crate::http::{Viewer, Writer};
 use crate::plugins::{PluginInfo, PluginKind};
-use crate::store::{Dashboard, GRID_COLUMNS, Layout, Widget};
-use crate::widget::WidgetSchema;
+use crate::store::{Dashboard, DashboardContent, StoreError, User, Widget};
 use axum::middleware::map_response;
 
 /// Routes of the editor.
@@ -145,7 +147,7 @@ async fn new_widget_page(
     let draft = Widget {
         id: String::new(),
         plugin: plugin.meta.id.clone(),
-        title: plugin.meta.name.clone(),
+        title: String::new(),
         config: Value::Object(Default::default()),
         x: 0,
         y: 0,
@@ -156,7 +158,7 @@ async fn new_widget_page(
     Ok(page(
         "Add widget",
         &ctx,
-        widget_form(&state, &d, &plugin, &draft, None, &BTreeMap::new(), ""),
+        widget_form(&state, &d, &plugin, &draft, None, &FormNotes::default()),
     ))
 }
 
@@ -178,18 +180,9 @@ async fn edit_widget_page(
             &plugin,
             &widget,
             Some(&widget_id),
-            &BTreeMap::new(),
-            "",
+            &FormNotes::default(),
         ),
     ))
-}
-
-fn plugin_info(state: &AppState, id: &str) -> Result<PluginInfo, HttpError> {
-    state
-        .plugins
-        .widget(id)
-        .map(|w| w.info().clone())
-        .map_err(|_| HttpError::unprocessable(format!("there is no widget plugin {id:?}")))
 }
 
 fn find_widget<'a>(d: &'a Dashboard, widget_id: &str) -> Result<&'a Widget, HttpError> {
@@ -198,177 +191,6 @@ fn find_widget<'a>(d: &'a Dashboard, widget_id: &str) -> Result<&'a Widget, Http
         .iter()
         .find(|w| w.id == widget_id)
         .ok_or_else(|| HttpError::not_found("no such widget on this dashboard"))
-}
-
-fn widget_form(
-    state: &AppState,
-    d: &Dashboard,
-    plugin: &PluginInfo,
-    widget: &Widget,
-    existing: Option<&str>,
-    errors: &BTreeMap<String, String>,
-    raw: &str,
-) -> Markup {
-    let schema = schema_of(state, plugin);
-    let id = d.id.as_str();
-    let action = match existing {
-        Some(w) => format!("/dashboards/{id}/widgets/{w}/config"),
-        None => format!("/dashboards/{id}/widgets"),
-    };
-    let known = |k: &String| k == "title" || schema.json()["properties"].get(k).is_some();
-    let elsewhere: Vec<(&String, &String)> = errors.iter().filter(|(k, _)| !known(k)).collect();
-    html! {
-        div #widget-form {
-            div.page-head { h1 { (if existing.is_some() { "Configure " } else { "Add " }) (plugin.meta.name) } }
-            form.panel hx-post=(action) hx-target="#widget-form" hx-swap="outerHTML" {
-                input type="hidden" name="plugin" value=(plugin.meta.id);
-                input type="hidden" name="version" value=(d.version);
-                @if !elsewhere.is_empty() {
-                    div.flash.error role="alert" {
-                        @for (k, e) in &elsewhere {
-                            div { @if !k.is_empty() && !e.contains(k.as_str()) { code { (k) } ": " } (e) }
-                        }
-                    }
-                }
-                div.field {
-                    label for="w-title" { "Title *" }
-                    input #w-title type="text" name="title" value=(widget.title) required maxlength="200";
-                    @if let Some(e) = errors.get("title") { div.field-error role="alert" { (e) } }
-                }
-                @if let Layout::Tabs { tabs } = &d.content.layout {
-                    div.field {
-                        label for="w-tab" { "Tab" }
-                        select #w-tab name="tab" {
-                            @for (i, name) in tabs.iter().enumerate() {
-                                option value=(i) selected[i as u32 == widget.tab] { (name) }
-                            }
-                        }
-                    }
-                }
-                fieldset {
-                    legend { "Settings" }
-                    div #settings-fields {
-                        (settings_fields(state, d, &schema, &widget.config, errors))
-                    }
-                }
-                details open[!raw.is_empty()] {
-                    summary { "Advanced: raw JSON" }
-                    p.muted { small { "When filled in, this JSON replaces the settings above; it is checked against the same schema." } }
-                    label.sr-only for="w-raw" { "Config JSON" }
-                    textarea #w-raw.raw-json name="config_json" { (raw) }
-                    p.muted { small { "Current: " code { (widget.config.to_string()) } } }
-                }
-                div.toolbar {
-                    button.btn-primary type="submit" { (if existing.is_some() { "Save" } else { "Add widget" }) }
-                    a.btn href={ "/dashboards/" (id) } { "Cancel" }
-                    @if let Some(w) = existing {
-                        button.btn-danger type="button" hx-post={ "/dashboards/" (id) "/widgets/" (w) "/delete" }
-                            hx-vals={ r#"{"version": ""# (d.version) r#""}"# }
-                            hx-confirm="Remove this widget?" { "Remove" }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The settings of `schema` with the catalog's pickers; a changed metric
-/// or dataset asks for them again (the dimensions and columns follow it).
-fn settings_fields(
-    state: &AppState,
-    d: &Dashboard,
-    schema: &WidgetSchema,
-    config: &Value,
-    errors: &BTreeMap<String, String>,
-) -> Markup {
-    let metrics = state.data.metrics();
-    let datasets = state.data.datasets();
-    let refresh = format!("/dashboards/{}/widgets/fields", d.id.as_str());
-    let pickers = Pickers {
-        metrics: &metrics,
-        datasets: &datasets,
-        refresh: Some(&refresh),
-    };
-    widget_fields(schema.json(), config, pickers, errors)
-}
-
-/// The settings fields again for the form's current values (after the
-/// metric or dataset changed).
-async fn refresh_fields(
-    State(state): State<AppState>,
-    Writer(viewer): Writer,
-    Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Result<Markup, HttpError> {
-    let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
-    let plugin = plugin_info(&state, field(&form, "plugin").unwrap_or_default())?;
-    let schema = schema_of(&state, &plugin);
-    let config =
-        config_from_form(schema.json(), &form).unwrap_or(Value::Object(Default::default()));
-    Ok(settings_fields(
-        &state,
-        &d,
-        &schema,
-        &config,
-        &BTreeMap::new(),
-    ))
-}
-
-/// Read title, tab and config from the submitted form; errors by field.
-fn read_form(
-    state: &AppState,
-    plugin: &PluginInfo,
-    form: &[(String, String)],
-) -> Result<(String, u32, Value), BTreeMap<String, String>> {
-    let get = |k: &str| field(form, k).map(str::trim);
-    let schema = schema_of(state, plugin);
-    let mut errors = BTreeMap::new();
-    let title = get("title").unwrap_or_default().to_owned();
-    if title.is_empty() {
-        errors.insert("title".into(), "a widget needs a title".into());
-    }
-    let tab = get("tab").and_then(|t| t.parse().ok()).unwrap_or(0);
-    let config = match get("config_json").filter(|s| !s.is_empty()) {
-        Some(raw) => serde_json::from_str(raw).map_err(|e| {
-            BTreeMap::from([(String::new(), format!("the raw JSON is not valid: {e}"))])
-        })?,
-        None => config_from_form(schema.json(), form)?,
-    };
-    schema.validate(&config)?;
-    if errors.is_empty() {
-        Ok((title, tab, config))
-    } else {
-        Err(errors)
-    }
-}
-
-/// The first value submitted under `name`, as sent.
-fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    form.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
-/// A widget plugin's one schema: its keys and the binding keys.
-fn schema_of(state: &AppState, plugin: &PluginInfo) -> std::sync::Arc<WidgetSchema> {
-    state.schemas.of(&plugin.meta.id).unwrap_or_else(|| {
-        // The plugin was removed since it was looked up: no keys at all.
-        std::sync::Arc::new(WidgetSchema::new(
-            &plugin.meta.id,
-            &Value::Null,
-            crate::frame::DataShape::Scalar,
-            crate::widget::Catalog {
-                metrics: &[],
-                datasets: &[],
-            },
-        ))
-    })
-}
-
-fn version_of(form: &[(String, String)]) -> Result<u64, HttpError> {
-    field(form, "version")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| HttpError::bad_request("the form did not say which version it edits"))
 }
 
 async fn add_widget(
@@ -382,35 +204,73 @@ async fn add_widget(
     let plugin = plugin_info(&state, field(&form, "plugin").unwrap_or_default())?;
     let (title, tab, config) = match read_form(&state, &plugin, &form) {
         Ok(parts) => parts,
-        Err(errors) => return Ok(form_error(&state, &d, &plugin, &form, None, &errors)),
+        Err(errors) => return Ok(form_error(&state, &d, &plugin, &form, None, errors, None)),
     };
-    let mut content = d.content.clone();
-    let bottom = content
-        .widgets
-        .iter()
-        .filter(|w| w.tab == tab)
-        .map(|w| w.y + w.h)
-        .max()
-        .unwrap_or(0);
-    let widget_id = format!("w{}", crate::store::random_hex(4));
-    let (w, h) = match plugin.data_shape() {
-        Some(crate::frame::DataShape::Scalar) => (3, 2),
-        Some(crate::frame::DataShape::Rows) => (GRID_COLUMNS, 4),
-        _ => (6, 4),
+    let add = |content: &DashboardContent| {
+        let mut content = content.clone();
+        let (w, h) = default_size(&plugin);
+        let (x, y) = crate::dashboards::first_free_cell(&content, tab, w, h);
+        content.widgets.push(Widget {
+            id: format!("w{}", crate::store::random_hex(4)),
+            plugin: plugin.meta.id.clone(),
+            title: title.clone(),
+            config: config.clone(),
+            x,
+            y,
+            w,
+            h,
+            tab,
+        });
+        Some(content)
     };
-    content.widgets.push(Widget {
-        id: widget_id,
-        plugin: plugin.meta.id.clone(),
-        title,
-        config,
-        x: 0,
-        y: bottom,
-        w,
-        h,
-        tab,
-    });
-    state.dashboards.save(&viewer.user, &d, version, &content)?;
-    hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
+    save_or_offer(&state, &viewer.user, &d, version, &form, &plugin, None, add)
+}
+
+/// Save `change` applied to dashboard `d` (edited at `version`): on a
+/// newer version, the form again offering reload, overwrite (the form
+/// then carries the newer version) or a copy; `as_copy` applies the
+/// change to a new private copy instead. `change` answers `None` when the
+/// widget it changes is gone.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one save path for both forms; the arguments are the request's parts"
+)]
+fn save_or_offer(
+    state: &AppState,
+    user: &User,
+    d: &Dashboard,
+    version: u64,
+    form: &[(String, String)],
+    plugin: &PluginInfo,
+    existing: Option<&str>,
+    change: impl Fn(&DashboardContent) -> Option<DashboardContent>,
+) -> Result<Response, HttpError> {
+    let gone = || HttpError::not_found("the widget was removed in the meantime");
+    if field(form, "as_copy") == Some("true") {
+        let copy = state.dashboards.clone_for(user, d.id.as_str())?;
+        let content = change(&copy.content).ok_or_else(gone)?;
+        let saved = state.dashboards.save(user, &copy, copy.version, &content)?;
+        return hx_redirect(&format!("/dashboards/{}", saved.id.as_str()));
+    }
+    let content = change(&d.content).ok_or_else(gone)?;
+    match state.dashboards.save(user, d, version, &content) {
+        Ok(saved) => hx_redirect(&format!("/dashboards/{}", saved.id.as_str())),
+        Err(DashboardsError::Store(StoreError::Conflict { current_version })) => {
+            let newer = state
+                .dashboards
+                .visible(user, d.id.as_str(), Action::Edit)?;
+            Ok(form_error(
+                state,
+                &newer,
+                plugin,
+                form,
+                existing,
+                Default::default(),
+                Some(current_version),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn update_widget(
@@ -432,62 +292,29 @@ async fn update_widget(
                 &plugin,
                 &form,
                 Some(&widget_id),
-                &errors,
+                errors,
+                None,
             ));
         }
     };
-    let mut content = d.content.clone();
-    if let Some(w) = content.widgets.iter_mut().find(|w| w.id == widget_id) {
-        w.title = title;
+    let update = |content: &DashboardContent| {
+        let mut content = content.clone();
+        let w = content.widgets.iter_mut().find(|w| w.id == widget_id)?;
+        w.title = title.clone();
         w.tab = tab;
-        w.config = config;
-    }
-    state.dashboards.save(&viewer.user, &d, version, &content)?;
-    hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
-}
-
-/// The form again with the errors next to their fields, as 422.
-fn form_error(
-    state: &AppState,
-    d: &Dashboard,
-    plugin: &PluginInfo,
-    form: &[(String, String)],
-    existing: Option<&str>,
-    errors: &BTreeMap<String, String>,
-) -> Response {
-    let get = |k: &str| field(form, k);
-    let schema = schema_of(state, plugin);
-    let config = match field(form, "config_json")
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(raw) => serde_json::from_str(raw).unwrap_or(Value::Object(Default::default())),
-        None => config_from_form(schema.json(), form).unwrap_or(Value::Object(Default::default())),
+        w.config = config.clone();
+        Some(content)
     };
-    let draft = Widget {
-        id: String::new(),
-        plugin: plugin.meta.id.clone(),
-        title: get("title").unwrap_or_default().to_owned(),
-        config,
-        x: 0,
-        y: 0,
-        w: 1,
-        h: 1,
-        tab: get("tab").and_then(|t| t.parse().ok()).unwrap_or(0),
-    };
-    (
-        StatusCode::UNPROCESSABLE_ENTITY,
-        widget_form(
-            state,
-            d,
-            plugin,
-            &draft,
-            existing,
-            errors,
-            field(form, "config_json").unwrap_or_default(),
-        ),
+    save_or_offer(
+        &state,
+        &viewer.user,
+        &d,
+        version,
+        &form,
+        &plugin,
+        Some(&widget_id),
+        update,
     )
-        .into_response()
 }
 
 async fn remove_widget(

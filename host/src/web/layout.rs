@@ -60,25 +60,33 @@ pub(super) fn page(title: &str, ctx: &PageContext, body: Markup) -> Markup {
                 header.topbar {
                     a.brand href="/" { "wasm" span { "dash" } }
                     @if ctx.username.is_some() {
-                        nav aria-label="Main" {
-                            a href="/dashboards" aria-current=[current(Section::Dashboards)] { "Dashboards" }
-                            a href="/alerts" aria-current=[current(Section::Alerts)] { "Alerts" }
-                            a href="/plugins" aria-current=[current(Section::Plugins)] { "Plugins" }
-                            @if ctx.is_admin {
-                                a href="/admin/users" aria-current=[current(Section::Admin)] { "Users" }
-                                a href="/admin/tokens" { "All tokens" }
+                        // On a phone the navigation folds behind one button
+                        // (a checkbox and its label: no script needed).
+                        input #nav-toggle.nav-toggle type="checkbox" aria-label="Menu";
+                        label.btn.nav-button for="nav-toggle" aria-hidden="true" { "Menu" }
+                    }
+                    div.topbar-menu {
+                        @if ctx.username.is_some() {
+                            nav aria-label="Main" {
+                                a href="/dashboards" aria-current=[current(Section::Dashboards)] { "Dashboards" }
+                                a href="/alerts" aria-current=[current(Section::Alerts)] { "Alerts" }
+                                a href="/plugins" aria-current=[current(Section::Plugins)] { "Plugins" }
+                                @if ctx.is_admin {
+                                    a href="/admin/users" aria-current=[current(Section::Admin)] { "Users" }
+                                    a href="/admin/tokens" { "All tokens" }
+                                }
                             }
                         }
-                    }
-                    span.spacer {}
-                    @if let Some(name) = &ctx.username {
-                        span.muted { (name) }
-                        a href="/account/tokens" { "API tokens" }
-                        form method="post" action="/logout" {
-                            @if let Some(token) = &ctx.csrf_token {
-                                input type="hidden" name="csrf_token" value=(token);
+                        span.spacer {}
+                        @if let Some(name) = &ctx.username {
+                            span.muted { (name) }
+                            a href="/account/tokens" { "API tokens" }
+                            form method="post" action="/logout" {
+                                @if let Some(token) = &ctx.csrf_token {
+                                    input type="hidden" name="csrf_token" value=(token);
+                                }
+                                button type="submit" { "Log out" }
                             }
-                            button type="submit" { "Log out" }
                         }
                     }
                 }

@@ -10,6 +10,7 @@ use crate::http::AppState;
 
 mod alerts;
 mod alerts_form;
+mod alerts_form_view;
 mod alerts_history;
 mod alerts_input;
 mod assets;
@@ -18,6 +19,7 @@ mod dashboard_settings;
 mod dashboard_view;
 mod dashboards;
 mod editor;
+mod error;
 mod export;
 mod layout;
 mod login;
@@ -26,13 +28,17 @@ mod plugins_page;
 mod schema_form;
 mod setup;
 mod tab_move;
+mod tabs_edit;
 mod tokens;
 mod users;
 mod versions;
+mod widget_form;
+mod widget_preview;
 mod widgets;
 
-/// The routes of every page.
-pub(super) fn router() -> Router<AppState> {
+/// The routes of every page; a failed page request answers a styled
+/// error page (see [`error`]).
+pub(super) fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(assets::router())
         .merge(login::router())
@@ -40,6 +46,7 @@ pub(super) fn router() -> Router<AppState> {
         .merge(dashboards::router())
         .merge(dashboard_view::router())
         .merge(editor::router())
+        .merge(widget_preview::router())
         .merge(plugins_page::router())
         .merge(dashboard_settings::router())
         .merge(versions::router())
@@ -49,6 +56,12 @@ pub(super) fn router() -> Router<AppState> {
         .merge(setup::router())
         .merge(metrics_page::router())
         .merge(tab_move::router())
+        .merge(tabs_edit::router())
         .merge(export::router())
         .merge(alerts::router())
+        .fallback(error::no_such_page)
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            error::error_pages,
+        ))
 }

@@ -57,7 +57,14 @@ enum FieldKind {
     Column,
     /// Several columns of the chosen dataset.
     Columns,
-    /// Arrays and objects: raw JSON only.
+    /// A `#rrggbb` colour (`"format": "color"`).
+    Colour,
+    /// An object of simple fields (e.g. thresholds), one level deep.
+    Object(Vec<Field>),
+    /// Sent back as it is, not shown (the plugin's own `title`: the
+    /// widget's title is the one on screen).
+    Hidden,
+    /// Arrays and deeper objects: raw JSON only.
     Json,
 }
 
@@ -71,6 +78,29 @@ fn names(v: &Value) -> Option<Vec<String>> {
 }
 
 fn fields(schema: &Value, current: &Value) -> Vec<Field> {
+    fields_of(schema, current, 0)
+}
+
+/// The binding keys (and the thresholds' parts), in the order the form
+/// asks for them.
+const FIRST: [&str; 14] = [
+    "metric",
+    "dataset",
+    "dimension",
+    "columns",
+    "bucket",
+    "top",
+    "sort_column",
+    "sort_direction",
+    "order_by",
+    "descending",
+    "page_size",
+    "warning",
+    "critical",
+    "direction",
+];
+
+fn fields_of(schema: &Value, current: &Value, depth: u8) -> Vec<Field> {
     let required: Vec<&str> = schema["required"]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_str).collect())
@@ -78,40 +108,56 @@ fn fields(schema: &Value, current: &Value) -> Vec<Field> {
     let Some(props) = schema["properties"].as_object() else {
         return Vec::new();
     };
+    // Properties arrive sorted by name; what feeds the widget comes first,
+    // in the order a person picks it, then the plugin's options.
+    let mut props: Vec<(&String, &Value)> = props.iter().collect();
+    props.sort_by_key(|(name, _)| FIRST.iter().position(|f| f == name).unwrap_or(FIRST.len()));
     props
-        .iter()
+        .into_iter()
         .filter(|(name, prop)| {
-            prop["deprecated"] != Value::Bool(true) || current.get(name).is_some()
+            prop["deprecated"] != Value::Bool(true) || current.get(name.as_str()).is_some()
         })
-        .map(|(name, prop)| {
-            let annotation = prop["x-wasmdash"].as_str();
-            let kind = match annotation {
-                Some("metric") => FieldKind::Metric(names(&prop["enum"])),
-                None if name == "metric" => FieldKind::Metric(None),
-                Some("dataset") => FieldKind::Dataset,
-                None if name == "dataset" => FieldKind::Dataset,
-                Some("dimension") => FieldKind::Dimension,
-                Some("column") => FieldKind::Column,
-                Some("columns") => FieldKind::Columns,
-                _ => match (prop["enum"].as_array(), prop["type"].as_str()) {
-                    (Some(options), _) => FieldKind::Choice(options.clone()),
-                    (None, Some("string")) => FieldKind::Text,
-                    (None, Some("number")) => FieldKind::Number { integer: false },
-                    (None, Some("integer")) => FieldKind::Number { integer: true },
-                    (None, Some("boolean")) => FieldKind::Boolean,
-                    _ => FieldKind::Json,
-                },
-            };
-            Field {
-                name: name.clone(),
-                title: prop["title"].as_str().unwrap_or(name).to_owned(),
-                description: prop["description"].as_str().map(str::to_owned),
-                kind,
-                required: required.contains(&name.as_str()),
-                default: prop.get("default").cloned(),
-            }
+        .map(|(name, prop)| Field {
+            name: name.clone(),
+            title: prop["title"].as_str().unwrap_or(name).to_owned(),
+            description: prop["description"].as_str().map(str::to_owned),
+            kind: kind_of(name, prop, schema, depth),
+            required: required.contains(&name.as_str()),
+            default: prop.get("default").cloned(),
         })
         .collect()
+}
+
+fn kind_of(name: &str, prop: &Value, schema: &Value, depth: u8) -> FieldKind {
+    // A widget's effective schema says so; its chrome shows the title.
+    let widget = schema["x-wasmdash-widget"] == Value::Bool(true);
+    match prop["x-wasmdash"].as_str() {
+        Some("metric") => FieldKind::Metric(names(&prop["enum"])),
+        None if name == "metric" => FieldKind::Metric(None),
+        Some("dataset") => FieldKind::Dataset,
+        None if name == "dataset" => FieldKind::Dataset,
+        Some("dimension") => FieldKind::Dimension,
+        Some("column") => FieldKind::Column,
+        Some("columns") => FieldKind::Columns,
+        _ if depth == 0 && name == "title" && widget => FieldKind::Hidden,
+        _ => match (prop["enum"].as_array(), prop["type"].as_str()) {
+            (Some(options), _) => FieldKind::Choice(options.clone()),
+            (None, Some("string")) if prop["format"] == "color" => FieldKind::Colour,
+            (None, Some("string")) => FieldKind::Text,
+            (None, Some("number")) => FieldKind::Number { integer: false },
+            (None, Some("integer")) => FieldKind::Number { integer: true },
+            (None, Some("boolean")) => FieldKind::Boolean,
+            (None, Some("object")) if depth == 0 && prop["properties"].is_object() => {
+                let inner = fields_of(prop, &Value::Null, 1);
+                if inner.iter().any(|f| f.kind == FieldKind::Json) {
+                    FieldKind::Json
+                } else {
+                    FieldKind::Object(inner)
+                }
+            }
+            _ => FieldKind::Json,
+        },
+    }
 }
 
 fn value_text(v: &Value) -> String {
@@ -187,104 +233,156 @@ pub(super) fn widget_fields(
     errors: &BTreeMap<String, String>,
 ) -> Markup {
     let (metric, dataset) = chosen(schema, current, pickers);
-    let dimensions: &[String] = metric.map(|m| m.dimensions.as_slice()).unwrap_or_default();
-    let columns = dataset.map(|d| d.columns.as_slice()).unwrap_or_default();
+    let ctx = Context {
+        pickers,
+        dimensions: metric.map(|m| m.dimensions.as_slice()).unwrap_or_default(),
+        columns: dataset.map(|d| d.columns.as_slice()).unwrap_or_default(),
+    };
     html! {
         @for f in fields(schema, current) {
-            @let id = format!("cfg-{}", f.name);
-            @let name = format!("cfg.{}", f.name);
-            @let value = current.get(&f.name).or(f.default.as_ref()).cloned().unwrap_or(Value::Null);
-            @let error = errors.get(&f.name);
-            div.field data-field=(f.name) {
-                @match &f.kind {
-                    FieldKind::Boolean => {
-                        label for=(id) {
-                            input #(id) type="checkbox" name=(name) value="true" checked[value == Value::Bool(true)];
-                            " " (f.title)
+            @let value = current.get(&f.name).cloned()
+                .or_else(|| metric_default(&f.name, metric))
+                .or_else(|| f.default.clone())
+                .unwrap_or(Value::Null);
+            (field_markup(&f, "cfg", &value, &ctx, errors.get(&f.name)))
+        }
+    }
+}
+
+/// A default the chosen metric sets: `higher_is_better` follows its
+/// declared good direction (error rates and durations are better low).
+fn metric_default(name: &str, metric: Option<&MetricInfo>) -> Option<Value> {
+    match (name, metric) {
+        ("higher_is_better", Some(m)) => Some(Value::Bool(m.good == crate::data::config::Good::Up)),
+        _ => None,
+    }
+}
+
+/// What the pickers of one form offer.
+struct Context<'a> {
+    pickers: Pickers<'a>,
+    dimensions: &'a [String],
+    columns: &'a [crate::frame::ColumnSchema],
+}
+
+/// One field: its label, input, description and error; an object's
+/// fields nested in a fieldset, named `cfg.<object>.<field>`.
+fn field_markup(
+    f: &Field,
+    prefix: &str,
+    value: &Value,
+    ctx: &Context<'_>,
+    error: Option<&String>,
+) -> Markup {
+    let name = format!("{prefix}.{}", f.name);
+    let id = name.replace('.', "-");
+    let refresh = ctx.pickers.refresh;
+    let on_change = refresh.map(|_| "change");
+    let target = refresh.map(|_| "#settings-fields");
+    let include = refresh.map(|_| "closest form");
+    // The enclosing form swaps itself whole; the fields swap only theirs.
+    let swap = refresh.map(|_| "innerHTML");
+    if f.kind == FieldKind::Hidden {
+        return html! { input type="hidden" name=(name) value=(value_text(value)); };
+    }
+    html! {
+        div.field data-field=(f.name) {
+            @match &f.kind {
+                FieldKind::Boolean => {
+                    label for=(id) {
+                        input #(id) type="checkbox" name=(name) value="true" checked[*value == Value::Bool(true)];
+                        " " (f.title)
+                    }
+                }
+                FieldKind::Object(inner) => {
+                    fieldset.nested #(id) {
+                        legend { (f.title) }
+                        @for sub in inner {
+                            @let v = value.get(&sub.name).or(sub.default.as_ref()).cloned().unwrap_or(Value::Null);
+                            (field_markup(sub, &name, &v, ctx, None))
                         }
                     }
-                    FieldKind::Columns => {
-                        fieldset.checks #(id) {
-                            legend { (f.title) }
-                            @for c in columns {
-                                @let on = value.as_array().is_some_and(|a| a.iter().any(|v| v.as_str() == Some(c.name.as_str())));
-                                label.check {
-                                    input type="checkbox" name=(name) value=(c.name) checked[on];
-                                    " " (c.label)
-                                    @if c.label != c.name { " " small.muted { "(" (c.name) ")" } }
-                                }
-                            }
-                        }
-                    }
-                    _ => {
-                        label for=(id) { (f.title) @if f.required { " *" } }
-                        @match &f.kind {
-                            FieldKind::Choice(options) => {
-                                select #(id) name=(name) {
-                                    @if !f.required { option value="" { "—" } }
-                                    @for o in options {
-                                        option value=(value_text(o)) selected[*o == value] { (value_text(o)) }
-                                    }
-                                }
-                            }
-                            FieldKind::Metric(allowed) => {
-                                select #(id) name=(name) required[f.required]
-                                    hx-post=[pickers.refresh] hx-trigger=[pickers.refresh.map(|_| "change")]
-                                    hx-target=[pickers.refresh.map(|_| "#settings-fields")]
-                                    hx-include=[pickers.refresh.map(|_| "closest form")] {
-                                    @if !f.required { option value="" { "—" } }
-                                    @for m in offered(pickers.metrics, allowed.as_ref()) {
-                                        option value=(m.name) selected[value.as_str() == Some(m.name.as_str())] {
-                                            (m.label) " (" (m.name) ")"
-                                        }
-                                    }
-                                }
-                            }
-                            FieldKind::Dataset => {
-                                select #(id) name=(name) required[f.required]
-                                    hx-post=[pickers.refresh] hx-trigger=[pickers.refresh.map(|_| "change")]
-                                    hx-target=[pickers.refresh.map(|_| "#settings-fields")]
-                                    hx-include=[pickers.refresh.map(|_| "closest form")] {
-                                    @if !f.required { option value="" { "—" } }
-                                    @for d in pickers.datasets {
-                                        option value=(d.name) selected[value.as_str() == Some(d.name.as_str())] {
-                                            (d.label) @if d.label != d.name { " (" (d.name) ")" }
-                                        }
-                                    }
-                                }
-                            }
-                            FieldKind::Dimension => {
-                                select #(id) name=(name) required[f.required] {
-                                    @if !f.required { option value="" { "—" } }
-                                    @for d in dimensions {
-                                        option value=(d) selected[value.as_str() == Some(d.as_str())] { (d) }
-                                    }
-                                }
-                            }
-                            FieldKind::Column => {
-                                select #(id) name=(name) required[f.required] {
-                                    @if !f.required { option value="" { "—" } }
-                                    @for c in columns {
-                                        option value=(c.name) selected[value.as_str() == Some(c.name.as_str())] { (c.label) }
-                                    }
-                                }
-                            }
-                            FieldKind::Number { integer } => {
-                                input #(id) type="number" name=(name) value=(value_text(&value))
-                                    step=(if *integer { "1" } else { "any" }) required[f.required];
-                            }
-                            FieldKind::Json => {
-                                textarea #(id) name=(name) rows="3" { (if value.is_null() { String::new() } else { value.to_string() }) }
-                            }
-                            _ => {
-                                input #(id) type="text" name=(name) value=(value_text(&value)) required[f.required];
+                }
+                FieldKind::Columns => {
+                    fieldset.checks #(id) {
+                        legend { (f.title) }
+                        @for c in ctx.columns {
+                            @let on = value.as_array().is_some_and(|a| a.iter().any(|v| v.as_str() == Some(c.name.as_str())));
+                            label.check {
+                                input type="checkbox" name=(name) value=(c.name) checked[on];
+                                " " (c.label)
+                                @if c.label != c.name { " " small.muted { "(" (c.name) ")" } }
                             }
                         }
                     }
                 }
-                @if let Some(d) = &f.description { div.muted { small { (d) } } }
-                @if let Some(e) = error { div.field-error role="alert" { (e) } }
+                _ => {
+                    label for=(id) { (f.title) @if f.required { " *" } }
+                    @match &f.kind {
+                        FieldKind::Choice(options) => {
+                            select #(id) name=(name) {
+                                @if !f.required && f.default.is_none() { option value="" { "—" } }
+                                @for o in options {
+                                    option value=(value_text(o)) selected[o == value] { (value_text(o)) }
+                                }
+                            }
+                        }
+                        FieldKind::Metric(allowed) => {
+                            select #(id) name=(name) required[f.required]
+                                hx-post=[refresh] hx-trigger=[on_change] hx-target=[target] hx-swap=[swap] hx-include=[include] {
+                                @if !f.required { option value="" { "—" } }
+                                @for m in offered(ctx.pickers.metrics, allowed.as_ref()) {
+                                    option value=(m.name) selected[value.as_str() == Some(m.name.as_str())] {
+                                        (m.label) " (" (m.name) ")"
+                                    }
+                                }
+                            }
+                        }
+                        FieldKind::Dataset => {
+                            select #(id) name=(name) required[f.required]
+                                hx-post=[refresh] hx-trigger=[on_change] hx-target=[target] hx-swap=[swap] hx-include=[include] {
+                                @if !f.required { option value="" { "—" } }
+                                @for d in ctx.pickers.datasets {
+                                    option value=(d.name) selected[value.as_str() == Some(d.name.as_str())] {
+                                        (d.label) @if d.label != d.name { " (" (d.name) ")" }
+                                    }
+                                }
+                            }
+                        }
+                        FieldKind::Dimension => {
+                            select #(id) name=(name) required[f.required] {
+                                @if !f.required { option value="" { "—" } }
+                                @for d in ctx.dimensions {
+                                    option value=(d) selected[value.as_str() == Some(d.as_str())] { (d) }
+                                }
+                            }
+                        }
+                        FieldKind::Column => {
+                            select #(id) name=(name) required[f.required] {
+                                @if !f.required { option value="" { "—" } }
+                                @for c in ctx.columns {
+                                    option value=(c.name) selected[value.as_str() == Some(c.name.as_str())] { (c.label) }
+                                }
+                            }
+                        }
+                        FieldKind::Number { integer } => {
+                            input #(id) type="number" name=(name) value=(value_text(value))
+                                step=(if *integer { "1" } else { "any" }) required[f.required];
+                        }
+                        FieldKind::Colour => {
+                            input #(id) type="color" name=(name) value=(value.as_str().unwrap_or("#000000"));
+                        }
+                        FieldKind::Json => {
+                            textarea #(id) name=(name) rows="3" { (if value.is_null() { String::new() } else { value.to_string() }) }
+                        }
+                        _ => {
+                            input #(id) type="text" name=(name) value=(value_text(value)) required[f.required];
+                        }
+                    }
+                }
             }
+            @if let Some(d) = &f.description { div.muted { small { (d) } } }
+            @if let Some(e) = error { div.field-error role="alert" { (e) } }
         }
     }
 }
@@ -313,56 +411,7 @@ pub(super) fn config_from_form(
             .collect(),
     );
     for f in fields(schema, &current) {
-        let key = format!("cfg.{}", f.name);
-        if f.kind == FieldKind::Columns {
-            let picked: Vec<Value> = form
-                .iter()
-                .filter(|(k, v)| *k == key && !v.trim().is_empty())
-                .map(|(_, v)| Value::from(v.trim()))
-                .collect();
-            if !picked.is_empty() {
-                config.insert(f.name, Value::Array(picked));
-            }
-            continue;
-        }
-        let submitted = form.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim());
-        let value = match (&f.kind, submitted) {
-            (FieldKind::Boolean, v) => Some(Value::Bool(v == Some("true"))),
-            (_, None | Some("")) => None,
-            (FieldKind::Number { integer: true }, Some(v)) => match v.parse::<i64>() {
-                Ok(n) => Some(Value::from(n)),
-                Err(_) => {
-                    errors.insert(f.name.clone(), "must be a whole number".into());
-                    None
-                }
-            },
-            (FieldKind::Number { integer: false }, Some(v)) => {
-                match v.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
-                    Some(n) => Some(Value::Number(n)),
-                    None => {
-                        errors.insert(f.name.clone(), "must be a number".into());
-                        None
-                    }
-                }
-            }
-            (FieldKind::Json, Some(v)) => match serde_json::from_str(v) {
-                Ok(j) => Some(j),
-                Err(e) => {
-                    errors.insert(f.name.clone(), format!("is not valid JSON: {e}"));
-                    None
-                }
-            },
-            (FieldKind::Choice(options), Some(v)) => options
-                .iter()
-                .find(|o| value_text(o) == v)
-                .cloned()
-                .or_else(|| {
-                    errors.insert(f.name.clone(), "is not one of the choices".into());
-                    None
-                }),
-            (_, Some(v)) => Some(Value::String(v.to_owned())),
-        };
-        if let Some(v) = value {
+        if let Some(v) = read_field(&f, "cfg", form, &mut errors) {
             config.insert(f.name, v);
         }
     }
@@ -370,6 +419,80 @@ pub(super) fn config_from_form(
         Ok(Value::Object(config))
     } else {
         Err(errors)
+    }
+}
+
+/// The value of field `f` named under `prefix` in `form`; `None` leaves the
+/// key out. A bad value is noted in `errors` under the top-level field.
+fn read_field(
+    f: &Field,
+    prefix: &str,
+    form: &[(String, String)],
+    errors: &mut BTreeMap<String, String>,
+) -> Option<Value> {
+    let key = format!("{prefix}.{}", f.name);
+    let top = key
+        .strip_prefix("cfg.")
+        .and_then(|k| k.split('.').next())
+        .unwrap_or(&f.name)
+        .to_owned();
+    // A nested field's error shows on its object, so it names the field.
+    let label = if prefix == "cfg" {
+        String::new()
+    } else {
+        format!("{}: ", f.title)
+    };
+    let mut fail = |message: String| {
+        errors.entry(top.clone()).or_insert(message);
+        None
+    };
+    let submitted = form.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim());
+    match (&f.kind, submitted) {
+        (FieldKind::Columns, _) => {
+            let picked: Vec<Value> = form
+                .iter()
+                .filter(|(k, v)| *k == key && !v.trim().is_empty())
+                .map(|(_, v)| Value::from(v.trim()))
+                .collect();
+            (!picked.is_empty()).then_some(Value::Array(picked))
+        }
+        (FieldKind::Object(inner), _) => {
+            let mut object = Map::new();
+            for sub in inner {
+                if let Some(v) = read_field(sub, &key, form, errors) {
+                    object.insert(sub.name.clone(), v);
+                }
+            }
+            // Only choices and switches set: the object was left empty.
+            let filled = inner.iter().any(|sub| {
+                !matches!(sub.kind, FieldKind::Choice(_) | FieldKind::Boolean)
+                    && object.contains_key(&sub.name)
+            });
+            filled.then_some(Value::Object(object))
+        }
+        (FieldKind::Boolean, v) => Some(Value::Bool(v == Some("true"))),
+        (_, None | Some("")) => None,
+        (FieldKind::Number { integer: true }, Some(v)) => match v.parse::<i64>() {
+            Ok(n) => Some(Value::from(n)),
+            Err(_) => fail(format!("{label}must be a whole number")),
+        },
+        (FieldKind::Number { integer: false }, Some(v)) => {
+            match v.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                Some(n) => Some(Value::Number(n)),
+                None => fail(format!("{label}must be a number")),
+            }
+        }
+        (FieldKind::Json, Some(v)) => match serde_json::from_str(v) {
+            Ok(j) => Some(j),
+            Err(e) => fail(format!("is not valid JSON: {e}")),
+        },
+        (FieldKind::Choice(options), Some(v)) => {
+            match options.iter().find(|o| value_text(o) == v) {
+                Some(o) => Some(o.clone()),
+                None => fail("is not one of the choices".into()),
+            }
+        }
+        (_, Some(v)) => Some(Value::String(v.to_owned())),
     }
 }
 

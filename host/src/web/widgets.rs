@@ -11,7 +11,7 @@ use axum::{
 };
 use maud::{Markup, html};
 
-use crate::auth::Action;
+use crate::auth::{Action, can};
 use crate::http::{AppState, HttpError, Viewer, WidgetParams};
 use crate::store::Widget;
 
@@ -37,19 +37,37 @@ async fn fragment(
         params.to.as_deref(),
     );
     let exports = super::export::widget_menu_items(&state, &id, &widget.id, &range);
-    Ok(chrome_with(&id, &widget, body, exports))
+    let editable = can(&viewer.user, Action::Edit, &d);
+    let tz = state.data.timezone();
+    let updated = chrono::Utc::now()
+        .with_timezone(&tz)
+        .format("%H:%M:%S")
+        .to_string();
+    Ok(chrome_with(&id, &widget, body, exports, editable, &updated))
 }
 
 /// The frame around a widget's body: title and menu, with more menu
-/// entries (the export links) after "Configure".
-fn chrome_with(dashboard_id: &str, widget: &Widget, body: Markup, menu: Markup) -> Markup {
+/// entries (the export links) after "Configure" (offered only to people
+/// who may edit the dashboard).
+fn chrome_with(
+    dashboard_id: &str,
+    widget: &Widget,
+    body: Markup,
+    menu: Markup,
+    editable: bool,
+    updated: &str,
+) -> Markup {
     html! {
         div.widget-head {
             h2.widget-title title=(widget.title) { (widget.title) }
+            // Shown while auto-refresh is on (app.js marks the body).
+            small.widget-updated.muted { "Updated " (updated) }
             details.widget-menu {
                 summary aria-label={ "Menu of " (widget.title) } { "⋯" }
                 div.menu-items {
-                    a href={ "/dashboards/" (dashboard_id) "/widgets/" (widget.id) "/edit" } { "Configure" }
+                    @if editable {
+                        a href={ "/dashboards/" (dashboard_id) "/widgets/" (widget.id) "/edit" } { "Configure" }
+                    }
                     (menu)
                 }
             }

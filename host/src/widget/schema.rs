@@ -237,6 +237,7 @@ pub fn effective_schema(plugin_schema: &Value, shape: DataShape, catalog: Catalo
     root.insert("properties".into(), Value::Object(props));
     root.insert("required".into(), Value::Array(all_required));
     root.insert("additionalProperties".into(), Value::Bool(false));
+    root.insert("x-wasmdash-widget".into(), Value::Bool(true));
     if !all_of.is_empty() {
         root.insert("allOf".into(), Value::Array(all_of));
     }

@@ -9,10 +9,11 @@ use super::binding::{WidgetQuery, widget_query};
 use super::fetch::fetch;
 use super::schema::WidgetSchemas;
 use crate::auth::DataAccess;
+use crate::data::MetricInfo;
 use crate::data::config::Good;
 use crate::data::{DataEngine, DataError, DataRequest, RangeSpec};
-use crate::frame::DataShape;
-use crate::plugins::{PluginError, PluginRegistry, RenderContext};
+use crate::frame::{ColumnFormat, DataShape, WidgetData};
+use crate::plugins::{Display, PluginError, PluginRegistry, RenderContext};
 use crate::store::{Dashboard, User, Widget};
 
 /// What a widget whose data the viewer may not read shows instead.
@@ -153,10 +154,43 @@ impl WidgetService {
             },
         )
         .to_string();
+        let metric = widget
+            .config
+            .get("metric")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|m| self.data.metrics().into_iter().find(|i| i.name == m));
+        let display = display_of(&widget.config, metric.as_ref(), &data);
         plugin
-            .render(&config, &data, &context)
+            .render_with(&config, &data, &context, &display)
             .await
             .map_err(|e: PluginError| e.to_string())
+    }
+}
+
+/// What the `display` import answers while a widget renders `data`: its
+/// metric's value format and label, and whether a rise is good news (the
+/// widget's own `higher_is_better`, else the metric's `good`).
+fn display_of(
+    config: &serde_json::Value,
+    metric: Option<&MetricInfo>,
+    data: &WidgetData,
+) -> Display {
+    let format = match data {
+        WidgetData::Scalar(d) => Some(&d.format),
+        WidgetData::Series(d) => Some(&d.format),
+        WidgetData::Categories(d) => Some(&d.format),
+        WidgetData::Rows(_) => None,
+    };
+    let higher_is_better = config
+        .get("higher_is_better")
+        .and_then(serde_json::Value::as_bool)
+        .or(metric.map(|m| m.good == Good::Up))
+        .unwrap_or(true);
+    Display {
+        value_format: format.map(ColumnFormat::from).unwrap_or_default(),
+        metric_label: metric.map(|m| m.label.clone()).unwrap_or_default(),
+        higher_is_better,
+        ..Display::default()
     }
 }
 
@@ -214,6 +248,37 @@ mod tests {
             "orders" => Some(Good::Up),
             _ => None,
         }
+    }
+
+    #[test]
+    fn widgets_are_told_the_metrics_format_label_and_direction() {
+        use crate::frame::{ColumnFormatKind, FormatKind, ScalarData, ValueFormat};
+        let metric = MetricInfo {
+            name: "error_rate".into(),
+            label: "Error rate".into(),
+            dataset: "orders".into(),
+            aggregate: "ratio".into(),
+            format: ValueFormat::default(),
+            dimensions: Vec::new(),
+            good: Good::Down,
+        };
+        let data = WidgetData::Scalar(ScalarData {
+            format: ValueFormat {
+                kind: FormatKind::Percent,
+                unit: String::new(),
+                decimals: Some(1),
+            },
+            ..ScalarData::default()
+        });
+        let d = display_of(&json!({"metric": "error_rate"}), Some(&metric), &data);
+        assert_eq!(d.value_format.kind, ColumnFormatKind::Percent);
+        assert_eq!(
+            (d.metric_label.as_str(), d.higher_is_better),
+            ("Error rate", false)
+        );
+        let own = display_of(&json!({"higher_is_better": true}), Some(&metric), &data);
+        assert!(own.higher_is_better);
+        assert!(display_of(&json!({}), None, &data).higher_is_better);
     }
 
     #[test]

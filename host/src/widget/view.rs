@@ -69,6 +69,22 @@ impl WidgetService {
         Ok((widget, body))
     }
 
+    /// A draft widget (not saved) as [`WidgetService::view`] would show
+    /// it, for the editor's live preview: sanitized plugin HTML, or an
+    /// error card saying what is wrong with the draft.
+    pub async fn preview(&self, user: &User, widget: &Widget, range: &RangeSpec) -> Markup {
+        if !self.may_read(user, widget) {
+            return error_card(NOT_PERMITTED);
+        }
+        match self.render(user, widget, range, 0).await {
+            Ok(html) => match sanitize_bounded(html, SANITIZE_BUDGET).await {
+                Ok(clean) => PreEscaped(clean),
+                Err(refused) => error_card(&refused.to_string()),
+            },
+            Err(message) => error_card(&message),
+        }
+    }
+
     /// The data shape of a widget asked to sort or page; `None` when
     /// nothing is asked or the plugin is missing (its error card says so).
     fn table_shape(&self, widget: &Widget, table: TableRequest<'_>) -> Option<DataShape> {

@@ -91,6 +91,9 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
     if bars.is_empty() {
         return html::empty_state(title);
     }
+    // A category's colour follows its label (the same in the pie and PDF).
+    let names: Vec<&str> = bars.iter().map(|(l, _)| *l).collect();
+    let colors = svg::category_indices(&names);
     let (w, h) = (
         f64::from(ctx.width.clamp(160, 2400)),
         f64::from(ctx.height.clamp(100, 1600)),
@@ -123,7 +126,7 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
                     zero,
                     x1,
                     y.map(*v),
-                    &format!("wd-bar {}", svg::palette(0)),
+                    &format!("wd-bar {}", svg::palette(colors[i])),
                     &tip,
                 ));
                 let mid = (x0 + x1) / 2.0;
@@ -174,7 +177,7 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
                     y0,
                     x.map(*v),
                     y1,
-                    &format!("wd-bar {}", svg::palette(0)),
+                    &format!("wd-bar {}", svg::palette(colors[i])),
                     &tip,
                 ));
                 if cfg.show_values {

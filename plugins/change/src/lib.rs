@@ -1,9 +1,15 @@
 //! Built-in alert rule `change`: fires when the current value moved by at
 //! least a percentage against the previous period, up, down or either way.
+//!
+//! The message names the metric by its label, shows the values as the
+//! dashboard does and says whether the move is better or worse for the
+//! metric (a rising error rate is worse): "Error rate +25.0% (worse) vs
+//! previous period (2.4% → 3.0%), change >= 20%".
 
 use serde::{Deserialize, Serialize};
 use wasmdash_plugin_sdk::{
-    AlertInput, AlertRule, AlertState, Evaluation, PluginConfig, PluginError, PluginMeta, format,
+    AlertInput, AlertRule, AlertState, Evaluation, PluginConfig, PluginError, PluginMeta, display,
+    format,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, Serialize, schemars::JsonSchema)]
@@ -51,7 +57,13 @@ impl AlertRule for Change {
     type Config = Config;
 
     fn evaluate(cfg: &Config, input: AlertInput) -> Result<Evaluation, PluginError> {
-        let metric = &input.metric;
+        let label = display::metric_label();
+        let metric = if label.is_empty() {
+            &input.metric
+        } else {
+            &label
+        };
+        let shown = display::value_format();
         let no_data = |message: String| Evaluation {
             state: AlertState::NoData,
             observed: None,
@@ -79,11 +91,12 @@ impl AlertRule for Change {
                 };
             let message = if moved {
                 format!(
-                    "{metric} went from 0 to {} (change from 0 has no percentage)",
-                    format::number(current, None)
+                    "{metric} went from {} to {} (change from 0 has no percentage)",
+                    shown.number(0.0),
+                    shown.number(current)
                 )
             } else {
-                format!("{metric} stayed at 0")
+                format!("{metric} stayed at {}", shown.number(0.0))
             };
             let state = if fires {
                 AlertState::Firing
@@ -107,6 +120,13 @@ impl AlertRule for Change {
             Direction::Either => "change",
         };
         let relation = if fires { ">=" } else { "<" };
+        let verdict = if pct == 0.0 {
+            ""
+        } else if (pct > 0.0) == display::higher_is_better() {
+            " (better)"
+        } else {
+            " (worse)"
+        };
         Ok(Evaluation {
             state: if fires {
                 AlertState::Firing
@@ -115,10 +135,10 @@ impl AlertRule for Change {
             },
             observed: Some(pct),
             message: format!(
-                "{metric} {} vs previous period ({} → {}), {word} {relation} {}%",
+                "{metric} {}{verdict} vs previous period ({} → {}), {word} {relation} {}%",
                 format::signed_percent(pct),
-                format::number(previous, None),
-                format::number(current, None),
+                shown.number(previous),
+                shown.number(current),
                 format::number(cfg.percent, None)
             ),
         })
@@ -225,5 +245,25 @@ mod tests {
         assert_eq!(p["metric"]["x-wasmdash"], "metric");
         let e = eval(r#"{"metric":"orders","percent":20}"#, Some(1.0), Some(2.0)).unwrap();
         assert_eq!(e.state, AlertState::Firing);
+    }
+
+    #[test]
+    fn messages_say_better_or_worse_for_the_metric() {
+        use display::{ColumnFormat, ColumnFormatKind, Display};
+        let errors = Display {
+            value_format: ColumnFormat::of(ColumnFormatKind::Percent, "", Some(1)),
+            metric_label: "Error rate".into(),
+            higher_is_better: false,
+            ..Display::default()
+        };
+        let e = testing::with_display(errors, || {
+            eval(r#"{"percent":20}"#, Some(0.03), Some(0.024)).unwrap()
+        });
+        assert_eq!(
+            e.message,
+            "Error rate +25.0% (worse) vs previous period (2.4% → 3.0%), change >= 20%"
+        );
+        let e = eval(r#"{"percent":20}"#, Some(3.0), Some(2.4)).unwrap();
+        assert!(e.message.contains("+25.0% (better)"), "{}", e.message);
     }
 }

@@ -4,7 +4,7 @@
 
 use std::f64::consts::TAU;
 
-use wasmdash_plugin_sdk::svg::{min_max, nice_ticks, slice_angles};
+use wasmdash_plugin_sdk::svg::{category_indices, min_max, nice_ticks, slice_angles};
 use wasmdash_plugin_sdk::{ChartKind, format, time};
 
 use crate::draw::{Canvas, Font, INK, MUTED, Rgb3, palette};
@@ -196,6 +196,8 @@ fn bars(c: &mut Canvas, a: Area, part: &Part, items: &[(String, f64)]) {
         .min(a.w * 0.3)
         + 8.0;
     let value_w = values.iter().map(|v| LABEL.width(v)).fold(0.0, f32::max) + 8.0;
+    let names: Vec<&str> = items.iter().map(|(l, _)| l.as_str()).collect();
+    let colors = category_indices(&names);
     let (bx0, bx1) = (a.x + label_w, a.x + a.w - value_w);
     let row = (a.h / items.len() as f32).min(16.0);
     let zero = scale(0.0, (lo, hi), (bx0, bx1));
@@ -209,7 +211,7 @@ fn bars(c: &mut Canvas, a: Area, part: &Part, items: &[(String, f64)]) {
             mid - bar_h / 2.0,
             (x - zero).abs(),
             bar_h,
-            palette(i),
+            palette(colors[i]),
         );
         let name = wrap(label, label_w - 8.0, LABEL.size, false, 1);
         c.text(
@@ -237,6 +239,8 @@ fn pie(c: &mut Canvas, a: Area, part: &Part, items: &[(String, f64)]) {
         no_data(c, a);
         return;
     }
+    let names: Vec<&str> = items.iter().map(|(l, _)| l.as_str()).collect();
+    let colors = category_indices(&names);
     let r = (a.h / 2.0 - 6.0).min(a.w * 0.2).max(10.0);
     let (cx, cy) = (a.x + r + 10.0, a.y + a.h / 2.0);
     for (i, (start, end)) in slice_angles(&values).into_iter().enumerate() {
@@ -253,13 +257,13 @@ fn pie(c: &mut Canvas, a: Area, part: &Part, items: &[(String, f64)]) {
             // Clockwise from 12 o'clock.
             pts.push((cx + r * t.sin() as f32, cy + r * t.cos() as f32));
         }
-        c.polygon(&pts, palette(i));
+        c.polygon(&pts, palette(colors[i]));
     }
     let lx = cx + r + 24.0;
     let row = ((a.h - 8.0) / items.len() as f32).min(14.0);
     for (i, (label, v)) in items.iter().enumerate() {
         let y = a.y + a.h / 2.0 + row * items.len() as f32 / 2.0 - row * (i as f32 + 1.0);
-        c.rect(lx, y, 8.0, 8.0, palette(i));
+        c.rect(lx, y, 8.0, 8.0, palette(colors[i]));
         let share = if *v > 0.0 { v / total } else { 0.0 };
         let text = format!(
             "{label}: {} ({})",

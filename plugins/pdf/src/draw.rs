@@ -33,21 +33,16 @@ pub(crate) const INK: Rgb3 = Rgb3::grey(0.0);
 /// Secondary text: axis labels, footers.
 pub(crate) const MUTED: Rgb3 = Rgb3::grey(0.35);
 
-/// Series colours, readable on white and distinct in greyscale print.
-const PALETTE: [Rgb3; 8] = [
-    Rgb3(0.16, 0.42, 0.78),
-    Rgb3(0.93, 0.49, 0.13),
-    Rgb3(0.20, 0.63, 0.35),
-    Rgb3(0.80, 0.22, 0.25),
-    Rgb3(0.52, 0.37, 0.74),
-    Rgb3(0.55, 0.40, 0.30),
-    Rgb3(0.85, 0.40, 0.65),
-    Rgb3(0.45, 0.45, 0.45),
-];
-
-/// The `i`-th series colour.
+/// The `i`-th palette colour: the dashboard's (`svg::PALETTE_HEX`, the
+/// host stylesheet's light theme), so a category has the same colour on
+/// screen and on paper.
 pub(crate) fn palette(i: usize) -> Rgb3 {
-    PALETTE[i % PALETTE.len()]
+    let hex = wasmdash_plugin_sdk::svg::PALETTE_HEX[i % wasmdash_plugin_sdk::svg::PALETTE];
+    let channel = |at: usize| {
+        f32::from(u8::from_str_radix(hex.get(at..at + 2).unwrap_or("80"), 16).unwrap_or(128))
+            / 255.0
+    };
+    Rgb3(channel(1), channel(3), channel(5))
 }
 
 /// Text style: size in points and weight.

@@ -89,6 +89,8 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
         size,
         &format!("{title}: share by {}", data.dimension),
     ));
+    // A category's colour follows its label, not its rank.
+    let colors = svg::category_indices(&data.labels);
     for (i, (start, end)) in svg::slice_angles(values).into_iter().enumerate() {
         let d = svg::arc_path(c, c, r, inner, start, end);
         if d.is_empty() {
@@ -103,7 +105,7 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
         let _ = write!(
             out,
             "<path class=\"wd-slice {}\" d=\"{d}\" fill=\"currentColor\" stroke=\"none\"><title>{}</title></path>",
-            svg::palette(i),
+            svg::palette(colors[i]),
             html::escape(&tip)
         );
     }
@@ -124,7 +126,7 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
                 out,
                 "<li><span class=\"wd-swatch {}\"></span><span class=\"wd-legend-label\">{}</span> \
                  <span class=\"wd-legend-value\">{}</span> <span class=\"wd-legend-share\">{}</span></li>",
-                svg::palette(i),
+                svg::palette(colors[i]),
                 html::escape(label),
                 html::escape(&format::value(*value, &data.format)),
                 format::percent(share(*value), Some(1))
@@ -163,12 +165,39 @@ mod tests {
         let h = pie("", data(vec![30.0, 10.0, 60.0])).unwrap();
         assert_eq!(h.matches("class=\"wd-slice").count(), 3);
         assert!(
-            h.contains("60.0%") && h.contains("s&lt;2&gt;") && h.contains("wd-c2"),
+            h.contains("60.0%") && h.contains("s&lt;2&gt;"),
             "{h}"
         );
         assert!(h.contains("wd-pie-total"));
         let h = pie(r#"{"donut":false,"show_legend":false}"#, data(vec![5.0])).unwrap();
-        assert!(!h.contains("wd-legend") && h.contains("class=\"wd-slice wd-c0\""));
+        let own = svg::palette(svg::label_index("s<0>"));
+        assert!(!h.contains("wd-legend") && h.contains(&format!("class=\"wd-slice {own}\"")));
+    }
+
+    #[test]
+    fn a_slice_keeps_its_colour_when_its_rank_changes() {
+        let colour_of = |labels: [&str; 3], values: Vec<f64>, label: &str| {
+            let d = CategoriesData {
+                labels: labels.iter().map(|l| (*l).to_owned()).collect(),
+                ..data(values)
+            };
+            let html = pie("{}", d).unwrap();
+            let at = html.find(&format!("<title>{label}:")).unwrap();
+            let class_at = html[..at].rfind("wd-slice ").unwrap();
+            html[class_at..class_at + 14].to_owned()
+        };
+        assert_eq!(
+            colour_of(
+                ["error", "completed", "active"],
+                vec![30.0, 20.0, 10.0],
+                "error"
+            ),
+            colour_of(
+                ["completed", "active", "error"],
+                vec![30.0, 20.0, 10.0],
+                "error"
+            ),
+        );
     }
 
     #[test]

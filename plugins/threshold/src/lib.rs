@@ -1,10 +1,16 @@
 //! Built-in alert rule `threshold`: fires when the current value compares
 //! to a fixed value with `>`, `>=`, `<`, `<=`, `=` or `!=`; equality uses a
 //! tolerance because aggregates are floats.
+//!
+//! The threshold is a value of the alert's metric (`"x-wasmdash":
+//! "metric-value"`), so forms take it in the metric's display unit; the
+//! tolerance is an implementation detail (`"internal"`) forms leave out.
+//! The message names the metric by its label and shows both values as the
+//! dashboard does: "Error rate 3.4% > 3.0%".
 
 use serde::{Deserialize, Serialize};
 use wasmdash_plugin_sdk::{
-    AlertInput, AlertRule, AlertState, Evaluation, PluginConfig, PluginError, PluginMeta, format,
+    AlertInput, AlertRule, AlertState, Evaluation, PluginConfig, PluginError, PluginMeta, display,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
@@ -53,11 +59,11 @@ impl Op {
 pub struct Config {
     #[schemars(title = "Fires when the value is", extend("default" = ">"))]
     op: Op,
-    /// The value compared against.
-    #[schemars(title = "Threshold")]
+    /// The value compared against, in the metric's unit.
+    #[schemars(title = "Threshold", extend("x-wasmdash" = "metric-value"))]
     value: f64,
     /// Two values closer than this count as equal (floats are rarely exactly equal).
-    #[schemars(title = "Tolerance", range(min = 0))]
+    #[schemars(title = "Tolerance", range(min = 0), extend("x-wasmdash" = "internal"))]
     #[serde(default = "default_tolerance")]
     tolerance: f64,
 }
@@ -92,6 +98,29 @@ fn holds(op: Op, v: f64, threshold: f64, tolerance: f64) -> bool {
     }
 }
 
+/// The value and the threshold as the dashboard shows the metric; when that
+/// rounds them to the same text although they differ (3.04% vs 3.0%), with
+/// more decimals, so "3.0% > 3.0%" never appears.
+fn shown_pair(value: f64, threshold: f64) -> (String, String) {
+    let f = display::value_format();
+    let (a, b) = (f.number(value), f.number(threshold));
+    if a != b || value == threshold {
+        return (a, b);
+    }
+    let start = f.decimals.unwrap_or(1);
+    for more in 1..=6u8 {
+        let finer = display::ColumnFormat {
+            decimals: Some(start.saturating_add(more)),
+            ..f.clone()
+        };
+        let (a, b) = (finer.number(value), finer.number(threshold));
+        if a != b {
+            return (a, b);
+        }
+    }
+    (value.to_string(), threshold.to_string())
+}
+
 /// The `threshold` alert rule.
 pub struct Threshold;
 
@@ -105,16 +134,21 @@ impl AlertRule for Threshold {
     type Config = Config;
 
     fn evaluate(cfg: &Config, input: AlertInput) -> Result<Evaluation, PluginError> {
+        let label = display::metric_label();
+        let metric = if label.is_empty() {
+            input.metric.as_str()
+        } else {
+            label.as_str()
+        };
         let Some(current) = input.current.filter(|v| v.is_finite()) else {
             return Ok(Evaluation {
                 state: AlertState::NoData,
                 observed: None,
-                message: format!("{}: no data in {}", input.metric, input.time_range.label),
+                message: format!("{metric}: no data in {}", input.time_range.label),
             });
         };
         let firing = holds(cfg.op, current, cfg.value, cfg.tolerance);
-        let shown = format::number(current, None);
-        let limit = format::number(cfg.value, None);
+        let (shown, limit) = shown_pair(current, cfg.value);
         let (state, op) = if firing {
             (AlertState::Firing, cfg.op.symbol())
         } else {
@@ -123,7 +157,7 @@ impl AlertRule for Threshold {
         Ok(Evaluation {
             state,
             observed: Some(current),
-            message: format!("{} {shown} {op} {limit}", input.metric),
+            message: format!("{metric} {shown} {op} {limit}"),
         })
     }
 }
@@ -208,6 +242,26 @@ mod tests {
     }
 
     #[test]
+    fn messages_use_the_metrics_label_and_format() {
+        use display::{ColumnFormat, ColumnFormatKind, Display};
+        let percent = Display {
+            value_format: ColumnFormat::of(ColumnFormatKind::Percent, "", Some(1)),
+            metric_label: "Error rate".into(),
+            ..Display::default()
+        };
+        let m = |v: f64| {
+            testing::with_display(percent.clone(), || {
+                evaluate(r#"{"op":">","value":0.03}"#, input(Some(v))).unwrap()
+            })
+        };
+        assert_eq!(m(0.034).message, "Error rate 3.4% > 3.0%");
+        assert_eq!(m(0.029).message, "Error rate 2.9% <= 3.0%");
+        // Equal when rounded, yet above: more decimals, never "3.0% > 3.0%".
+        assert_eq!(m(0.0304).message, "Error rate 3.04% > 3.00%");
+        assert_eq!(m(0.034).observed, Some(0.034));
+    }
+
+    #[test]
     fn the_alerts_metric_may_repeat_in_the_config() {
         let cfg = r#"{"metric":"error rate","op":"==","value":1}"#;
         assert_eq!(state(cfg, 1.0), AlertState::Firing);
@@ -230,6 +284,8 @@ mod tests {
         );
         assert_eq!(p["op"]["default"], ">");
         assert_eq!(p["tolerance"]["default"], 1e-9);
+        assert_eq!(p["tolerance"]["x-wasmdash"], "internal");
+        assert_eq!(p["value"]["x-wasmdash"], "metric-value");
         assert_eq!(p["tolerance"]["minimum"], 0);
         assert_eq!(p["metric"]["x-wasmdash"], "metric");
     }

@@ -15,12 +15,14 @@
 //! ```
 
 mod axis;
+mod colors;
 mod downsample;
 mod pie;
 mod scale;
 mod shapes;
 
 pub use axis::{Axis, x_axis_labels, x_axis_time, y_axis};
+pub use colors::{OTHER_INDEX, OTHER_LABEL, PALETTE_HEX, category_indices, label_index};
 pub use downsample::{lttb, min_max};
 pub use pie::{arc_path, slice_angles};
 pub use scale::{LinearScale, nice_ticks};

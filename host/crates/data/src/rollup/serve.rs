@@ -54,6 +54,7 @@ impl DataEngine {
             let offsets = offsets.clone();
             move || super::cover(&store, &chosen, &plans, grouped, &periods, &offsets)
         };
+        let started = std::time::Instant::now();
         let covered = match super::blocking(job).await {
             Ok(Some(covered)) => covered,
             Ok(None) => return None,
@@ -63,6 +64,7 @@ impl DataEngine {
                 return None;
             }
         };
+        let read_ms = started.elapsed().as_millis() as u64;
         let mut groups = covered.groups;
         for (tag, piece) in &covered.raw {
             let edge = ScanSpec {
@@ -83,7 +85,8 @@ impl DataEngine {
             }
         }
         tracing::debug!(dataset = %d.info.name, path = "rollup", rollup = %rollup.name,
-            raw_pieces = covered.raw.len(), "scan answered");
+            raw_pieces = covered.raw.len(), read_ms,
+            raw_ms = started.elapsed().as_millis() as u64 - read_ms, "scan answered");
         Some((groups, rollup.name.clone()))
     }
 }
