@@ -370,3 +370,28 @@ fn every_fixture_is_used_by_a_test() {
         .collect();
     assert!(unused.is_empty(), "fixtures without a test: {unused:?}");
 }
+
+#[test]
+fn cli_output_into_a_closed_pipe_ends_quietly() {
+    // `wasmdash plugins list | head -0`: the reader is gone before the
+    // first line is written. Every command prints through one writer that
+    // ends quietly on a broken pipe, instead of `println!`'s panic.
+    for args in [
+        &["plugins", "list"][..],
+        &["plugins", "check", fixtures::GOOD_WIDGET][..],
+    ] {
+        let mut child = Command::new(wasmdash_bin())
+            .args(args)
+            .arg("--cache-dir")
+            .arg(plugin_cache_dir())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run wasmdash");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

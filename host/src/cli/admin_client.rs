@@ -67,7 +67,7 @@ pub(crate) fn print(
     local: LocalState<'_>,
     request: AdminRequest,
 ) -> anyhow::Result<ExitCode> {
-    print!("{}", run(data_dir, local, request)?);
+    super::terminal::print_out(&run(data_dir, local, request)?)?;
     Ok(ExitCode::SUCCESS)
 }
 

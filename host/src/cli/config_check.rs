@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use super::terminal::safe;
+use super::terminal::{outln, safe};
 use crate::config::{Config, ConfigError};
 use crate::data::{ConfigItem, DataEngine, DataError};
 
@@ -33,10 +33,10 @@ pub fn run(cmd: ConfigCommand) -> anyhow::Result<ExitCode> {
     let ConfigCommand::Check { config } = cmd;
     let lines = problems(&config)?;
     for line in &lines {
-        println!("{}", safe(line));
+        outln!("{}", safe(line))?;
     }
     if lines.is_empty() {
-        println!("{}: ok", config.display());
+        outln!("{}: ok", config.display())?;
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!(

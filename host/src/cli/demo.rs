@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::terminal::outln;
 use crate::config::Config;
 use crate::data::demo::{self, DemoOptions};
 use crate::seed::{ADMIN_PASSWORD_ENV, DEMO_ADMIN, seed_demo};
@@ -46,13 +47,13 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             .context("seeding the demo")?
             .context("creating the demo admin and dashboard")?;
         let url = format!("http://{}", server.local_addr());
-        println!("wasmdash demo is listening on {url}");
+        outln!("wasmdash demo is listening on {url}")?;
         match (&report.generated_password, report.created_admin) {
-            (Some(password), _) => println!(
+            (Some(password), _) => outln!(
                 "sign in as `{DEMO_ADMIN}` with password `{password}` (shown once; set {ADMIN_PASSWORD_ENV} to choose it)"
-            ),
-            (None, true) => println!("sign in as `{DEMO_ADMIN}` with the password from {ADMIN_PASSWORD_ENV}"),
-            (None, false) => println!("sign in as `{DEMO_ADMIN}` (the account already existed)"),
+            )?,
+            (None, true) => outln!("sign in as `{DEMO_ADMIN}` with the password from {ADMIN_PASSWORD_ENV}")?,
+            (None, false) => outln!("sign in as `{DEMO_ADMIN}` (the account already existed)")?,
         }
         server.run(shutdown_signal()).await?;
         anyhow::Ok(())

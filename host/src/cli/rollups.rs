@@ -62,7 +62,7 @@ pub fn run(cmd: RollupsCommand) -> anyhow::Result<ExitCode> {
     }
     let data_dir = config.data_dir();
     if let Some(reply) = admin::call(&data_dir, &request)? {
-        print!("{}", reply.into_result()?);
+        super::terminal::print_out(&reply.into_result()?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
@@ -74,6 +74,6 @@ pub fn run(cmd: RollupsCommand) -> anyhow::Result<ExitCode> {
             .context("opening the rollup file")?;
         anyhow::Ok(admin::rollups(&request, &data).await?)
     })?;
-    print!("{out}");
+    super::terminal::print_out(&out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::terminal::outln;
 use crate::auth::{ADMIN_PASSWORD_ENV, FIRST_ADMIN, FirstStart};
 use crate::config::Config;
 use crate::server::{Server, shutdown_signal};
@@ -30,9 +31,9 @@ pub(crate) fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     runtime.block_on(async {
         let server = Server::bind(config).await?;
         let url = format!("http://{}", server.local_addr());
-        println!("wasmdash is listening on {url}");
+        outln!("wasmdash is listening on {url}")?;
         if let Some(at) = server.metrics_addr() {
-            println!("metrics for Prometheus at http://{at}/metrics");
+            outln!("metrics for Prometheus at http://{at}/metrics")?;
         }
         let password = std::env::var(ADMIN_PASSWORD_ENV)
             .ok()
@@ -43,14 +44,14 @@ pub(crate) fn serve(config: &Config) -> anyhow::Result<ExitCode> {
             .context("creating the first administrator")?
         {
             FirstStart::HasUsers => {}
-            FirstStart::CreatedAdmin => println!(
+            FirstStart::CreatedAdmin => outln!(
                 "created the administrator `{FIRST_ADMIN}` with the password from {ADMIN_PASSWORD_ENV}"
-            ),
-            FirstStart::SetupLink { token, expires } => println!(
+            )?,
+            FirstStart::SetupLink { token, expires } => outln!(
                 "no users yet: open {url}/setup/{token} to create the first administrator \
                  (works once, until {} UTC; or restart with {ADMIN_PASSWORD_ENV} set)",
                 expires.format("%Y-%m-%d %H:%M")
-            ),
+            )?,
         }
         server.run(shutdown_signal()).await?;
         anyhow::Ok(())

@@ -42,6 +42,28 @@ pub fn safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Print `text` to standard output. A reader that went away (`wasmdash
+/// plugins list | head -1`) ends the output quietly, as with other Unix
+/// tools, instead of a panic in `println!`; other write errors are
+/// returned.
+pub fn print_out(text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// `println!` through [`print_out`]: every line the CLI prints goes
+/// through it, so no command panics on a closed pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::terminal::print_out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use outln;
+
 /// [`safe`] for a path.
 pub fn safe_path(path: &std::path::Path) -> String {
     safe(&path.display().to_string()).into_owned()

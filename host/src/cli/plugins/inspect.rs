@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use super::{default_cache_dir, print_out, show_plugin_log};
-use crate::cli::terminal::{safe, safe_path};
+use super::{default_cache_dir, show_plugin_log};
+use crate::cli::terminal::{outln, print_out, safe, safe_path};
 use crate::plugins::{PluginRegistry, PluginRuntime, PluginSettings};
 
 pub(super) fn list(
@@ -60,22 +60,22 @@ pub(super) fn check(
     let info = PluginRegistry::check_file(&runtime, file)?;
     // Everything below comes from the plugin: print it escaped, so its
     // text cannot clear the screen or forge lines of ours.
-    println!(
+    outln!(
         "ok: {} {} {} ({})",
         info.kind.kind(),
         safe(&info.meta.id),
         safe(&info.meta.version),
         safe(&info.meta.name)
-    );
-    println!("  {}", safe(&info.meta.description));
+    )?;
+    outln!("  {}", safe(&info.meta.description))?;
     if let Some(shape) = info.data_shape() {
-        println!(
+        outln!(
             "  data shape: {}",
             serde_json::to_string(&shape)?.trim_matches('"')
-        );
+        )?;
     }
     if let (Some(media), Some(ext)) = (info.media_type(), info.file_extension()) {
-        println!("  output: {} (.{})", safe(media), safe(ext));
+        outln!("  output: {} (.{})", safe(media), safe(ext))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,8 +5,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
-
 mod inspect;
 mod new;
 mod preview;
@@ -89,13 +87,4 @@ fn show_plugin_log() {
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();
-}
-
-/// Print to stdout; a closed pipe (`wasmdash plugins list | head`) is fine.
-fn print_out(text: &str) -> anyhow::Result<()> {
-    use std::io::Write as _;
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("writing to stdout"),
-        _ => Ok(()),
-    }
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 
 use super::templates::{self, Kind, Lang};
-use crate::cli::terminal::safe_path;
+use crate::cli::terminal::{outln, safe_path};
 
 /// Arguments of `wasmdash plugins new`.
 #[derive(Debug, clap::Args)]
@@ -79,7 +79,7 @@ pub(super) fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
         // Leave nothing half-written behind.
         let _ = std::fs::remove_dir_all(&target);
     })?;
-    println!(
+    outln!(
         "created {} ({} {} plugin); next: {}",
         safe_path(&target),
         match args.lang {
@@ -92,7 +92,7 @@ pub(super) fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
             Lang::Rust => "cargo test && cargo build --target wasm32-wasip2 --release",
             _ => "./build.sh",
         }
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
