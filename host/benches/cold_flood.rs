@@ -12,6 +12,7 @@
 //! Target: no request waits more than 10 s; what cannot be answered in
 //! time is refused with 503 + `Retry-After`.
 
+mod figures;
 mod support;
 
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use figures::{ms, rfc};
 use rand::{Rng, SeedableRng};
 
 const CLIENTS: usize = 200;
@@ -38,10 +40,6 @@ struct Sample {
     status: u16,
     took: Duration,
     retry_after: bool,
-}
-
-fn rfc(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// An uncached question: a metric, a range ending a random number of
@@ -92,10 +90,6 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     }
     let i = ((sorted.len() - 1) as f64 * p).round() as usize;
     sorted[i]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 fn agent() -> ureq::Agent {

@@ -11,30 +11,15 @@
 //! Targets (issue 3): cold ≤ 1.2× raw, cached ≤ 5 ms p50. It also prints the
 //! process's peak memory (the server runs in this process).
 
+mod figures;
 mod support;
 
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use figures::{ms, p50, rfc, ts};
 
 const RUNS: usize = 31;
-
-fn p50(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S").to_string()
-}
-
-fn rfc(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
 
 /// Peak resident memory of this process, from /proc.
 fn peak_rss_mib() -> Option<f64> {

@@ -18,11 +18,14 @@
 //! long-range shape, ≤ 300 ms for the 365-day dashboard, build ≤ 5 s,
 //! refresh ≤ 100 ms, RSS ≤ 150 MiB.
 
+mod figures;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use figures::{ms, p50, rfc, ts};
 use wasmdash::auth::{Auth, AuthConfig};
 use wasmdash::config::Config;
 use wasmdash::data::DataEngine;
@@ -70,23 +73,6 @@ const WIDGETS: &[&str] = &[
     "revenue",
     "latest",
 ];
-
-fn p50(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn rfc(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S").to_string()
-}
 
 /// Peak and current resident memory of this process, MiB.
 fn rss_mib() -> (f64, f64) {

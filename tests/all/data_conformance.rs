@@ -7,30 +7,10 @@ use wasmdash::config::{Filter, FilterOp, Literal};
 use wasmdash::data::{BucketSpec, DataEngine, RangeSpec, RowsQuery};
 use wasmdash::frame::{Batch, ColumnValues};
 
-use crate::data_support::{self as support, MyDatabase, PgSchema, close, same_series};
-
-const RANGES: &[&str] = &[
-    "24h",
-    "7d",
-    "30d",
-    "today",
-    "yesterday",
-    "this_week",
-    "this_month",
-    "previous_month",
-    "previous_week",
-    "this_quarter",
-    "this_year",
-];
-const METRICS: &[&str] = &[
-    "total_orders",
-    "revenue",
-    "avg_completion",
-    "error_rate",
-    "customers",
-    "max_amount",
-    "no_region",
-];
+use crate::data_support::{
+    self as support, CONFORMANCE_METRICS as METRICS, CONFORMANCE_RANGES as RANGES, MyDatabase,
+    PgSchema, close, same_series,
+};
 
 /// Rows as comparable strings, whatever the column encoding.
 fn flatten(batch: &Batch) -> Vec<String> {

@@ -11,7 +11,10 @@ use chrono::{DateTime, Duration, Utc};
 use wasmdash::config::Config;
 use wasmdash::data::{BucketSpec, Clock, DataEngine, RangeSpec};
 
-use crate::data_support::{self as support, MyDatabase, PgSchema, close, same_series};
+use crate::data_support::{
+    self as support, CONFORMANCE_METRICS as METRICS, CONFORMANCE_RANGES as RANGES, MyDatabase,
+    PgSchema, close, same_series,
+};
 
 /// An hourly rollup keeping what the conformance metrics filter on.
 const HOURLY: &str = r#"
@@ -35,28 +38,6 @@ dimensions = ["status", "region"]
 sum = ["amount", "completion_seconds"]
 "#;
 
-const RANGES: &[&str] = &[
-    "24h",
-    "7d",
-    "30d",
-    "today",
-    "yesterday",
-    "this_week",
-    "this_month",
-    "previous_month",
-    "previous_week",
-    "this_quarter",
-    "this_year",
-];
-const METRICS: &[&str] = &[
-    "total_orders",
-    "revenue",
-    "avg_completion",
-    "error_rate",
-    "customers",
-    "max_amount",
-    "no_region",
-];
 const SHAPES: &[(&str, &str)] = &[
     ("24h", "hour"),
     ("7d", "hour"),

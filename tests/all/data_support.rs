@@ -416,3 +416,29 @@ pub(crate) fn same_series(a: &Series, b: &Series, what: &str) {
         assert!(close(Some(*x), Some(*y)), "{what}: {x} vs {y}");
     }
 }
+
+/// The ranges every conformance check covers (raw SQL on each database,
+/// rollups against raw SQL).
+pub(crate) const CONFORMANCE_RANGES: &[&str] = &[
+    "24h",
+    "7d",
+    "30d",
+    "today",
+    "yesterday",
+    "this_week",
+    "this_month",
+    "previous_month",
+    "previous_week",
+    "this_quarter",
+    "this_year",
+];
+/// The metrics of [`config_text`] every conformance check covers.
+pub(crate) const CONFORMANCE_METRICS: &[&str] = &[
+    "total_orders",
+    "revenue",
+    "avg_completion",
+    "error_rate",
+    "customers",
+    "max_amount",
+    "no_region",
+];
