@@ -164,10 +164,7 @@ mod tests {
     fn slices_and_legend_with_shares() {
         let h = pie("", data(vec![30.0, 10.0, 60.0])).unwrap();
         assert_eq!(h.matches("class=\"wd-slice").count(), 3);
-        assert!(
-            h.contains("60.0%") && h.contains("s&lt;2&gt;"),
-            "{h}"
-        );
+        assert!(h.contains("60.0%") && h.contains("s&lt;2&gt;"), "{h}");
         assert!(h.contains("wd-pie-total"));
         let h = pie(r#"{"donut":false,"show_legend":false}"#, data(vec![5.0])).unwrap();
         let own = svg::palette(svg::label_index("s<0>"));
