@@ -9,7 +9,7 @@ use wasmdash::frame::{Batch, ColumnValues};
 
 use crate::data_support::{
     self as support, CONFORMANCE_METRICS as METRICS, CONFORMANCE_RANGES as RANGES, MyDatabase,
-    PgSchema, close, same_series,
+    PgSchema, close, same_scalar, same_series,
 };
 
 /// Rows as comparable strings, whatever the column encoding.
@@ -46,23 +46,7 @@ async fn compare(lite: &DataEngine, pg: &DataEngine) {
                 pg.scalar(metric, &r, true).await.unwrap(),
             );
             let what = format!("scalar {metric} {range}");
-            assert!(
-                close(a.value, b.value),
-                "{what}: {:?} vs {:?}",
-                a.value,
-                b.value
-            );
-            assert!(
-                close(a.previous, b.previous),
-                "{what} previous: {:?} vs {:?}",
-                a.previous,
-                b.previous
-            );
-            same_series(
-                a.sparkline.as_ref().unwrap(),
-                b.sparkline.as_ref().unwrap(),
-                &what,
-            );
+            same_scalar(&a, &b, &what);
         }
         for (range, bucket) in [
             ("24h", "hour"),

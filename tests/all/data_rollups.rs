@@ -13,7 +13,7 @@ use wasmdash::data::{BucketSpec, Clock, DataEngine, RangeSpec};
 
 use crate::data_support::{
     self as support, CONFORMANCE_METRICS as METRICS, CONFORMANCE_RANGES as RANGES, MyDatabase,
-    PgSchema, close, same_series,
+    PgSchema, close, same_scalar, same_series,
 };
 
 /// An hourly rollup keeping what the conformance metrics filter on.
@@ -116,23 +116,7 @@ async fn same_answers(raw: &DataEngine, rolled: &DataEngine) -> Paths {
             let a = raw.scalar(metric, r, true).await.unwrap();
             let (b, by) = rolled.scalar_traced(metric, r, true).await.unwrap();
             let what = format!("scalar {metric} {name}");
-            assert!(
-                close(a.value, b.value),
-                "{what}: {:?} vs {:?}",
-                a.value,
-                b.value
-            );
-            assert!(
-                close(a.previous, b.previous),
-                "{what} previous: {:?} vs {:?}",
-                a.previous,
-                b.previous
-            );
-            same_series(
-                a.sparkline.as_ref().unwrap(),
-                b.sparkline.as_ref().unwrap(),
-                &what,
-            );
+            same_scalar(&a, &b, &what);
             paths
                 .0
                 .push((what, format!("{}:{}", by.path(), by.rollup().unwrap_or(""))));

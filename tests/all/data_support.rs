@@ -409,6 +409,32 @@ pub(crate) fn close(a: Option<f64>, b: Option<f64>) -> bool {
 }
 
 /// Same bucket starts and nulls, values [`close`].
+/// Two answers of the same scalar question agree: value, previous period
+/// and sparkline.
+pub(crate) fn same_scalar(
+    a: &wasmdash::frame::ScalarData,
+    b: &wasmdash::frame::ScalarData,
+    what: &str,
+) {
+    assert!(
+        close(a.value, b.value),
+        "{what}: {:?} vs {:?}",
+        a.value,
+        b.value
+    );
+    assert!(
+        close(a.previous, b.previous),
+        "{what} previous: {:?} vs {:?}",
+        a.previous,
+        b.previous
+    );
+    same_series(
+        a.sparkline.as_ref().unwrap(),
+        b.sparkline.as_ref().unwrap(),
+        what,
+    );
+}
+
 pub(crate) fn same_series(a: &Series, b: &Series, what: &str) {
     assert_eq!(a.timestamps, b.timestamps, "{what}: bucket starts");
     assert_eq!(a.nulls, b.nulls, "{what}: nulls");
