@@ -32,6 +32,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
             ("no version", json_body(&json!({"title": "T"})), 400, "version"),
             ("stale version", json_body(&json!({"version": 0, "title": "T"})), 409, "version"),
             ("empty title", json_body(&json!({"version": 1, "title": "  "})), 422, "title"),
+            ("control character in the title", json_body(&json!({"version": 1, "title": "Q3\u{1b}[2J"})), 422, "control character"),
             ("unknown plugin", json_body(&widget(json!({"metric": "total_orders"}), "no-such-plugin", 0)), 422, "no-such-plugin"),
             ("widget off the grid", json_body(&widget(json!({"metric": "total_orders"}), "metric-card", 11)), 422, "grid"),
             ("config failing the schema", json_body(&widget(json!({"metric": 42}), "metric-card", 0)), 422, "metric"),

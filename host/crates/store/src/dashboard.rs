@@ -152,6 +152,13 @@ pub enum DashboardError {
         /// Which title.
         what: String,
     },
+    /// A title holds a control character (a newline, tab, escape...), which
+    /// no page, PDF or terminal shows as the user meant it.
+    #[error("{what} contains a control character (such as a line break or tab)")]
+    ControlCharacter {
+        /// Which title.
+        what: String,
+    },
     /// Too many widgets.
     #[error("a dashboard holds at most {MAX_WIDGETS} widgets")]
     TooManyWidgets,
@@ -233,6 +240,9 @@ pub fn json_depth(value: &serde_json::Value) -> usize {
 fn check_title(what: &str, title: &str) -> Result<(), DashboardError> {
     if title.chars().count() > MAX_TITLE_CHARS {
         return Err(DashboardError::TitleTooLong { what: what.into() });
+    }
+    if title.chars().any(char::is_control) {
+        return Err(DashboardError::ControlCharacter { what: what.into() });
     }
     Ok(())
 }
@@ -332,6 +342,41 @@ impl Widget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_and_tab_names_with_control_characters_are_refused() {
+        for bad in ["Sales\nQ3", "Sales\tQ3", "Sales\u{1b}[31m", "Sales\u{7f}"] {
+            let titled = DashboardContent {
+                title: bad.into(),
+                ..content(Layout::Grid, vec![])
+            };
+            assert!(
+                matches!(
+                    titled.validate(),
+                    Err(DashboardError::ControlCharacter { .. })
+                ),
+                "title {bad:?}"
+            );
+            let tabbed = content(
+                Layout::Tabs {
+                    tabs: vec!["Overview".into(), bad.into()],
+                },
+                vec![],
+            );
+            assert!(
+                matches!(
+                    tabbed.validate(),
+                    Err(DashboardError::ControlCharacter { .. })
+                ),
+                "tab name {bad:?}"
+            );
+        }
+        let fine = DashboardContent {
+            title: "Ventes — été 2026 ✓".into(),
+            ..content(Layout::Grid, vec![])
+        };
+        assert_eq!(fine.validate(), Ok(()));
+    }
 
     #[test]
     fn deeply_nested_configs_are_refused() {
