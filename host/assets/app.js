@@ -269,6 +269,9 @@
     leaveEditing = setEditing;
     toggle.addEventListener("click", function () {
       dirty = false;
+      // On a phone the toggle sits in the folded action menu: close it.
+      var menu = document.getElementById("head-menu-toggle");
+      if (menu) menu.checked = false;
       var note = document.querySelector("#layout-form .layout-note");
       if (note) note.textContent = "";
       setStatus("");

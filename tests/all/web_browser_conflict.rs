@@ -383,3 +383,47 @@ async fn a_stale_save_in_two_tabs_offers_three_choices_that_do_what_they_say() {
     let unexpected: Vec<&String> = errors.iter().filter(|e| !e.contains("409")).collect();
     assert!(unexpected.is_empty(), "console errors: {unexpected:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_edit_bar_and_the_versions_list_fit_a_phone() {
+    if !browser_available() {
+        return;
+    }
+    let running = start().await;
+    let w = running.world.clone();
+    let (base, id) = (w.base.clone(), w.private.clone());
+    let browser = open_browser(390, 844, true).await;
+    let c = &browser.c;
+    sign_in(c, &base, "editor").await;
+    c.goto(&format!("{base}/dashboards/{id}")).await.unwrap();
+    widgets_loaded(c).await;
+    // The edit toggle lives in the phone's action menu.
+    click(c, "label.head-menu-button").await;
+    click(c, "#edit-toggle").await;
+    retype(c, "#layout-message", "From my phone").await;
+    let fits = "const bar = document.getElementById('layout-form').getBoundingClientRect();\
+                const inside = ['edit-save', 'edit-cancel', 'layout-message'].every(id => {\
+                  const r = document.getElementById(id).getBoundingClientRect();\
+                  return r.left >= bar.left && r.right <= bar.right && r.bottom <= window.innerHeight; });\
+                const menu = document.querySelector('.head-actions');\
+                return [document.documentElement.scrollWidth <= window.innerWidth, inside, getComputedStyle(menu).display === 'none'];";
+    let fits = c.execute(fits, vec![]).await.unwrap();
+    assert_eq!(
+        fits,
+        serde_json::json!([true, true, true]),
+        "the bar fits the screen"
+    );
+    shot(c, "53-phone-edit-bar").await;
+    c.goto(&format!("{base}/dashboards/{id}/versions"))
+        .await
+        .unwrap();
+    shot(c, "54-phone-versions").await;
+    let fits = c
+        .execute(
+            "const t = document.querySelector('table.versions'); return t.scrollWidth <= t.clientWidth + 1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fits, true, "who, when and why fit without scrolling");
+}
