@@ -35,6 +35,7 @@ mod engine;
 mod error;
 mod fold;
 mod load;
+mod partial;
 pub mod observe;
 mod rollup;
 mod scan;
