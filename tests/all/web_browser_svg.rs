@@ -82,17 +82,29 @@ async fn settled(c: &Client) {
 /// Check the measures; `label` names the screen size in messages.
 fn check(m: &Value, label: &str) {
     let texts = m["texts"].as_array().unwrap();
-    assert!(texts.len() > 10, "{label}: axis labels are drawn: {texts:?}");
+    assert!(
+        texts.len() > 10,
+        "{label}: axis labels are drawn: {texts:?}"
+    );
     let smallest = texts
         .iter()
-        .min_by(|a, b| a["px"].as_f64().unwrap().total_cmp(&b["px"].as_f64().unwrap()))
+        .min_by(|a, b| {
+            a["px"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["px"].as_f64().unwrap())
+        })
         .unwrap();
     assert!(
         smallest["px"].as_f64().unwrap() >= 11.0,
         "{label}: smallest SVG text {smallest}"
     );
     let charts = m["charts"].as_array().unwrap();
-    assert_eq!(charts.len(), 4, "{label}: trend, pie, bars, revenue: {charts:?}");
+    assert_eq!(
+        charts.len(),
+        4,
+        "{label}: trend, pie, bars, revenue: {charts:?}"
+    );
     for chart in charts {
         assert!(
             chart["ratio"].as_f64().unwrap() >= 0.85,
@@ -102,8 +114,14 @@ fn check(m: &Value, label: &str) {
     let cards = m["cards"].as_array().unwrap();
     assert_eq!(cards.len(), 4, "{label}: {cards:?}");
     for card in cards {
-        assert!(card["sparkline"] == true, "{label}: every card has a sparkline: {cards:?}");
-        assert!(card["height"].as_f64().unwrap() >= 16.0, "{label}: {cards:?}");
+        assert!(
+            card["sparkline"] == true,
+            "{label}: every card has a sparkline: {cards:?}"
+        );
+        assert!(
+            card["height"].as_f64().unwrap() >= 16.0,
+            "{label}: {cards:?}"
+        );
     }
 }
 

@@ -8,7 +8,7 @@
 use chrono::{Datelike, Duration, Utc};
 
 use crate::web_demo_support::{Demo, start_demo};
-use crate::web_support::{As, Answer, send};
+use crate::web_support::{Answer, As, send};
 
 /// GET `path` on the demo as its admin (blocking, off the runtime).
 async fn get(demo: &Demo, path: &str) -> Answer {
@@ -44,7 +44,10 @@ async fn last_30_days_marks_its_partial_buckets_everywhere() {
     );
     assert!(html.contains(" (partial): "), "tooltips say so");
     assert!(html.contains(">Partial bucket<"), "the legend explains it");
-    assert!(html.contains("width=\"900\" height=\"300\""), "drawn at the size asked");
+    assert!(
+        html.contains("width=\"900\" height=\"300\""),
+        "drawn at the size asked"
+    );
 
     // The same range as a CSV: a `partial` flag per row, true at both ends.
     let a = get(
@@ -67,7 +70,10 @@ async fn last_30_days_marks_its_partial_buckets_everywhere() {
     let flags: Vec<&str> = rows[1..].iter().map(|r| r[partial].as_str()).collect();
     assert_eq!(flags.first(), Some(&"true"), "{flags:?}");
     assert_eq!(flags.last(), Some(&"true"), "{flags:?}");
-    assert!(flags[1..flags.len() - 1].iter().all(|f| *f == "false"), "{flags:?}");
+    assert!(
+        flags[1..flags.len() - 1].iter().all(|f| *f == "false"),
+        "{flags:?}"
+    );
     assert!(rows[1..].iter().any(|r| r[previous_partial] == "true"));
 
     // Whole weeks, Monday to Sunday: neither days nor weeks are partial.
@@ -88,12 +94,18 @@ async fn a_widget_size_is_both_sides_within_bounds() {
     let demo = &running.world;
     for (q, says) in [
         ("width=0&height=200", "`width` must be between 1 and 4096"),
-        ("width=300&height=99999", "`height` must be between 1 and 4096"),
+        (
+            "width=300&height=99999",
+            "`height` must be between 1 and 4096",
+        ),
         ("width=300", "give both or neither"),
     ] {
         let a = get(
             demo,
-            &format!("/api/v1/dashboards/{}/widgets/trend/html?{q}", demo.dashboard),
+            &format!(
+                "/api/v1/dashboards/{}/widgets/trend/html?{q}",
+                demo.dashboard
+            ),
         )
         .await;
         assert_eq!(a.status, 400, "{q}: {}", a.body);
@@ -101,7 +113,10 @@ async fn a_widget_size_is_both_sides_within_bounds() {
     }
     let a = get(
         demo,
-        &format!("/api/v1/dashboards/{}/widgets/trend/html?width=abc&height=1", demo.dashboard),
+        &format!(
+            "/api/v1/dashboards/{}/widgets/trend/html?width=abc&height=1",
+            demo.dashboard
+        ),
     )
     .await;
     assert_eq!(a.status, 400, "{}", a.body);

@@ -72,8 +72,12 @@ fn num(tag: &str, name: &str) -> Option<f64> {
 /// Lay out the first `<svg class="wd-chart"…>` of `html` (or the first
 /// `<svg` when none has that class).
 pub(crate) fn layout(html: &str) -> Option<SvgLayout> {
-    let start = html.find("<svg class=\"wd-chart\"").or_else(|| html.find("<svg"))?;
-    let end = html[start..].find("</svg>").map_or(html.len(), |e| start + e);
+    let start = html
+        .find("<svg class=\"wd-chart\"")
+        .or_else(|| html.find("<svg"))?;
+    let end = html[start..]
+        .find("</svg>")
+        .map_or(html.len(), |e| start + e);
     let svg = &html[start..end];
     let open = &svg[..svg.find('>')?];
     let mut out = SvgLayout {

@@ -113,7 +113,15 @@ mod tests {
         assert_eq!(box_size(None, None), Ok(None));
         assert_eq!(box_size(Some(640), Some(300)), Ok(Some((640, 300))));
         assert!(box_size(Some(640), None).unwrap_err().contains("together"));
-        assert!(box_size(Some(0), Some(300)).unwrap_err().contains("`width`"));
-        assert!(box_size(Some(10), Some(5000)).unwrap_err().contains("`height`"));
+        assert!(
+            box_size(Some(0), Some(300))
+                .unwrap_err()
+                .contains("`width`")
+        );
+        assert!(
+            box_size(Some(10), Some(5000))
+                .unwrap_err()
+                .contains("`height`")
+        );
     }
 }

@@ -50,7 +50,9 @@ pub(super) fn panel(dashboard_id: &str) -> Markup {
 /// since the preview is a draft and then drawn at its grid size.
 fn measured(form: &[(String, String)]) -> Option<(u32, u32)> {
     let side = |name| field(form, name).and_then(|v| v.parse::<u32>().ok());
-    crate::http::box_size(side("width"), side("height")).ok().flatten()
+    crate::http::box_size(side("width"), side("height"))
+        .ok()
+        .flatten()
 }
 
 async fn preview(

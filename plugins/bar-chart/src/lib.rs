@@ -144,14 +144,23 @@ fn vertical(out: &mut String, chart: &ChartBox, d: &Drawn<'_>) {
         range: (area.bottom, area.top),
         ..scale
     };
-    out.push_str(&svg::y_axis(&area, &y, chart.y_ticks(&area), |v| d.compact(v)));
+    out.push_str(&svg::y_axis(&area, &y, chart.y_ticks(&area), |v| {
+        d.compact(v)
+    }));
     let band = (area.right - area.left) / d.bars.len() as f64;
     let zero = y.map(0.0);
     let mut positions = Vec::new();
     for (i, (label, v)) in d.bars.iter().enumerate() {
         let x0 = area.left + band * i as f64 + band * 0.15;
         let x1 = x0 + band * 0.7;
-        out.push_str(&svg::bar(x0, zero, x1, y.map(*v), &d.class(i), &d.tip(label, *v)));
+        out.push_str(&svg::bar(
+            x0,
+            zero,
+            x1,
+            y.map(*v),
+            &d.class(i),
+            &d.tip(label, *v),
+        ));
         let mid = (x0 + x1) / 2.0;
         let value = d.compact(*v);
         if d.show_values && svg::text_width(&value) <= band - 2.0 {
@@ -174,7 +183,11 @@ fn horizontal(out: &mut String, chart: &ChartBox, d: &Drawn<'_>) {
     let band = (chart.height - 4.0) / d.bars.len() as f64;
     // Labels need a line of height per bar and some width.
     let labelled = band >= svg::LINE_PX && chart.width >= 160.0;
-    let longest = d.bars.iter().map(|b| svg::text_width(b.0)).fold(0.0, f64::max);
+    let longest = d
+        .bars
+        .iter()
+        .map(|b| svg::text_width(b.0))
+        .fold(0.0, f64::max);
     let left = if labelled {
         (longest + 10.0).min(chart.width * 0.35)
     } else {
@@ -188,7 +201,11 @@ fn horizontal(out: &mut String, chart: &ChartBox, d: &Drawn<'_>) {
     // Room after the bars for the values that end there: a shorter bar
     // leaves some of its own (estimated over the widest label's room).
     let value_room = if d.show_values && labelled {
-        let widest = values.iter().map(|v| svg::text_width(v)).fold(0.0, f64::max) + 8.0;
+        let widest = values
+            .iter()
+            .map(|v| svg::text_width(v))
+            .fold(0.0, f64::max)
+            + 8.0;
         let plot = (chart.width - left - widest).max(1.0);
         let span = (hi - lo).max(f64::MIN_POSITIVE);
         d.bars
@@ -216,7 +233,14 @@ fn horizontal(out: &mut String, chart: &ChartBox, d: &Drawn<'_>) {
         if labelled && let Some(shown) = svg::fit_text(label, left - 8.0) {
             out.push_str(&svg::text(left - 6.0, mid, "end", "wd-tick-label", &shown));
         }
-        out.push_str(&svg::bar(zero, y0, x.map(*v), y1, &d.class(i), &d.tip(label, *v)));
+        out.push_str(&svg::bar(
+            zero,
+            y0,
+            x.map(*v),
+            y1,
+            &d.class(i),
+            &d.tip(label, *v),
+        ));
         if d.show_values && labelled {
             let (tx, anchor) = if *v >= 0.0 {
                 (x.map(*v) + 4.0, "start")
@@ -273,14 +297,19 @@ mod tests {
                 let h = rows * 90 - 66;
                 for cfg in ["", r#"{"orientation":"horizontal"}"#] {
                     let ctx = render_context(w, h);
-                    let html = testing::render::<BarChart>(cfg, data(regions.clone()), &ctx).unwrap();
+                    let html =
+                        testing::render::<BarChart>(cfg, data(regions.clone()), &ctx).unwrap();
                     let l = testing::svg_layout(&html).unwrap();
                     let at = format!("{w}x{h} {cfg}");
                     assert_eq!((l.width, l.height), (f64::from(w), f64::from(h)), "{at}");
                     if let Some(size) = l.smallest_text() {
                         assert!(size >= svg::FONT_PX, "{at}: {size}");
                     }
-                    assert!(l.texts_outside().is_empty(), "{at}: {:?}", l.texts_outside());
+                    assert!(
+                        l.texts_outside().is_empty(),
+                        "{at}: {:?}",
+                        l.texts_outside()
+                    );
                     assert!(l.fill() >= 0.85, "{at}: spans {:.2}", l.fill());
                     assert_eq!(html.matches("<rect").count(), 5, "{at}");
                 }

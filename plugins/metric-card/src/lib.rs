@@ -245,7 +245,8 @@ mod tests {
         .unwrap();
         assert!(h.contains("width=\"320\" height=\"56\""), "{h}");
         assert_eq!(h.matches("wd-partial").count(), 1, "{h}");
-        let low = testing::render::<MetricCard>("", scalar(Some(1.0), None), &render_context(320, 60));
+        let low =
+            testing::render::<MetricCard>("", scalar(Some(1.0), None), &render_context(320, 60));
         assert!(!low.unwrap().contains("<svg"));
     }
 

@@ -113,7 +113,11 @@ fn line(c: &mut Canvas, a: Area, part: &Part, points: &[LinePoint], offset: i32)
     let (lo, hi, ticks) = value_axis(lo, hi);
     let has_previous = points.iter().any(|p| p.previous.is_some());
     let has_partial = points.iter().any(|p| p.partial || p.previous_partial);
-    let top = if has_previous || has_partial { 16.0 } else { 6.0 };
+    let top = if has_previous || has_partial {
+        16.0
+    } else {
+        6.0
+    };
     let labels: Vec<String> = ticks
         .iter()
         .map(|t| part.value_format.compact(*t))
@@ -183,7 +187,12 @@ fn line(c: &mut Canvas, a: Area, part: &Part, points: &[LinePoint], offset: i32)
             }
         }
     };
-    series(|p| p.previous, |p| p.previous_partial, Rgb3::grey(0.62), 0.9);
+    series(
+        |p| p.previous,
+        |p| p.previous_partial,
+        Rgb3::grey(0.62),
+        0.9,
+    );
     series(|p| p.value, |p| p.partial, palette(0), 1.4);
 
     if has_previous || has_partial {

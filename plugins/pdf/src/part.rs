@@ -448,7 +448,11 @@ mod tests {
         };
         p.take_row(&batch, 0, true, 0);
         p.take_row(&batch, 1, true, 0);
-        assert!(p.cells.get(0, 0).ends_with(" (partial)"), "{}", p.cells.get(0, 0));
+        assert!(
+            p.cells.get(0, 0).ends_with(" (partial)"),
+            "{}",
+            p.cells.get(0, 0)
+        );
         assert!(!p.cells.get(0, 2).contains("partial"));
         assert!(!p.cells.get(1, 0).contains("partial"));
         assert!(p.cells.get(1, 2).ends_with(" (partial)"));

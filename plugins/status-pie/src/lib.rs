@@ -77,7 +77,10 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
     // Drawn at its real size beside an HTML legend that takes the rest of
     // the width (see `side`): text stays 12 px or more, the two fill the box.
     let size = side(ctx.width, ctx.height, cfg.show_legend);
-    let (c, r) = (f64::from(size) / 2.0, (f64::from(size) / 2.0 - 2.0).max(1.0));
+    let (c, r) = (
+        f64::from(size) / 2.0,
+        (f64::from(size) / 2.0 - 2.0).max(1.0),
+    );
     let inner = if cfg.donut { r * 0.62 } else { 0.0 };
     let share = |v: f64| {
         if v.is_finite() && v > 0.0 {
@@ -252,12 +255,16 @@ mod tests {
         assert!(total_label("1", 21.0).is_some_and(|(_, f)| f >= svg::FONT_PX));
         for (w, h) in [(200, 100), (460, 290), (360, 280), (900, 600), (120, 60)] {
             let ctx = render_context(w, h);
-            let html = testing::render::<StatusPie>("", data(vec![30.0, 10.0, 60.0]), &ctx).unwrap();
+            let html =
+                testing::render::<StatusPie>("", data(vec![30.0, 10.0, 60.0]), &ctx).unwrap();
             for size in font_sizes(&html) {
                 assert!(size >= svg::FONT_PX, "{w}x{h}: {size}");
             }
             let side = side(w, h, true).to_string();
-            assert!(html.contains(&format!("width=\"{side}\" height=\"{side}\"")), "{html}");
+            assert!(
+                html.contains(&format!("width=\"{side}\" height=\"{side}\"")),
+                "{html}"
+            );
         }
     }
 

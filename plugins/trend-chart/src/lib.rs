@@ -137,18 +137,23 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
     let labels = svg::tick_labels(&y_all, tick_text);
     let legend = legend_items(!previous.is_empty(), !partial.is_empty());
     // A legend only when it fits on its line whole.
-    let legend_shown = !legend.is_empty()
-        && chart.shows_legend()
-        && legend_width(&legend) <= chart.width - 4.0;
+    let legend_shown =
+        !legend.is_empty() && chart.shows_legend() && legend_width(&legend) <= chart.width - 4.0;
     let area = chart.plot(&labels, legend_shown);
     let x = LinearScale::new((start as f64, end as f64), (area.left, area.right));
-    let y = LinearScale { range: (area.bottom, area.top), ..y_all };
+    let y = LinearScale {
+        range: (area.bottom, area.top),
+        ..y_all
+    };
     let pixels = (area.right - area.left).max(1.0) as usize;
     // Per segment: the kept points as data (t, v) and as pixels.
     let to_px = |seg: &Vec<(f64, f64)>| -> (Vec<f64>, Vec<(f64, f64)>) {
         let kept = svg::min_max(seg, pixels);
         let xs = kept.iter().map(|p| p.0).collect();
-        (xs, kept.iter().map(|(t, v)| (x.map(*t), y.map(*v))).collect())
+        (
+            xs,
+            kept.iter().map(|(t, v)| (x.map(*t), y.map(*v))).collect(),
+        )
     };
     let whole_days = matches!(data.bucket.as_str(), "day" | "week" | "month");
     let when = |t: f64| {
@@ -179,7 +184,10 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
         out.push_str(&partial_before.line(&px, &xs, "wd-line wd-previous wd-c7", "4 3"));
         out.push_str(&partial_before.markers(&px, &xs, "wd-previous wd-c7", |i| {
             let t = partial_before.note(&when(xs[i]), xs[i]);
-            format!("Previous period, {t}: {}", format::value(seg_value(seg, xs[i]), &data.format))
+            format!(
+                "Previous period, {t}: {}",
+                format::value(seg_value(seg, xs[i]), &data.format)
+            )
         }));
     }
     let points = data.points.len();
@@ -192,7 +200,10 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
         out.push_str(&partial_now.line(&px, &xs, "wd-line wd-c0", ""));
         let tip = |i: usize| {
             let t = partial_now.note(&when(xs[i]), xs[i]);
-            format!("{t}: {}", format::value(seg_value(seg, xs[i]), &data.format))
+            format!(
+                "{t}: {}",
+                format::value(seg_value(seg, xs[i]), &data.format)
+            )
         };
         out.push_str(&partial_now.markers(&px, &xs, "wd-point wd-c0", &tip));
         if px.len() == 1 {
@@ -237,13 +248,25 @@ struct LegendItem {
 fn legend_items(previous: bool, partial: bool) -> Vec<LegendItem> {
     let mut items = Vec::new();
     if previous || partial {
-        items.push(LegendItem { text: "This period", class: "wd-c0", dash: "" });
+        items.push(LegendItem {
+            text: "This period",
+            class: "wd-c0",
+            dash: "",
+        });
     }
     if previous {
-        items.push(LegendItem { text: "Previous period", class: "wd-c7", dash: "4 3" });
+        items.push(LegendItem {
+            text: "Previous period",
+            class: "wd-c7",
+            dash: "4 3",
+        });
     }
     if partial {
-        items.push(LegendItem { text: "Partial bucket", class: "wd-c0 wd-partial", dash: "2 4" });
+        items.push(LegendItem {
+            text: "Partial bucket",
+            class: "wd-c0 wd-partial",
+            dash: "2 4",
+        });
     }
     items
 }
@@ -278,7 +301,13 @@ fn legend_row(items: &[LegendItem], right: f64, y: f64) -> String {
             svg::num(x + 16.0),
             cy = svg::num(y - 4.0)
         );
-        out.push_str(&svg::text(x + 20.0, y, "start", "wd-legend-label", item.text));
+        out.push_str(&svg::text(
+            x + 20.0,
+            y,
+            "start",
+            "wd-legend-label",
+            item.text,
+        ));
         x += width + 12.0;
     }
     out.push_str("</g>");
@@ -369,7 +398,11 @@ mod tests {
             if let Some(size) = l.smallest_text() {
                 assert!(size >= svg::FONT_PX, "{at}: {size}");
             }
-            assert!(l.texts_outside().is_empty(), "{at}: {:?}", l.texts_outside());
+            assert!(
+                l.texts_outside().is_empty(),
+                "{at}: {:?}",
+                l.texts_outside()
+            );
             assert!(l.fill() >= 0.85, "{at}: the plot spans {:.2}", l.fill());
             if w >= 300 && h >= 114 {
                 assert!(html.contains("wd-tick-label"), "{at}: room for labels");
@@ -386,15 +419,29 @@ mod tests {
             previous: vec![last],
         };
         let h = testing::with_partial_buckets(partial, || chart("", d)).unwrap();
-        assert_eq!(h.matches("class=\"wd-line wd-c0 wd-partial\"").count(), 2, "{h}");
-        assert_eq!(h.matches("class=\"wd-line wd-previous wd-c7 wd-partial\"").count(), 1);
+        assert_eq!(
+            h.matches("class=\"wd-line wd-c0 wd-partial\"").count(),
+            2,
+            "{h}"
+        );
+        assert_eq!(
+            h.matches("class=\"wd-line wd-previous wd-c7 wd-partial\"")
+                .count(),
+            1
+        );
         assert!(h.contains("1970-01-01 01:00 (partial): 0<"), "{h}");
-        assert!(h.contains("Previous period, 1970-01-02 00:00 (partial)"), "{h}");
+        assert!(
+            h.contains("Previous period, 1970-01-02 00:00 (partial)"),
+            "{h}"
+        );
         assert!(h.contains(">Partial bucket<"));
         // Whole buckets: one solid line per run, no legend entry.
         let h = chart("", data(24, false)).unwrap();
         assert!(!h.contains("wd-partial") && !h.contains("Partial bucket"));
-        assert!(h.contains("<title>1970-01-01 02:00: 1</title>"), "tooltips: {h}");
+        assert!(
+            h.contains("<title>1970-01-01 02:00: 1</title>"),
+            "tooltips: {h}"
+        );
     }
 
     #[test]

@@ -170,7 +170,11 @@ mod tests {
         let area = Axis::with_margins(300.0, 200.0, 40.0, 20.0);
         let svg = x_axis_labels(
             &area,
-            &[(0.0, "left".into()), (300.0, "cancelled".into()), (150.0, "x".into())],
+            &[
+                (0.0, "left".into()),
+                (300.0, "cancelled".into()),
+                (150.0, "x".into()),
+            ],
             40.0,
         );
         // "left" (28 px) centred at 0 moves right to 14; "cancelled" is cut.

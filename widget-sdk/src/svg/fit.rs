@@ -59,10 +59,7 @@ pub fn fit_text(text: &str, max_px: f64) -> Option<String> {
 /// [`ChartBox::y_ticks`] picks: what [`ChartBox::plot`] sizes the y label
 /// column by.
 pub fn tick_labels(scale: &LinearScale, label: impl Fn(f64) -> String) -> Vec<String> {
-    let mut out: Vec<String> = (1..=6)
-        .flat_map(|n| scale.ticks(n))
-        .map(label)
-        .collect();
+    let mut out: Vec<String> = (1..=6).flat_map(|n| scale.ticks(n)).map(label).collect();
     out.sort();
     out.dedup();
     out

@@ -64,7 +64,11 @@ impl<'a> Partial<'a> {
             } else {
                 format!(" stroke-dasharray=\"{pattern}\"")
             };
-            let opacity = if partial { " stroke-opacity=\"0.6\"" } else { "" };
+            let opacity = if partial {
+                " stroke-opacity=\"0.6\""
+            } else {
+                ""
+            };
             let _ = write!(
                 out,
                 "<path class=\"{class}{extra}\" d=\"{}\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"{dash_attr}{opacity}/>",

@@ -29,7 +29,6 @@ pub struct Display {
     pub partial_buckets: PartialBuckets,
 }
 
-
 impl Default for Display {
     /// No formats, higher is better, no colours.
     fn default() -> Self {
