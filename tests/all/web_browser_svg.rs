@@ -10,10 +10,13 @@ use std::time::Duration;
 use fantoccini::Client;
 use serde_json::Value;
 
+use fantoccini::Locator;
+
 use crate::web_browser_support::{
-    browser_available, console_errors, open_browser, shot, sign_in, wait_until, widgets_loaded,
+    browser_available, console_errors, open_browser, shot, wait_until, widgets_loaded,
 };
 use crate::web_demo_support::start_demo;
+use crate::web_support::PASSWORD;
 
 /// What the page measures: every visible SVG text's size on screen, each
 /// chart's drawn width over its widget's, and the cards' sparklines.
@@ -58,25 +61,48 @@ const busy = document.querySelectorAll('.htmx-request').length;
 return {texts, charts, cards, busy};
 "#;
 
+/// Sign in as the demo's admin, who lands on the demo dashboard.
+async fn sign_in(c: &Client, base: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    for (id, text) in [("username", "admin"), ("password", PASSWORD)] {
+        c.find(Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until("signed in", || async {
+        c.current_url()
+            .await
+            .map(|u| u.path().starts_with("/dashboards"))
+            .unwrap_or(false)
+    })
+    .await;
+}
+
 async fn measure(c: &Client) -> Value {
     c.execute(MEASURE, vec![]).await.unwrap()
 }
 
-/// Wait until the widgets are loaded and no request (a resize redraw) is
-/// in flight for a moment.
+/// Wait until the widgets are loaded and no request (a resize redraw) has
+/// been in flight for a second.
 async fn settled(c: &Client) {
     widgets_loaded(c).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
     let mut quiet = 0;
-    wait_until("resize redraws to settle", || {
-        let c = c.clone();
-        async move {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            let busy = measure(&c).await["busy"].as_u64().unwrap_or(1);
-            quiet = if busy == 0 { quiet + 1 } else { 0 };
-            quiet >= 4
-        }
-    })
-    .await;
+    while quiet < 5 {
+        assert!(std::time::Instant::now() < deadline, "redraws never settle");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let busy = measure(c).await["busy"].as_u64().unwrap_or(1);
+        quiet = if busy == 0 { quiet + 1 } else { 0 };
+    }
 }
 
 /// Check the measures; `label` names the screen size in messages.
@@ -136,7 +162,7 @@ async fn demo_charts_are_legible_and_fill_their_widgets_in_chromium() {
 
     let browser = open_browser(1440, 900, false).await;
     let c = &browser.c;
-    sign_in(c, &demo.base, "admin").await;
+    sign_in(c, &demo.base).await;
     c.goto(&url).await.unwrap();
     settled(c).await;
     shot(c, "svg-demo-1440").await;
@@ -168,7 +194,7 @@ async fn demo_charts_are_legible_and_fill_their_widgets_in_chromium() {
 
     let phone = open_browser(390, 844, true).await;
     let c = &phone.c;
-    sign_in(c, &demo.base, "admin").await;
+    sign_in(c, &demo.base).await;
     c.goto(&url).await.unwrap();
     settled(c).await;
     shot(c, "svg-demo-390").await;

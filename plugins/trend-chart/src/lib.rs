@@ -205,7 +205,7 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
                 format::value(seg_value(seg, xs[i]), &data.format)
             )
         };
-        out.push_str(&partial_now.markers(&px, &xs, "wd-point wd-c0", &tip));
+        out.push_str(&partial_now.markers(&px, &xs, "wd-point wd-c0", tip));
         if px.len() == 1 {
             // A lone point has no line; show it as a dot.
             let _ = write!(
