@@ -54,6 +54,7 @@ mod store_users;
 mod web_authz;
 mod web_bad_input;
 mod web_browser;
+mod web_browser_conflict;
 mod web_browser_editor;
 mod web_browser_more;
 mod web_browser_support;

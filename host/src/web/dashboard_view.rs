@@ -103,8 +103,6 @@ async fn view(
                 @if editable {
                     a.btn href={ "/dashboards/" (id) "/widgets/new" } { "Add widget" }
                     button #edit-toggle type="button" aria-pressed="false" { "Edit layout" }
-                    button #edit-save.btn-primary type="button" hidden { "Save layout" }
-                    button #edit-cancel type="button" hidden { "Cancel" }
                 }
                 @if settings {
                     a.btn href={ "/dashboards/" (id) "/settings" } { "Settings" }
@@ -119,6 +117,7 @@ async fn view(
                 ))
                 }
             }
+            @if editable { (super::layout_save::bar(&dashboard)) }
             (body(&dashboard, editable))
         },
     ))
