@@ -9,12 +9,32 @@
     return meta ? meta.content : "";
   }
 
-  // Every htmx request carries the CSRF token; a table widget also sends
-  // the sort and page it shows, so a refresh keeps them.
+  // The content box of a widget's body in CSS pixels, or null when it is
+  // not laid out (a hidden tab) or not there yet.
+  function bodySize(widget) {
+    var body = widget.querySelector(".widget-body");
+    if (!body || !body.clientWidth) return null;
+    var cs = getComputedStyle(body);
+    var w = body.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    var h = body.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+    if (w < 1 || h < 1) return null;
+    return { w: Math.min(4096, Math.floor(w)), h: Math.min(4096, Math.floor(h)) };
+  }
+
+  // Every htmx request carries the CSRF token. A widget also sends the size
+  // of its body, so the server draws charts at their real size (text keeps
+  // its size, plots fill the box); a table widget also sends the sort and
+  // page it shows, so a refresh keeps them.
   document.addEventListener("htmx:configRequest", function (evt) {
     evt.detail.headers["X-CSRF-Token"] = csrfToken();
     var el = evt.detail.elt;
     if (el && el.dataset && el.classList.contains("widget")) {
+      var size = bodySize(el);
+      if (size) {
+        evt.detail.parameters.width = size.w;
+        evt.detail.parameters.height = size.h;
+        el.dataset.wdSize = size.w + "x" + size.h;
+      }
       if (el.dataset.tableSort) {
         evt.detail.parameters.sort_column = el.dataset.tableSort;
         evt.detail.parameters.sort_direction = el.dataset.tableDir || "asc";
@@ -47,6 +67,34 @@
     widget.dataset.tableFocus = focus;
     window.htmx.trigger(widget, "wd-table");
   });
+
+  // A widget whose body changed size (window resized, layout edited, a tab
+  // shown, the phone turned) asks for itself again at the new size, once
+  // the size has settled; a few pixels of difference are not worth it.
+  var resizeTimers = new WeakMap();
+  function resized(widget) {
+    clearTimeout(resizeTimers.get(widget));
+    resizeTimers.set(widget, setTimeout(function () {
+      if (!window.htmx || widget.dataset.lazy === "true" || widget.dataset.lazy === "stale") return;
+      var size = bodySize(widget);
+      if (!size) return;
+      var was = (widget.dataset.wdSize || "0x0").split("x");
+      if (Math.abs(size.w - was[0]) > 4 || Math.abs(size.h - was[1]) > 4) {
+        window.htmx.trigger(widget, "wd-resize");
+      }
+    }, 250));
+  }
+  var sizeWatch = window.ResizeObserver ? new ResizeObserver(function (entries) {
+    entries.forEach(function (e) { resized(e.target.closest(".widget") || e.target); });
+  }) : null;
+  function watchSizes(root) {
+    if (!sizeWatch) return;
+    root.querySelectorAll("section.widget, .widget.preview-body").forEach(function (w) {
+      if (w.dataset.wdWatched) return;
+      w.dataset.wdWatched = "true";
+      sizeWatch.observe(w);
+    });
+  }
 
   document.addEventListener("htmx:afterSwap", function (evt) {
     var el = evt.detail.elt;
@@ -367,6 +415,7 @@
   var saving = Promise.resolve();
 
   function start() {
+    watchSizes(document);
     setupRange();
     setupRefresh();
     setupTabs();

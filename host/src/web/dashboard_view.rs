@@ -212,7 +212,9 @@ fn item(dashboard_id: &str, w: &Widget, tabs: &[String]) -> Markup {
             section.grid-stack-item-content.widget aria-label=(w.title)
                 data-lazy=[lazy.then_some("true")]
                 hx-get={ "/dashboards/" (dashboard_id) "/widgets/" (w.id) }
-                hx-trigger=(if lazy { "wd-show, wd-table" } else { "load, wd-refresh from:body, wd-table" })
+                // `wd-resize`: app.js asks again at the body's new size.
+                hx-trigger=(if lazy { "wd-show, wd-table, wd-resize" } else { "load, wd-refresh from:body, wd-table, wd-resize" })
+                hx-sync="this:replace"
                 hx-include="#range-form"
                 hx-swap="innerHTML" {
                 div.widget-head { h2.widget-title { (w.title) } }
