@@ -91,9 +91,10 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
     if bars.is_empty() {
         return html::empty_state(title);
     }
-    // A category's colour follows its label (the same in the pie and PDF).
+    // A category's colour is the configured one, else follows its label
+    // (the same in the pie and PDF).
     let names: Vec<&str> = bars.iter().map(|(l, _)| *l).collect();
-    let colors = svg::category_indices(&names);
+    let colors = svg::category_colors(&names);
     let (w, h) = (
         f64::from(ctx.width.clamp(160, 2400)),
         f64::from(ctx.height.clamp(100, 1600)),
@@ -121,12 +122,13 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
                 let x0 = area.left + band * i as f64 + band * 0.15;
                 let x1 = x0 + band * 0.7;
                 let tip = format!("{label}: {}", format::value(*v, &data.format));
-                out.push_str(&svg::bar(
+                out.push_str(&svg::bar_filled(
                     x0,
                     zero,
                     x1,
                     y.map(*v),
-                    &format!("wd-bar {}", svg::palette(colors[i])),
+                    &format!("wd-bar {}", colors[i].class()),
+                    colors[i].fill(),
                     &tip,
                 ));
                 let mid = (x0 + x1) / 2.0;
@@ -172,12 +174,13 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
                     "wd-tick-label",
                     &truncate(label, ((left - 8.0) / 7.0) as usize),
                 ));
-                out.push_str(&svg::bar(
+                out.push_str(&svg::bar_filled(
                     zero,
                     y0,
                     x.map(*v),
                     y1,
-                    &format!("wd-bar {}", svg::palette(colors[i])),
+                    &format!("wd-bar {}", colors[i].class()),
+                    colors[i].fill(),
                     &tip,
                 ));
                 if cfg.show_values {
@@ -236,6 +239,26 @@ mod tests {
         }
         let h = chart(r#"{"show_values":false}"#, data(vec![1.0])).unwrap();
         assert!(!h.contains("wd-value-label"));
+    }
+
+    #[test]
+    fn configured_colours_fill_the_bars() {
+        use wasmdash_plugin_sdk::display::Display;
+        let d = CategoriesData {
+            labels: vec!["eu".into(), "us".into()],
+            ..data(vec![10.0, 20.0])
+        };
+        let colours = Display {
+            category_colors: vec![("us".into(), "#2563eb".into())],
+            ..Display::default()
+        };
+        for cfg in ["", r#"{"orientation":"horizontal"}"#] {
+            let h = testing::with_display(colours.clone(), || chart(cfg, d.clone())).unwrap();
+            let us = h.find("<title>us:").unwrap();
+            assert!(h[..us].ends_with("fill=\"#2563eb\">"), "{h}");
+            let eu = h.find("<title>eu:").unwrap();
+            assert!(h[..eu].ends_with("fill=\"currentColor\">"), "{h}");
+        }
     }
 
     #[test]

@@ -2,14 +2,23 @@
 //! chart with a y axis, time labels in the viewer's UTC offset, an optional
 //! dashed previous-period overlay, and long series reduced to about one
 //! point per pixel (min/max per pixel, so spikes stay visible).
+//!
+//! With the previous period shown, the legend says how this period
+//! compares ("▼ 12.0% vs previous period"), green when the change is good
+//! news for the metric and red when bad: a falling error rate is good
+//! (the `display` import's direction, from the metric's `good`).
 
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 use wasmdash_plugin_sdk::svg::{self, Axis, LinearScale};
 use wasmdash_plugin_sdk::{
-    PluginConfig, PluginError, PluginMeta, RenderContext, Series, SeriesData, Widget, format, html,
+    PluginConfig, PluginError, PluginMeta, RenderContext, Series, SeriesData, Widget, display,
+    format, html,
 };
+
+/// Changes smaller than this (in %) read as flat, as on the metric card.
+const FLAT_PERCENT: f64 = 0.05;
 
 /// The `trend-chart` widget's options.
 #[derive(Debug, Deserialize, Serialize, schemars::JsonSchema)]
@@ -84,6 +93,49 @@ fn segments(series: &Series, at: impl Fn(usize) -> Option<i64>) -> Vec<Vec<(f64,
     }
     out.retain(|s| !s.is_empty());
     out
+}
+
+/// This period against the previous one, in percent: the mean of the
+/// buckets both periods have a value for, so buckets the current period
+/// has not reached yet do not count as a fall.
+fn change_percent(data: &SeriesData) -> Option<f64> {
+    let previous = data.previous.as_ref()?;
+    let value = |s: &Series, i: usize| {
+        let v = *s.values.get(i)?;
+        (!s.nulls.get(i).copied().unwrap_or(false) && v.is_finite()).then_some(v)
+    };
+    let (mut now, mut before, mut n) = (0.0, 0.0, 0u32);
+    for i in 0..data.points.len() {
+        if let (Some(a), Some(b)) = (value(&data.points, i), value(previous, i)) {
+            now += a;
+            before += b;
+            n += 1;
+        }
+    }
+    if n == 0 {
+        return None;
+    }
+    format::percent_change(now, before)
+}
+
+/// The legend entry with the change against the previous period, coloured
+/// `wd-good`/`wd-bad` by the metric's direction.
+fn change_item(data: &SeriesData) -> String {
+    let Some(p) = change_percent(data) else {
+        return String::new();
+    };
+    let (arrow, good) = if p.abs() < FLAT_PERCENT {
+        ("→", "wd-neutral")
+    } else if (p > 0.0) == display::higher_is_better() {
+        (if p > 0.0 { "▲" } else { "▼" }, "wd-good")
+    } else {
+        (if p > 0.0 { "▲" } else { "▼" }, "wd-bad")
+    };
+    let shown = if p.abs() < FLAT_PERCENT { 0.0 } else { p };
+    format!(
+        "<li class=\"wd-change {good}\"><span aria-hidden=\"true\">{arrow}</span> {} vs previous period</li>",
+        format::signed_percent(shown)
+    )
 }
 
 fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
@@ -171,8 +223,10 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
     if !previous.is_empty() {
         out.push_str(
             "<ul class=\"wd-legend\"><li><span class=\"wd-swatch wd-c0\"></span>This period</li>\
-             <li><span class=\"wd-swatch wd-c7 wd-dashed\"></span>Previous period</li></ul>",
+             <li><span class=\"wd-swatch wd-c7 wd-dashed\"></span>Previous period</li>",
         );
+        out.push_str(&change_item(data));
+        out.push_str("</ul>");
     }
     out.push_str("</div>");
     out
@@ -226,6 +280,50 @@ mod tests {
         assert!(h.matches("class=\"wd-line wd-c0\"").count() >= 2);
         let h = chart(r#"{"show_previous":false}"#, data(24, true)).unwrap();
         assert!(!h.contains("wd-previous"));
+    }
+
+    #[test]
+    fn the_change_is_coloured_by_the_metrics_direction() {
+        use wasmdash_plugin_sdk::display::Display;
+        // Previous values are half the current ones: +100%.
+        let rise = data(24, true);
+        let up = chart("", rise.clone()).unwrap();
+        assert!(
+            up.contains("wd-change wd-good") && up.contains("+100.0%"),
+            "{up}"
+        );
+        let lower_is_better = Display {
+            higher_is_better: false,
+            ..Display::default()
+        };
+        let bad =
+            testing::with_display(lower_is_better.clone(), || chart("", rise.clone())).unwrap();
+        assert!(
+            bad.contains("wd-change wd-bad") && bad.contains("▲"),
+            "{bad}"
+        );
+        // A fall where lower is better (an error rate) is good news.
+        let fall = SeriesData {
+            points: rise.previous.clone().unwrap(),
+            previous: Some(rise.points.clone()),
+            ..rise.clone()
+        };
+        let good = testing::with_display(lower_is_better, || chart("", fall)).unwrap();
+        assert!(
+            good.contains("wd-change wd-good") && good.contains("-50.0%"),
+            "{good}"
+        );
+        // Buckets the current period has not reached yet do not count.
+        let mut partial = rise.clone();
+        partial.points.nulls = (0..24).map(|i| i == 3 || i >= 12).collect();
+        let p = chart("", partial).unwrap();
+        assert!(p.contains("+100.0%"), "{p}");
+        // No previous period shown: no change.
+        assert!(
+            !chart(r#"{"show_previous":false}"#, rise)
+                .unwrap()
+                .contains("wd-change")
+        );
     }
 
     #[test]

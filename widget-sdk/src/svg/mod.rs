@@ -22,11 +22,14 @@ mod scale;
 mod shapes;
 
 pub use axis::{Axis, x_axis_labels, x_axis_time, y_axis};
-pub use colors::{OTHER_INDEX, OTHER_LABEL, PALETTE_HEX, category_indices, label_index};
+pub use colors::{
+    CategoryColor, OTHER_INDEX, OTHER_LABEL, PALETTE_HEX, category_colors, category_colors_with,
+    category_indices, label_index,
+};
 pub use downsample::{lttb, min_max};
 pub use pie::{arc_path, slice_angles};
 pub use scale::{LinearScale, nice_ticks};
-pub use shapes::{area_path, bar, line_path, path, sparkline};
+pub use shapes::{area_path, bar, bar_filled, line_path, path, sparkline};
 
 use crate::html::escape;
 
