@@ -9,12 +9,32 @@
     return meta ? meta.content : "";
   }
 
-  // Every htmx request carries the CSRF token; a table widget also sends
-  // the sort and page it shows, so a refresh keeps them.
+  // The content box of a widget's body in CSS pixels, or null when it is
+  // not laid out (a hidden tab) or not there yet.
+  function bodySize(widget) {
+    var body = widget.querySelector(".widget-body");
+    if (!body || !body.clientWidth) return null;
+    var cs = getComputedStyle(body);
+    var w = body.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    var h = body.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+    if (w < 1 || h < 1) return null;
+    return { w: Math.min(4096, Math.floor(w)), h: Math.min(4096, Math.floor(h)) };
+  }
+
+  // Every htmx request carries the CSRF token. A widget also sends the size
+  // of its body, so the server draws charts at their real size (text keeps
+  // its size, plots fill the box); a table widget also sends the sort and
+  // page it shows, so a refresh keeps them.
   document.addEventListener("htmx:configRequest", function (evt) {
     evt.detail.headers["X-CSRF-Token"] = csrfToken();
     var el = evt.detail.elt;
     if (el && el.dataset && el.classList.contains("widget")) {
+      var size = bodySize(el);
+      if (size) {
+        evt.detail.parameters.width = size.w;
+        evt.detail.parameters.height = size.h;
+        el.dataset.wdSize = size.w + "x" + size.h;
+      }
       if (el.dataset.tableSort) {
         evt.detail.parameters.sort_column = el.dataset.tableSort;
         evt.detail.parameters.sort_direction = el.dataset.tableDir || "asc";
@@ -47,6 +67,34 @@
     widget.dataset.tableFocus = focus;
     window.htmx.trigger(widget, "wd-table");
   });
+
+  // A widget whose body changed size (window resized, layout edited, a tab
+  // shown, the phone turned) asks for itself again at the new size, once
+  // the size has settled; a few pixels of difference are not worth it.
+  var resizeTimers = new WeakMap();
+  function resized(widget) {
+    clearTimeout(resizeTimers.get(widget));
+    resizeTimers.set(widget, setTimeout(function () {
+      if (!window.htmx || widget.dataset.lazy === "true" || widget.dataset.lazy === "stale") return;
+      var size = bodySize(widget);
+      if (!size) return;
+      var was = (widget.dataset.wdSize || "0x0").split("x");
+      if (Math.abs(size.w - was[0]) > 4 || Math.abs(size.h - was[1]) > 4) {
+        window.htmx.trigger(widget, "wd-resize");
+      }
+    }, 250));
+  }
+  var sizeWatch = window.ResizeObserver ? new ResizeObserver(function (entries) {
+    entries.forEach(function (e) { resized(e.target.closest(".widget") || e.target); });
+  }) : null;
+  function watchSizes(root) {
+    if (!sizeWatch) return;
+    root.querySelectorAll("section.widget, .widget.preview-body").forEach(function (w) {
+      if (w.dataset.wdWatched) return;
+      w.dataset.wdWatched = "true";
+      sizeWatch.observe(w);
+    });
+  }
 
   document.addEventListener("htmx:afterSwap", function (evt) {
     var el = evt.detail.elt;
@@ -244,7 +292,8 @@
       grid.on("change dropped", function () {
         if (!editing) return;
         dirty = true;
-        setStatus("Unsaved changes");
+        var note = document.querySelector("#layout-form .layout-note");
+        if (note && !note.querySelector(".conflict")) note.textContent = "Unsaved changes";
       });
       // A widget dropped on another tab's button moves to that tab.
       grid.on("dragstop", function (evt, item) {
@@ -255,34 +304,96 @@
     });
     var toggle = document.getElementById("edit-toggle");
     if (!toggle) return;
-    var saveButton = document.getElementById("edit-save");
-    var cancelButton = document.getElementById("edit-cancel");
     function setEditing(on) {
       editing = on;
       toggle.hidden = on;
       toggle.setAttribute("aria-pressed", String(on));
-      if (saveButton) saveButton.hidden = !on;
-      if (cancelButton) cancelButton.hidden = !on;
+      var bar = document.getElementById("layout-form");
+      if (bar) bar.hidden = !on;
       document.body.classList.toggle("editing", on);
       grids.forEach(function (g) { g.setStatic(!on); });
     }
+    layoutGrids = grids;
+    leaveEditing = setEditing;
     toggle.addEventListener("click", function () {
       dirty = false;
-      setStatus("Editing: drag and resize, then Save");
+      // On a phone the toggle sits in the folded action menu: close it.
+      var menu = document.getElementById("head-menu-toggle");
+      if (menu) menu.checked = false;
+      var note = document.querySelector("#layout-form .layout-note");
+      if (note) note.textContent = "";
+      setStatus("");
       setEditing(true);
-    });
-    if (saveButton) saveButton.addEventListener("click", function () {
-      if (!dirty) { setEditing(false); setStatus(""); return; }
-      save(grids).then(function (ok) { if (ok) { dirty = false; setEditing(false); } });
-    });
-    if (cancelButton) cancelButton.addEventListener("click", function () {
-      dirty = false;
-      location.reload();
     });
     window.addEventListener("beforeunload", function (e) {
       if (dirty) { e.preventDefault(); e.returnValue = ""; }
     });
   }
+
+  var layoutGrids = [];
+  var leaveEditing = function () {};
+
+  // Every widget's place on every grid (one grid per tab), as the layout
+  // save's `items` field.
+  function layoutItems() {
+    var items = [];
+    layoutGrids.forEach(function (g) {
+      var tab = parseInt(g.el.getAttribute("data-tab"), 10) || 0;
+      g.save(false).forEach(function (n) {
+        items.push({ id: n.id, x: n.x || 0, y: n.y || 0, w: n.w || 1, h: n.h || 1, tab: tab });
+      });
+    });
+    return JSON.stringify(items);
+  }
+
+  // "Save layout" (and, after a conflict, "Overwrite" or "Save as a copy")
+  // submit the edit bar through htmx with the places filled in; nothing
+  // moved means nothing to save.
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form || form.id !== "layout-form") return;
+    var conflict = form.querySelector(".conflict");
+    if (!dirty && !conflict) {
+      evt.preventDefault();
+      evt.stopImmediatePropagation();
+      leaveEditing(false);
+      return;
+    }
+    form.elements.items.value = layoutItems();
+  }, true);
+
+  // A saved layout: the page takes the new version and leaves edit mode.
+  document.addEventListener("wd-layout-saved", function (evt) {
+    var version = String(evt.detail.version);
+    var form = document.getElementById("layout-form");
+    if (form) {
+      form.elements.version.value = version;
+      form.elements.message.value = "";
+    }
+    layoutGrids.forEach(function (g) { g.el.setAttribute("data-version", version); });
+    dirty = false;
+    leaveEditing(false);
+    setStatus("Saved as version " + version);
+  });
+
+  // Leaving on purpose (a save as a copy, "Reload", "Cancel") drops the
+  // unsaved arrangement without the browser's "leave page?" question.
+  document.addEventListener("htmx:beforeOnLoad", function (evt) {
+    var elt = evt.detail.elt;
+    if (elt && elt.closest && elt.closest("#layout-form") && evt.detail.xhr.getResponseHeader("HX-Redirect")) {
+      dirty = false;
+    }
+  });
+  document.addEventListener("click", function (evt) {
+    var target = evt.target.closest && evt.target.closest("[data-discard], #edit-cancel");
+    if (!target) return;
+    dirty = false;
+    // Reloading this page keeps its range, refresh and tab.
+    if (target.id === "edit-cancel" || new URL(target.href, location.href).pathname === location.pathname) {
+      evt.preventDefault();
+      location.reload();
+    }
+  });
 
   var editing = false;
   var dirty = false;
@@ -302,39 +413,9 @@
   }
 
   var saving = Promise.resolve();
-  function save(grids) {
-    if (!grids.length) return Promise.resolve(true);
-    var first = grids[0].el;
-    var dashboard = first.getAttribute("data-dashboard");
-    var items = [];
-    grids.forEach(function (g) {
-      var tab = parseInt(g.el.getAttribute("data-tab"), 10) || 0;
-      g.save(false).forEach(function (n) {
-        items.push({ id: n.id, x: n.x || 0, y: n.y || 0, w: n.w || 1, h: n.h || 1, tab: tab });
-      });
-    });
-    // Saves run one after another so each carries the version the last returned.
-    saving = saving.then(function () {
-      setStatus("Saving…");
-      var version = parseInt(first.getAttribute("data-version"), 10);
-      return fetch("/dashboards/" + dashboard + "/layout", {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
-        body: JSON.stringify({ version: version, items: items }),
-        credentials: "same-origin",
-      }).then(function (res) {
-        return res.json().then(function (body) {
-          if (!res.ok) throw new Error(body.error || ("saving failed (" + res.status + ")"));
-          grids.forEach(function (g) { g.el.setAttribute("data-version", String(body.version)); });
-          setStatus("Saved as version " + body.version);
-          return true;
-        });
-      }).catch(function (err) { setStatus(err.message); return false; });
-    });
-    return saving;
-  }
 
   function start() {
+    watchSizes(document);
     setupRange();
     setupRefresh();
     setupTabs();

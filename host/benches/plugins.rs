@@ -57,6 +57,7 @@ fn series(n: usize) -> WidgetData {
         },
         previous: None,
         format: ValueFormat::default(),
+        ..SeriesData::default()
     })
 }
 
@@ -99,6 +100,7 @@ fn benches(c: &mut Criterion) {
                 previous: Some(11_000.0),
                 format: ValueFormat::default(),
                 sparkline: None,
+                ..ScalarData::default()
             });
             let config = "{}";
             rt.block_on(card.render(config, &data, &ctx()))

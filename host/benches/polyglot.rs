@@ -46,6 +46,7 @@ fn scalar() -> WidgetData {
         previous: Some(655.0),
         format: ValueFormat::default(),
         sparkline: None,
+        ..ScalarData::default()
     })
 }
 
@@ -63,6 +64,7 @@ fn hourly() -> WidgetData {
         },
         previous: None,
         format: ValueFormat::default(),
+        ..SeriesData::default()
     })
 }
 

@@ -97,6 +97,7 @@ fn widget_cases() -> Vec<(&'static str, WidgetData, WidgetData, &'static str)> {
                 previous: Some(10_000.0),
                 format: money(),
                 sparkline: Some(series(30, 1.0)),
+                ..ScalarData::default()
             }),
             WidgetData::Scalar(ScalarData {
                 label: "Revenue".into(),
@@ -113,6 +114,7 @@ fn widget_cases() -> Vec<(&'static str, WidgetData, WidgetData, &'static str)> {
                 points: series(24, 1.0),
                 previous: Some(series(24, 0.8)),
                 format: ValueFormat::default(),
+                ..SeriesData::default()
             }),
             WidgetData::Series(SeriesData {
                 label: "Orders".into(),

@@ -94,7 +94,7 @@ fn cli_exports_datasets_metrics_and_reports() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = python_csv(&o.stdout, ',');
-    assert_eq!(rows[0], ["time", "value"]);
+    assert_eq!(rows[0], ["time", "value", "partial"]);
     assert!(rows.len() > 10, "a bucket per hour or day: {rows:?}");
     let o = run(
         dir.path(),

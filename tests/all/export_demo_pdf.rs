@@ -1,7 +1,8 @@
 //! The demo dashboard's PDF report reads like the dashboard (issue 13,
 //! item 5): values in the metrics' formats (percent, duration, currency),
 //! the table widget's own page of rows rather than 1,000, at most six
-//! pages, and the real generation time as the document's creation date.
+//! pages, the real generation time as the document's creation date, and
+//! the partial first and last buckets of "Last 30 days" marked.
 
 use std::process::Command;
 use std::sync::Arc;
@@ -124,6 +125,9 @@ async fn the_demo_report_is_formatted_short_and_dated_now() {
     assert!(currency, "no currency value in {text}");
     // The table widget shows its page of 10 rows, and says so.
     assert!(text.contains("Latest orders (first 10 of"), "{text}");
+    // "Last 30 days" starts mid-day and ends today: the trends' first and
+    // last rows say their bucket is partial (issue 13, item 2).
+    assert!(text.contains("(partial)"), "{text}");
 }
 
 /// Whether some whitespace-separated word of `text` passes `test`.

@@ -106,7 +106,7 @@ fn wrong_world_and_version_mismatch_are_refused_with_clear_reasons() {
     assert!(matches!(err, PluginError::WrongWorld { .. }), "{err}");
     let msg = err.to_string();
     assert!(msg.contains("fixture:other/greeter@1.0.0"), "{msg}");
-    assert!(msg.contains("wasmdash:plugin/widget-plugin@0.1.2"), "{msg}");
+    assert!(msg.contains("wasmdash:plugin/widget-plugin@0.1.3"), "{msg}");
 
     let err =
         PluginRegistry::check_file(&runtime, fixtures::VERSION_MISMATCH.as_ref()).unwrap_err();

@@ -14,7 +14,7 @@ use wasmdash::store::{Dashboard, DashboardContent, Layout, Role, SledStore, Stor
 
 use crate::data_support as data;
 use crate::server_support::{Serving, serve};
-use crate::web_support::{As, PASSWORD, json_body, login, send};
+use crate::web_support::{As, PASSWORD, layout_body, login, send};
 
 /// The SIGKILL itself (`Child::kill` is SIGKILL on Unix): no shutdown
 /// code runs, nothing gets a chance to flush.
@@ -67,15 +67,12 @@ fn a_layout_save_survives_sigkill_of_the_server() {
         let before = send("GET", &format!("{base}/api/v1/dashboards/{id}"), &who, None).json();
         let version = before["version"].as_u64().unwrap();
         assert_eq!(version, u64::from(round), "every earlier save survived");
-        let change = json!({
-            "version": version,
-            "items": [{"id": "w1", "x": round, "y": round, "w": 3 + round, "h": 2}]
-        });
+        let items = json!([{"id": "w1", "x": round, "y": round, "w": 3 + round, "h": 2}]);
         let saved = send(
             "POST",
             &format!("{base}/dashboards/{id}/layout"),
             &who,
-            json_body(&change),
+            layout_body(version, &items, &[]),
         );
         assert_eq!(saved.status, 200, "{}", saved.body);
         sigkill(server);

@@ -9,7 +9,7 @@ use wasmdash::store::{
     UserId,
 };
 
-use crate::store_support::{at, content, snapshot, t0, temp_store, widget};
+use crate::store_support::{at, content, note, snapshot, t0, temp_store, widget};
 
 #[test]
 fn concurrent_updates_from_one_version_have_exactly_one_winner() {
@@ -26,7 +26,10 @@ fn concurrent_updates_from_one_version_have_exactly_one_winner() {
                     let mut mine = content(&format!("Edit {round}/{i}"), 3);
                     mine.widgets[0].x = i as u32;
                     barrier.wait();
-                    (mine.clone(), store.update_dashboard(&id, 1, &mine, at(1)))
+                    (
+                        mine.clone(),
+                        store.update_dashboard(&id, 1, &mine, &note(1)),
+                    )
                 })
             })
             .collect();
@@ -54,14 +57,14 @@ fn stale_version_is_refused_with_the_current_version() {
     let d = Dashboard::new(UserId::random(), content("Sales", 1), t0()).unwrap();
     store.insert_dashboard(&d).unwrap();
     store
-        .update_dashboard(&d.id, 1, &content("A", 1), at(1))
+        .update_dashboard(&d.id, 1, &content("A", 1), &note(1))
         .unwrap();
     store
-        .update_dashboard(&d.id, 2, &content("B", 1), at(2))
+        .update_dashboard(&d.id, 2, &content("B", 1), &note(2))
         .unwrap();
     let before = snapshot(&*store);
     let err = store
-        .update_dashboard(&d.id, 2, &content("lost update", 1), at(3))
+        .update_dashboard(&d.id, 2, &content("lost update", 1), &note(3))
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { current_version: 3 }));
     assert!(err.to_string().contains("version 3"), "{err}");
@@ -76,7 +79,7 @@ fn history_keeps_the_last_20_versions_and_restores_as_a_new_version() {
     for v in 1..=25u64 {
         let next = content(&format!("v{}", v + 1), (v % 5) as u32 + 1);
         let saved = store
-            .update_dashboard(&d.id, v, &next, at(v as i64))
+            .update_dashboard(&d.id, v, &next, &note(v as i64))
             .unwrap();
         assert_eq!(saved.version, v + 1);
         assert_eq!(saved.updated, at(v as i64));
@@ -88,9 +91,15 @@ fn history_keeps_the_last_20_versions_and_restores_as_a_new_version() {
     assert_eq!(numbers, (7..=26).rev().collect::<Vec<_>>(), "newest first");
     for v in &versions {
         assert_eq!(v.content.title, format!("v{}", v.version));
+        // Each kept version keeps its own note: when and why.
+        let minute = v.version as i64 - 1;
+        assert_eq!(v.note.at, at(minute));
+        let message = format!("minute {minute}");
+        assert_eq!(v.note.message.as_deref(), Some(message.as_str()));
+        assert!(v.note.author.is_some());
     }
 
-    let restored = store.restore_dashboard(&d.id, 7, at(100)).unwrap();
+    let restored = store.restore_dashboard(&d.id, 7, &note(100)).unwrap();
     assert_eq!(restored.version, 27);
     assert_eq!(restored.content, versions.last().unwrap().content);
     assert_eq!(store.dashboard(&d.id).unwrap().unwrap(), restored);
@@ -104,11 +113,11 @@ fn history_keeps_the_last_20_versions_and_restores_as_a_new_version() {
 
     let before = snapshot(&*store);
     assert!(matches!(
-        store.restore_dashboard(&d.id, 7, at(101)),
+        store.restore_dashboard(&d.id, 7, &note(101)),
         Err(StoreError::VersionNotFound(7))
     ));
     assert!(matches!(
-        store.restore_dashboard(&DashboardId::random(), 1, at(101)),
+        store.restore_dashboard(&DashboardId::random(), 1, &note(101)),
         Err(StoreError::DashboardNotFound)
     ));
     assert_eq!(snapshot(&*store), before);
@@ -141,7 +150,9 @@ fn invalid_content_changes_nothing() {
         (dup, "two widgets"),
         (untitled, "needs a title"),
     ] {
-        let err = store.update_dashboard(&d.id, 1, &bad, at(1)).unwrap_err();
+        let err = store
+            .update_dashboard(&d.id, 1, &bad, &note(1))
+            .unwrap_err();
         assert!(matches!(err, StoreError::InvalidDashboard(_)), "{err:?}");
         assert!(err.to_string().contains(expected), "{err} / {expected}");
         // A new dashboard with the same content is refused too.
@@ -157,7 +168,7 @@ fn invalid_content_changes_nothing() {
         Err(StoreError::DashboardNotFound)
     ));
     assert!(matches!(
-        store.update_dashboard(&DashboardId::random(), 1, &content("x", 1), at(1)),
+        store.update_dashboard(&DashboardId::random(), 1, &content("x", 1), &note(1)),
         Err(StoreError::DashboardNotFound)
     ));
     assert_eq!(snapshot(&*store), before, "nothing was written");
@@ -175,7 +186,7 @@ fn sharing_default_clone_and_delete() {
     let d = Dashboard::new(owner.clone(), content("Ops", 3), t0()).unwrap();
     store.insert_dashboard(&d).unwrap();
     store
-        .update_dashboard(&d.id, 1, &content("Ops 2", 4), at(1))
+        .update_dashboard(&d.id, 1, &content("Ops 2", 4), &note(1))
         .unwrap();
 
     // Sharing does not bump the version, so editors do not conflict on it.
@@ -186,7 +197,7 @@ fn sharing_default_clone_and_delete() {
     assert_eq!(shared.updated, at(2));
     assert!(
         store
-            .update_dashboard(&d.id, 2, &content("Ops 3", 1), at(3))
+            .update_dashboard(&d.id, 2, &content("Ops 3", 1), &note(3))
             .is_ok()
     );
     assert_eq!(

@@ -63,7 +63,12 @@ fn write_then_hang() {
     let d = Dashboard::new(user.id.clone(), content("Before", 1), Utc::now()).unwrap();
     store.insert_dashboard(&d).unwrap();
     store
-        .update_dashboard(&d.id, 1, &content(&format!("After {n}"), 5), Utc::now())
+        .update_dashboard(
+            &d.id,
+            1,
+            &content(&format!("After {n}"), 5),
+            &crate::store_support::note(0),
+        )
         .unwrap();
     let mut out = std::io::stdout().lock();
     writeln!(out, "READY {n} {}", d.id).unwrap();

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use wasmdash::auth::{Auth, AuthConfig};
-use wasmdash::store::{DashboardContent, Layout, SledStore, Store, Widget};
+use wasmdash::store::{DashboardContent, Layout, SledStore, Store, UserId, VersionNote, Widget};
 
 /// A fixed "now" so expiry arithmetic in tests is exact.
 pub(crate) fn t0() -> DateTime<Utc> {
@@ -17,6 +17,17 @@ pub(crate) fn t0() -> DateTime<Utc> {
 /// `t0` plus some minutes.
 pub(crate) fn at(minutes: i64) -> DateTime<Utc> {
     t0() + Duration::minutes(minutes)
+}
+
+/// The note of a version saved at `at(minutes)` by someone, with a message
+/// naming the minute.
+pub(crate) fn note(minutes: i64) -> VersionNote {
+    VersionNote::new(
+        &UserId::random(),
+        at(minutes),
+        Some(&format!("minute {minutes}")),
+    )
+    .unwrap()
 }
 
 /// A fresh store in its own temp dir (kept alive by the returned guard).

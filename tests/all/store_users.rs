@@ -72,7 +72,12 @@ fn backup_round_trips_into_a_fresh_store_and_only_there() {
     let d = Dashboard::new(alice.id.clone(), content("Sales", 3), t0()).unwrap();
     store.insert_dashboard(&d).unwrap();
     store
-        .update_dashboard(&d.id, 1, &content("Sales 2", 2), at(1))
+        .update_dashboard(
+            &d.id,
+            1,
+            &content("Sales 2", 2),
+            &crate::store_support::note(1),
+        )
         .unwrap();
     store.set_default_dashboard(&alice.id, Some(&d.id)).unwrap();
 

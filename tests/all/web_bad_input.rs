@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::web_support::{As, PASSWORD, form_body, json_body, login, send, start};
+use crate::web_support::{As, PASSWORD, form_body, json_body, layout_body, login, send, start};
 
 /// A request body: content type and bytes.
 type Body = Option<(&'static str, Vec<u8>)>;
@@ -32,6 +32,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
             ("no version", json_body(&json!({"title": "T"})), 400, "version"),
             ("stale version", json_body(&json!({"version": 0, "title": "T"})), 409, "version"),
             ("empty title", json_body(&json!({"version": 1, "title": "  "})), 422, "title"),
+            ("control character in the title", json_body(&json!({"version": 1, "title": "Q3\u{1b}[2J"})), 422, "control character"),
             ("unknown plugin", json_body(&widget(json!({"metric": "total_orders"}), "no-such-plugin", 0)), 422, "no-such-plugin"),
             ("widget off the grid", json_body(&widget(json!({"metric": "total_orders"}), "metric-card", 11)), 422, "grid"),
             ("config failing the schema", json_body(&widget(json!({"metric": 42}), "metric-card", 0)), 422, "metric"),
@@ -57,21 +58,39 @@ async fn bad_input_is_refused_and_changes_nothing() {
             "POST",
             &format!("{base}/dashboards/{}/layout", w.private),
             &no_csrf,
-            json_body(&json!({"version": 1, "items": []})),
+            layout_body(1, &json!([]), &[]),
         );
         assert_eq!(got.status, 403);
 
-        // Layout saves: unknown widget, off-grid, stale version.
+        // Layout saves: unknown widget, off-grid, stale version, bad
+        // items, an overlong message; none saves anything, and no copy is
+        // left behind by a refused "save as a copy".
         let layout = format!("{base}/dashboards/{}/layout", w.private);
-        for (items, version, want) in [
-            (json!([{"id": "nope", "x": 0, "y": 0, "w": 1, "h": 1}]), 1, 422),
-            (json!([{"id": "w1", "x": 10, "y": 0, "w": 3, "h": 1}]), 1, 422),
-            (json!([{"id": "w1", "x": 0, "y": 0, "w": 0, "h": 1}]), 1, 422),
-            (json!([{"id": "w1", "x": 1, "y": 0, "w": 3, "h": 2}]), 7, 409),
+        let long = "x".repeat(501);
+        for (items, version, more, want) in [
+            (json!([{"id": "nope", "x": 0, "y": 0, "w": 1, "h": 1}]), 1, vec![], 422),
+            (json!([{"id": "nope", "x": 0, "y": 0, "w": 1, "h": 1}]), 1, vec![("as_copy", "true")], 422),
+            (json!([{"id": "w1", "x": 10, "y": 0, "w": 3, "h": 1}]), 1, vec![], 422),
+            (json!([{"id": "w1", "x": 10, "y": 0, "w": 3, "h": 1}]), 1, vec![("as_copy", "true")], 422),
+            (json!([{"id": "w1", "x": 0, "y": 0, "w": 0, "h": 1}]), 1, vec![], 422),
+            (json!([{"id": "w1", "x": 1, "y": 0, "w": 3, "h": 2}]), 7, vec![], 409),
+            (json!([{"id": "w1", "x": 1, "y": 0, "w": 3, "h": 2}]), 1, vec![("message", long.as_str())], 422),
+            (json!({"id": "w1"}), 1, vec![], 400),
+            (json!([{"id": "w1", "x": -1, "y": 0, "w": 3, "h": 2}]), 1, vec![], 400),
+            (json!([{"id": "w1", "x": 1, "y": 0, "w": 3, "h": 2, "colour": 1}]), 1, vec![], 400),
         ] {
-            let got = send("POST", &layout, &editor, json_body(&json!({"version": version, "items": items})));
-            assert_eq!(got.status, want, "{items}: {}", got.body);
+            let got = send("POST", &layout, &editor, layout_body(version, &items, &more));
+            assert_eq!(got.status, want, "{items} {more:?}: {}", got.body);
         }
+        let got = send("POST", &layout, &editor, form_body("version=1"));
+        assert_eq!(got.status, 400, "no items: {}", got.body);
+        let got = send("POST", &layout, &editor, form_body("items=%5B%5D"));
+        assert_eq!(got.status, 400, "no version: {}", got.body);
+        let list: Value = send("GET", &format!("{base}/api/v1/dashboards"), &editor, None).json();
+        assert!(
+            !list.as_array().unwrap().iter().any(|d| d["title"].as_str().unwrap_or_default().starts_with("Copy of")),
+            "a refused copy leaves nothing: {list}"
+        );
 
         // Widget form: config failing the schema comes back as 422 with the form.
         let got = send(

@@ -154,8 +154,18 @@ async fn a_user_builds_and_uses_a_dashboard_in_chromium() {
         ],
     )
     .await;
-    // Nothing is saved until Save: one version for the whole edit.
-    assert_eq!(text_of(c, "#save-status").await, "Unsaved changes");
+    // Nothing is saved until Save: one version for the whole edit, with
+    // the message typed in the edit bar.
+    assert_eq!(
+        text_of(c, "#layout-form .layout-note").await,
+        "Unsaved changes"
+    );
+    c.find(Locator::Id("layout-message"))
+        .await
+        .unwrap()
+        .send_keys("Chart below the card")
+        .await
+        .unwrap();
     c.find(Locator::Id("edit-save"))
         .await
         .unwrap()
@@ -166,6 +176,15 @@ async fn a_user_builds_and_uses_a_dashboard_in_chromium() {
         text_of(c, "#save-status").await.starts_with("Saved")
     })
     .await;
+    assert!(
+        !c.find(Locator::Id("layout-form"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap(),
+        "saving leaves edit mode"
+    );
     let x_dragged = attr(c, chart, "gs-x").await.unwrap_or_default();
     assert_ne!(x_before, x_dragged, "the drag moved the chart");
     c.refresh().await.unwrap();

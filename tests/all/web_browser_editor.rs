@@ -213,6 +213,16 @@ async fn builds_one_widget_of_each_built_in_type_through_the_forms_alone() {
         pending, 2,
         "hidden-tab widgets are not requested until shown"
     );
+    // Not requested at all: the browser fetched nothing for them.
+    let requested_hidden = "const ids = Array.from(document.querySelectorAll('.tab-panel[data-tab=\"1\"] .grid-stack-item'))\
+           .map(e => e.getAttribute('gs-id'));\
+         return performance.getEntriesByType('resource')\
+           .filter(r => ids.some(id => new URL(r.name).pathname.endsWith('/widgets/' + id))).length;";
+    assert_eq!(
+        js(c, requested_hidden).await,
+        0,
+        "no request for a hidden tab's widgets"
+    );
 
     let token = w.token("editor").to_owned();
     let (b, t) = (base.clone(), token.clone());
@@ -278,6 +288,7 @@ async fn builds_one_widget_of_each_built_in_type_through_the_forms_alone() {
     // The second tab: its widgets load when it opens.
     click(c, ".tabs [data-tab='1']").await;
     widgets_loaded(c).await;
+    assert_eq!(js(c, requested_hidden).await, 2, "requested once shown");
     tokio::time::sleep(Duration::from_millis(200)).await;
     shot(c, "44-built-details").await;
     let bars = js(
@@ -353,6 +364,40 @@ async fn builds_one_widget_of_each_built_in_type_through_the_forms_alone() {
         exported[1].as_str().unwrap().contains("range=7d"),
         "{exported}"
     );
+
+    // Auto-refresh on: every widget says when it was last updated.
+    assert_eq!(
+        js(c, "return Array.from(document.querySelectorAll('.widget-updated')).filter(e => e.offsetParent !== null).length;").await,
+        0,
+        "no update time while auto-refresh is off"
+    );
+    choose(c, "#refresh", "30").await;
+    let stamps = js(
+        c,
+        "return Array.from(document.querySelectorAll('.tab-panel:not([hidden]) section.widget')).map(w => {\
+           const u = w.querySelector('.widget-updated'); return u && u.offsetParent !== null ? u.textContent : null; });",
+    )
+    .await;
+    let stamps = stamps.as_array().unwrap();
+    assert!(!stamps.is_empty());
+    for stamp in stamps {
+        let text = stamp
+            .as_str()
+            .unwrap_or_else(|| panic!("a widget without its update time: {stamps:?}"));
+        assert!(
+            text.starts_with("Updated ") && text.matches(':').count() == 2,
+            "{text}"
+        );
+    }
+    assert!(
+        js(c, "return location.search;")
+            .await
+            .as_str()
+            .unwrap()
+            .contains("refresh=30"),
+        "the refresh interval is in the address"
+    );
+    shot(c, "45-auto-refresh").await;
 
     let errors = console_errors(c).await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");

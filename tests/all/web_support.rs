@@ -179,7 +179,24 @@ fn agent() -> ureq::Agent {
 
 /// Send a request; `body` is (content type, bytes).
 pub(crate) fn send(method: &str, url: &str, who: &As, body: Option<(&str, Vec<u8>)>) -> Answer {
+    send_as(method, url, who, body, false)
+}
+
+/// [`send`] as htmx sends it (`HX-Request: true`): a fragment, not a page.
+pub(crate) fn send_htmx(
+    method: &str,
+    url: &str,
+    who: &As,
+    body: Option<(&str, Vec<u8>)>,
+) -> Answer {
+    send_as(method, url, who, body, true)
+}
+
+fn send_as(method: &str, url: &str, who: &As, body: Option<(&str, Vec<u8>)>, htmx: bool) -> Answer {
     let mut req = http::Request::builder().method(method).uri(url);
+    if htmx {
+        req = req.header("HX-Request", "true");
+    }
     match who {
         As::Anonymous => {}
         As::Session { cookie, csrf } => {
@@ -246,4 +263,20 @@ pub(crate) fn json_body(v: &Value) -> Option<(&'static str, Vec<u8>)> {
 /// A form body.
 pub(crate) fn form_body(s: &str) -> Option<(&'static str, Vec<u8>)> {
     Some(("application/x-www-form-urlencoded", s.as_bytes().to_vec()))
+}
+
+/// The layout bar's form as the page sends it: the version edited, every
+/// widget's place (`items`, JSON) and `more` fields (`[("message", "…")]`).
+pub(crate) fn layout_body(
+    version: u64,
+    items: &Value,
+    more: &[(&str, &str)],
+) -> Option<(&'static str, Vec<u8>)> {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    form.append_pair("version", &version.to_string());
+    form.append_pair("items", &items.to_string());
+    for (k, v) in more {
+        form.append_pair(k, v);
+    }
+    form_body(&form.finish())
 }

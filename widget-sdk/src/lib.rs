@@ -4,7 +4,7 @@
 //! A plugin is a `cdylib` crate built for `wasm32-wasip2`. It implements one
 //! of three traits — [`Widget`], [`Exporter`] (with an [`ExportSession`]) or
 //! [`AlertRule`] — and registers it with [`export_plugin!`]. The WIT contract
-//! in `wit/plugin.wit` (package `wasmdash:plugin@0.1.2`) is the single source
+//! in `wit/plugin.wit` (package `wasmdash:plugin@0.1.3`) is the single source
 //! of truth; its generated bindings stay hidden in [`wit`] and the types you
 //! use are re-exported here under their WIT names, so nothing is copied.
 //!
@@ -59,7 +59,8 @@
 //! [`format`](mod@format) for numbers, percentages, money, durations and
 //! percent change, [`time`] for timestamps in the viewer's UTC offset,
 //! [`cell_text`] for exporters writing millions of cells, [`display`] for
-//! the formats, direction and colours the dashboard uses, the [`svg`] chart
+//! the formats, direction and colours the dashboard uses, [`buckets`] for
+//! the partial first and last buckets of a series, the [`svg`] chart
 //! toolkit (scales, axes, lines, areas, bars, pie/donut arcs, sparklines,
 //! downsampling to the pixel width), and [`testing`] fixtures for unit
 //! tests that call a plugin the way the host does.
@@ -149,6 +150,7 @@
 //! `.wasm` into the server's plugins folder.
 #![deny(missing_docs)]
 
+pub mod buckets;
 pub mod cell_text;
 mod config;
 pub mod display;
@@ -160,6 +162,7 @@ mod plugin;
 mod schema;
 mod shape;
 pub mod svg;
+mod svg_layout;
 pub mod testing;
 pub mod time;
 mod types;

@@ -6,9 +6,18 @@
 //! simplified to that: subschemas inlined, `Option<T>` read as "may be left
 //! out" rather than "may be null", unit enums (with or without doc comments)
 //! as one `enum` list, numeric `format` annotations dropped.
+//!
+//! The properties are written in the order the config type declares its
+//! fields: the host's form shows a plugin's options in the order its author
+//! chose. (schemars builds a sorted map, so the order is taken from serde's
+//! list of field names instead.)
+
+use std::cell::Cell;
 
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 /// A key the host reads from a plugin's config for its own use. The SDK adds
@@ -46,7 +55,10 @@ fn metric_property(description: &str) -> Value {
 
 /// The schema of `C` as JSON text, titled `title`, with `host_keys` added
 /// as properties unless `C` declares them itself.
-pub(crate) fn config_schema<C: JsonSchema>(title: &str, host_keys: &[HostKey]) -> String {
+pub(crate) fn config_schema<C: JsonSchema + DeserializeOwned>(
+    title: &str,
+    host_keys: &[HostKey],
+) -> String {
     let generator = SchemaSettings::draft2020_12()
         .with(|s| s.inline_subschemas = true)
         .into_generator();
@@ -64,7 +76,94 @@ pub(crate) fn config_schema<C: JsonSchema>(title: &str, host_keys: &[HostKey]) -
             }
         }
     }
-    schema.to_string()
+    let order = field_order::<C>();
+    serde_json::to_string(&InOrder {
+        schema: &schema,
+        order: &order,
+    })
+    .unwrap_or_else(|_| schema.to_string())
+}
+
+/// The names of `C`'s fields in declaration order, as serde's derive lists
+/// them (after renames); empty for anything but a plain struct (a
+/// flattened struct, an enum, a hand-written `Deserialize`).
+fn field_order<C: DeserializeOwned>() -> Vec<&'static str> {
+    let fields = Cell::new(None);
+    // Always an error: only the names are wanted, never a value.
+    let _ = C::deserialize(FieldNames(&fields));
+    fields.get().map(<[_]>::to_vec).unwrap_or_default()
+}
+
+/// A deserializer that records the field list a struct asks for.
+struct FieldNames<'a>(&'a Cell<Option<&'static [&'static str]>>);
+
+impl<'de> Deserializer<'de> for FieldNames<'_> {
+    type Error = de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("not a struct"))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.set(Some(fields));
+        Err(de::Error::custom("only the field names are wanted"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+        byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
+        enum identifier ignored_any
+    }
+}
+
+/// A schema written with its root `properties` in `order` (the rest after
+/// them, by name).
+struct InOrder<'a> {
+    schema: &'a Value,
+    order: &'a [&'static str],
+}
+
+impl Serialize for InOrder<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Value::Object(root) = self.schema else {
+            return self.schema.serialize(s);
+        };
+        let mut map = s.serialize_map(Some(root.len()))?;
+        for (key, value) in root {
+            match value {
+                Value::Object(props) if key == "properties" => {
+                    map.serialize_entry(key, &Properties(props, self.order))?;
+                }
+                _ => map.serialize_entry(key, value)?,
+            }
+        }
+        map.end()
+    }
+}
+
+struct Properties<'a>(&'a Map<String, Value>, &'a [&'static str]);
+
+impl Serialize for Properties<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Properties(props, order) = *self;
+        let mut map = s.serialize_map(Some(props.len()))?;
+        for name in order {
+            if let Some(value) = props.get(*name) {
+                map.serialize_entry(name, value)?;
+            }
+        }
+        for (name, value) in props {
+            if !order.contains(&name.as_str()) {
+                map.serialize_entry(name, value)?;
+            }
+        }
+        map.end()
+    }
 }
 
 /// Rewrite the generated schema, at every level, into the flat form the
@@ -218,6 +317,24 @@ mod tests {
             serde_json::from_str(&config_schema::<OwnMetric>("t", &[WIDGET_METRIC])).unwrap();
         assert_eq!(s["properties"]["metric"]["type"], "integer");
         assert_eq!(s["required"], json!(["metric"]));
+    }
+
+    #[test]
+    fn properties_are_written_in_declaration_order() {
+        let text = config_schema::<Config>("My widget", &[WIDGET_METRIC]);
+        let at = |name: &str| {
+            text.find(&format!("\"{name}\":{{"))
+                .unwrap_or_else(|| panic!("{name} in {text}"))
+        };
+        // Declared: title, style, page_size, ratio, limits; host keys after.
+        let order = ["title", "style", "page_size", "ratio", "limits", "metric"];
+        for pair in order.windows(2) {
+            assert!(at(pair[0]) < at(pair[1]), "{pair:?} in {text}");
+        }
+        // The text still parses to the same schema.
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed, schema());
+        assert!(field_order::<crate::NoConfig>().is_empty());
     }
 
     #[test]

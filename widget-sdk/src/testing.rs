@@ -129,6 +129,32 @@ pub fn with_display<R>(display: crate::display::Display, f: impl FnOnce() -> R) 
     crate::display::imp::with(display, f)
 }
 
+pub use crate::svg_layout::{SvgLayout, TextBox};
+
+/// The first chart SVG of widget `html` as it would be laid out: its size,
+/// each text's font size and extent, the drawing's extent. Test the sizing
+/// rules with it, at every size the grid allows:
+///
+/// ```
+/// # use wasmdash_plugin_sdk::{svg, testing};
+/// let html = format!("{}{}{}", svg::open(300, 120, "c"), svg::text(150.0, 60.0, "middle", "l", "12K"), svg::CLOSE);
+/// let l = testing::svg_layout(&html).unwrap();
+/// assert!(l.smallest_text().unwrap() >= 12.0 && l.texts_outside().is_empty());
+/// ```
+pub fn svg_layout(html: &str) -> Option<SvgLayout> {
+    crate::svg_layout::layout(html)
+}
+
+/// Run `f` with the host's `buckets` answers set to `partial`, as the host
+/// would answer them while rendering a series; afterwards no bucket is
+/// partial again (natively).
+pub fn with_partial_buckets<R>(
+    partial: crate::buckets::PartialBuckets,
+    f: impl FnOnce() -> R,
+) -> R {
+    crate::buckets::imp::with(partial, f)
+}
+
 /// Column schemas named and labelled as given.
 pub fn columns(named: &[(&str, ColumnKind)]) -> Vec<ColumnSchema> {
     named

@@ -1,6 +1,6 @@
 //! Raw bindings generated from `wit/plugin.wit`, one module per world.
 //!
-//! The `types`, `log` and `display` interfaces are generated once (with the `widget`
+//! The `types`, `log`, `display` and `buckets` interfaces are generated once (with the `widget`
 //! world) and the other two worlds point at them through `with`, so a `Batch` is the same Rust
 //! type whichever plugin kind uses it. The export macros are public so the
 //! façade's `export_plugin!` can expand them in the plugin crate, which is
@@ -27,9 +27,10 @@ pub mod exporter {
         export_macro_name: "__wasmdash_export_exporter",
         default_bindings_module: "::wasmdash_plugin_sdk::wit::exporter",
         with: {
-            "wasmdash:plugin/types@0.1.2": crate::wit::types,
-            "wasmdash:plugin/log@0.1.2": crate::wit::log,
-            "wasmdash:plugin/display@0.1.2": crate::wit::display,
+            "wasmdash:plugin/types@0.1.3": crate::wit::types,
+            "wasmdash:plugin/log@0.1.3": crate::wit::log,
+            "wasmdash:plugin/display@0.1.3": crate::wit::display,
+            "wasmdash:plugin/buckets@0.1.3": crate::wit::buckets,
         },
     });
 }
@@ -44,9 +45,9 @@ pub mod alert_rule {
         default_bindings_module: "::wasmdash_plugin_sdk::wit::alert_rule",
         additional_derives: [PartialEq],
         with: {
-            "wasmdash:plugin/types@0.1.2": crate::wit::types,
-            "wasmdash:plugin/log@0.1.2": crate::wit::log,
-            "wasmdash:plugin/display@0.1.2": crate::wit::display,
+            "wasmdash:plugin/types@0.1.3": crate::wit::types,
+            "wasmdash:plugin/log@0.1.3": crate::wit::log,
+            "wasmdash:plugin/display@0.1.3": crate::wit::display,
         },
     });
 }
@@ -54,6 +55,7 @@ pub mod alert_rule {
 pub use alert_rule::exports::wasmdash::plugin::alert_rule_plugin;
 pub use exporter::exports::wasmdash::plugin::exporter_plugin;
 pub use widget::exports::wasmdash::plugin::widget_plugin;
+pub use widget::wasmdash::plugin::buckets;
 pub use widget::wasmdash::plugin::display;
 pub use widget::wasmdash::plugin::log;
 pub use widget::wasmdash::plugin::types;

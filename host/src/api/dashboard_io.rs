@@ -21,6 +21,7 @@ use axum::{
 use serde_json::{Value, json};
 
 use super::dashboards::to_json;
+use crate::dashboards::Author;
 use crate::http::{AppState, HttpError, JsonBody, Viewer, Writer, attachment};
 use crate::store::Sharing;
 
@@ -72,16 +73,25 @@ async fn versions(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
-    let (d, kept) = state.dashboards.history(&viewer.user, &id)?;
+    let history = state.dashboards.history(&viewer.user, &id)?;
     Ok(Json(Value::Array(
-        kept.iter()
-            .map(|v| {
+        history
+            .versions
+            .iter()
+            .map(|kept| {
+                let v = &kept.dashboard;
                 json!({
                     "version": v.version,
-                    "updated": v.updated,
+                    "updated": v.note.at,
+                    "author": match &kept.author {
+                        Author::User(name) => Some(name.as_str()),
+                        Author::Removed | Author::Unknown => None,
+                    },
+                    "author_id": v.note.author.as_ref().map(|a| a.as_str()),
+                    "message": v.note.message,
                     "title": v.content.title,
                     "widgets": v.content.widgets.len(),
-                    "current": v.version == d.version,
+                    "current": v.version == history.current.version,
                 })
             })
             .collect(),

@@ -56,6 +56,9 @@ struct DashboardBody {
     layout: Layout,
     #[serde(default)]
     widgets: Vec<Widget>,
+    /// Why (PUT only): kept with the new version in its history.
+    #[serde(default)]
+    message: Option<String>,
 }
 
 fn grid() -> Layout {
@@ -105,9 +108,14 @@ async fn update(
     let version = body.version.ok_or_else(|| {
         HttpError::bad_request("say which `version` you edited (optimistic concurrency)")
     })?;
-    let saved = state
-        .dashboards
-        .update(&viewer.user, &id, version, &content_of(body))?;
+    let message = body.message.clone();
+    let saved = state.dashboards.update(
+        &viewer.user,
+        &id,
+        version,
+        &content_of(body),
+        message.as_deref(),
+    )?;
     Ok(Json(to_json(&saved)))
 }
 

@@ -4,11 +4,13 @@
 //! Pages, the JSON API and the CLI call it; it knows no HTTP.
 
 mod error;
+mod history;
 mod placement;
 mod service;
 mod tabs;
 
 pub use error::{DashboardsError, Result};
+pub use history::{Author, History, KeptVersion};
 pub use placement::first_free_cell;
 pub use service::{DashboardDocument, DashboardService};
 pub use tabs::{OrphanWidgets, TabChange, TabError, apply_tab_change};

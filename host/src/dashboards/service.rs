@@ -9,11 +9,12 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use super::error::{DashboardsError, Result};
+use super::history::{Author, History, KeptVersion};
 use super::tabs::{TabChange, apply_tab_change};
 use crate::auth::{Action, can, can_create_dashboard, can_restore, visible_to};
 use crate::store::{
-    Dashboard, DashboardContent, DashboardId, Sharing, Store, User, export_dashboard,
-    import_dashboard,
+    Dashboard, DashboardContent, DashboardId, Sharing, Store, User, UserId, VersionNote,
+    export_dashboard, import_dashboard,
 };
 use crate::widget::{WidgetConfigError, WidgetSchemas};
 
@@ -128,40 +129,45 @@ impl DashboardService {
     }
 
     /// Replace the content of dashboard `id`, which `user` edited at
-    /// `version` (a stale version is a conflict).
+    /// `version` (a stale version is a conflict); `message` says why.
     pub fn update(
         &self,
         user: &User,
         id: &str,
         version: u64,
         content: &DashboardContent,
+        message: Option<&str>,
     ) -> Result<Dashboard> {
         let d = self.visible(user, id, Action::Edit)?;
         self.validate(content)?;
+        let note = note(user, message)?;
         Ok(self
             .store
-            .update_dashboard(&d.id, version, content, Utc::now())?)
+            .update_dashboard(&d.id, version, content, &note)?)
     }
 
     /// Save `content` as the next version of `dashboard` (which the caller
     /// read and changed; `version` is the one it edited, a stale one is a
-    /// conflict). Only the structure is checked: the pages check the
-    /// widget they changed against its plugin themselves.
+    /// conflict), with `message` saying why. Only the structure is
+    /// checked: the pages check the widget they changed against its plugin
+    /// themselves.
     pub fn save(
         &self,
         user: &User,
         dashboard: &Dashboard,
         version: u64,
         content: &DashboardContent,
+        message: Option<&str>,
     ) -> Result<Dashboard> {
         if !can(user, Action::Edit, dashboard) {
             return Err(DashboardsError::Forbidden(
                 "you may not edit this dashboard".into(),
             ));
         }
+        let note = note(user, message)?;
         Ok(self
             .store
-            .update_dashboard(&dashboard.id, version, content, Utc::now())?)
+            .update_dashboard(&dashboard.id, version, content, &note)?)
     }
 
     /// Apply `change` to the tabs of dashboard `id`, which `user` edited at
@@ -174,14 +180,16 @@ impl DashboardService {
         change: TabChange,
     ) -> Result<Dashboard> {
         let d = self.visible(user, id, Action::Edit)?;
+        let message = change.describe(&d.content);
         let content = apply_tab_change(&d.content, change)
             .map_err(|e| DashboardsError::Invalid(e.to_string()))?;
         content
             .validate()
             .map_err(|e| DashboardsError::Invalid(e.to_string()))?;
+        let note = note(user, Some(&message))?;
         Ok(self
             .store
-            .update_dashboard(&d.id, version, &content, Utc::now())?)
+            .update_dashboard(&d.id, version, &content, &note)?)
     }
 
     /// A private copy of dashboard `id` for `user`, titled `Copy of …`.
@@ -266,7 +274,7 @@ impl DashboardService {
 
     /// Dashboard `id` and its kept versions (newest first), for editors,
     /// its owner and admins.
-    pub fn history(&self, user: &User, id: &str) -> Result<(Dashboard, Vec<Dashboard>)> {
+    pub fn history(&self, user: &User, id: &str) -> Result<History> {
         let d = self.visible(user, id, Action::View)?;
         if !can(user, Action::Edit, &d) && !can_restore(user, &d) {
             return Err(DashboardsError::Forbidden(
@@ -274,7 +282,29 @@ impl DashboardService {
             ));
         }
         let kept = self.store.dashboard_versions(&d.id)?;
-        Ok((d, kept))
+        let mut names: std::collections::HashMap<UserId, Author> = Default::default();
+        let mut versions = Vec::with_capacity(kept.len());
+        for dashboard in kept {
+            let author = match &dashboard.note.author {
+                None => Author::Unknown,
+                Some(id) => match names.get(id) {
+                    Some(known) => known.clone(),
+                    None => {
+                        let found = match self.store.user(id)? {
+                            Some(u) => Author::User(u.username),
+                            None => Author::Removed,
+                        };
+                        names.insert(id.clone(), found.clone());
+                        found
+                    }
+                },
+            };
+            versions.push(KeptVersion { dashboard, author });
+        }
+        Ok(History {
+            current: d,
+            versions,
+        })
     }
 
     /// Make `version` of dashboard `id` current again, as a new version
@@ -291,6 +321,13 @@ impl DashboardService {
                 "version {version} is already the current one"
             )));
         }
-        Ok(self.store.restore_dashboard(&d.id, version, Utc::now())?)
+        let note = note(user, Some(&format!("Restored version {version}")))?;
+        Ok(self.store.restore_dashboard(&d.id, version, &note)?)
     }
+}
+
+/// The note of a version `user` saves now with `message`.
+fn note(user: &User, message: Option<&str>) -> Result<VersionNote> {
+    VersionNote::new(&user.id, Utc::now(), message)
+        .map_err(|e| DashboardsError::Invalid(e.to_string()))
 }

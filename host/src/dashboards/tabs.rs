@@ -46,6 +46,29 @@ pub enum TabChange {
     UseGrid,
 }
 
+impl TabChange {
+    /// How the change reads in the version history of `content` (the
+    /// dashboard before it).
+    pub fn describe(&self, content: &DashboardContent) -> String {
+        let tab_name = |tab: &u32| match &content.layout {
+            Layout::Tabs { tabs } => tabs
+                .get(*tab as usize)
+                .map_or_else(|| format!("tab {tab}"), |n| format!("tab “{n}”")),
+            Layout::Grid => format!("tab {tab}"),
+        };
+        match self {
+            Self::Add(name) => format!("Added tab “{}”", name.trim()),
+            Self::Rename { tab, name } => {
+                format!("Renamed {} to “{}”", tab_name(tab), name.trim())
+            }
+            Self::Move { tab, .. } => format!("Moved {}", tab_name(tab)),
+            Self::Delete { tab, .. } => format!("Deleted {}", tab_name(tab)),
+            Self::UseTabs(_) => "Switched to tabs".to_owned(),
+            Self::UseGrid => "Switched to one grid".to_owned(),
+        }
+    }
+}
+
 /// Why a tab change does not apply.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

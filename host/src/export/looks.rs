@@ -35,7 +35,8 @@ pub(crate) fn of_data(data: &WidgetData) -> Display {
 }
 
 /// The formats of [`super::tables::series`] of `d`: the bucket start as a
-/// date (or date and time for buckets under a day), then the values.
+/// date (or date and time for buckets under a day), then the values, then
+/// the partial flags; and its partial buckets for the `buckets` import.
 pub(crate) fn of_series(d: &SeriesData) -> Display {
     let v = ColumnFormat::from(&d.format);
     let time = match d.bucket.as_str() {
@@ -46,9 +47,15 @@ pub(crate) fn of_series(d: &SeriesData) -> Display {
     if d.previous.is_some() {
         columns.push(v.clone());
     }
+    // The `partial` flags are shown as they come.
+    columns.push(ColumnFormat::default());
+    if d.previous.is_some() {
+        columns.push(ColumnFormat::default());
+    }
     Display {
         columns,
         value_format: v,
+        partial_buckets: d.partial.clone(),
         ..Display::default()
     }
 }
@@ -130,7 +137,11 @@ mod tests {
         }));
         assert_eq!(
             d.columns.iter().map(|c| c.kind).collect::<Vec<_>>(),
-            [ColumnFormatKind::Date, ColumnFormatKind::Percent]
+            [
+                ColumnFormatKind::Date,
+                ColumnFormatKind::Percent,
+                ColumnFormatKind::Plain
+            ]
         );
     }
 }

@@ -2,7 +2,7 @@
 //! an exporter that only knows rows can write it.
 //!
 //! Column names follow the report sections of the exporter WIT: a series is
-//! `time`, `value` (and `previous`), categories are `label`, `value`, a
+//! `time`, `value` (and `previous`), then `partial` (and `previous_partial`), categories are `label`, `value`, a
 //! single value is `label`, `value`, `previous`.
 
 use crate::frame::{
@@ -62,7 +62,10 @@ pub fn scalar(d: &ScalarData) -> Table {
     }
 }
 
-/// A time series: `time`, `value`, and `previous` when it was compared.
+/// A time series: `time`, `value`, and `previous` when it was compared;
+/// then `partial` (and `previous_partial`): whether the range covers the
+/// row's bucket only in part (see `SeriesData::partial`), so a file says
+/// which rows are not whole buckets as the chart does.
 pub fn series(d: &SeriesData) -> Table {
     let n = d.points.timestamps.len();
     let mut schema = vec![
@@ -73,11 +76,30 @@ pub fn series(d: &SeriesData) -> Table {
         Column::new(ColumnValues::Timestamp(d.points.timestamps.clone())),
         optional_floats(&series_values(&d.points)),
     ];
+    let flags = |partial: &[i64]| {
+        Column::new(ColumnValues::Boolean(
+            d.points
+                .timestamps
+                .iter()
+                .map(|t| partial.contains(t))
+                .collect(),
+        ))
+    };
     if let Some(prev) = &d.previous {
         schema.push(col("previous", "Previous period", ColumnKind::Float64));
         let mut values = series_values(prev);
         values.resize(n, None);
         columns.push(optional_floats(&values));
+    }
+    schema.push(col("partial", PARTIAL_LABEL, ColumnKind::Boolean));
+    columns.push(flags(&d.partial.current));
+    if d.previous.is_some() {
+        schema.push(col(
+            "previous_partial",
+            PREVIOUS_PARTIAL_LABEL,
+            ColumnKind::Boolean,
+        ));
+        columns.push(flags(&d.partial.previous));
     }
     Table {
         schema,
@@ -87,6 +109,11 @@ pub fn series(d: &SeriesData) -> Table {
         },
     }
 }
+
+/// Header of the column saying a row's bucket is partial.
+pub const PARTIAL_LABEL: &str = "Partial bucket";
+/// Header of the column saying the previous period's bucket is partial.
+pub const PREVIOUS_PARTIAL_LABEL: &str = "Previous partial";
 
 /// Values by category: `label`, `value`.
 pub fn categories(d: &CategoriesData) -> Table {
@@ -152,10 +179,40 @@ mod tests {
             ..SeriesData::default()
         };
         let t = series(&d);
-        assert_eq!(t.schema.len(), 3);
+        let names: Vec<&str> = t.schema.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["time", "value", "previous", "partial", "previous_partial"]
+        );
         assert_eq!(t.rows.row_count, 3);
         assert_eq!(t.rows.columns[1].nulls, vec![false, true, false]);
         assert_eq!(t.rows.columns[2].nulls, vec![false, false, true]);
+    }
+
+    #[test]
+    fn series_rows_say_which_buckets_are_partial() {
+        let mut d = SeriesData {
+            points: Series {
+                timestamps: vec![0, 10, 20],
+                values: vec![1.0, 2.0, 3.0],
+                nulls: Vec::new(),
+            },
+            ..SeriesData::default()
+        };
+        d.partial.current = vec![0, 20];
+        let t = series(&d);
+        assert_eq!(t.schema[2].name, "partial");
+        assert_eq!(
+            t.rows.columns[2].values,
+            ColumnValues::Boolean(vec![true, false, true])
+        );
+        d.previous = Some(d.points.clone());
+        d.partial.previous = vec![20];
+        let t = series(&d);
+        assert_eq!(
+            t.rows.columns[4].values,
+            ColumnValues::Boolean(vec![false, false, true])
+        );
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub use session::{
     session_set_cookie,
 };
 pub use state::AppState;
-pub use widget_params::{WidgetParams, range_from};
+pub use widget_params::{WidgetParams, box_size, range_from};
 
 /// `routes` served over `state`: a health check added, the same-origin
 /// rule and the security headers around everything.

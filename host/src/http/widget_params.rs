@@ -1,5 +1,6 @@
 //! The query of a widget request (pages and API alike): the dashboard's
-//! range, and a table widget's page and sort.
+//! range, a table widget's page and sort, and the size the widget is shown
+//! at.
 
 use serde::Deserialize;
 
@@ -30,6 +31,13 @@ pub struct WidgetParams {
     /// First row a table widget shows; a multiple of its page size.
     #[serde(default)]
     pub offset: Option<u64>,
+    /// Width of the widget's body in CSS pixels (the page measures it), so
+    /// charts are drawn at their real size; with `height`.
+    #[serde(default)]
+    pub width: Option<u32>,
+    /// Height of the widget's body in CSS pixels; with `width`.
+    #[serde(default)]
+    pub height: Option<u32>,
 }
 
 impl WidgetParams {
@@ -42,6 +50,7 @@ impl WidgetParams {
         );
         ViewRequest {
             range,
+            size: box_size(self.width, self.height),
             page: self.page.unwrap_or(0),
             table: TableRequest {
                 sort_column: self.sort_column.as_deref(),
@@ -51,6 +60,28 @@ impl WidgetParams {
         }
     }
 }
+
+/// The size a widget is drawn at: both of `width` and `height` (CSS
+/// pixels, 1 to 4096) or neither (the widget's grid size then).
+pub fn box_size(width: Option<u32>, height: Option<u32>) -> Result<Option<(u32, u32)>, String> {
+    let check = |name: &str, v: u32| {
+        if (1..=MAX_SIDE).contains(&v) {
+            Ok(v)
+        } else {
+            Err(format!(
+                "`{name}` must be between 1 and {MAX_SIDE} (CSS pixels), not {v}"
+            ))
+        }
+    };
+    match (width, height) {
+        (None, None) => Ok(None),
+        (Some(w), Some(h)) => Ok(Some((check("width", w)?, check("height", h)?))),
+        _ => Err("`width` and `height` go together: give both or neither".into()),
+    }
+}
+
+/// Largest widget side a request may ask for, in CSS pixels.
+const MAX_SIDE: u32 = 4096;
 
 /// The dashboard-wide range of a page request: a preset name, or
 /// `custom` with `from` and `to`; [`RangeSpec::DEFAULT`] when none.
@@ -71,4 +102,26 @@ pub fn range_from(
         range.parse::<RangeSpec>()
     };
     spec.map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_size_is_both_sides_in_range_or_none() {
+        assert_eq!(box_size(None, None), Ok(None));
+        assert_eq!(box_size(Some(640), Some(300)), Ok(Some((640, 300))));
+        assert!(box_size(Some(640), None).unwrap_err().contains("together"));
+        assert!(
+            box_size(Some(0), Some(300))
+                .unwrap_err()
+                .contains("`width`")
+        );
+        assert!(
+            box_size(Some(10), Some(5000))
+                .unwrap_err()
+                .contains("`height`")
+        );
+    }
 }

@@ -298,6 +298,9 @@ pub(super) struct DashboardBody {
     pub layout: Option<Value>,
     /// Widgets.
     pub widgets: Option<Vec<Widget>>,
+    /// Why (`PUT` only): kept with the new version in its history; one
+    /// line, at most 500 characters.
+    pub message: Option<String>,
 }
 
 /// One kept version of a dashboard.
@@ -307,6 +310,13 @@ pub(super) struct DashboardVersion {
     pub version: u64,
     /// When it was saved.
     pub updated: String,
+    /// Who saved it (username); `null` when unknown (saved before authors
+    /// were kept) or the user was removed.
+    pub author: Option<String>,
+    /// The id of the user who saved it, when known.
+    pub author_id: Option<String>,
+    /// The message it was saved with, if any.
+    pub message: Option<String>,
     /// Its title.
     pub title: String,
     /// How many widgets it had.

@@ -103,8 +103,6 @@ async fn view(
                 @if editable {
                     a.btn href={ "/dashboards/" (id) "/widgets/new" } { "Add widget" }
                     button #edit-toggle type="button" aria-pressed="false" { "Edit layout" }
-                    button #edit-save.btn-primary type="button" hidden { "Save layout" }
-                    button #edit-cancel type="button" hidden { "Cancel" }
                 }
                 @if settings {
                     a.btn href={ "/dashboards/" (id) "/settings" } { "Settings" }
@@ -119,6 +117,7 @@ async fn view(
                 ))
                 }
             }
+            @if editable { (super::layout_save::bar(&dashboard)) }
             (body(&dashboard, editable))
         },
     ))
@@ -213,7 +212,9 @@ fn item(dashboard_id: &str, w: &Widget, tabs: &[String]) -> Markup {
             section.grid-stack-item-content.widget aria-label=(w.title)
                 data-lazy=[lazy.then_some("true")]
                 hx-get={ "/dashboards/" (dashboard_id) "/widgets/" (w.id) }
-                hx-trigger=(if lazy { "wd-show, wd-table" } else { "load, wd-refresh from:body, wd-table" })
+                // `wd-resize`: app.js asks again at the body's new size.
+                hx-trigger=(if lazy { "wd-show, wd-table, wd-resize" } else { "load, wd-refresh from:body, wd-table, wd-resize" })
+                hx-sync="this:replace"
                 hx-include="#range-form"
                 hx-swap="innerHTML" {
                 div.widget-head { h2.widget-title { (w.title) } }

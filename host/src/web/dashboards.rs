@@ -235,8 +235,9 @@ async fn rename(
     let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let mut content = d.content.clone();
     content.title = form.title.trim().to_owned();
+    let message = format!("Renamed to “{}”", content.title);
     state
         .dashboards
-        .save(&viewer.user, &d, form.version, &content)?;
+        .save(&viewer.user, &d, form.version, &content, Some(&message))?;
     hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
 }

@@ -1,12 +1,11 @@
-//! The layout editor: save positions after an edit, add, configure and
-//! remove widgets. Every save names the version it was edited from, so a
-//! stale page gets a conflict instead of silently overwriting someone's
-//! change; the widget form then offers reload, overwrite or a copy (see
-//! [`super::widget_form`]).
+//! The widget editor: add, configure and remove widgets. Every save names
+//! the version it was edited from, so a stale page gets a conflict instead
+//! of silently overwriting someone's change; the form then offers reload,
+//! overwrite or a copy (see [`super::conflict`]).
 
 use axum::Form;
 use axum::{
-    Json, Router,
+    Router,
     extract::{Path, Query, State},
     response::Response,
     routing::{get, post},
@@ -15,6 +14,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::conflict::{self, Outcome};
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
 use super::widget_form::{
@@ -22,20 +22,14 @@ use super::widget_form::{
     widget_form,
 };
 use crate::auth::Action;
-use crate::dashboards::DashboardsError;
-use crate::http::{AppState, HttpError, json_errors};
+use crate::http::{AppState, HttpError};
 use crate::http::{Viewer, Writer};
 use crate::plugins::{PluginInfo, PluginKind};
-use crate::store::{Dashboard, DashboardContent, StoreError, User, Widget};
-use axum::middleware::map_response;
+use crate::store::{Dashboard, DashboardContent, User, Widget};
 
 /// Routes of the editor.
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/dashboards/{id}/layout",
-            post(save_layout).layer(map_response(json_errors)),
-        )
         .route("/dashboards/{id}/widgets/new", get(new_widget_page))
         .route("/dashboards/{id}/widgets", post(add_widget))
         .route("/dashboards/{id}/widgets/fields", post(refresh_fields))
@@ -51,52 +45,6 @@ pub(super) fn router() -> Router<AppState> {
             "/dashboards/{id}/widgets/{widget}/delete",
             post(remove_widget),
         )
-}
-
-/// A widget's new place, sent by the grid after a drag or resize.
-#[derive(Debug, Deserialize)]
-pub(super) struct Placement {
-    id: String,
-    x: u32,
-    y: u32,
-    w: u32,
-    h: u32,
-    #[serde(default)]
-    tab: Option<u32>,
-}
-
-/// The grid's layout after a change.
-#[derive(Debug, Deserialize)]
-pub(super) struct LayoutChange {
-    version: u64,
-    items: Vec<Placement>,
-}
-
-async fn save_layout(
-    State(state): State<AppState>,
-    Writer(viewer): Writer,
-    Path(id): Path<String>,
-    Json(change): Json<LayoutChange>,
-) -> Result<Json<Value>, HttpError> {
-    let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
-    let mut content = d.content.clone();
-    for p in &change.items {
-        let w = content
-            .widgets
-            .iter_mut()
-            .find(|w| w.id == p.id)
-            .ok_or_else(|| {
-                HttpError::unprocessable(format!("no widget {:?} on this dashboard", p.id))
-            })?;
-        (w.x, w.y, w.w, w.h) = (p.x, p.y, p.w, p.h);
-        if let Some(tab) = p.tab {
-            w.tab = tab;
-        }
-    }
-    let saved = state
-        .dashboards
-        .save(&viewer.user, &d, change.version, &content)?;
-    Ok(Json(serde_json::json!({ "version": saved.version })))
 }
 
 /// `?plugin=ID` picks the widget plugin.
@@ -200,7 +148,7 @@ async fn add_widget(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, HttpError> {
     let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
-    let version = version_of(&form)?;
+    let version = conflict::expected_version(&form)?;
     let plugin = plugin_info(&state, field(&form, "plugin").unwrap_or_default())?;
     let (title, tab, config) = match read_form(&state, &plugin, &form) {
         Ok(parts) => parts,
@@ -221,55 +169,54 @@ async fn add_widget(
             h,
             tab,
         });
-        Some(content)
+        Ok(content)
     };
-    save_or_offer(&state, &viewer.user, &d, version, &form, &plugin, None, add)
+    let message = format!("Added “{title}”");
+    let saving = Saving {
+        d: &d,
+        version,
+        form: &form,
+        plugin: &plugin,
+        existing: None,
+        message: &message,
+    };
+    save_or_offer(&state, &viewer.user, &saving, add)
 }
 
-/// Save `change` applied to dashboard `d` (edited at `version`): on a
-/// newer version, the form again offering reload, overwrite (the form
-/// then carries the newer version) or a copy; `as_copy` applies the
-/// change to a new private copy instead. `change` answers `None` when the
-/// widget it changes is gone.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one save path for both forms; the arguments are the request's parts"
-)]
+/// A widget form's save: the dashboard as loaded, the version it was
+/// edited from, the form as sent, and what the save is called in the
+/// history.
+struct Saving<'a> {
+    d: &'a Dashboard,
+    version: u64,
+    form: &'a [(String, String)],
+    plugin: &'a PluginInfo,
+    /// The widget being configured (`None` while adding one).
+    existing: Option<&'a str>,
+    message: &'a str,
+}
+
+/// Save `change` (see [`conflict::save`]): on to the dashboard (or the
+/// copy), or, when someone saved first, the form again with what the user
+/// typed and the three ways on (409).
 fn save_or_offer(
     state: &AppState,
     user: &User,
-    d: &Dashboard,
-    version: u64,
-    form: &[(String, String)],
-    plugin: &PluginInfo,
-    existing: Option<&str>,
-    change: impl Fn(&DashboardContent) -> Option<DashboardContent>,
+    s: &Saving<'_>,
+    change: impl Fn(&DashboardContent) -> Result<DashboardContent, HttpError>,
 ) -> Result<Response, HttpError> {
-    let gone = || HttpError::not_found("the widget was removed in the meantime");
-    if field(form, "as_copy") == Some("true") {
-        let copy = state.dashboards.clone_for(user, d.id.as_str())?;
-        let content = change(&copy.content).ok_or_else(gone)?;
-        let saved = state.dashboards.save(user, &copy, copy.version, &content)?;
-        return hx_redirect(&format!("/dashboards/{}", saved.id.as_str()));
-    }
-    let content = change(&d.content).ok_or_else(gone)?;
-    match state.dashboards.save(user, d, version, &content) {
-        Ok(saved) => hx_redirect(&format!("/dashboards/{}", saved.id.as_str())),
-        Err(DashboardsError::Store(StoreError::Conflict { current_version })) => {
-            let newer = state
-                .dashboards
-                .visible(user, d.id.as_str(), Action::Edit)?;
-            Ok(form_error(
-                state,
-                &newer,
-                plugin,
-                form,
-                existing,
-                Default::default(),
-                Some(current_version),
-            ))
-        }
-        Err(e) => Err(e.into()),
+    let copy = conflict::as_copy(s.form);
+    match conflict::save(state, user, s.d, s.version, copy, Some(s.message), change)? {
+        Outcome::Saved(saved) => hx_redirect(&format!("/dashboards/{}", saved.id.as_str())),
+        Outcome::Stale(newer) => Ok(form_error(
+            state,
+            &newer,
+            s.plugin,
+            s.form,
+            s.existing,
+            Default::default(),
+            Some(newer.version),
+        )),
     }
 }
 
@@ -280,7 +227,7 @@ async fn update_widget(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, HttpError> {
     let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
-    let version = version_of(&form)?;
+    let version = conflict::expected_version(&form)?;
     let current = find_widget(&d, &widget_id)?.clone();
     let plugin = plugin_info(&state, &current.plugin)?;
     let (title, tab, config) = match read_form(&state, &plugin, &form) {
@@ -299,22 +246,26 @@ async fn update_widget(
     };
     let update = |content: &DashboardContent| {
         let mut content = content.clone();
-        let w = content.widgets.iter_mut().find(|w| w.id == widget_id)?;
+        let w = content
+            .widgets
+            .iter_mut()
+            .find(|w| w.id == widget_id)
+            .ok_or_else(|| HttpError::not_found("the widget was removed in the meantime"))?;
         w.title = title.clone();
         w.tab = tab;
         w.config = config.clone();
-        Some(content)
+        Ok(content)
     };
-    save_or_offer(
-        &state,
-        &viewer.user,
-        &d,
+    let message = format!("Changed “{title}”");
+    let saving = Saving {
+        d: &d,
         version,
-        &form,
-        &plugin,
-        Some(&widget_id),
-        update,
-    )
+        form: &form,
+        plugin: &plugin,
+        existing: Some(&widget_id),
+        message: &message,
+    };
+    save_or_offer(&state, &viewer.user, &saving, update)
 }
 
 async fn remove_widget(
@@ -325,9 +276,12 @@ async fn remove_widget(
 ) -> Result<Response, HttpError> {
     let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let version = version_of(&form)?;
-    find_widget(&d, &widget_id)?;
+    let title = find_widget(&d, &widget_id)?.title.clone();
     let mut content = d.content.clone();
     content.widgets.retain(|w| w.id != widget_id);
-    state.dashboards.save(&viewer.user, &d, version, &content)?;
+    let message = format!("Removed “{title}”");
+    state
+        .dashboards
+        .save(&viewer.user, &d, version, &content, Some(&message))?;
     hx_redirect(&format!("/dashboards/{}", d.id.as_str()))
 }

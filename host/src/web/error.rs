@@ -118,6 +118,17 @@ mod tests {
             html.contains(r#"href="/dashboards""#) && html.contains("rel=\"stylesheet\""),
             "{html}"
         );
+        for status in [400, 403, 404, 409, 422, 500, 503] {
+            let status = StatusCode::from_u16(status).unwrap();
+            let html = error_page(status, "why", &ctx).into_string();
+            assert!(
+                html.contains(heading(status))
+                    && html.contains(&format!("Error {}", status.as_u16()))
+                    && html.contains("<nav")
+                    && html.contains("Go to dashboards"),
+                "{status}: {html}"
+            );
+        }
         let anonymous =
             error_page(StatusCode::NOT_FOUND, "x", &PageContext::default()).into_string();
         assert!(anonymous.contains(r#"href="/login""#), "{anonymous}");

@@ -14,6 +14,7 @@ mod alerts_form_view;
 mod alerts_history;
 mod alerts_input;
 mod assets;
+mod conflict;
 mod dashboard_io;
 mod dashboard_settings;
 mod dashboard_view;
@@ -22,6 +23,7 @@ mod editor;
 mod error;
 mod export;
 mod layout;
+mod layout_save;
 mod login;
 mod metrics_page;
 mod plugins_page;
@@ -46,6 +48,7 @@ pub(super) fn router(state: AppState) -> Router<AppState> {
         .merge(dashboards::router())
         .merge(dashboard_view::router())
         .merge(editor::router())
+        .merge(layout_save::router())
         .merge(widget_preview::router())
         .merge(plugins_page::router())
         .merge(dashboard_settings::router())

@@ -16,6 +16,7 @@ use maud::{Markup, html};
 use serde_json::{Map, Value};
 
 use crate::data::{DatasetInfo, MetricInfo};
+use crate::plugins::ORDER_KEY;
 
 /// What the pickers offer, and where a changed metric or dataset asks for
 /// the fields again (their choices depend on it).
@@ -108,10 +109,20 @@ fn fields_of(schema: &Value, current: &Value, depth: u8) -> Vec<Field> {
     let Some(props) = schema["properties"].as_object() else {
         return Vec::new();
     };
-    // Properties arrive sorted by name; what feeds the widget comes first,
-    // in the order a person picks it, then the plugin's options.
+    // Properties arrive sorted by name: follow the schema's own order (the
+    // plugin's, with the binding keys first); without one, what feeds the
+    // widget comes first, in the order a person picks it.
     let mut props: Vec<(&String, &Value)> = props.iter().collect();
-    props.sort_by_key(|(name, _)| FIRST.iter().position(|f| f == name).unwrap_or(FIRST.len()));
+    match schema[ORDER_KEY].as_array() {
+        Some(order) => props.sort_by_key(|(name, _)| {
+            order
+                .iter()
+                .position(|o| o.as_str() == Some(name.as_str()))
+                .unwrap_or(order.len())
+        }),
+        None => props
+            .sort_by_key(|(name, _)| FIRST.iter().position(|f| f == name).unwrap_or(FIRST.len())),
+    }
     props
         .into_iter()
         .filter(|(name, prop)| {

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use crate::auth::Action;
 use crate::http::Writer;
 use crate::http::{AppState, HttpError, json_errors};
-use crate::store::{GRID_COLUMNS, Widget};
+use crate::store::{GRID_COLUMNS, Layout, Widget};
 use axum::middleware::map_response;
 
 /// Route of the move.
@@ -74,13 +74,23 @@ async fn move_widget(
         .max()
         .unwrap_or(0);
     let w = &mut content.widgets[index];
+    let message = match &d.content.layout {
+        Layout::Tabs { tabs } => tabs
+            .get(request.tab as usize)
+            .map(|tab| format!("Moved “{}” to “{tab}”", w.title.trim())),
+        Layout::Grid => None,
+    };
     w.tab = request.tab;
     w.x = 0;
     w.y = bottom;
     w.w = w.w.min(GRID_COLUMNS);
-    let saved = state
-        .dashboards
-        .save(&viewer.user, &d, request.version, &content)?;
+    let saved = state.dashboards.save(
+        &viewer.user,
+        &d,
+        request.version,
+        &content,
+        message.as_deref(),
+    )?;
     Ok(Json(
         json!({ "version": saved.version, "tab": request.tab }),
     ))

@@ -16,6 +16,7 @@ use maud::{Markup, html};
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
 use crate::auth::can_restore;
+use crate::dashboards::Author;
 use crate::http::{AppState, HttpError};
 use crate::http::{Viewer, Writer};
 
@@ -31,8 +32,10 @@ async fn versions(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Markup, HttpError> {
-    let (d, kept) = state.dashboards.history(&viewer.user, &id)?;
-    let may_restore = can_restore(&viewer.user, &d);
+    let history = state.dashboards.history(&viewer.user, &id)?;
+    let d = &history.current;
+    let kept = &history.versions;
+    let may_restore = can_restore(&viewer.user, d);
     let base = format!("/dashboards/{}", d.id.as_str());
     let ctx = page_context(&viewer, Section::Dashboards);
     Ok(page(
@@ -52,17 +55,33 @@ async fn versions(
                     p { "Every saved change (layout, widgets, title) adds one here, so you can go back." }
                 }
             }
-            table.list.panel {
+            table.list.panel.versions {
                 thead { tr {
                     th scope="col" { "Version" } th scope="col" { "Saved" }
+                    th scope="col" { "By" } th scope="col" { "Message" }
                     th scope="col" { "Title" } th scope="col" { "Widgets" }
                     th scope="col" { span.sr-only { "Actions" } }
                 } }
                 tbody {
-                    @for v in &kept {
+                    @for kept in kept {
+                        @let v = &kept.dashboard;
                         tr data-version=(v.version) {
                             td { (v.version) }
-                            td.muted { (v.updated.format("%Y-%m-%d %H:%M:%S UTC")) }
+                            td.muted {
+                                time datetime=(v.note.at.to_rfc3339()) { (v.note.at.format("%Y-%m-%d %H:%M UTC")) }
+                            }
+                            td.version-author {
+                                @match &kept.author {
+                                    Author::User(name) => (name),
+                                    other => span.muted { (other) },
+                                }
+                            }
+                            td.version-message {
+                                @match &v.note.message {
+                                    Some(m) => (m),
+                                    None => span.muted { "—" },
+                                }
+                            }
                             td { (v.content.title) }
                             td { (v.content.widgets.len()) }
                             td {

@@ -56,12 +56,12 @@ pub(super) fn widget_form(
     html! {
         div #widget-form {
             div.page-head { h1 { (if existing.is_some() { "Configure " } else { "Add " }) (plugin.meta.name) } }
-            form.widget-editor hx-post=(action) hx-target="#widget-form" hx-swap="outerHTML" {
+            form.widget-editor hx-post=(action) autocomplete="off" hx-target="#widget-form" hx-swap="outerHTML" {
               div.panel.editor-main {
                 input type="hidden" name="plugin" value=(plugin.meta.id);
                 input type="hidden" name="version" value=(d.version);
                 @if let Some(now) = notes.conflict {
-                    (conflict_banner(d, existing, now))
+                    (super::conflict::choices(now, "Your settings are kept below.", &reload_href(d, existing)))
                 }
                 @if !elsewhere.is_empty() {
                     div.flash.error role="alert" {
@@ -100,15 +100,11 @@ pub(super) fn widget_form(
                     p.muted { small { "Current: " code { (widget.config.to_string()) } } }
                 }
                 div.toolbar {
-                    button.btn-primary type="submit" {
-                        (match (notes.conflict, existing) {
-                            (Some(_), _) => "Overwrite with mine",
-                            (None, Some(_)) => "Save",
-                            (None, None) => "Add widget",
-                        })
-                    }
-                    @if notes.conflict.is_some() {
-                        button type="submit" name="as_copy" value="true" { "Save as a copy" }
+                    // After a conflict the banner's choices say how to save.
+                    @if notes.conflict.is_none() {
+                        button.btn-primary type="submit" {
+                            (if existing.is_some() { "Save" } else { "Add widget" })
+                        }
                     }
                     a.btn href={ "/dashboards/" (id) } { "Cancel" }
                     @if let Some(w) = existing {
@@ -124,19 +120,12 @@ pub(super) fn widget_form(
     }
 }
 
-/// A save met a newer version: say so and offer the three ways on; the
-/// form below keeps what the user typed.
-fn conflict_banner(d: &Dashboard, existing: Option<&str>, now: u64) -> Markup {
-    let reload = match existing {
+/// Where "reload" goes after a conflict: the widget's form again, or the
+/// dashboard when adding one.
+fn reload_href(d: &Dashboard, existing: Option<&str>) -> String {
+    match existing {
         Some(w) => format!("/dashboards/{}/widgets/{w}/edit", d.id.as_str()),
         None => format!("/dashboards/{}", d.id.as_str()),
-    };
-    html! {
-        div.flash.error.conflict role="alert" {
-            strong { "Someone saved this dashboard while you were editing (it is now at version " (now) ")." }
-            p { "Your settings are kept below. Overwrite applies them to the newest version; save as a copy puts them on your own copy of the dashboard; reload drops them." }
-            a.btn href=(reload) { "Reload (drop my changes)" }
-        }
     }
 }
 

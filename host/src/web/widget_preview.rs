@@ -33,7 +33,7 @@ pub(super) fn panel(dashboard_id: &str) -> Markup {
             }
             div #preview.widget.preview-body role="status" aria-live="polite"
                 hx-post={ "/dashboards/" (dashboard_id) "/widgets/preview" }
-                hx-trigger="load, change delay:400ms from:closest form, input delay:700ms from:closest form"
+                hx-trigger="load, change delay:400ms from:closest form, input delay:700ms from:closest form, wd-resize"
                 hx-include="closest form"
                 // Not the form's target: the preview swaps only itself.
                 hx-target="this"
@@ -43,6 +43,16 @@ pub(super) fn panel(dashboard_id: &str) -> Markup {
             }
         }
     }
+}
+
+/// The preview's body size the page sent with the form (app.js adds
+/// `width` and `height` to widget requests); unusable values are ignored,
+/// since the preview is a draft and then drawn at its grid size.
+fn measured(form: &[(String, String)]) -> Option<(u32, u32)> {
+    let side = |name| field(form, name).and_then(|v| v.parse::<u32>().ok());
+    crate::http::box_size(side("width"), side("height"))
+        .ok()
+        .flatten()
 }
 
 async fn preview(
@@ -74,7 +84,7 @@ async fn preview(
     };
     let body = state
         .widgets
-        .preview(&viewer.user, &draft, &RangeSpec::DEFAULT)
+        .preview(&viewer.user, &draft, &RangeSpec::DEFAULT, measured(&form))
         .await;
     Ok(html! {
         div.widget-head { h2.widget-title { (title) } }

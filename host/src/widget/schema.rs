@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 
 use crate::data::{Bucket, DataEngine, DatasetInfo, MetricInfo};
 use crate::frame::DataShape;
-use crate::plugins::{ConfigErrors, ConfigSchema, PluginRegistry};
+use crate::plugins::{ConfigErrors, ConfigSchema, ORDER_KEY, PluginRegistry};
 use crate::store::Widget;
 
 use super::binding::{MAX_PAGE_SIZE, MAX_TOP};
@@ -183,6 +183,43 @@ fn one_of_names<'a>(property: &mut Value, names: impl Iterator<Item = &'a str>) 
     }
 }
 
+/// The binding keys (and the data-table's own names for them), in the
+/// order a person picks them: what feeds the widget comes first.
+const BINDING_ORDER: [&str; 11] = [
+    "metric",
+    "dataset",
+    "dimension",
+    "columns",
+    "bucket",
+    "top",
+    "sort_column",
+    "sort_direction",
+    "order_by",
+    "descending",
+    "page_size",
+];
+
+/// The order of the effective schema's properties: the binding keys, then
+/// the plugin's options in the plugin's own order (`plugin_order`, see
+/// [`ORDER_KEY`]), then anything else by name.
+fn property_order(plugin_order: Option<&Value>, props: &Map<String, Value>) -> Value {
+    let mut order: Vec<&str> = BINDING_ORDER
+        .into_iter()
+        .filter(|k| props.contains_key(*k))
+        .collect();
+    let plugin = plugin_order
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str);
+    for name in plugin.chain(props.keys().map(String::as_str)) {
+        if props.contains_key(name) && !order.contains(&name) {
+            order.push(name);
+        }
+    }
+    Value::from(order)
+}
+
 /// The effective schema of a widget whose plugin declares `plugin_schema`
 /// and renders `shape`: the plugin's properties, the binding keys (the
 /// plugin's own declaration of one keeps its title and default, the host
@@ -233,6 +270,8 @@ pub fn effective_schema(plugin_schema: &Value, shape: DataShape, catalog: Catalo
         .and_then(|a| a.as_array().cloned())
         .unwrap_or_default();
     all_of.extend(rules);
+    let order = property_order(root.get(ORDER_KEY), &props);
+    root.insert(ORDER_KEY.into(), order);
     root.insert("type".into(), Value::from("object"));
     root.insert("properties".into(), Value::Object(props));
     root.insert("required".into(), Value::Array(all_required));

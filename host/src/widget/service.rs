@@ -12,7 +12,7 @@ use crate::auth::DataAccess;
 use crate::data::MetricInfo;
 use crate::data::config::Good;
 use crate::data::{DataEngine, DataError, DataRequest, RangeSpec};
-use crate::frame::{ColumnFormat, DataShape, WidgetData};
+use crate::frame::{ColumnFormat, DataShape, PartialBuckets, WidgetData};
 use crate::plugins::{Display, PluginError, PluginRegistry, RenderContext};
 use crate::store::{Dashboard, User, Widget};
 
@@ -101,14 +101,16 @@ impl WidgetService {
         }
     }
 
-    /// Render `widget` for `user` to (unsanitized) plugin HTML, or a
-    /// message saying why not.
+    /// Render `widget` for `user` to (unsanitized) plugin HTML at `size`
+    /// (CSS pixels of the widget's body, as the page measured it; else an
+    /// estimate from its grid size), or a message saying why not.
     pub async fn render(
         &self,
         user: &User,
         widget: &Widget,
         range: &RangeSpec,
         page: u64,
+        size: Option<(u32, u32)>,
     ) -> Result<String, String> {
         let plugin = self
             .plugins
@@ -134,9 +136,10 @@ impl WidgetService {
             .single()
             .unwrap_or_else(Utc::now);
         let offset = tz.offset_from_utc_datetime(&end.naive_utc()).fix();
+        let (width, height) = size.unwrap_or_else(|| grid_size(widget));
         let context = RenderContext {
-            width: widget.w * 100,
-            height: widget.h * 90,
+            width,
+            height,
             time_range: resolved.current,
             timezone: tz.name().to_owned(),
             utc_offset_minutes: offset.local_minus_utc() / 60,
@@ -171,7 +174,8 @@ impl WidgetService {
 /// metric's value format and label, whether a rise is good news (the
 /// widget's own `higher_is_better`, else the metric's `good`), the
 /// configured formats of a table's columns and the configured colours of
-/// the categories.
+/// the categories; and what the `buckets` import answers: a series'
+/// partial buckets.
 fn display_of(
     config: &serde_json::Value,
     metric: Option<&MetricInfo>,
@@ -196,12 +200,21 @@ fn display_of(
         (WidgetData::Categories(c), Some(m)) => m.category_colors(&c.dimension),
         _ => Vec::new(),
     };
+    let partial_buckets = match data {
+        WidgetData::Series(d) => d.partial.clone(),
+        WidgetData::Scalar(d) => PartialBuckets {
+            current: d.sparkline_partial.clone(),
+            previous: Vec::new(),
+        },
+        _ => PartialBuckets::default(),
+    };
     Display {
         columns,
         value_format: format.map(ColumnFormat::from).unwrap_or_default(),
         metric_label: metric.map(|m| m.label.clone()).unwrap_or_default(),
         higher_is_better,
         category_colors,
+        partial_buckets,
     }
 }
 
@@ -233,6 +246,16 @@ fn with_direction(
         serde_json::Value::Bool(good == Good::Up),
     );
     serde_json::Value::Object(object)
+}
+
+/// The body size of `widget` on a 1440 px wide screen, for a request that
+/// did not measure it: 12 columns of ~115 px, rows of 90 px, less the
+/// widget's margins, head and padding.
+fn grid_size(widget: &Widget) -> (u32, u32) {
+    (
+        (widget.w * 115).saturating_sub(42).max(1),
+        (widget.h * 90).saturating_sub(64).max(1),
+    )
 }
 
 fn describe_data_error(err: &DataError) -> String {

@@ -27,6 +27,9 @@ pub struct ViewRequest<'a> {
     /// The time range as the request gave it (an error says why it is
     /// unusable; a widget the viewer may not read shows its card anyway).
     pub range: Result<RangeSpec, String>,
+    /// The size (CSS pixels) the widget is shown at, when the page measured
+    /// it; an error says why it is unusable.
+    pub size: Result<Option<(u32, u32)>, String>,
     /// Page of a table widget, 0-based.
     pub page: u64,
     /// Sorting and paging a table widget.
@@ -51,12 +54,13 @@ impl WidgetService {
             return Ok((widget, error_card(NOT_PERMITTED)));
         }
         let range = req.range.map_err(WidgetError::BadRequest)?;
+        let size = req.size.map_err(WidgetError::BadRequest)?;
         self.prefetch(dashboard, &range);
         let (shown, page) = match self.table_shape(&widget, req.table) {
             Some(shape) => table::apply(self.data(), shape, &widget, req.table, req.page)?,
             None => (widget.clone(), req.page),
         };
-        let body = match self.render(user, &shown, &range, page).await {
+        let body = match self.render(user, &shown, &range, page, size).await {
             Ok(html) => match sanitize_bounded(html, SANITIZE_BUDGET).await {
                 Ok(clean) => PreEscaped(clean),
                 Err(refused) => {
@@ -70,13 +74,20 @@ impl WidgetService {
     }
 
     /// A draft widget (not saved) as [`WidgetService::view`] would show
-    /// it, for the editor's live preview: sanitized plugin HTML, or an
-    /// error card saying what is wrong with the draft.
-    pub async fn preview(&self, user: &User, widget: &Widget, range: &RangeSpec) -> Markup {
+    /// it at `size` (CSS pixels; its grid size when `None`), for the
+    /// editor's live preview: sanitized plugin HTML, or an error card
+    /// saying what is wrong with the draft.
+    pub async fn preview(
+        &self,
+        user: &User,
+        widget: &Widget,
+        range: &RangeSpec,
+        size: Option<(u32, u32)>,
+    ) -> Markup {
         if !self.may_read(user, widget) {
             return error_card(NOT_PERMITTED);
         }
-        match self.render(user, widget, range, 0).await {
+        match self.render(user, widget, range, 0, size).await {
             Ok(html) => match sanitize_bounded(html, SANITIZE_BUDGET).await {
                 Ok(clean) => PreEscaped(clean),
                 Err(refused) => error_card(&refused.to_string()),

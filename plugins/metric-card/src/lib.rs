@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 use wasmdash_plugin_sdk::{
-    PluginConfig, PluginError, PluginMeta, RenderContext, ScalarData, Widget, format, html, svg,
+    PluginConfig, PluginError, PluginMeta, RenderContext, ScalarData, Widget, buckets, format,
+    html, svg,
 };
 
 /// Changes smaller than this (in %) read as flat.
@@ -150,14 +151,33 @@ fn render(cfg: &Config, data: &ScalarData, ctx: &RenderContext) -> String {
     out.push_str(&trend(cfg, data, value));
     if cfg.sparkline
         && let Some(series) = &data.sparkline
+        && let Some(height) = sparkline_height(ctx.height)
     {
-        let values: Vec<f64> = series.points().map(|(_, v)| v).collect();
-        let width = ctx.width.clamp(60, 600);
+        // The host names the partial last (and first) bucket: dashed.
+        let partial = buckets::current();
         let label = format!("{title}: recent values");
-        out.push_str(&svg::sparkline(&values, width, 32, &label));
+        out.push_str(&svg::sparkline_series(
+            series,
+            &partial,
+            ctx.width.clamp(2, svg::MAX_SIDE),
+            height,
+            &label,
+        ));
     }
     out.push_str("</div>");
     out
+}
+
+/// Height taken by the value and the trend line above the sparkline.
+const TEXT_HEIGHT: u32 = 62;
+/// The lowest sparkline worth drawing.
+const MIN_SPARKLINE: u32 = 16;
+
+/// The sparkline's height in a card `height` pixels high: what the value
+/// and trend leave (the stylesheet lets it fill exactly that), or none.
+fn sparkline_height(height: u32) -> Option<u32> {
+    let left = height.saturating_sub(TEXT_HEIGHT);
+    (left >= MIN_SPARKLINE).then_some(left.min(svg::MAX_SIDE))
 }
 
 wasmdash_plugin_sdk::export_plugin!(widget: MetricCard);
@@ -208,6 +228,26 @@ mod tests {
                 && h.contains("wd-good")
                 && !h.contains("<svg")
         );
+    }
+
+    #[test]
+    fn the_sparkline_fills_what_the_text_leaves_and_dashes_partial_buckets() {
+        assert_eq!(sparkline_height(118), Some(56));
+        assert_eq!(sparkline_height(70), None);
+        let ctx = render_context(320, 118);
+        let partial = wasmdash_plugin_sdk::buckets::PartialBuckets {
+            current: vec![3],
+            previous: Vec::new(),
+        };
+        let h = testing::with_partial_buckets(partial, || {
+            testing::render::<MetricCard>("", scalar(Some(1.0), None), &ctx)
+        })
+        .unwrap();
+        assert!(h.contains("width=\"320\" height=\"56\""), "{h}");
+        assert_eq!(h.matches("wd-partial").count(), 1, "{h}");
+        let low =
+            testing::render::<MetricCard>("", scalar(Some(1.0), None), &render_context(320, 60));
+        assert!(!low.unwrap().contains("<svg"));
     }
 
     #[test]

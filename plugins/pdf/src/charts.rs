@@ -102,7 +102,7 @@ fn scale(v: f64, (d0, d1): (f64, f64), (r0, r1): (f32, f32)) -> f32 {
 /// A time series with its previous period, gridlines, a value axis and a
 /// time axis in the export's UTC offset.
 fn line(c: &mut Canvas, a: Area, part: &Part, points: &[LinePoint], offset: i32) {
-    let values = points.iter().flat_map(|p| [p.1, p.2]).flatten();
+    let values = points.iter().flat_map(|p| [p.value, p.previous]).flatten();
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
@@ -111,8 +111,13 @@ fn line(c: &mut Canvas, a: Area, part: &Part, points: &[LinePoint], offset: i32)
         return;
     }
     let (lo, hi, ticks) = value_axis(lo, hi);
-    let has_previous = points.iter().any(|p| p.2.is_some());
-    let top = if has_previous { 16.0 } else { 6.0 };
+    let has_previous = points.iter().any(|p| p.previous.is_some());
+    let has_partial = points.iter().any(|p| p.partial || p.previous_partial);
+    let top = if has_previous || has_partial {
+        16.0
+    } else {
+        6.0
+    };
     let labels: Vec<String> = ticks
         .iter()
         .map(|t| part.value_format.compact(*t))
@@ -126,8 +131,8 @@ fn line(c: &mut Canvas, a: Area, part: &Part, points: &[LinePoint], offset: i32)
         c.line((px0, y), (px1, y), GRID, 0.5);
         c.text_right(px0 - 4.0, y - 2.5, LABEL, MUTED, label);
     }
-    let t0 = points.iter().map(|p| p.0).min().unwrap_or(0);
-    let t1 = points.iter().map(|p| p.0).max().unwrap_or(0).max(t0 + 1);
+    let t0 = points.iter().map(|p| p.t).min().unwrap_or(0);
+    let t1 = points.iter().map(|p| p.t).max().unwrap_or(0).max(t0 + 1);
     let x_of = |t: i64| scale(t as f64, (t0 as f64, t1 as f64), (px0, px1));
     let max_ticks = ((px1 - px0) / 70.0).max(2.0) as usize;
     for t in time::ticks(t0, t1, offset, max_ticks) {
@@ -140,35 +145,74 @@ fn line(c: &mut Canvas, a: Area, part: &Part, points: &[LinePoint], offset: i32)
     c.line((px0, py0), (px0, py1), AXIS, 0.7);
 
     let width_buckets = ((px1 - px0) / 2.0).max(1.0) as usize;
-    let mut series = |pick: fn(&LinePoint) -> Option<f64>, color: Rgb3, thick: f32| {
+    let y_of = |v: f64| scale(v, (lo, hi), (py0, py1));
+    let mut series = |pick: fn(&LinePoint) -> Option<f64>,
+                      cut: fn(&LinePoint) -> bool,
+                      color: Rgb3,
+                      thick: f32| {
         // Nulls break the line into segments.
         for segment in points.split(|p| pick(p).is_none()) {
             let pts: Vec<(f64, f64)> = segment
                 .iter()
-                .filter_map(|p| pick(p).map(|v| (p.0 as f64, v)))
+                .filter_map(|p| pick(p).map(|v| (p.t as f64, v)))
                 .collect();
             let pts: Vec<(f32, f32)> = min_max(&pts, width_buckets)
                 .into_iter()
-                .map(|(t, v)| (x_of(t as i64), scale(v, (lo, hi), (py0, py1))))
+                .map(|(t, v)| (x_of(t as i64), y_of(v)))
                 .collect();
             if let [(x, y)] = pts.as_slice() {
                 c.rect(x - 1.2, y - 1.2, 2.4, 2.4, color);
             } else {
                 c.polyline(&pts, color, thick);
             }
+            // A partial first or last bucket: its segment dashed and paler
+            // over the solid line, so it does not read as a drop.
+            let partial_segment = |p: &LinePoint, next: &LinePoint| {
+                let (Some(a), Some(b)) = (pick(p), pick(next)) else {
+                    return None;
+                };
+                Some([(x_of(p.t), y_of(a)), (x_of(next.t), y_of(b))])
+            };
+            let n = segment.len();
+            let ends = [(0, 1), (n.saturating_sub(2), n.saturating_sub(1))];
+            for (i, (from, to)) in ends.into_iter().enumerate() {
+                let edge = if i == 0 { from } else { to };
+                if n >= 2
+                    && cut(&segment[edge])
+                    && let Some(seg) = partial_segment(&segment[from], &segment[to])
+                {
+                    c.polyline(&seg, Rgb3::grey(1.0), thick + 0.6);
+                    c.dashed(&seg, color.lighter(), thick);
+                }
+            }
         }
     };
-    series(|p| p.2, Rgb3::grey(0.62), 0.9);
-    series(|p| p.1, palette(0), 1.4);
+    series(
+        |p| p.previous,
+        |p| p.previous_partial,
+        Rgb3::grey(0.62),
+        0.9,
+    );
+    series(|p| p.value, |p| p.partial, palette(0), 1.4);
 
-    if has_previous {
+    if has_previous || has_partial {
         let y = a.y + a.h - 7.0;
-        let mut x = px1 - LABEL.width("Current") - LABEL.width("Previous period") - 50.0;
-        for (name, color) in [
-            ("Current", palette(0)),
-            ("Previous period", Rgb3::grey(0.62)),
-        ] {
-            c.line((x, y + 2.5), (x + 12.0, y + 2.5), color, 1.4);
+        let mut items: Vec<(&str, Rgb3, bool)> = vec![("Current", palette(0), false)];
+        if has_previous {
+            items.push(("Previous period", Rgb3::grey(0.62), false));
+        }
+        if has_partial {
+            items.push(("Partial bucket", palette(0).lighter(), true));
+        }
+        let width: f32 = items.iter().map(|(n, _, _)| 25.0 + LABEL.width(n)).sum();
+        let mut x = px1 - width;
+        for (name, color, dashed) in items {
+            let swatch = [(x, y + 2.5), (x + 12.0, y + 2.5)];
+            if dashed {
+                c.dashed(&swatch, color, 1.4);
+            } else {
+                c.polyline(&swatch, color, 1.4);
+            }
             c.text(x + 15.0, y, LABEL, INK, name);
             x += 15.0 + LABEL.width(name) + 10.0;
         }

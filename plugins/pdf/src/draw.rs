@@ -19,6 +19,12 @@ impl Rgb3 {
         Self(v, v, v)
     }
 
+    /// Halfway to white: a partial bucket's paler line.
+    pub(crate) fn lighter(self) -> Self {
+        let up = |v: f32| v + (1.0 - v) * 0.5;
+        Self(up(self.0), up(self.1), up(self.2))
+    }
+
     fn color(self) -> Color {
         if self.0 == self.1 && self.1 == self.2 {
             Color::Greyscale(Greyscale::new(self.0, None))
@@ -193,6 +199,26 @@ impl Canvas {
                 is_closed: false,
             },
         });
+    }
+
+    /// A polyline drawn as 2.5 pt dashes with 2 pt gaps.
+    pub(crate) fn dashed(&mut self, points: &[(f32, f32)], color: Rgb3, thickness: f32) {
+        const ON: f32 = 2.5;
+        const OFF: f32 = 2.0;
+        for pair in points.windows(2) {
+            let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+            let length = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
+            if length <= 0.0 {
+                continue;
+            }
+            let at = |d: f32| (x0 + (x1 - x0) * d / length, y0 + (y1 - y0) * d / length);
+            let mut d = 0.0;
+            while d < length {
+                let end = (d + ON).min(length);
+                self.polyline(&[at(d), at(end)], color, thickness);
+                d = end + OFF;
+            }
+        }
     }
 
     /// A straight line.

@@ -4,6 +4,7 @@
 //! chart data as plain numbers.
 
 use wasmdash_plugin_sdk::display::ColumnFormat;
+use wasmdash_plugin_sdk::svg::PARTIAL_NOTE;
 use wasmdash_plugin_sdk::{
     Batch, ChartKind, ColumnKind, ColumnSchema, PluginError, Value, format, time,
 };
@@ -49,14 +50,25 @@ impl Cells {
     }
 }
 
-/// One point of a line chart: time, value and the previous period's value.
-pub(crate) type LinePoint = (i64, Option<f64>, Option<f64>);
+/// One point of a line chart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct LinePoint {
+    /// Bucket start.
+    pub(crate) t: i64,
+    pub(crate) value: Option<f64>,
+    /// The previous period's value.
+    pub(crate) previous: Option<f64>,
+    /// The range covers this bucket only in part (the `partial` column).
+    pub(crate) partial: bool,
+    /// The previous period covers its bucket only in part.
+    pub(crate) previous_partial: bool,
+}
 
 /// What the chart of a part draws.
 pub(crate) enum ChartData {
     /// No chart.
     None,
-    /// (time, value, previous) per point.
+    /// One per row.
     Line(Vec<LinePoint>),
     /// (label, value) per category, plus the sum of categories past the cap.
     Categories(Vec<(String, f64)>, f64),
@@ -71,12 +83,18 @@ struct Roles {
     value: Option<usize>,
     previous: Option<usize>,
     label: Option<usize>,
+    /// A series' boolean `partial` and `previous_partial` columns (the
+    /// host's tables carry them): shown as "(partial)" next to the time
+    /// and the previous value, and dashed in the chart.
+    partial: Option<usize>,
+    previous_partial: Option<usize>,
 }
 
 impl Roles {
     /// Columns by their conventional names, else by kind.
     fn find(schema: &[ColumnSchema]) -> Self {
         let named = |n: &str| schema.iter().position(|c| c.name == n);
+        let flag = |n: &str| named(n).filter(|i| schema[*i].kind == ColumnKind::Boolean);
         let numeric: Vec<usize> = (0..schema.len())
             .filter(|i| matches!(schema[*i].kind, ColumnKind::Float64 | ColumnKind::Int64))
             .collect();
@@ -89,6 +107,8 @@ impl Roles {
                 .or_else(|| numeric.iter().copied().find(|i| Some(*i) != value)),
             label: named("label")
                 .or_else(|| schema.iter().position(|c| c.kind == ColumnKind::Text)),
+            partial: flag("partial"),
+            previous_partial: flag("previous_partial"),
         }
     }
 }
@@ -136,9 +156,13 @@ pub(crate) struct Part {
     /// Section title; none for a plain table export.
     pub(crate) title: Option<String>,
     pub(crate) chart: ChartKind,
+    /// Headers of the columns the table shows (see `shown`).
     pub(crate) headers: Vec<String>,
     pub(crate) numeric: Vec<bool>,
     kinds: Vec<ColumnKind>,
+    /// The schema columns the table shows, in order: all but a line
+    /// chart's partial flags, which mark other cells instead.
+    shown: Vec<usize>,
     roles: Roles,
     /// Per column: its format, when the host gave one that is not plain.
     formats: Vec<Option<ColumnFormat>>,
@@ -223,12 +247,17 @@ impl Part {
             ChartKind::Value if roles.value.is_none() => return missing("value"),
             ChartKind::Value => ChartData::Value(None),
         };
+        let flags = [roles.partial, roles.previous_partial];
+        let shown: Vec<usize> = (0..schema.len())
+            .filter(|i| chart != ChartKind::Line || !flags.contains(&Some(*i)))
+            .collect();
         Ok(Self {
             title,
             chart,
-            headers: schema
+            headers: shown
                 .iter()
-                .map(|c| {
+                .map(|i| {
+                    let c = &schema[*i];
                     if c.label.trim().is_empty() {
                         c.name.clone()
                     } else {
@@ -236,17 +265,18 @@ impl Part {
                     }
                 })
                 .collect(),
-            numeric: schema
+            numeric: shown
                 .iter()
-                .map(|c| matches!(c.kind, ColumnKind::Float64 | ColumnKind::Int64))
+                .map(|i| matches!(schema[*i].kind, ColumnKind::Float64 | ColumnKind::Int64))
                 .collect(),
             kinds: schema.iter().map(|c| c.kind).collect(),
+            cells: Cells::new(shown.len()),
+            shown,
             roles,
             formats,
             value_format,
             higher_is_better: looks.higher_is_better,
             category_colors: looks.category_colors,
-            cells: Cells::new(schema.len()),
             data,
         })
     }
@@ -259,22 +289,38 @@ impl Part {
     /// Take row `row` of `batch` into the chart, and into the table when
     /// `keep` (the document's row cap is not reached yet).
     pub(crate) fn take_row(&mut self, batch: &Batch, row: usize, keep: bool, offset: i32) {
-        if keep {
-            for col in 0..self.kinds.len() {
-                let format = self.formats[col].as_ref();
-                self.cells
-                    .push(&display(batch.value(row, col), format, offset));
-            }
-        }
         let at = |c: Option<usize>| c.map_or(Value::Null, |c| batch.value(row, c));
         let r = self.roles;
+        let line = matches!(self.data, ChartData::Line(_));
+        let flag = |c: Option<usize>| line && matches!(at(c), Value::Bool(true));
+        let (partial, previous_partial) = (flag(r.partial), flag(r.previous_partial));
+        if keep {
+            for col in &self.shown {
+                let format = self.formats[*col].as_ref();
+                let mut text = display(batch.value(row, *col), format, offset);
+                let marked = (partial && Some(*col) == r.time)
+                    || (previous_partial && Some(*col) == r.previous);
+                if marked && !text.is_empty() {
+                    text.push_str(" (");
+                    text.push_str(PARTIAL_NOTE);
+                    text.push(')');
+                }
+                self.cells.push(&text);
+            }
+        }
         match &mut self.data {
             ChartData::None => {}
             ChartData::Line(points) => {
                 if let Value::Timestamp(t) = at(r.time)
                     && points.len() < MAX_LINE_POINTS
                 {
-                    points.push((t, number(at(r.value)), number(at(r.previous))));
+                    points.push(LinePoint {
+                        t,
+                        value: number(at(r.value)),
+                        previous: number(at(r.previous)),
+                        partial,
+                        previous_partial,
+                    });
                 }
             }
             ChartData::Categories(list, rest) => {
@@ -366,6 +412,64 @@ mod tests {
         let ChartData::Line(points) = &p.data else {
             panic!()
         };
-        assert_eq!(points, &[(0, Some(1.5), None), (60_000, None, None)]);
+        let pairs: Vec<_> = points.iter().map(|p| (p.t, p.value, p.previous)).collect();
+        assert_eq!(pairs, [(0, Some(1.5), None), (60_000, None, None)]);
+    }
+
+    #[test]
+    fn partial_buckets_are_marked_not_listed() {
+        let line = [
+            col("time", ColumnKind::Timestamp),
+            col("value", ColumnKind::Float64),
+            col("previous", ColumnKind::Float64),
+            col("partial", ColumnKind::Boolean),
+            col("previous_partial", ColumnKind::Boolean),
+        ];
+        let mut p = Part::new(Some("t".into()), ChartKind::Line, &line, Looks::default()).unwrap();
+        assert_eq!(p.headers, ["time", "value", "previous"]);
+        assert_eq!(p.columns(), 5);
+        let batch = Batch {
+            row_count: 2,
+            columns: vec![
+                Column {
+                    values: ColumnValues::Timestamp(vec![0, 86_400_000]),
+                    nulls: vec![],
+                },
+                Column {
+                    values: ColumnValues::Float64(vec![1.0, 2.0]),
+                    nulls: vec![],
+                },
+                Column {
+                    values: ColumnValues::Float64(vec![3.0, 4.0]),
+                    nulls: vec![],
+                },
+                Column {
+                    values: ColumnValues::Boolean(vec![true, false]),
+                    nulls: vec![],
+                },
+                Column {
+                    values: ColumnValues::Boolean(vec![false, true]),
+                    nulls: vec![],
+                },
+            ],
+        };
+        p.take_row(&batch, 0, true, 0);
+        p.take_row(&batch, 1, true, 0);
+        assert!(
+            p.cells.get(0, 0).ends_with(" (partial)"),
+            "{}",
+            p.cells.get(0, 0)
+        );
+        assert!(!p.cells.get(0, 2).contains("partial"));
+        assert!(!p.cells.get(1, 0).contains("partial"));
+        assert!(p.cells.get(1, 2).ends_with(" (partial)"));
+        let ChartData::Line(points) = &p.data else {
+            panic!()
+        };
+        assert!(points[0].partial && !points[0].previous_partial);
+        assert!(!points[1].partial && points[1].previous_partial);
+        // A plain table keeps a column that happens to be called `partial`.
+        let table = Part::new(None, ChartKind::None, &line, Looks::default()).unwrap();
+        assert_eq!(table.headers.len(), 5);
     }
 }

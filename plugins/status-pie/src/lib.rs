@@ -1,6 +1,10 @@
 //! Built-in widget `status-pie`: shares of a total (orders by status,
 //! tickets by priority) as a pie or donut with a legend giving each value
 //! and its percentage.
+//!
+//! The pie is drawn at its real size (as tall as the widget, leaving the
+//! legend most of the width); the donut's total is as large as its hole
+//! allows and never under the SDK's 12 px, or left out.
 
 use std::fmt::Write as _;
 
@@ -70,9 +74,14 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
     if total <= 0.0 {
         return html::empty_state(title);
     }
-    let size = ctx.width.min(ctx.height).clamp(120, 600);
-    let (c, r) = (f64::from(size) / 2.0, f64::from(size) / 2.0 - 4.0);
-    let inner = if cfg.donut { r * 0.6 } else { 0.0 };
+    // Drawn at its real size beside an HTML legend that takes the rest of
+    // the width (see `side`): text stays 12 px or more, the two fill the box.
+    let size = side(ctx.width, ctx.height, cfg.show_legend);
+    let (c, r) = (
+        f64::from(size) / 2.0,
+        (f64::from(size) / 2.0 - 2.0).max(1.0),
+    );
+    let inner = if cfg.donut { r * 0.62 } else { 0.0 };
     let share = |v: f64| {
         if v.is_finite() && v > 0.0 {
             v / total
@@ -111,13 +120,16 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
             html::escape(&tip)
         );
     }
-    if cfg.donut {
-        out.push_str(&svg::text(
+    if cfg.donut
+        && let Some((text, font)) = total_label(&format::value_compact(total, &data.format), inner)
+    {
+        out.push_str(&svg::text_sized(
             c,
-            c + 5.0,
+            c + font * 0.35,
             "middle",
             "wd-pie-total",
-            &format::value_compact(total, &data.format),
+            &text,
+            font,
         ));
     }
     out.push_str(svg::CLOSE);
@@ -138,6 +150,27 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
     }
     out.push_str("</div></div>");
     out
+}
+
+/// The pie's side in pixels: the box's height, but leaving a legend at
+/// least 55% of the width when there is one.
+fn side(width: u32, height: u32, legend: bool) -> u32 {
+    let by_width = if legend {
+        f64::from(width) * 0.45
+    } else {
+        f64::from(width)
+    };
+    (by_width.min(f64::from(height)) as u32).clamp(1, svg::MAX_SIDE)
+}
+
+/// The donut's total and its font size: as large as the hole allows (up
+/// to 28 px), never under 12 px; `None` when even 12 px does not fit.
+fn total_label(text: &str, inner_radius: f64) -> Option<(String, f64)> {
+    // Digits run about 0.6 em wide; keep a margin inside the hole.
+    let room = inner_radius * 1.7;
+    let chars = text.chars().count().max(1) as f64;
+    let font = (room / (0.6 * chars)).min(inner_radius * 0.6).min(28.0);
+    (font >= svg::FONT_PX).then(|| (text.to_owned(), font.floor()))
 }
 
 wasmdash_plugin_sdk::export_plugin!(widget: StatusPie);
@@ -237,6 +270,41 @@ mod tests {
             pie(r#"{"donut":"yes"}"#, data(vec![1.0])),
             Err(PluginError::InvalidConfig(_))
         ));
+    }
+
+    #[test]
+    fn the_pie_fills_the_height_and_its_total_stays_legible() {
+        assert_eq!(side(700, 300, true), 300);
+        assert_eq!(side(300, 300, true), 135);
+        assert_eq!(side(300, 200, false), 200);
+        assert_eq!(side(0, 0, true), 1);
+        // A 300 px donut (hole radius ~92) writes its total large.
+        let (_, font) = total_label("12.3K", 92.0).unwrap();
+        assert!(font >= 20.0, "{font}");
+        // A small hole keeps 12 px or leaves the total out.
+        assert!(total_label("12.3K", 15.0).is_none());
+        assert!(total_label("1", 21.0).is_some_and(|(_, f)| f >= svg::FONT_PX));
+        for (w, h) in [(200, 100), (460, 290), (360, 280), (900, 600), (120, 60)] {
+            let ctx = render_context(w, h);
+            let html =
+                testing::render::<StatusPie>("", data(vec![30.0, 10.0, 60.0]), &ctx).unwrap();
+            for size in font_sizes(&html) {
+                assert!(size >= svg::FONT_PX, "{w}x{h}: {size}");
+            }
+            let side = side(w, h, true).to_string();
+            assert!(
+                html.contains(&format!("width=\"{side}\" height=\"{side}\"")),
+                "{html}"
+            );
+        }
+    }
+
+    /// Every `font-size` an SVG text in `html` is written at.
+    fn font_sizes(html: &str) -> Vec<f64> {
+        html.split("font-size=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+            .collect()
     }
 
     #[test]

@@ -3,22 +3,21 @@
 //! dashed previous-period overlay, and long series reduced to about one
 //! point per pixel (min/max per pixel, so spikes stay visible).
 //!
-//! With the previous period shown, the legend says how this period
-//! compares ("▼ 12.0% vs previous period"), green when the change is good
-//! news for the metric and red when bad: a falling error rate is good
-//! (the `display` import's direction, from the metric's `good`).
+//! Drawn at the widget's real size with the SDK's sizing rules
+//! ([`ChartBox`]): text is 12 px whatever the size, the plot fills the box,
+//! and what does not fit (legend, then labels) is left out. The partial
+//! first and last buckets the host names are dashed and their tooltips say
+//! "partial", in the previous period too.
 
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
-use wasmdash_plugin_sdk::svg::{self, Axis, LinearScale};
+use wasmdash_plugin_sdk::buckets::PartialBuckets;
+use wasmdash_plugin_sdk::svg::{self, ChartBox, LinearScale, Partial};
 use wasmdash_plugin_sdk::{
-    PluginConfig, PluginError, PluginMeta, RenderContext, Series, SeriesData, Widget, display,
-    format, html,
+    PluginConfig, PluginError, PluginMeta, RenderContext, Series, SeriesData, Widget, format, html,
+    time,
 };
-
-/// Changes smaller than this (in %) read as flat, as on the metric card.
-const FLAT_PERCENT: f64 = 0.05;
 
 /// The `trend-chart` widget's options.
 #[derive(Debug, Deserialize, Serialize, schemars::JsonSchema)]
@@ -95,48 +94,8 @@ fn segments(series: &Series, at: impl Fn(usize) -> Option<i64>) -> Vec<Vec<(f64,
     out
 }
 
-/// This period against the previous one, in percent: the mean of the
-/// buckets both periods have a value for, so buckets the current period
-/// has not reached yet do not count as a fall.
-fn change_percent(data: &SeriesData) -> Option<f64> {
-    let previous = data.previous.as_ref()?;
-    let value = |s: &Series, i: usize| {
-        let v = *s.values.get(i)?;
-        (!s.nulls.get(i).copied().unwrap_or(false) && v.is_finite()).then_some(v)
-    };
-    let (mut now, mut before, mut n) = (0.0, 0.0, 0u32);
-    for i in 0..data.points.len() {
-        if let (Some(a), Some(b)) = (value(&data.points, i), value(previous, i)) {
-            now += a;
-            before += b;
-            n += 1;
-        }
-    }
-    if n == 0 {
-        return None;
-    }
-    format::percent_change(now, before)
-}
-
-/// The legend entry with the change against the previous period, coloured
-/// `wd-good`/`wd-bad` by the metric's direction.
-fn change_item(data: &SeriesData) -> String {
-    let Some(p) = change_percent(data) else {
-        return String::new();
-    };
-    let (arrow, good) = if p.abs() < FLAT_PERCENT {
-        ("→", "wd-neutral")
-    } else if (p > 0.0) == display::higher_is_better() {
-        (if p > 0.0 { "▲" } else { "▼" }, "wd-good")
-    } else {
-        (if p > 0.0 { "▲" } else { "▼" }, "wd-bad")
-    };
-    let shown = if p.abs() < FLAT_PERCENT { 0.0 } else { p };
-    format!(
-        "<li class=\"wd-change {good}\"><span aria-hidden=\"true\">{arrow}</span> {} vs previous period</li>",
-        format::signed_percent(shown)
-    )
-}
+/// Most points that get a hover tooltip each (beyond, only partial ones).
+const MAX_TIPS: usize = 200;
 
 fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
     let title = if cfg.title.trim().is_empty() {
@@ -152,8 +111,13 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
         (Some(p), true) => segments(p, |i| data.points.timestamps.get(i).copied()),
         _ => Vec::new(),
     };
-    let (w, h) = (ctx.width.clamp(160, 2400), ctx.height.clamp(100, 1600));
-    let area = Axis::with_margins(f64::from(w), f64::from(h), 52.0, 24.0);
+    let partial = PartialBuckets::of_call();
+    let (partial_now, partial_before) = (
+        Partial::new(&partial.current),
+        Partial::new(&partial.previous),
+    );
+    // Drawn at the box's real size: text stays 12 px, the plot fills it.
+    let chart = ChartBox::new(ctx.width, ctx.height);
     let all = current.iter().chain(&previous).flatten();
     let (t0, t1) = all
         .clone()
@@ -168,47 +132,80 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
     } else {
         (t0 as i64, t1 as i64)
     };
+    let y_all = LinearScale::for_values(all.map(|p| p.1), cfg.y_from_zero, (1.0, 0.0));
+    let tick_text = |v: f64| format::value_compact(v, &data.format);
+    let labels = svg::tick_labels(&y_all, tick_text);
+    let legend = legend_items(!previous.is_empty(), !partial.is_empty());
+    // A legend only when it fits on its line whole.
+    let legend_shown =
+        !legend.is_empty() && chart.shows_legend() && legend_width(&legend) <= chart.width - 4.0;
+    let area = chart.plot(&labels, legend_shown);
     let x = LinearScale::new((start as f64, end as f64), (area.left, area.right));
-    let y = LinearScale::for_values(all.map(|p| p.1), cfg.y_from_zero, (area.bottom, area.top));
+    let y = LinearScale {
+        range: (area.bottom, area.top),
+        ..y_all
+    };
     let pixels = (area.right - area.left).max(1.0) as usize;
-    let to_px = |seg: &Vec<(f64, f64)>| -> Vec<(f64, f64)> {
-        svg::min_max(seg, pixels)
-            .iter()
-            .map(|(t, v)| (x.map(*t), y.map(*v)))
-            .collect()
+    // Per segment: the kept points as data (t, v) and as pixels.
+    let to_px = |seg: &Vec<(f64, f64)>| -> (Vec<f64>, Vec<(f64, f64)>) {
+        let kept = svg::min_max(seg, pixels);
+        let xs = kept.iter().map(|p| p.0).collect();
+        (
+            xs,
+            kept.iter().map(|(t, v)| (x.map(*t), y.map(*v))).collect(),
+        )
+    };
+    let whole_days = matches!(data.bucket.as_str(), "day" | "week" | "month");
+    let when = |t: f64| {
+        let shown = time::date_time(t as i64, ctx.utc_offset_minutes);
+        match shown.split_once(' ') {
+            Some((day, _)) if whole_days => day.to_owned(),
+            _ => shown,
+        }
     };
 
     let mut out = String::from("<div class=\"wd-widget wd-trend-chart\"><div class=\"wd-title\">");
     html::escape_into(&mut out, title);
     out.push_str("</div>");
     let label = format!("{title} over {}", ctx.time_range.label);
+    let (w, h) = chart.size();
     out.push_str(&svg::open(w, h, &label));
-    out.push_str(&svg::y_axis(&area, &y, 5, |v| {
-        format::value_compact(v, &data.format)
-    }));
-    let ticks = ((area.right - area.left) / 90.0).max(2.0) as usize;
+    out.push_str(&svg::y_axis(&area, &y, chart.y_ticks(&area), tick_text));
     out.push_str(&svg::x_axis_time(
         &area,
         &x,
         start,
         end,
         ctx.utc_offset_minutes,
-        ticks,
+        chart.x_ticks(&area, 6),
     ));
     for seg in &previous {
-        let d = svg::line_path(&to_px(seg));
-        let _ = write!(
-            out,
-            "<path class=\"wd-line wd-previous wd-c7\" d=\"{d}\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>"
-        );
+        let (xs, px) = to_px(seg);
+        out.push_str(&partial_before.line(&px, &xs, "wd-line wd-previous wd-c7", "4 3"));
+        out.push_str(&partial_before.markers(&px, &xs, "wd-previous wd-c7", |i| {
+            let t = partial_before.note(&when(xs[i]), xs[i]);
+            format!(
+                "Previous period, {t}: {}",
+                format::value(seg_value(seg, xs[i]), &data.format)
+            )
+        }));
     }
+    let points = data.points.len();
     for seg in &current {
-        let px = to_px(seg);
+        let (xs, px) = to_px(seg);
         if cfg.style == Style::Area {
             let base = y.map(y.domain.0.max(0.0).min(y.domain.1));
             out.push_str(&svg::path(&svg::area_path(&px, base), "wd-area wd-c0"));
         }
-        out.push_str(&svg::path(&svg::line_path(&px), "wd-line wd-c0"));
+        out.push_str(&partial_now.line(&px, &xs, "wd-line wd-c0", ""));
+        let tip = |i: usize| {
+            let t = partial_now.note(&when(xs[i]), xs[i]);
+            format!(
+                "{t}: {}",
+                format::value(seg_value(seg, xs[i]), &data.format)
+            )
+        };
+        out.push_str(&partial_now.markers(&px, &xs, "wd-point wd-c0", tip));
         if px.len() == 1 {
             // A lone point has no line; show it as a dot.
             let _ = write!(
@@ -218,17 +215,102 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
                 svg::num(px[0].1)
             );
         }
+        if points <= MAX_TIPS {
+            let r = ((area.right - area.left) / points.max(1) as f64 / 2.0).clamp(2.0, 8.0);
+            for (i, (cx, cy)) in px.iter().enumerate() {
+                if !partial_now.contains(xs[i]) {
+                    out.push_str(&svg::point_tip(*cx, *cy, r, &tip(i)));
+                }
+            }
+        }
+    }
+    if legend_shown {
+        out.push_str(&legend_row(&legend, area.right + 8.0, area.top - 10.0));
     }
     out.push_str(svg::CLOSE);
-    if !previous.is_empty() {
-        out.push_str(
-            "<ul class=\"wd-legend\"><li><span class=\"wd-swatch wd-c0\"></span>This period</li>\
-             <li><span class=\"wd-swatch wd-c7 wd-dashed\"></span>Previous period</li>",
-        );
-        out.push_str(&change_item(data));
-        out.push_str("</ul>");
-    }
     out.push_str("</div>");
+    out
+}
+
+/// The value at data x `t` of a segment (points kept by downsampling are
+/// the segment's own, so one is always found).
+fn seg_value(seg: &[(f64, f64)], t: f64) -> f64 {
+    seg.iter().find(|p| p.0 == t).map_or(f64::NAN, |p| p.1)
+}
+
+/// One legend entry: its text, the palette class and dash of its swatch.
+struct LegendItem {
+    text: &'static str,
+    class: &'static str,
+    dash: &'static str,
+}
+
+fn legend_items(previous: bool, partial: bool) -> Vec<LegendItem> {
+    let mut items = Vec::new();
+    if previous || partial {
+        items.push(LegendItem {
+            text: "This period",
+            class: "wd-c0",
+            dash: "",
+        });
+    }
+    if previous {
+        items.push(LegendItem {
+            text: "Previous period",
+            class: "wd-c7",
+            dash: "4 3",
+        });
+    }
+    if partial {
+        items.push(LegendItem {
+            text: "Partial bucket",
+            class: "wd-c0 wd-partial",
+            dash: "2 4",
+        });
+    }
+    items
+}
+
+/// Width of one legend entry: swatch, gap, text.
+fn item_width(item: &LegendItem) -> f64 {
+    22.0 + svg::text_width(item.text)
+}
+
+/// Width of the legend line, entries 12 px apart.
+fn legend_width(items: &[LegendItem]) -> f64 {
+    items.iter().map(item_width).sum::<f64>() + 12.0 * items.len().saturating_sub(1) as f64
+}
+
+/// The legend as one line of SVG ending at `right`, text baseline near
+/// `y` (the middle of the line above the plot).
+fn legend_row(items: &[LegendItem], right: f64, y: f64) -> String {
+    let widths: Vec<f64> = items.iter().map(item_width).collect();
+    let mut x = (right - legend_width(items)).max(2.0);
+    let mut out = String::from("<g class=\"wd-legend-row\">");
+    for (item, width) in items.iter().zip(&widths) {
+        let dash = if item.dash.is_empty() {
+            String::new()
+        } else {
+            format!(" stroke-dasharray=\"{}\"", item.dash)
+        };
+        let _ = write!(
+            out,
+            "<line class=\"{}\" x1=\"{}\" y1=\"{cy}\" x2=\"{}\" y2=\"{cy}\" stroke=\"currentColor\" stroke-width=\"2\"{dash}/>",
+            item.class,
+            svg::num(x),
+            svg::num(x + 16.0),
+            cy = svg::num(y - 4.0)
+        );
+        out.push_str(&svg::text(
+            x + 20.0,
+            y,
+            "start",
+            "wd-legend-label",
+            item.text,
+        ));
+        x += width + 12.0;
+    }
+    out.push_str("</g>");
     out
 }
 
@@ -273,8 +355,8 @@ mod tests {
             h.contains("role=\"img\"") && h.contains("wd-area") && h.contains("wd-previous"),
             "{h}"
         );
-        // Ticks fall on local (UTC+1) round hours: 12:00 local is 11:00 UTC.
-        assert!(h.contains(">12:00<") && h.contains("x=\"207.83\""), "{h}");
+        // Ticks fall on local (UTC+1) round hours.
+        assert!(h.contains(">12:00<") && !h.contains(">11:00<"), "{h}");
         assert!(!h.contains("style=") && !h.contains(" id="));
         // The null at index 3 splits the line.
         assert!(h.matches("class=\"wd-line wd-c0\"").count() >= 2);
@@ -282,47 +364,83 @@ mod tests {
         assert!(!h.contains("wd-previous"));
     }
 
+    /// Body sizes of widgets 1..=12 columns wide and 1..=8 rows high on a
+    /// 1440 px screen, and of a phone's full-width widget.
+    fn grid_sizes() -> Vec<(u32, u32)> {
+        let mut sizes = Vec::new();
+        for rows in 1..=8u32 {
+            for cols in 1..=12u32 {
+                sizes.push((cols * 116 - 42, rows * 90 - 66));
+            }
+            sizes.push((348, rows * 90 - 66));
+        }
+        sizes
+    }
+
     #[test]
-    fn the_change_is_coloured_by_the_metrics_direction() {
-        use wasmdash_plugin_sdk::display::Display;
-        // Previous values are half the current ones: +100%.
-        let rise = data(24, true);
-        let up = chart("", rise.clone()).unwrap();
-        assert!(
-            up.contains("wd-change wd-good") && up.contains("+100.0%"),
-            "{up}"
-        );
-        let lower_is_better = Display {
-            higher_is_better: false,
-            ..Display::default()
+    fn text_stays_12px_inside_and_the_plot_fills_the_box_at_every_grid_size() {
+        let partial = PartialBuckets {
+            current: vec![0],
+            previous: vec![0],
         };
-        let bad =
-            testing::with_display(lower_is_better.clone(), || chart("", rise.clone())).unwrap();
-        assert!(
-            bad.contains("wd-change wd-bad") && bad.contains("▲"),
-            "{bad}"
-        );
-        // A fall where lower is better (an error rate) is good news.
-        let fall = SeriesData {
-            points: rise.previous.clone().unwrap(),
-            previous: Some(rise.points.clone()),
-            ..rise.clone()
+        for (w, h) in grid_sizes() {
+            let html = testing::with_partial_buckets(partial.clone(), || {
+                testing::render::<TrendChart>(
+                    r#"{"style":"area"}"#,
+                    data(48, true),
+                    &render_context(w, h),
+                )
+            })
+            .unwrap();
+            let l = testing::svg_layout(&html).unwrap();
+            let at = format!("{w}x{h}");
+            assert_eq!((l.width, l.height), (f64::from(w), f64::from(h)), "{at}");
+            if let Some(size) = l.smallest_text() {
+                assert!(size >= svg::FONT_PX, "{at}: {size}");
+            }
+            assert!(
+                l.texts_outside().is_empty(),
+                "{at}: {:?}",
+                l.texts_outside()
+            );
+            assert!(l.fill() >= 0.85, "{at}: the plot spans {:.2}", l.fill());
+            if w >= 300 && h >= 114 {
+                assert!(html.contains("wd-tick-label"), "{at}: room for labels");
+            }
+        }
+    }
+
+    #[test]
+    fn partial_buckets_are_dashed_and_say_so() {
+        let d = data(24, true);
+        let (first, last) = (d.points.timestamps[0], d.points.timestamps[23]);
+        let partial = PartialBuckets {
+            current: vec![first, last],
+            previous: vec![last],
         };
-        let good = testing::with_display(lower_is_better, || chart("", fall)).unwrap();
-        assert!(
-            good.contains("wd-change wd-good") && good.contains("-50.0%"),
-            "{good}"
+        let h = testing::with_partial_buckets(partial, || chart("", d)).unwrap();
+        assert_eq!(
+            h.matches("class=\"wd-line wd-c0 wd-partial\"").count(),
+            2,
+            "{h}"
         );
-        // Buckets the current period has not reached yet do not count.
-        let mut partial = rise.clone();
-        partial.points.nulls = (0..24).map(|i| i == 3 || i >= 12).collect();
-        let p = chart("", partial).unwrap();
-        assert!(p.contains("+100.0%"), "{p}");
-        // No previous period shown: no change.
+        assert_eq!(
+            h.matches("class=\"wd-line wd-previous wd-c7 wd-partial\"")
+                .count(),
+            1
+        );
+        assert!(h.contains("1970-01-01 01:00 (partial): 0<"), "{h}");
         assert!(
-            !chart(r#"{"show_previous":false}"#, rise)
-                .unwrap()
-                .contains("wd-change")
+            h.contains("Previous period, 1970-01-02 00:00 (partial)"),
+            "{h}"
+        );
+        assert!(h.contains(">Partial bucket<"));
+        // Whole buckets: one solid line per run, no legend entry.
+        let h = chart("", data(24, false)).unwrap();
+        assert!(!h.contains("wd-partial") && !h.contains("Partial bucket"));
+        assert!(
+            h.contains("<title>1970-01-01 02:00: 1</title>"),
+            "tooltips: {h}"
         );
     }
 

@@ -2,6 +2,11 @@
 //! no `style`, no `id`, no script; colours come from `currentColor` and the
 //! palette classes `wd-c0`..`wd-c7`, which the host stylesheet themes.
 //!
+//! Charts are drawn at their box's real size (see [`ChartBox`] for the
+//! sizing rules): text stays [`FONT_PX`] on screen and the plot fills the
+//! widget. Partial first and last buckets (see [`crate::buckets`]) are
+//! drawn dashed with [`Partial`].
+//!
 //! ```
 //! use wasmdash_plugin_sdk::svg::{self, LinearScale};
 //! let x = LinearScale::new((0.0, 3.0), (0.0, 300.0));
@@ -17,6 +22,8 @@
 mod axis;
 mod colors;
 mod downsample;
+mod fit;
+mod partial;
 mod pie;
 mod scale;
 mod shapes;
@@ -27,9 +34,11 @@ pub use colors::{
     category_indices, label_index,
 };
 pub use downsample::{lttb, min_max};
+pub use fit::{CHAR_PX, ChartBox, FONT_PX, LINE_PX, MAX_SIDE, fit_text, text_width, tick_labels};
+pub use partial::{PARTIAL_NOTE, Partial, point_tip};
 pub use pie::{arc_path, slice_angles};
 pub use scale::{LinearScale, nice_ticks};
-pub use shapes::{area_path, bar, bar_filled, line_path, path, sparkline};
+pub use shapes::{area_path, bar, bar_filled, line_path, path, sparkline, sparkline_series};
 
 use crate::html::escape;
 
@@ -44,13 +53,14 @@ pub fn palette(i: usize) -> String {
 /// Closing tag for [`open`].
 pub const CLOSE: &str = "</svg>";
 
-/// Open an accessible chart: `<svg viewBox role="img" aria-label><title>`.
-/// The chart scales to its container; `width`/`height` set the coordinate
-/// system.
+/// Open an accessible chart: `<svg width height viewBox role="img"
+/// aria-label><title>`. `width` and `height` are CSS pixels, the box's
+/// real size (see [`ChartBox`]): the host shows the chart at that size, so
+/// text keeps its size on screen.
 pub fn open(width: u32, height: u32, label: &str) -> String {
     let label = escape(label);
     format!(
-        "<svg class=\"wd-chart\" viewBox=\"0 0 {width} {height}\" \
+        "<svg class=\"wd-chart\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" \
          preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"{label}\">\
          <title>{label}</title>"
     )
@@ -72,12 +82,18 @@ pub fn num(v: f64) -> String {
 }
 
 /// `<text>` at (x, y) with a class and `text-anchor` (`start`, `middle`,
-/// `end`), content escaped.
+/// `end`), content escaped, at [`FONT_PX`].
 pub fn text(x: f64, y: f64, anchor: &str, class: &str, content: &str) -> String {
+    text_sized(x, y, anchor, class, content, FONT_PX)
+}
+
+/// [`text`] at `size` CSS pixels (never below [`FONT_PX`]).
+pub fn text_sized(x: f64, y: f64, anchor: &str, class: &str, content: &str, size: f64) -> String {
     format!(
-        "<text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" fill=\"currentColor\">{}</text>",
+        "<text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" font-size=\"{}\" fill=\"currentColor\">{}</text>",
         num(x),
         num(y),
+        num(size.max(FONT_PX)),
         escape(content)
     )
 }
@@ -98,6 +114,9 @@ mod tests {
     fn open_is_accessible_and_escaped() {
         let s = open(10, 20, "a<b");
         assert!(s.contains("aria-label=\"a&lt;b\"") && s.contains("<title>a&lt;b</title>"));
+        assert!(s.contains("width=\"10\" height=\"20\" viewBox=\"0 0 10 20\""));
+        assert!(text_sized(0.0, 0.0, "start", "c", "x", 8.0).contains("font-size=\"12\""));
+        assert!(text(0.0, 0.0, "start", "c", "x").contains("font-size=\"12\""));
         assert!(!s.contains("style") && !s.contains(" id="));
     }
 }

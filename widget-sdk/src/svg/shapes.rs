@@ -80,7 +80,8 @@ pub fn bar_filled(
 
 /// A complete inline sparkline `<svg>` of `values` (finite ones), or an
 /// empty string when fewer than two values are usable. Long series are
-/// reduced to the width first.
+/// reduced to the width first. See [`sparkline_series`] for one that
+/// dashes partial buckets.
 pub fn sparkline(values: &[f64], width: u32, height: u32, label: &str) -> String {
     let pts: Vec<(f64, f64)> = values
         .iter()
@@ -88,10 +89,29 @@ pub fn sparkline(values: &[f64], width: u32, height: u32, label: &str) -> String
         .filter(|(_, v)| v.is_finite())
         .map(|(i, v)| (i as f64, *v))
         .collect();
+    spark(&pts, &[], width, height, label)
+}
+
+/// A sparkline of `series` `width` × `height` pixels whose segments into
+/// the buckets starting at `partial` (see [`crate::buckets`]) are dashed.
+/// It has no text, so it may stretch: the host's stylesheet lets it fill
+/// the height left in a card.
+pub fn sparkline_series(
+    series: &crate::Series,
+    partial: &[i64],
+    width: u32,
+    height: u32,
+    label: &str,
+) -> String {
+    let pts: Vec<(f64, f64)> = series.points().map(|(t, v)| (t as f64, v)).collect();
+    spark(&pts, partial, width, height, label)
+}
+
+fn spark(pts: &[(f64, f64)], partial: &[i64], width: u32, height: u32, label: &str) -> String {
     if pts.len() < 2 {
         return String::new();
     }
-    let pts = super::min_max(&pts, width as usize);
+    let pts = super::min_max(pts, width as usize);
     let (w, h) = (f64::from(width.max(2)), f64::from(height.max(2)));
     let x = LinearScale::new((pts[0].0, pts[pts.len() - 1].0), (1.0, w - 1.0));
     let y = LinearScale::new(
@@ -99,11 +119,14 @@ pub fn sparkline(values: &[f64], width: u32, height: u32, label: &str) -> String
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
                 (lo.min(p.1), hi.max(p.1))
             }),
-        (h - 1.0, 1.0),
+        (h - 2.0, 2.0),
     );
+    let xs: Vec<f64> = pts.iter().map(|p| p.0).collect();
     let mapped: Vec<(f64, f64)> = pts.iter().map(|(a, b)| (x.map(*a), y.map(*b))).collect();
-    let mut out = super::open(width, height, label).replace("wd-chart", "wd-sparkline");
-    out.push_str(&path(&line_path(&mapped), "wd-line wd-c0"));
+    let mut out = super::open(width.max(2), height.max(2), label)
+        .replacen("wd-chart", "wd-sparkline", 1)
+        .replacen("xMidYMid meet", "none", 1);
+    out.push_str(&super::Partial::new(partial).line(&mapped, &xs, "wd-line wd-c0", ""));
     out.push_str(super::CLOSE);
     out
 }
@@ -138,5 +161,20 @@ mod tests {
         assert_eq!(sparkline(&[1.0], 50, 10, "s"), "");
         let s = sparkline(&[1.0, f64::NAN, 3.0, 2.0], 50, 10, "s");
         assert!(s.starts_with("<svg class=\"wd-sparkline\"") && s.contains("<path"));
+        assert!(s.contains("preserveAspectRatio=\"none\""));
+    }
+
+    #[test]
+    fn a_sparkline_dashes_its_partial_last_bucket() {
+        let series = crate::Series {
+            timestamps: vec![0, 10, 20, 30],
+            values: vec![4.0, 5.0, 6.0, 1.0],
+            nulls: Vec::new(),
+        };
+        let s = sparkline_series(&series, &[30], 100, 20, "s");
+        assert_eq!(s.matches("<path").count(), 2, "{s}");
+        assert_eq!(s.matches("wd-partial").count(), 1, "{s}");
+        let s = sparkline_series(&series, &[], 100, 20, "s");
+        assert!(!s.contains("wd-partial"));
     }
 }

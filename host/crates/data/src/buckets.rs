@@ -70,7 +70,7 @@ impl BucketSpec {
     }
 }
 
-fn naive(secs: i64) -> NaiveDateTime {
+pub(crate) fn naive(secs: i64) -> NaiveDateTime {
     DateTime::from_timestamp(secs, 0)
         .unwrap_or_default()
         .naive_utc()
@@ -96,7 +96,7 @@ pub(crate) fn floor(local: i64, bucket: Bucket) -> i64 {
     }
 }
 
-fn next(key: i64, bucket: Bucket) -> i64 {
+pub(crate) fn next(key: i64, bucket: Bucket) -> i64 {
     match bucket {
         Bucket::Month => {
             let d = naive(key).date();

@@ -37,6 +37,7 @@ mod error;
 mod fold;
 mod load;
 pub mod observe;
+mod partial;
 mod rollup;
 mod scan;
 mod source;

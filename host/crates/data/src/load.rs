@@ -16,6 +16,7 @@ use super::buckets::{self, BucketSpec};
 use super::catalog::Metric;
 use super::dialect::{Bucket, Dialect};
 use super::fold::{Column, Group};
+use super::partial;
 use super::scan::{self, Grain};
 use super::timerange::ResolvedRange;
 
@@ -271,15 +272,21 @@ pub(crate) fn answer(
     Some(match ask.need {
         Need::Scalar { sparkline } => {
             let (s, c) = find(scans, metrics, ask, None)?;
+            let (sparkline, sparkline_partial) = match sparkline {
+                Some(b) => {
+                    let points = series(&r.current, 0, b)?;
+                    let partial = partial::partial_buckets(tz, r, b, &points, false);
+                    (Some(points), partial.current)
+                }
+                None => (None, Vec::new()),
+            };
             Answer::Scalar(ScalarData {
                 label: m.info.label.clone(),
                 value: c.total(&s.groups, 0),
                 previous: c.total(&s.groups, 1),
                 format: m.info.format.clone(),
-                sparkline: match sparkline {
-                    Some(b) => Some(series(&r.current, 0, b)?),
-                    None => None,
-                },
+                sparkline,
+                sparkline_partial,
             })
         }
         Need::Series { bucket, previous } => {
@@ -293,6 +300,7 @@ pub(crate) fn answer(
             Answer::Series(SeriesData {
                 label: m.info.label.clone(),
                 bucket: bucket.name().to_string(),
+                partial: partial::partial_buckets(tz, r, bucket, &points, previous.is_some()),
                 points,
                 previous,
                 format: m.info.format.clone(),

@@ -203,6 +203,9 @@ pub struct ScalarData {
     pub format: ValueFormat,
     /// Recent values for a sparkline, when asked for.
     pub sparkline: Option<Series>,
+    /// Bucket starts of the sparkline's points whose bucket the range
+    /// covers only in part (see [`PartialBuckets`]).
+    pub sparkline_partial: Vec<i64>,
 }
 
 /// A time series bucketed by `bucket` (minute, hour, day, week, month).
@@ -218,6 +221,28 @@ pub struct SeriesData {
     pub previous: Option<Series>,
     /// Display format.
     pub format: ValueFormat,
+    /// The points whose bucket the range covers only in part.
+    pub partial: PartialBuckets,
+}
+
+/// Bucket starts (Unix ms, as in a series' timestamps) of the points that
+/// cover only part of their bucket because the range starts or ends inside
+/// it ("Last 30 days" starts mid-day and ends in today): at most the first
+/// and the last point of a series.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartialBuckets {
+    /// Of the current series.
+    pub current: Vec<i64>,
+    /// Of the previous period's series, at the timestamps it is drawn at
+    /// (the current series', bucket by bucket).
+    pub previous: Vec<i64>,
+}
+
+impl PartialBuckets {
+    /// Whether no bucket is partial.
+    pub fn is_empty(&self) -> bool {
+        self.current.is_empty() && self.previous.is_empty()
+    }
 }
 
 /// Values grouped by a dimension (top N plus "other").

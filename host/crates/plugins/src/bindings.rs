@@ -11,16 +11,17 @@ wasmtime::component::bindgen!({
     // shared `types` interface is generated once. A plugin component exports
     // just one of them; we load only that interface's exports. Export and
     // import names are matched semver-compatibly by wasmtime, so these
-    // 0.1.2 names also find a plugin's 0.1.0 and 0.1.1 exports (see
+    // 0.1.3 names also find a plugin's 0.1.0, 0.1.1 and 0.1.2 exports (see
     // `compat`).
     inline: "
         package wasmdash:host;
         world host {
-            import wasmdash:plugin/log@0.1.2;
-            import wasmdash:plugin/display@0.1.2;
-            export wasmdash:plugin/widget-plugin@0.1.2;
-            export wasmdash:plugin/exporter-plugin@0.1.2;
-            export wasmdash:plugin/alert-rule-plugin@0.1.2;
+            import wasmdash:plugin/log@0.1.3;
+            import wasmdash:plugin/display@0.1.3;
+            import wasmdash:plugin/buckets@0.1.3;
+            export wasmdash:plugin/widget-plugin@0.1.3;
+            export wasmdash:plugin/exporter-plugin@0.1.3;
+            export wasmdash:plugin/alert-rule-plugin@0.1.3;
         }
     ",
     world: "wasmdash:host/host",
@@ -34,12 +35,13 @@ wasmtime::component::bindgen!({
 pub(crate) use self::exports::wasmdash::plugin::alert_rule_plugin as alert;
 pub(crate) use self::exports::wasmdash::plugin::exporter_plugin as exporter;
 pub(crate) use self::exports::wasmdash::plugin::widget_plugin as widget;
+pub(crate) use self::wasmdash::plugin::buckets as guest_buckets;
 pub(crate) use self::wasmdash::plugin::display as guest_display;
 pub(crate) use self::wasmdash::plugin::log as guest_log;
 pub(crate) use self::wasmdash::plugin::types as wit;
 
 /// The WIT package version this host implements.
-pub(crate) const WIT_VERSION: &str = "0.1.2";
+pub(crate) const WIT_VERSION: &str = "0.1.3";
 /// The WIT versions this host loads plugins of: every semver-compatible one.
 pub(crate) const WIT_COMPATIBLE: &str = "0.1.x";
 /// The WIT package name.
@@ -47,7 +49,7 @@ pub(crate) const WIT_PACKAGE: &str = "wasmdash:plugin";
 
 /// Export name of each plugin interface at the host's version. Looked up
 /// in a component with `Component::get_export_index`, which also finds a
-/// semver-compatible version (`@0.1.0` for `@0.1.2`).
+/// semver-compatible version (`@0.1.0` for `@0.1.3`).
 pub(crate) fn export_name(kind: info::PluginKind) -> String {
     let iface = match kind {
         info::PluginKind::Widget => "widget-plugin",

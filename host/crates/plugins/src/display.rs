@@ -1,11 +1,14 @@
 //! The `display` import (WIT 0.1.2): what a plugin may ask about how the
 //! dashboard shows the data of the current call — column formats, the
-//! metric's value format and label, which way is good, category colours. The caller
+//! metric's value format and label, which way is good, category colours —
+//! and the `buckets` import (0.1.3): which points of the call's series
+//! cover only part of their bucket. The caller
 //! of a plugin passes a [`Display`]; it is kept in the store for the length
 //! of the call (for an export, until the next `begin_section`).
 
-use wasmdash_frame::{ColumnFormat, ColumnFormatKind};
+use wasmdash_frame::{ColumnFormat, ColumnFormatKind, PartialBuckets};
 
+use super::bindings::guest_buckets;
 use super::bindings::guest_display::{self as wit, Host};
 use super::sandbox::HostState;
 
@@ -22,6 +25,8 @@ pub struct Display {
     pub higher_is_better: bool,
     /// Configured category colours: (label, `#rrggbb`).
     pub category_colors: Vec<(String, String)>,
+    /// The partial buckets of the call's series (none: every bucket whole).
+    pub partial_buckets: PartialBuckets,
 }
 
 impl Default for Display {
@@ -33,6 +38,7 @@ impl Default for Display {
             metric_label: String::new(),
             higher_is_better: true,
             category_colors: Vec::new(),
+            partial_buckets: PartialBuckets::default(),
         }
     }
 }
@@ -75,5 +81,15 @@ impl Host for HostState {
 
     fn category_colors(&mut self) -> Vec<(String, String)> {
         self.display.category_colors.clone()
+    }
+}
+
+impl guest_buckets::Host for HostState {
+    fn partial(&mut self) -> Vec<i64> {
+        self.display.partial_buckets.current.clone()
+    }
+
+    fn partial_previous(&mut self) -> Vec<i64> {
+        self.display.partial_buckets.previous.clone()
     }
 }

@@ -38,6 +38,7 @@ mod handles;
 mod info;
 mod loaded;
 pub mod observe;
+mod property_order;
 mod registry;
 mod runtime;
 mod sandbox;
@@ -52,6 +53,7 @@ pub use info::{
     AlertInput, AlertState, Evaluation, ExportOptions, PluginInfo, PluginKind, PluginSource,
     RenderContext,
 };
+pub use property_order::ORDER_KEY;
 pub use registry::{FilePlugin, PluginProblem, PluginRegistry};
 pub use runtime::{PERFMAP_ENV, PluginRuntime};
 pub use schema::{ConfigErrors, ConfigSchema};

@@ -93,7 +93,7 @@ fn detect_kind(component: &Component, runtime: &PluginRuntime, name: &str) -> Re
     ];
     // wasmtime's lookup is semver-compatible: a component built against an
     // older (or newer) 0.1.x WIT exports `widget-plugin@0.1.0` and is found
-    // under the host's `widget-plugin@0.1.2`, as the bindings will find it.
+    // under the host's `widget-plugin@0.1.3`, as the bindings will find it.
     let found: Vec<PluginKind> = kinds
         .into_iter()
         .filter(|k| {

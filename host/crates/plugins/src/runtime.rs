@@ -10,8 +10,8 @@
 //! - Each call also runs under `tokio::time::timeout`, because epochs do not
 //!   interrupt a guest blocked in a host call (e.g. sleeping through WASI).
 //! - WASI p2 is linked, but the context grants nothing (see `sandbox`);
-//!   so are the plugin `log` and `display` imports (see `guest_log`,
-//!   `display`).
+//!   so are the plugin `log`, `display` and `buckets` imports (see
+//!   `guest_log`, `display`).
 
 use std::path::Path;
 use std::sync::{Arc, Weak};
@@ -154,6 +154,8 @@ impl PluginRuntime {
         bindings::guest_log::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s)
             .map_err(|e| PluginError::Runtime(format!("{e:#}")))?;
         bindings::guest_display::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s)
+            .map_err(|e| PluginError::Runtime(format!("{e:#}")))?;
+        bindings::guest_buckets::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s)
             .map_err(|e| PluginError::Runtime(format!("{e:#}")))?;
 
         let cache = CompiledCache::new(&engine, cache_dir)?;

@@ -32,7 +32,10 @@ impl ConfigSchema {
     /// [`ConfigSchema::validate`] say so.
     pub fn compile(text: impl Into<String>) -> Self {
         let text = text.into();
-        let json: Option<Value> = serde_json::from_str(&text).ok();
+        let json: Option<Value> = serde_json::from_str(&text).ok().map(|mut json| {
+            crate::property_order::add_property_order(&mut json, &text);
+            json
+        });
         let validator = match &json {
             Some(schema) => jsonschema::validator_for(schema)
                 .map_err(|e| format!("the plugin's config schema is invalid: {e}")),
@@ -56,7 +59,9 @@ impl ConfigSchema {
     }
 
     /// The parsed schema (`null` when the text is not JSON), e.g. to build
-    /// a form from its properties.
+    /// a form from its properties. Its `properties` map is sorted by name;
+    /// the order the plugin wrote them in is the list under
+    /// [`crate::ORDER_KEY`].
     pub fn json(&self) -> &Value {
         static NULL: Value = Value::Null;
         self.0.json.as_ref().unwrap_or(&NULL)

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::backup::Backup;
-use super::dashboard::{Dashboard, DashboardContent, Sharing};
+use super::dashboard::{Dashboard, DashboardContent, Sharing, VersionNote};
 use super::error::{Result, StoreError};
 use super::ids::{DashboardId, TokenHash, TokenId, UserId};
 use super::session::Session;
@@ -95,13 +95,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn dashboards(&self) -> Result<Vec<Dashboard>>;
     /// Replace the content if the stored version is still
     /// `expected_version`, else fail with [`StoreError::Conflict`]. Atomic:
-    /// of two updates from the same version exactly one wins.
+    /// of two updates from the same version exactly one wins. `note` (who,
+    /// when, why) is kept with the new version; its time is the update's.
     fn update_dashboard(
         &self,
         id: &DashboardId,
         expected_version: u64,
         content: &DashboardContent,
-        now: DateTime<Utc>,
+        note: &VersionNote,
     ) -> Result<Dashboard>;
     /// Change who may see or edit it; does not change the version.
     fn set_sharing(
@@ -113,12 +114,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// The kept versions (at most [`KEPT_VERSIONS`]), newest first.
     fn dashboard_versions(&self, id: &DashboardId) -> Result<Vec<Dashboard>>;
     /// Make an old version's content current again, as a new version, so
-    /// the history stays linear and nothing is lost.
+    /// the history stays linear and nothing is lost. `note` is the new
+    /// version's.
     fn restore_dashboard(
         &self,
         id: &DashboardId,
         version: u64,
-        now: DateTime<Utc>,
+        note: &VersionNote,
     ) -> Result<Dashboard>;
     /// Delete a dashboard and its history.
     fn delete_dashboard(&self, id: &DashboardId) -> Result<()>;

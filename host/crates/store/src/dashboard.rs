@@ -25,6 +25,8 @@ pub const MAX_TABS: usize = 50;
 pub const MAX_TITLE_CHARS: usize = 200;
 /// Bytes of one widget's JSON config.
 pub const MAX_CONFIG_BYTES: usize = 64 * 1024;
+/// Characters in a version's message.
+pub const MAX_MESSAGE_CHARS: usize = 500;
 
 /// How widgets are arranged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +95,52 @@ pub struct DashboardContent {
     pub widgets: Vec<Widget>,
 }
 
+/// Who saved a version of a dashboard, when, and why. Each kept version
+/// carries its own; the current dashboard carries its current version's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionNote {
+    /// The user who saved it. `None` for versions saved before wasmdash
+    /// kept authors (stored with schema version 1).
+    pub author: Option<UserId>,
+    /// When it was saved.
+    pub at: DateTime<Utc>,
+    /// What its author said about it, if anything.
+    pub message: Option<String>,
+}
+
+impl VersionNote {
+    /// A note by `author` at `at`. The message is one line: line breaks
+    /// and other control characters become spaces, it is trimmed, and an
+    /// empty one is no message. Fails if it is longer than
+    /// [`MAX_MESSAGE_CHARS`].
+    pub fn new(
+        author: &UserId,
+        at: DateTime<Utc>,
+        message: Option<&str>,
+    ) -> Result<Self, DashboardError> {
+        let message = message
+            .map(|m| {
+                m.chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect::<String>()
+                    .trim()
+                    .to_owned()
+            })
+            .filter(|m| !m.is_empty());
+        if message
+            .as_ref()
+            .is_some_and(|m| m.chars().count() > MAX_MESSAGE_CHARS)
+        {
+            return Err(DashboardError::MessageTooLong);
+        }
+        Ok(Self {
+            author: Some(author.clone()),
+            at,
+            message,
+        })
+    }
+}
+
 /// A stored dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
@@ -112,6 +160,8 @@ pub struct Dashboard {
     pub created: DateTime<Utc>,
     /// Time of the last content or sharing change.
     pub updated: DateTime<Utc>,
+    /// Who saved the current version, when, and why.
+    pub note: VersionNote,
 }
 
 impl Dashboard {
@@ -124,12 +174,17 @@ impl Dashboard {
         content.validate()?;
         Ok(Self {
             id: DashboardId::random(),
-            owner,
+            owner: owner.clone(),
             content,
             sharing: Sharing::Private,
             version: 1,
             created: now,
             updated: now,
+            note: VersionNote {
+                author: Some(owner),
+                at: now,
+                message: None,
+            },
         })
     }
 
@@ -149,6 +204,13 @@ pub enum DashboardError {
     /// A title is too long.
     #[error("{what} is longer than {MAX_TITLE_CHARS} characters")]
     TitleTooLong {
+        /// Which title.
+        what: String,
+    },
+    /// A title holds a control character (a newline, tab, escape...), which
+    /// no page, PDF or terminal shows as the user meant it.
+    #[error("{what} contains a control character (such as a line break or tab)")]
+    ControlCharacter {
         /// Which title.
         what: String,
     },
@@ -202,6 +264,9 @@ pub enum DashboardError {
     /// A widget's config nests too deeply.
     #[error("widget {0:?} has a config nested deeper than {MAX_CONFIG_DEPTH} levels")]
     ConfigTooDeep(String),
+    /// A version's message is too long.
+    #[error("the version message is longer than {MAX_MESSAGE_CHARS} characters")]
+    MessageTooLong,
 }
 
 /// Deepest nesting of objects and arrays in a widget config (plugin
@@ -233,6 +298,9 @@ pub fn json_depth(value: &serde_json::Value) -> usize {
 fn check_title(what: &str, title: &str) -> Result<(), DashboardError> {
     if title.chars().count() > MAX_TITLE_CHARS {
         return Err(DashboardError::TitleTooLong { what: what.into() });
+    }
+    if title.chars().any(char::is_control) {
+        return Err(DashboardError::ControlCharacter { what: what.into() });
     }
     Ok(())
 }
@@ -332,6 +400,41 @@ impl Widget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_and_tab_names_with_control_characters_are_refused() {
+        for bad in ["Sales\nQ3", "Sales\tQ3", "Sales\u{1b}[31m", "Sales\u{7f}"] {
+            let titled = DashboardContent {
+                title: bad.into(),
+                ..content(Layout::Grid, vec![])
+            };
+            assert!(
+                matches!(
+                    titled.validate(),
+                    Err(DashboardError::ControlCharacter { .. })
+                ),
+                "title {bad:?}"
+            );
+            let tabbed = content(
+                Layout::Tabs {
+                    tabs: vec!["Overview".into(), bad.into()],
+                },
+                vec![],
+            );
+            assert!(
+                matches!(
+                    tabbed.validate(),
+                    Err(DashboardError::ControlCharacter { .. })
+                ),
+                "tab name {bad:?}"
+            );
+        }
+        let fine = DashboardContent {
+            title: "Ventes — été 2026 ✓".into(),
+            ..content(Layout::Grid, vec![])
+        };
+        assert_eq!(fine.validate(), Ok(()));
+    }
 
     #[test]
     fn deeply_nested_configs_are_refused() {

@@ -10,7 +10,11 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use super::error::{Result, StoreError};
 
 /// The schema version this build writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// History: 1 — first release; 2 — every dashboard (current and each kept
+/// version) carries a `note`: who saved it, when, and an optional message
+/// (records of version 1 are upgraded on read, see `migrate`).
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Out<'a, T> {
@@ -40,8 +44,20 @@ pub(crate) fn encode<T: Serialize>(tree: &'static str, value: &T) -> Result<Vec<
     })
 }
 
-/// Decode a record read from `tree`.
+/// Decode a record read from `tree` whose shape has not changed since
+/// version 1.
 pub(crate) fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T> {
+    decode_upgrading(tree, bytes, |_, _| {})
+}
+
+/// Decode a record read from `tree`, letting `upgrade` rewrite the JSON of
+/// a record written by an older schema version (given as its first
+/// argument) into today's shape first.
+pub(crate) fn decode_upgrading<T: DeserializeOwned>(
+    tree: &'static str,
+    bytes: &[u8],
+    upgrade: impl FnOnce(u32, &mut serde_json::Value),
+) -> Result<T> {
     let corrupt = |e: serde_json::Error| StoreError::Corrupt {
         tree,
         reason: e.to_string(),
@@ -54,9 +70,11 @@ pub(crate) fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> R
             supported: SCHEMA_VERSION,
         });
     }
-    // Version 1 is the only one so far; later versions migrate here.
-    let record: In<T> = serde_json::from_slice(bytes).map_err(corrupt)?;
-    Ok(record.value)
+    let mut record: In<serde_json::Value> = serde_json::from_slice(bytes).map_err(corrupt)?;
+    if header.v < SCHEMA_VERSION {
+        upgrade(header.v, &mut record.value);
+    }
+    serde_json::from_value(record.value).map_err(corrupt)
 }
 
 #[cfg(test)]

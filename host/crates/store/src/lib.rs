@@ -12,6 +12,9 @@
 //!   invalid input is rejected before anything is written.
 //! - **Versioned records**: values are `{"v": N, "value": ...}` JSON, so the
 //!   format can evolve and a backup ([`Store::export_all`]) is plain JSON.
+//!   Records of an older [`SCHEMA_VERSION`] are upgraded when read; opening
+//!   a database marks it with this build's version, so an older wasmdash
+//!   refuses it clearly instead of misreading newer records.
 //! - **No permissions here**: the store guards structure (unique names, the
 //!   12-column grid, optimistic versions); `auth` decides who may do what.
 //!
@@ -36,6 +39,7 @@ mod dashboard_json;
 mod envelope;
 mod error;
 mod ids;
+mod migrate;
 mod session;
 mod sled_store;
 mod user;
@@ -45,8 +49,8 @@ pub use api::{KEPT_VERSIONS, Store};
 pub use backup::{BACKUP_FORMAT, BACKUP_SCHEMA, Backup, BackupEntry};
 pub use dashboard::{
     Dashboard, DashboardContent, DashboardError, GRID_COLUMNS, Layout, MAX_CONFIG_BYTES,
-    MAX_CONFIG_DEPTH, MAX_GRID_ROWS, MAX_TABS, MAX_TITLE_CHARS, MAX_WIDGETS, Sharing, Widget,
-    json_depth,
+    MAX_CONFIG_DEPTH, MAX_GRID_ROWS, MAX_MESSAGE_CHARS, MAX_TABS, MAX_TITLE_CHARS, MAX_WIDGETS,
+    Sharing, VersionNote, Widget, json_depth,
 };
 pub use dashboard_json::{
     DASHBOARD_JSON_FORMAT, DASHBOARD_JSON_SCHEMA, DashboardJsonError, export_dashboard,

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use sled::Transactional;
 
-use super::{SledStore, trees};
+use super::{SledStore, mark_schema, trees};
 use crate::backup::{BACKUP_FORMAT, BACKUP_SCHEMA, Backup, BackupEntry};
-use crate::dashboard::Dashboard;
 use crate::envelope::decode;
 use crate::error::{Result, StoreError, from_tx};
 use crate::ids::{DashboardId, UserId};
+use crate::migrate::decode_dashboard;
 use crate::user::{ApiToken, User};
 
 /// Check that a backed-up value decodes as the record its tree holds, so
@@ -21,7 +21,7 @@ fn check_record(tree: &'static str, bytes: &[u8]) -> Result<()> {
         trees::USERNAMES => decode::<UserId>(tree, bytes).map(drop),
         trees::API_TOKENS => decode::<ApiToken>(tree, bytes).map(drop),
         trees::DASHBOARDS | trees::DASHBOARD_VERSIONS => {
-            let d = decode::<Dashboard>(tree, bytes)?;
+            let d = decode_dashboard(tree, bytes)?;
             d.content.validate()?;
             Ok(())
         }
@@ -103,6 +103,9 @@ impl SledStore {
                 Ok(())
             })
             .map_err(from_tx)?;
+        // An old backup brings its own (older) schema mark; the records are
+        // upgraded on read, and the next writes are this build's.
+        mark_schema(&self.db.open_tree(trees::META)?)?;
         self.flush()
     }
 }

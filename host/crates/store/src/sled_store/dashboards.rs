@@ -5,10 +5,11 @@ use sled::Transactional;
 
 use super::{SledStore, abort, trees};
 use crate::api::KEPT_VERSIONS;
-use crate::dashboard::{Dashboard, DashboardContent, Sharing};
+use crate::dashboard::{Dashboard, DashboardContent, Sharing, VersionNote};
 use crate::envelope::{decode, encode};
 use crate::error::{Result, StoreError, from_tx};
 use crate::ids::{DashboardId, UserId};
+use crate::migrate::decode_dashboard;
 
 /// `dashboard_versions` key: id, `/`, big-endian version, so a prefix scan
 /// yields a dashboard's versions in order.
@@ -30,7 +31,7 @@ type TxResult<T> = sled::transaction::ConflictableTransactionResult<T, StoreErro
 /// Inside a transaction: the current dashboard or `DashboardNotFound`.
 fn current(dashboards: &Tx, id: &DashboardId) -> TxResult<Dashboard> {
     match dashboards.get(id.as_str())? {
-        Some(bytes) => decode(trees::DASHBOARDS, &bytes).or_else(abort),
+        Some(bytes) => decode_dashboard(trees::DASHBOARDS, &bytes).or_else(abort),
         None => abort(StoreError::DashboardNotFound),
     }
 }
@@ -59,7 +60,7 @@ impl SledStore {
     pub(super) fn dashboard_impl(&self, id: &DashboardId) -> Result<Option<Dashboard>> {
         self.dashboards
             .get(id.as_str())?
-            .map(|v| decode(trees::DASHBOARDS, &v))
+            .map(|v| decode_dashboard(trees::DASHBOARDS, &v))
             .transpose()
     }
 
@@ -67,7 +68,7 @@ impl SledStore {
         let mut all = self
             .dashboards
             .iter()
-            .map(|kv| decode::<Dashboard>(trees::DASHBOARDS, &kv?.1))
+            .map(|kv| decode_dashboard(trees::DASHBOARDS, &kv?.1))
             .collect::<Result<Vec<_>>>()?;
         all.sort_by(|a, b| {
             (a.content.title.to_lowercase(), &a.id).cmp(&(b.content.title.to_lowercase(), &b.id))
@@ -80,7 +81,7 @@ impl SledStore {
         id: &DashboardId,
         expected_version: u64,
         content: &DashboardContent,
-        now: DateTime<Utc>,
+        note: &VersionNote,
     ) -> Result<Dashboard> {
         content.validate()?;
         let saved = (&self.dashboards, &self.versions)
@@ -93,7 +94,8 @@ impl SledStore {
                 }
                 next.content = content.clone();
                 next.version += 1;
-                next.updated = now;
+                next.updated = note.at;
+                next.note = note.clone();
                 save_version(dashboards, versions, &next)?;
                 Ok(next)
             })
@@ -130,7 +132,7 @@ impl SledStore {
             .versions
             .scan_prefix(version_prefix(id))
             .values()
-            .map(|v| decode::<Dashboard>(trees::DASHBOARD_VERSIONS, &v?))
+            .map(|v| decode_dashboard(trees::DASHBOARD_VERSIONS, &v?))
             .collect::<Result<Vec<_>>>()?;
         all.reverse();
         Ok(all)
@@ -140,7 +142,7 @@ impl SledStore {
         &self,
         id: &DashboardId,
         version: u64,
-        now: DateTime<Utc>,
+        note: &VersionNote,
     ) -> Result<Dashboard> {
         let saved = (&self.dashboards, &self.versions)
             .transaction(|(dashboards, versions)| {
@@ -148,10 +150,11 @@ impl SledStore {
                 let Some(bytes) = versions.get(version_key(id, version))? else {
                     return abort(StoreError::VersionNotFound(version));
                 };
-                let old: Dashboard = decode(trees::DASHBOARD_VERSIONS, &bytes).or_else(abort)?;
+                let old = decode_dashboard(trees::DASHBOARD_VERSIONS, &bytes).or_else(abort)?;
                 next.content = old.content;
                 next.version += 1;
-                next.updated = now;
+                next.updated = note.at;
+                next.note = note.clone();
                 save_version(dashboards, versions, &next)?;
                 Ok(next)
             })

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::api::Store;
 use super::backup::Backup;
-use super::dashboard::{Dashboard, DashboardContent, Sharing};
+use super::dashboard::{Dashboard, DashboardContent, Sharing, VersionNote};
 use super::envelope::{self, SCHEMA_VERSION};
 use super::error::{Result, StoreError};
 use super::ids::{DashboardId, TokenHash, TokenId, UserId};
@@ -126,21 +126,24 @@ impl SledStore {
                 }
             })?;
         let meta = db.open_tree(trees::META)?;
-        match meta.get(SCHEMA_KEY)? {
-            Some(v) => {
-                let found: u32 = envelope::decode(trees::META, &v)?;
-                if found > SCHEMA_VERSION {
-                    return Err(StoreError::NewerSchema {
-                        tree: trees::META,
-                        found,
-                        supported: SCHEMA_VERSION,
-                    });
-                }
-            }
-            None => {
-                meta.insert(SCHEMA_KEY, envelope::encode(trees::META, &SCHEMA_VERSION)?)?;
-                db.flush()?;
-            }
+        let found: Option<u32> = meta
+            .get(SCHEMA_KEY)?
+            .map(|v| envelope::decode(trees::META, &v))
+            .transpose()?;
+        if let Some(found) = found
+            && found > SCHEMA_VERSION
+        {
+            return Err(StoreError::NewerSchema {
+                tree: trees::META,
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if found != Some(SCHEMA_VERSION) {
+            // From now on this database may hold records an older wasmdash
+            // cannot read; say so where that wasmdash looks first.
+            mark_schema(&meta)?;
+            db.flush()?;
         }
         Ok(Self {
             users: db.open_tree(trees::USERS)?,
@@ -178,6 +181,12 @@ impl SledStore {
         self.db.flush()?;
         Ok(())
     }
+}
+
+/// Record this build's schema version as the database's.
+fn mark_schema(meta: &sled::Tree) -> Result<()> {
+    meta.insert(SCHEMA_KEY, envelope::encode(trees::META, &SCHEMA_VERSION)?)?;
+    Ok(())
 }
 
 /// Abort a transaction with our own error.
@@ -269,9 +278,9 @@ impl Store for SledStore {
         id: &DashboardId,
         expected_version: u64,
         content: &DashboardContent,
-        now: DateTime<Utc>,
+        note: &VersionNote,
     ) -> Result<Dashboard> {
-        self.update_dashboard_impl(id, expected_version, content, now)
+        self.update_dashboard_impl(id, expected_version, content, note)
     }
     fn set_sharing(
         &self,
@@ -288,9 +297,9 @@ impl Store for SledStore {
         &self,
         id: &DashboardId,
         version: u64,
-        now: DateTime<Utc>,
+        note: &VersionNote,
     ) -> Result<Dashboard> {
-        self.restore_dashboard_impl(id, version, now)
+        self.restore_dashboard_impl(id, version, note)
     }
     fn delete_dashboard(&self, id: &DashboardId) -> Result<()> {
         self.delete_dashboard_impl(id)
