@@ -25,6 +25,7 @@ mod data_rollups;
 mod data_sources;
 mod data_support;
 mod data_timeout;
+mod demo_browser;
 mod demo_columns;
 mod demo_direction;
 mod demo_support;
