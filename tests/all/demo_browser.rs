@@ -100,6 +100,18 @@ async fn the_demo_table_and_pie_read_right_in_chromium() {
             .unwrap_or_default()
             .to_owned();
         assert_eq!(fill, "rgb(220, 38, 38)");
+        // Its legend swatch stays a swatch, not a chart-sized box.
+        let swatch = c
+            .execute(
+                "const s = document.querySelector('.wd-status-pie svg.wd-swatch');
+                 return s ? s.getBoundingClientRect().height : -1;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap_or(-1.0);
+        assert!((1.0..=12.0).contains(&swatch), "swatch {swatch}px high");
 
         c.execute(
             "document.querySelector('.wd-data-table').scrollIntoView({block: 'center'});",
