@@ -11,21 +11,31 @@
 //! - the demo home dashboard's full cold load (every widget fragment,
 //!   fetched at once as the page does) at 30, 90 and 365 days;
 //! - the rollup build for the 1M rows, and the incremental refresh after
-//!   10,000 new rows inside the look-back window;
-//! - peak RSS of the process (servers included).
+//!   10,000 new rows inside the look-back window, on each database;
+//! - peak RSS of a `wasmdash serve` process answering those questions,
+//!   without rollups and with rollups it builds itself.
+//!
+//! `ROLLUP_BENCH_ONLY=sqlite|server|postgres|mariadb` runs one part;
+//! `ROLLUP_BENCH_ONLY=scale` runs only the scale part (not run by
+//! default, it takes minutes): the long-range shape on 1M and 10M rows
+//! generated inside PostgreSQL, with and without rollups.
 //!
 //! Targets: without rollups ≤ 1.0× raw; with rollups ≤ 20 ms p50 for the
-//! long-range shape, ≤ 300 ms for the 365-day dashboard, build ≤ 5 s,
-//! refresh ≤ 100 ms, RSS ≤ 150 MiB.
+//! long-range shape (1M and 10M rows), ≤ 300 ms for the 365-day
+//! dashboard, build ≤ 5 s, refresh ≤ 100 ms, server RSS ≤ 150 MiB.
 
 mod figures;
+mod rollup_db;
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use figures::{ms, p50, rfc, ts};
+use rollup_db::{MARIADB_URL, PG_URL};
 use wasmdash::auth::{Auth, AuthConfig};
 use wasmdash::config::Config;
 use wasmdash::data::DataEngine;
@@ -34,11 +44,10 @@ use wasmdash::server::Server;
 use wasmdash::store::{Role, SledStore, Store};
 
 const RUNS: usize = 15;
-const PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-const MARIADB_URL: &str = "mysql://root@127.0.0.1:3306/test";
 
 /// The rollups the "with" side serves from: hourly for hour buckets,
-/// daily (far fewer buckets) for the rest; the coarsest that fits answers.
+/// daily (far fewer buckets) for the rest; the coarsest that fits answers
+/// the whole days, the hourly one the hours at the range's edges.
 const ROLLUP: &str = r#"
 [[rollup]]
 name = "orders_hourly"
@@ -57,9 +66,13 @@ sum = ["amount", "completion_seconds"]
 lookback = "2h"
 "#;
 
-/// `ROLLUP_BENCH_ONLY=sqlite|postgres|mariadb` runs one part.
+/// `ROLLUP_BENCH_ONLY=NAME` runs one part; without it every part but
+/// `scale` runs.
 fn part(name: &str) -> bool {
-    std::env::var("ROLLUP_BENCH_ONLY").map_or(true, |only| only == name)
+    match std::env::var("ROLLUP_BENCH_ONLY") {
+        Ok(only) => only == name,
+        Err(_) => name != "scale",
+    }
 }
 
 const WIDGETS: &[&str] = &[
@@ -74,20 +87,6 @@ const WIDGETS: &[&str] = &[
     "latest",
 ];
 
-/// Peak and current resident memory of this process, MiB.
-fn rss_mib() -> (f64, f64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|k| k.parse::<f64>().ok())
-            .map_or(0.0, |kib| kib / 1024.0)
-    };
-    (field("VmHWM:"), field("VmRSS:"))
-}
-
 /// A running server and what a client needs.
 struct Running {
     base: String,
@@ -95,24 +94,27 @@ struct Running {
     dashboard: String,
 }
 
+/// Seed the demo dashboard and a viewer's token into the state store of
+/// `config`: (token, dashboard id).
+fn seed(config: &Config, now: DateTime<Utc>) -> (String, String) {
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(&config.data_dir()).expect("state store"));
+    let auth = Auth::new(store.clone(), AuthConfig::default());
+    wasmdash::seed::seed_demo(&auth, Some("bench admin password".into())).expect("seed");
+    let user = auth
+        .create_user("bench", "bench password", Role::Viewer, now)
+        .expect("user");
+    let token = auth
+        .create_api_token(&user.id, "bench", now)
+        .expect("token")
+        .plaintext;
+    let dashboard = store.dashboards().expect("dashboards")[0].id.clone();
+    (token, dashboard.as_str().to_owned())
+}
+
 /// Start a server on `config` (its own data dir) in `rt`, with the demo
 /// dashboard seeded and a viewer's token.
 fn serve(rt: &tokio::runtime::Runtime, config: &Config, now: DateTime<Utc>) -> Running {
-    let (token, dashboard) = {
-        let store: Arc<dyn Store> =
-            Arc::new(SledStore::open(&config.data_dir()).expect("state store"));
-        let auth = Auth::new(store.clone(), AuthConfig::default());
-        wasmdash::seed::seed_demo(&auth, Some("bench admin password".into())).expect("seed");
-        let user = auth
-            .create_user("bench", "bench password", Role::Viewer, now)
-            .expect("user");
-        let token = auth
-            .create_api_token(&user.id, "bench", now)
-            .expect("token")
-            .plaintext;
-        let dashboard = store.dashboards().expect("dashboards")[0].id.clone();
-        (token, dashboard.as_str().to_owned())
-    };
+    let (token, dashboard) = seed(config, now);
     let server = rt.block_on(Server::bind(config)).expect("server");
     let base = format!("http://{}", server.local_addr());
     rt.spawn(server.run(std::future::pending()));
@@ -142,24 +144,43 @@ fn get(agent: &ureq::Agent, url: &str, token: &str) -> (Duration, serde_json::Va
     (t.elapsed(), serde_json::from_str(&body).unwrap_or_default())
 }
 
-/// A config: the demo's, with `source` as the URL and `table` naming the
-/// orders (and `customers`) tables, data in `state`, and `extra` TOML.
-fn config(dir: &Path, text: &str, state: &str, extra: &str) -> Config {
-    let text = format!("{text}\n{extra}");
-    let env = vec![
+/// The env overrides putting a server's listener on a free port and its
+/// data in `state` (relative to `dir`).
+fn server_env(dir: &Path, state: &str) -> Vec<(String, String)> {
+    vec![
         (
             "WASMDASH_SERVER__LISTEN".to_owned(),
             "127.0.0.1:0".to_owned(),
         ),
-        ("WASMDASH_SERVER__DATA_DIR".to_owned(), state.to_owned()),
-    ];
-    Config::parse(&text, &dir.join("wasmdash.toml"), env).expect("config")
+        (
+            "WASMDASH_SERVER__DATA_DIR".to_owned(),
+            dir.join(state).display().to_string(),
+        ),
+    ]
+}
+
+/// A config: the demo's, with `source` as the URL and `table` naming the
+/// orders (and `customers`) tables, data in `state`, and `extra` TOML.
+fn config(dir: &Path, text: &str, state: &str, extra: &str) -> Config {
+    let text = format!("{text}\n{extra}");
+    Config::parse(&text, &dir.join("wasmdash.toml"), server_env(dir, state)).expect("config")
+}
+
+/// The long-range question over `[start, now - i minutes)`.
+fn long_range_query(start: DateTime<Utc>, now: DateTime<Utc>, i: usize) -> String {
+    let end = now - chrono::Duration::minutes(i as i64 + 1);
+    format!(
+        "/api/v1/series?metrics=total_orders,avg_order_value&bucket=month&from={}&to={}",
+        rfc(start),
+        rfc(end)
+    )
 }
 
 /// The long-range shape: raw SQL (`raw` times one run) against the API
-/// without and with rollups, p50 of alternating cold samples.
+/// without and with rollups, p50 of `runs` alternating cold samples.
 fn long_range(
     name: &str,
+    runs: usize,
     mut raw: impl FnMut() -> Duration,
     plain: &Running,
     rolled: &Running,
@@ -169,14 +190,9 @@ fn long_range(
     let agent = agent();
     let (mut raws, mut without, mut with) = (Vec::new(), Vec::new(), Vec::new());
     let mut paths = Vec::new();
-    for i in 0..RUNS {
+    for i in 0..runs {
         raws.push(raw());
-        let end = now - chrono::Duration::minutes(i as i64 + 1);
-        let q = format!(
-            "/api/v1/series?metrics=total_orders,avg_order_value&bucket=month&from={}&to={}",
-            rfc(start),
-            rfc(end)
-        );
+        let q = long_range_query(start, now, i);
         without.push(get(&agent, &format!("{}{q}", plain.base), &plain.token).0);
         let (took, v) = get(&agent, &format!("{}{q}", rolled.base), &rolled.token);
         with.push(took);
@@ -204,10 +220,10 @@ fn long_range(
     );
 }
 
-/// The home dashboard at `days`: every fragment at once, p50 of cold
-/// loads (each load's range ends a minute earlier).
-fn dashboard(server: &Running, days: i64, now: DateTime<Utc>) -> Duration {
-    let samples = (0..RUNS)
+/// The home dashboard at `days`: every fragment at once, p50 of `runs`
+/// cold loads (each load's range ends a minute earlier).
+fn dashboard(server: &Running, days: i64, now: DateTime<Utc>, runs: usize) -> Duration {
+    let samples = (0..runs)
         .map(|i| {
             let end = now - chrono::Duration::minutes(1000 + i as i64);
             let range = format!(
@@ -231,34 +247,16 @@ fn dashboard(server: &Running, days: i64, now: DateTime<Utc>) -> Duration {
     p50(samples)
 }
 
-fn main() {
-    // `RUST_LOG=wasmdash_data=debug` shows which path answered each scan.
-    if std::env::var_os("RUST_LOG").is_some() {
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-            .with_writer(std::io::stderr)
-            .init();
-    }
-    let now = Utc::now();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let opts = DemoOptions {
-        progress: false,
-        now,
-        ..DemoOptions::default()
-    };
-    eprintln!("generating {} demo orders…", opts.orders);
-    let demo_config = create(dir.path(), "127.0.0.1:0", &opts).expect("demo data");
-    let text = std::fs::read_to_string(&demo_config).expect("demo config");
-    let db: PathBuf = dir.path().join(DEMO_DB);
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-
-    // Build, then refresh after 10,000 rows inside the look-back window.
-    let with_rollup = config(dir.path(), &text, "state-rollup", ROLLUP);
-    let mut engine = rt
-        .block_on(DataEngine::connect(&with_rollup))
-        .expect("engine");
+/// Build the rollups of `config` (timed), then `add` late rows and time
+/// the incremental refresh that folds them in: (build, refresh).
+fn build_and_refresh(
+    rt: &tokio::runtime::Runtime,
+    config: &Config,
+    add: impl FnOnce(),
+) -> (Duration, Duration, String) {
+    let mut engine = rt.block_on(DataEngine::connect(config)).expect("engine");
     engine
-        .open_rollups(&with_rollup.rollup_file())
+        .open_rollups(&config.rollup_file())
         .expect("rollup file");
     let t = Instant::now();
     let built = rt.block_on(engine.refresh_rollups()).expect("build");
@@ -274,78 +272,98 @@ fn main() {
             )
         })
         .collect();
-    let late = add_rows(&db, now, 10_000);
+    add();
     let t = Instant::now();
     rt.block_on(engine.refresh_rollups()).expect("refresh");
-    let refresh = t.elapsed();
-    drop(engine);
-    println!(
-        "rollup build, 1M rows, both rollups: {:.2} s ({}; target ≤ 5 s)",
-        build.as_secs_f64(),
-        each.join(", ")
-    );
-    println!(
-        "incremental refresh after {late} new rows in the look-back window: {:.1} ms (target ≤ 100 ms)",
-        ms(refresh)
-    );
+    (build, t.elapsed(), each.join(", "))
+}
 
-    if !part("sqlite") {
-        other_databases(
-            &rt,
-            dir.path(),
-            &text,
-            &db,
-            now - chrono::Duration::days(731),
-            now,
-        );
+fn print_build(name: &str, rows: &str, (build, refresh, each): &(Duration, Duration, String)) {
+    println!(
+        "{name:<10} rollup build, {rows} rows, both rollups: {:.2} s ({each}; target ≤ 5 s)",
+        build.as_secs_f64(),
+    );
+    println!(
+        "{name:<10} incremental refresh after 10000 new rows in the look-back window: {:.1} ms (target ≤ 100 ms)",
+        ms(*refresh)
+    );
+}
+
+fn main() {
+    // `RUST_LOG=wasmdash_data=debug` shows which path answered each scan.
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
+    let now = Utc::now();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    if part("scale") {
+        scale(&rt, dir.path(), now);
         return;
     }
-    // SQLite: the same demo served without and with the rollup.
-    let plain = serve(&rt, &config(dir.path(), &text, "state-plain", ""), now);
-    let rolled = serve(&rt, &with_rollup, now);
-    let start = now - chrono::Duration::days(731);
-    let conn =
-        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .expect("open demo db");
-    let sqlite_raw = || {
-        let t = Instant::now();
-        let mut st = conn
-            .prepare_cached(
-                "SELECT substr(created_at, 1, 7), count(*), avg(amount) FROM orders \
-                 WHERE +created_at >= ?1 AND +created_at < ?2 GROUP BY 1",
-            )
-            .expect("prepare");
-        let mut rows = st.query([ts(start), ts(now)]).expect("query");
-        while rows.next().expect("row").is_some() {}
-        t.elapsed()
+    let opts = DemoOptions {
+        progress: false,
+        now,
+        ..DemoOptions::default()
     };
-    println!("long range: monthly count + avg over all 1M rows (p50 of {RUNS} cold runs)");
-    long_range("SQLite", sqlite_raw, &plain, &rolled, start, now);
+    eprintln!("generating {} demo orders…", opts.orders);
+    let demo_config = create(dir.path(), "127.0.0.1:0", &opts).expect("demo data");
+    let text = std::fs::read_to_string(&demo_config).expect("demo config");
+    let db: PathBuf = dir.path().join(DEMO_DB);
+    let start = now - chrono::Duration::days(731);
 
-    println!("home dashboard, every fragment at once, cold (p50 of {RUNS})");
-    for days in [30, 90, 365] {
-        let without = dashboard(&plain, days, now);
-        let with = dashboard(&rolled, days, now);
-        println!(
-            "{days:>4} d: without rollups {:>8.1} ms | with rollups {:>8.1} ms",
-            ms(without),
-            ms(with)
-        );
+    // Build, then refresh after 10,000 rows inside the look-back window.
+    let with_rollup = config(dir.path(), &text, "state-rollup", ROLLUP);
+    let built = build_and_refresh(&rt, &with_rollup, || add_rows(&db, now, 10_000));
+    print_build("SQLite", "1M", &built);
+
+    if part("sqlite") {
+        // SQLite: the same demo served without and with the rollup.
+        let plain = serve(&rt, &config(dir.path(), &text, "state-plain", ""), now);
+        let rolled = serve(&rt, &with_rollup, now);
+        let conn =
+            rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .expect("open demo db");
+        let sqlite_raw = || {
+            let t = Instant::now();
+            let mut st = conn
+                .prepare_cached(
+                    "SELECT substr(created_at, 1, 7), count(*), avg(amount) FROM orders \
+                     WHERE +created_at >= ?1 AND +created_at < ?2 GROUP BY 1",
+                )
+                .expect("prepare");
+            let mut rows = st.query([ts(start), ts(now)]).expect("query");
+            while rows.next().expect("row").is_some() {}
+            t.elapsed()
+        };
+        println!("long range: monthly count + avg over all 1M rows (p50 of {RUNS} cold runs)");
+        long_range("SQLite", RUNS, sqlite_raw, &plain, &rolled, start, now);
+
+        println!("home dashboard, every fragment at once, cold (p50 of {RUNS})");
+        for days in [30, 90, 365] {
+            let without = dashboard(&plain, days, now, RUNS);
+            let with = dashboard(&rolled, days, now, RUNS);
+            println!(
+                "{days:>4} d: without rollups {:>8.1} ms | with rollups {:>8.1} ms",
+                ms(without),
+                ms(with)
+            );
+        }
     }
-
-    let (peak, current) = rss_mib();
-    println!(
-        "RSS of this process (both SQLite servers, the bench's engine and reads): peak {peak:.0} MiB, now {current:.0} MiB (target ≤ 150 MiB per server)"
-    );
-
+    if part("server") {
+        server_memory(dir.path(), &text, start, now);
+    }
     other_databases(&rt, dir.path(), &text, &db, start, now);
 }
 
 /// Insert `n` orders in the hour before the last full hour (inside a 2 h
-/// look-back window); how many.
-fn add_rows(db: &Path, now: DateTime<Utc>, n: usize) -> usize {
+/// look-back window).
+fn add_rows(db: &Path, now: DateTime<Utc>, n: usize) {
     let mut conn = rusqlite::Connection::open(db).expect("open demo db");
-    let hour = now.timestamp().div_euclid(3600) * 3600 - 3600;
+    let hour = rollup_db::late_hour(now);
     let tx = conn.transaction().expect("tx");
     {
         let mut ins = tx
@@ -360,11 +378,132 @@ fn add_rows(db: &Path, now: DateTime<Utc>, n: usize) -> usize {
         }
     }
     tx.commit().expect("commit");
-    n
+}
+
+/// A `wasmdash serve` process; killed when dropped.
+struct ServerProcess {
+    child: Child,
+    base: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// VmHWM (peak resident set) and VmRSS of `pid`, MiB.
+fn memory_mib(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .map_or(f64::NAN, |kib| kib / 1024.0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// Peak RSS of the server on its own: a `wasmdash serve` process over the
+/// SQLite demo, without rollups and with rollups it builds itself, asked
+/// the long-range question and the home dashboard at 30/90/365 days.
+fn server_memory(dir: &Path, text: &str, start: DateTime<Utc>, now: DateTime<Utc>) {
+    println!(
+        "server process RSS (wasmdash serve, SQLite demo; long range ×5, dashboards 30/90/365 d ×5)"
+    );
+    for (label, extra, state) in [
+        ("without rollups", "", "state-rss-plain"),
+        (
+            "with rollups (built by the server)",
+            ROLLUP,
+            "state-rss-rollup",
+        ),
+    ] {
+        let file = dir.join(format!("{state}.toml"));
+        std::fs::write(&file, format!("{text}\n{extra}")).expect("config file");
+        let (token, home) = seed(&config(dir, text, state, extra), now);
+        let env = server_env(dir, state);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wasmdash"))
+            .args(["serve", "--config"])
+            .arg(&file)
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start wasmdash serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read the listening line");
+        let server = ServerProcess {
+            base: line
+                .trim()
+                .rsplit(' ')
+                .next()
+                .expect("wasmdash is listening on http://…")
+                .to_owned(),
+            child,
+        };
+        let t = Instant::now();
+        if !extra.is_empty() {
+            wait_built(&file, &env);
+        }
+        let built = t.elapsed();
+        let running = Running {
+            base: server.base.clone(),
+            token,
+            dashboard: home,
+        };
+        let agent = agent();
+        for i in 0..5 {
+            let q = long_range_query(start, now, i);
+            get(&agent, &format!("{}{q}", running.base), &running.token);
+        }
+        for days in [30, 90, 365] {
+            dashboard(&running, days, now, 5);
+        }
+        let (peak, current) = memory_mib(server.child.id());
+        println!(
+            "  {label:<36} peak {peak:>5.0} MiB, now {current:>5.0} MiB{} (target ≤ 150 MiB)",
+            if extra.is_empty() {
+                String::new()
+            } else {
+                format!(", rollups built in {:.1} s", built.as_secs_f64())
+            }
+        );
+        drop(server);
+    }
+}
+
+/// Wait until the server on config `file` reports every rollup ready.
+fn wait_built(file: &Path, env: &[(String, String)]) {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while Instant::now() < deadline {
+        let out = Command::new(env!("CARGO_BIN_EXE_wasmdash"))
+            .args(["rollups", "status", "--json", "--config"])
+            .arg(file)
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .expect("wasmdash rollups status");
+        let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        let ready = status
+            .as_array()
+            .is_some_and(|all| !all.is_empty() && all.iter().all(|r| r["state"] == "ready"));
+        if ready {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("the server did not build its rollups within 300 s");
 }
 
 /// The long-range shape on PostgreSQL and MariaDB: the demo's tables
-/// copied in, served without and with the rollup.
+/// copied in, served without and with the rollup; build and refresh
+/// timed on each.
 fn other_databases(
     rt: &tokio::runtime::Runtime,
     dir: &Path,
@@ -373,9 +512,12 @@ fn other_databases(
     start: DateTime<Utc>,
     now: DateTime<Utc>,
 ) {
-    let (orders, customers) = demo_rows(db);
+    if !part("postgres") && !part("mariadb") {
+        return;
+    }
+    let (orders, customers) = rollup_db::demo_rows(db);
     let pg = if part("postgres") {
-        rt.block_on(load_postgres(&orders, &customers))
+        rt.block_on(rollup_db::load_postgres(&orders, &customers))
     } else {
         None
     };
@@ -389,27 +531,21 @@ fn other_databases(
             );
         let plain = serve(rt, &config(dir, &pg_text, "state-pg-plain", ""), now);
         let rolled_config = config(dir, &pg_text, "state-pg-rollup", ROLLUP);
-        build_first(rt, &rolled_config);
+        let built = build_and_refresh(rt, &rolled_config, || {
+            rt.block_on(rollup_db::add_postgres(
+                &client,
+                "rollup_bench.orders",
+                now,
+                10_000,
+            ));
+        });
+        print_build("PostgreSQL", "1M", &built);
         let rolled = serve(rt, &rolled_config, now);
-        let raw = || {
-            rt.block_on(async {
-                let t = Instant::now();
-                client
-                    .query(
-                        "SELECT date_trunc('month', created_at), count(*), avg(amount) \
-                         FROM rollup_bench.orders WHERE created_at >= $1::text::timestamp \
-                         AND created_at < $2::text::timestamp GROUP BY 1",
-                        &[&ts(start), &ts(now)],
-                    )
-                    .await
-                    .expect("pg query");
-                t.elapsed()
-            })
-        };
-        long_range("PostgreSQL", raw, &plain, &rolled, start, now);
+        let raw = || pg_raw(rt, &client, "rollup_bench.orders", start, now);
+        long_range("PostgreSQL", RUNS, raw, &plain, &rolled, start, now);
     }
     let my = if part("mariadb") {
-        rt.block_on(load_mariadb(&orders, &customers))
+        rt.block_on(rollup_db::load_mariadb(&orders, &customers))
     } else {
         None
     };
@@ -417,7 +553,10 @@ fn other_databases(
         let my_text = text.replace("sqlite://demo.db", &format!("{MARIADB_URL}_rollup_bench"));
         let plain = serve(rt, &config(dir, &my_text, "state-my-plain", ""), now);
         let rolled_config = config(dir, &my_text, "state-my-rollup", ROLLUP);
-        build_first(rt, &rolled_config);
+        let built = build_and_refresh(rt, &rolled_config, || {
+            rt.block_on(rollup_db::add_mariadb(&pool, now, 10_000));
+        });
+        print_build("MariaDB", "1M", &built);
         let rolled = serve(rt, &rolled_config, now);
         let raw = || {
             use mysql_async::prelude::Queryable;
@@ -435,210 +574,97 @@ fn other_databases(
                 t.elapsed()
             })
         };
-        long_range("MariaDB", raw, &plain, &rolled, start, now);
+        long_range("MariaDB", RUNS, raw, &plain, &rolled, start, now);
     }
 }
 
-/// Build the rollup of `config` before its server starts (timed), so the
-/// comparison starts with it built.
-fn build_first(rt: &tokio::runtime::Runtime, config: &Config) {
-    let mut engine = rt.block_on(DataEngine::connect(config)).expect("engine");
-    engine
-        .open_rollups(&config.rollup_file())
-        .expect("rollup file");
-    let t = Instant::now();
-    rt.block_on(engine.refresh_rollups()).expect("build");
-    println!(
-        "  (rollup build on {}: {:.2} s)",
-        config.sources[0].url.split(':').next().unwrap_or("?"),
-        t.elapsed().as_secs_f64()
-    );
+/// The raw single-scan SQL of the long-range shape on PostgreSQL.
+fn pg_raw(
+    rt: &tokio::runtime::Runtime,
+    client: &tokio_postgres::Client,
+    table: &str,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Duration {
+    rt.block_on(async {
+        let t = Instant::now();
+        client
+            .query(
+                &format!(
+                    "SELECT date_trunc('month', created_at), count(*), avg(amount) \
+                     FROM {table} WHERE created_at >= $1::text::timestamp \
+                     AND created_at < $2::text::timestamp GROUP BY 1"
+                ),
+                &[&ts(start), &ts(now)],
+            )
+            .await
+            .expect("pg query");
+        t.elapsed()
+    })
 }
 
-type Order = (i64, String, String, String, i64, String, f64, Option<i64>);
-type Customer = (i64, String, String, String);
-
-fn demo_rows(db: &Path) -> (Vec<Order>, Vec<Customer>) {
-    let conn = rusqlite::Connection::open(db).expect("open demo db");
-    let mut st = conn
-        .prepare("SELECT id, created_at, status, region, customer_id, product, amount, completion_seconds FROM orders")
-        .expect("orders");
-    let orders = st
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-            ))
-        })
-        .expect("orders")
-        .map(|r| r.expect("order"))
-        .collect();
-    let mut st = conn
-        .prepare("SELECT id, name, region, signed_up_at FROM customers")
-        .expect("customers");
-    let customers = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .expect("customers")
-        .map(|r| r.expect("customer"))
-        .collect();
-    (orders, customers)
-}
-
-fn csv(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
-async fn load_postgres(orders: &[Order], customers: &[Customer]) -> Option<tokio_postgres::Client> {
-    let connected = tokio::time::timeout(
-        Duration::from_secs(5),
-        tokio_postgres::connect(PG_URL, tokio_postgres::NoTls),
-    )
-    .await;
-    let (client, conn) = match connected {
-        Ok(Ok(c)) => c,
-        Ok(Err(e)) => {
-            println!("PostgreSQL skipped: {PG_URL}: {e}");
-            return None;
-        }
-        Err(_) => {
-            println!("PostgreSQL skipped: {PG_URL}: connect timed out");
-            return None;
-        }
+/// How cost grows with rows: the long-range shape on 1M and 10M orders
+/// generated inside PostgreSQL (the same way for both), raw SQL against
+/// the API without and with rollups, and the rollup build and refresh.
+fn scale(rt: &tokio::runtime::Runtime, dir: &Path, now: DateTime<Utc>) {
+    let Some(client) = rt.block_on(rollup_db::postgres()) else {
+        return;
     };
-    tokio::spawn(conn);
-    eprintln!("copying the demo into PostgreSQL…");
-    client
-        .batch_execute(
-            "DROP SCHEMA IF EXISTS rollup_bench CASCADE; CREATE SCHEMA rollup_bench;
-             CREATE TABLE rollup_bench.orders (id bigint PRIMARY KEY, created_at timestamp NOT NULL,
-               status text NOT NULL, region text NOT NULL, customer_id bigint NOT NULL,
-               product text NOT NULL, amount double precision NOT NULL, completion_seconds bigint);
-             CREATE TABLE rollup_bench.customers (id bigint PRIMARY KEY, name text NOT NULL,
-               region text NOT NULL, signed_up_at timestamp NOT NULL);",
-        )
-        .await
-        .expect("pg schema");
-    let lines = orders.iter().map(|(id, t, st, rg, c, p, a, cs)| {
-        format!(
-            "{id},{t},{},{},{c},{},{a},{}\n",
-            csv(st),
-            csv(rg),
-            csv(p),
-            cs.map_or(String::new(), |v| v.to_string())
-        )
-    });
-    copy(&client, "rollup_bench.orders", lines).await;
-    let lines = customers
-        .iter()
-        .map(|(id, n, rg, t)| format!("{id},{},{},{t}\n", csv(n), csv(rg)));
-    copy(&client, "rollup_bench.customers", lines).await;
-    client
-        .batch_execute(
-            "CREATE INDEX ON rollup_bench.orders (created_at);
-             CREATE INDEX ON rollup_bench.customers (signed_up_at);
-             ANALYZE rollup_bench.orders; ANALYZE rollup_bench.customers;",
-        )
-        .await
-        .expect("pg index");
-    Some(client)
-}
-
-async fn copy(client: &tokio_postgres::Client, table: &str, lines: impl Iterator<Item = String>) {
-    use futures::SinkExt;
-    let sink = client
-        .copy_in(&format!("COPY {table} FROM STDIN WITH CSV"))
-        .await
-        .expect("copy in");
-    futures::pin_mut!(sink);
-    let mut buf = String::new();
-    for line in lines {
-        buf.push_str(&line);
-        if buf.len() > 1 << 20 {
-            sink.send(bytes::Bytes::from(std::mem::take(&mut buf)))
-                .await
-                .expect("copy chunk");
-        }
-    }
-    sink.send(bytes::Bytes::from(buf))
-        .await
-        .expect("copy chunk");
-    sink.finish().await.expect("copy finish");
-}
-
-async fn load_mariadb(orders: &[Order], customers: &[Customer]) -> Option<mysql_async::Pool> {
-    use mysql_async::prelude::Queryable;
-    let server = mysql_async::Pool::new(MARIADB_URL);
-    let mut conn = match tokio::time::timeout(Duration::from_secs(5), server.get_conn()).await {
-        Ok(Ok(c)) => c,
-        Ok(Err(e)) => {
-            println!("MariaDB skipped: {MARIADB_URL}: {e}");
-            return None;
-        }
-        Err(_) => {
-            println!("MariaDB skipped: {MARIADB_URL}: connect timed out");
-            return None;
-        }
+    // The demo's config (its few rows are not used).
+    let opts = DemoOptions {
+        orders: 10,
+        progress: false,
+        now,
+        ..DemoOptions::default()
     };
-    eprintln!("copying the demo into MariaDB…");
-    conn.query_drop(
-        "DROP DATABASE IF EXISTS test_rollup_bench; CREATE DATABASE test_rollup_bench CHARACTER SET utf8mb4;
-         CREATE TABLE test_rollup_bench.orders (id BIGINT PRIMARY KEY, created_at DATETIME NOT NULL,
-           status VARCHAR(32) NOT NULL, region VARCHAR(32) NOT NULL, customer_id BIGINT NOT NULL,
-           product VARCHAR(64) NOT NULL, amount DOUBLE NOT NULL, completion_seconds BIGINT);
-         CREATE TABLE test_rollup_bench.customers (id BIGINT PRIMARY KEY, name VARCHAR(128) NOT NULL,
-           region VARCHAR(32) NOT NULL, signed_up_at DATETIME NOT NULL);",
-    )
-    .await
-    .expect("mariadb schema");
-    let q = |s: &str| format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"));
-    for chunk in orders.chunks(5_000) {
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|(id, t, st, rg, c, p, a, cs)| {
-                format!(
-                    "({id},{},{},{},{c},{},{a},{})",
-                    q(t),
-                    q(st),
-                    q(rg),
-                    q(p),
-                    cs.map_or("NULL".into(), |v| v.to_string())
-                )
-            })
-            .collect();
-        conn.query_drop(format!(
-            "INSERT INTO test_rollup_bench.orders VALUES {}",
-            values.join(",")
-        ))
-        .await
-        .expect("mariadb orders");
+    let text = std::fs::read_to_string(create(dir, "127.0.0.1:0", &opts).expect("demo config"))
+        .expect("demo config");
+    let text = text
+        .replace(
+            "url = \"sqlite://demo.db\"",
+            &format!("url = \"{PG_URL}\"\nquery_timeout_ms = 300000"),
+        )
+        .replace("table = \"orders\"", "table = \"rollup_scale.orders\"")
+        .replace(
+            "table = \"customers\"",
+            "table = \"rollup_scale.customers\"",
+        );
+    let start = now - chrono::Duration::days(731);
+    for (rows, label, runs) in [(1_000_000, "1M", RUNS), (10_000_000, "10M", 5)] {
+        rt.block_on(rollup_db::generate_postgres(
+            &client,
+            "rollup_scale",
+            rows,
+            now,
+        ));
+        let plain = serve(
+            rt,
+            &config(dir, &text, &format!("state-scale-{label}-plain"), ""),
+            now,
+        );
+        let rolled_config = config(dir, &text, &format!("state-scale-{label}-rollup"), ROLLUP);
+        let built = build_and_refresh(rt, &rolled_config, || {
+            rt.block_on(rollup_db::add_postgres(
+                &client,
+                "rollup_scale.orders",
+                now,
+                10_000,
+            ));
+        });
+        print_build(&format!("PG {label}"), label, &built);
+        let rolled = serve(rt, &rolled_config, now);
+        let raw = || pg_raw(rt, &client, "rollup_scale.orders", start, now);
+        println!("long range on {label} generated rows (p50 of {runs})");
+        long_range(
+            &format!("PG {label}"),
+            runs,
+            raw,
+            &plain,
+            &rolled,
+            start,
+            now,
+        );
     }
-    for chunk in customers.chunks(5_000) {
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|(id, n, rg, t)| format!("({id},{},{},{})", q(n), q(rg), q(t)))
-            .collect();
-        conn.query_drop(format!(
-            "INSERT INTO test_rollup_bench.customers VALUES {}",
-            values.join(",")
-        ))
-        .await
-        .expect("mariadb customers");
-    }
-    conn.query_drop(
-        "CREATE INDEX orders_created_at ON test_rollup_bench.orders (created_at);
-         CREATE INDEX customers_signed_up_at ON test_rollup_bench.customers (signed_up_at);
-         ANALYZE TABLE test_rollup_bench.orders, test_rollup_bench.customers;",
-    )
-    .await
-    .expect("mariadb index");
-    drop(conn);
-    Some(mysql_async::Pool::new(
-        format!("{MARIADB_URL}_rollup_bench").as_str(),
-    ))
+    rt.block_on(client.batch_execute("DROP SCHEMA rollup_scale CASCADE"))
+        .expect("drop scale schema");
 }

@@ -239,3 +239,49 @@ time_column = "created_at"
         .unwrap();
     assert_eq!(canary, 1);
 }
+
+#[tokio::test]
+async fn mariadb_sessions_stay_utc_and_read_only_when_reused() {
+    // A pooled session is reused for query after query; the settings made
+    // when it was opened (UTC, read-only) must hold for every one of them,
+    // not only the first.
+    let rows = support::orders(200);
+    let Some(db) = MyDatabase::create(&rows).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let extra = r#"
+[[dataset]]
+name = "session"
+source = "main"
+query = "SELECT created_at, @@session.tx_read_only AS ro, (@@session.time_zone = '+00:00') AS utc FROM orders"
+time_column = "created_at"
+
+[[metric]]
+name = "read_only"
+dataset = "session"
+aggregate = "min"
+column = "ro"
+
+[[metric]]
+name = "utc"
+dataset = "session"
+aggregate = "min"
+column = "utc"
+"#;
+    let engine = support::engine(
+        &support::config_text(&db.url(), "orders", extra),
+        dir.path(),
+    )
+    .await;
+    for range in ["7d", "30d", "previous_month", "this_quarter", "this_year"] {
+        let r: RangeSpec = range.parse().unwrap();
+        for metric in ["read_only", "utc"] {
+            let v = engine.scalar(metric, &r, false).await.unwrap();
+            assert_eq!(v.value, Some(1.0), "{metric} over {range}");
+            // Let the session go back to the pool before the next query.
+            tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        }
+    }
+    db.drop_now().await;
+}

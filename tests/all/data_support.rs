@@ -172,6 +172,11 @@ impl PgSchema {
         Some(Self { name, client })
     }
 
+    /// Run `sql` (a test's own statement) in this database.
+    pub(crate) async fn execute(&self, sql: &str) {
+        self.client.batch_execute(sql).await.unwrap();
+    }
+
     /// Rows left in the canary table.
     pub(crate) async fn canary_rows(&self) -> i64 {
         let row = self
@@ -261,6 +266,13 @@ impl MyDatabase {
     /// The URL of this database.
     pub(crate) fn url(&self) -> String {
         format!("{}/{}", wasmdash_tests::MARIADB_URL, self.name)
+    }
+
+    /// Run `sql` (a test's own statement) in this database.
+    pub(crate) async fn execute(&self, sql: &str) {
+        use mysql_async::prelude::Queryable;
+        let mut conn = self.pool.get_conn().await.unwrap();
+        conn.query_drop(sql).await.unwrap();
     }
 
     /// Rows left in (`canary`, `orders`).

@@ -47,6 +47,9 @@ pub(super) struct MetricInfo {
     pub format: Value,
     /// Columns it may be grouped by (`/categories?by=`).
     pub dimensions: Vec<String>,
+    /// Configured category colours per dimension (`{"status": {"error":
+    /// "#dc2626"}}`); left out when none are configured.
+    pub colors: Option<Value>,
 }
 
 /// `GET /api/v1/metrics`.
@@ -205,6 +208,11 @@ pub(super) struct Column {
     pub label: String,
     /// `int64`, `float64`, `text`, `boolean` or `timestamp`.
     pub kind: String,
+    /// How values are shown, from the dataset's config: `{kind, unit,
+    /// decimals}` with kind `plain`, `number`, `id`, `percent`, `currency`
+    /// (unit: the ISO 4217 code), `duration` (unit `s` or `ms`), `date` or
+    /// `datetime`. Values in `rows` stay raw.
+    pub format: Value,
 }
 
 /// A dataset the caller may read.

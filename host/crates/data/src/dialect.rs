@@ -125,6 +125,14 @@ pub trait Dialect: Send + Sync + fmt::Debug {
         column.to_string()
     }
 
+    /// Most groups one `GROUP BY` statement should build, when this
+    /// database slows down sharply past some number (a rollup build then
+    /// reads the history in windows of about that many groups); `None`
+    /// when it does not.
+    fn group_limit(&self) -> Option<usize> {
+        None
+    }
+
     /// An `ORDER BY` term sorting text by bytes, the same on every database.
     fn order_text(&self, expr: &str, descending: bool) -> String {
         format!("{expr} {}", if descending { "DESC" } else { "ASC" })
@@ -376,6 +384,15 @@ impl Dialect for MysqlDialect {
 
     fn order_desc_nulls_last(&self, expr: &str) -> String {
         format!("{expr} IS NULL, {expr} DESC")
+    }
+
+    /// Groups are built in an in-memory temporary table that moves to
+    /// disk past `tmp_table_size` (16 MiB by default, some 50,000 groups
+    /// of two text dimensions): then grouping 1M rows by hour took 12 s
+    /// instead of 1.3 s. Windows of 20,000 groups stay in memory and read
+    /// the rows through the time column's index.
+    fn group_limit(&self) -> Option<usize> {
+        Some(20_000)
     }
 }
 

@@ -24,62 +24,89 @@ pub(crate) struct Covered {
     pub(crate) raw: Vec<(i64, TimeRange)>,
 }
 
-/// Answer `metrics` over `periods` (`(tag, range)`) from `spec`'s
-/// buckets, grouped by bucket when `grouped`; `None` when the rollup
-/// covers no whole grain of any period (or holds nothing yet).
+/// Answer `metrics` over `periods` (`(tag, range)`) from the buckets of
+/// `chain` (fitting rollups, coarsest first), grouped by bucket when
+/// `grouped`: the coarsest covers the whole grains of each period below
+/// its watermark, each finer one the whole grains of what is left (the
+/// edges, and what came after a coarser watermark); the rest is left for
+/// raw SQL. `None` when no rollup covers a whole grain of any period (or
+/// none holds anything yet).
 pub(crate) fn cover(
     store: &RollupStore,
-    spec: &RollupSpec,
+    chain: &[RollupSpec],
     metrics: &[MetricPlan],
     grouped: bool,
     periods: &[(i64, TimeRange)],
     offsets: &[(i64, i64)],
 ) -> Result<Option<Covered>> {
     store.read(|tx| {
-        let Some(w) = watermark(tx, spec)? else {
-            return Ok(None);
-        };
         let mut out = Covered::default();
         let mut any = false;
         for (tag, r) in periods {
-            let (covered, rest) = split(r, spec.grain, w);
-            out.raw.extend(rest.into_iter().map(|piece| (*tag, piece)));
-            let Some((a, b)) = covered else {
-                continue;
-            };
-            any = true;
-            let (text, params) = query(spec, metrics, grouped, a / 1000, b / 1000);
-            let mut st = tx.prepare_cached(&text).map_err(db)?;
-            let params = crate::source::sqlite::bind(&params);
-            let mut rows = st
-                .query(rusqlite::params_from_iter(params.iter()))
-                .map_err(db)?;
-            while let Some(row) = rows.next().map_err(db)? {
-                let mut at = 0;
-                let key = if grouped {
-                    at = 1;
-                    let utc: i64 = row.get(0).map_err(db)?;
-                    Some(utc + offset_at(offsets, utc))
-                } else {
-                    None
+            let mut left = vec![r.clone()];
+            for spec in chain {
+                let Some(w) = watermark(tx, spec)? else {
+                    continue;
                 };
-                let width = row.as_ref().column_count();
-                let values = (at..width)
-                    .map(|i| match row.get_ref(i) {
-                        Ok(ValueRef::Integer(n)) => Some(n as f64),
-                        Ok(ValueRef::Real(f)) => Some(f),
-                        _ => None,
-                    })
-                    .collect();
-                out.groups.push(Group {
-                    tag: *tag,
-                    key,
-                    values,
-                });
+                let mut rest = Vec::new();
+                for piece in &left {
+                    let (covered, more) = split(piece, spec.grain, w);
+                    rest.extend(more);
+                    if let Some((a, b)) = covered {
+                        any = true;
+                        read(tx, spec, metrics, grouped, (a, b), offsets, *tag, &mut out)?;
+                    }
+                }
+                left = rest;
             }
+            out.raw.extend(left.into_iter().map(|piece| (*tag, piece)));
         }
         Ok(any.then_some(out))
     })
+}
+
+/// Add the groups of `spec`'s buckets in `[a, b)` (Unix ms, whole
+/// grains) to `out`, tagged `tag`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one step of cover, kept apart for readability"
+)]
+fn read(
+    tx: &rusqlite::Transaction<'_>,
+    spec: &RollupSpec,
+    metrics: &[MetricPlan],
+    grouped: bool,
+    (a, b): (i64, i64),
+    offsets: &[(i64, i64)],
+    tag: i64,
+    out: &mut Covered,
+) -> Result<()> {
+    let (text, params) = query(spec, metrics, grouped, a / 1000, b / 1000);
+    let mut st = tx.prepare_cached(&text).map_err(db)?;
+    let params = crate::source::sqlite::bind(&params);
+    let mut rows = st
+        .query(rusqlite::params_from_iter(params.iter()))
+        .map_err(db)?;
+    while let Some(row) = rows.next().map_err(db)? {
+        let mut at = 0;
+        let key = if grouped {
+            at = 1;
+            let utc: i64 = row.get(0).map_err(db)?;
+            Some(utc + offset_at(offsets, utc))
+        } else {
+            None
+        };
+        let width = row.as_ref().column_count();
+        let values = (at..width)
+            .map(|i| match row.get_ref(i) {
+                Ok(ValueRef::Integer(n)) => Some(n as f64),
+                Ok(ValueRef::Real(f)) => Some(f),
+                _ => None,
+            })
+            .collect();
+        out.groups.push(Group { tag, key, values });
+    }
+    Ok(())
 }
 
 /// Split `r` at grain `grain` (seconds) and watermark `w` (UTC second):

@@ -45,26 +45,32 @@ impl DataEngine {
     ) -> Option<(CategoriesData, String)> {
         let dialect = s.dialect().name();
         let offsets = buckets::offsets(self.timezone(), r);
-        let (rollup, store) =
+        let (chain, store) =
             self.rollups
                 .fitting(m.dataset, &[&m.plan], None, &offsets, dialect)?;
+        let chain: Vec<RollupSpec> = chain
+            .into_iter()
+            .filter(|r| r.dims.iter().any(|(c, _)| c == by))
+            .cloned()
+            .collect();
+        let name = chain.first()?.name.clone();
         // Labels must read as the source writes them (booleans do not),
         // and MariaDB groups text case-insensitively.
-        match rollup.dims.iter().find(|(c, _)| c == by)?.1 {
+        match chain[0].dims.iter().find(|(c, _)| c == by)?.1 {
             ColumnKind::Int64 => {}
             ColumnKind::Text if dialect != "mysql" => {}
             _ => return None,
         }
         let job = {
-            let (store, chosen, plan) = (Arc::clone(store), rollup.clone(), m.plan.clone());
+            let (store, plan) = (Arc::clone(store), m.plan.clone());
             let (by, r) = (by.to_string(), r.clone());
-            move || cover_by(&store, &chosen, &plan, &by, &r)
+            move || cover_by(&store, &chain, &plan, &by, &r)
         };
         let (mut keyed, raw) = match super::blocking(job).await {
             Ok(Some(found)) => found,
             Ok(None) => return None,
             Err(e) => {
-                tracing::warn!(rollup = %rollup.name, error = %e,
+                tracing::warn!(rollup = %name, error = %e,
                     "reading the rollup failed; answering from raw SQL");
                 return None;
             }
@@ -76,7 +82,7 @@ impl DataEngine {
             let rows = match s.query(q).await {
                 Ok(rows) => rows,
                 Err(e) => {
-                    tracing::warn!(rollup = %rollup.name, error = %e,
+                    tracing::warn!(rollup = %name, error = %e,
                         "reading a range edge failed; answering from raw SQL");
                     return None;
                 }
@@ -140,66 +146,96 @@ impl DataEngine {
             out.labels.push("other".into());
             out.values.push(finish(aggregate, &parts).unwrap_or(0.0));
         }
-        tracing::debug!(dataset = %d.info.name, path = "rollup", rollup = %rollup.name,
+        tracing::debug!(dataset = %d.info.name, path = "rollup", rollup = %name,
             raw_pieces = raw.len(), "categories answered");
-        Some((out, rollup.name.clone()))
+        Some((out, name))
     }
 }
 
 /// Partials of `m` per value of `by` over the whole grains of `r` below
-/// the watermark (only buckets passing `m`'s filters, as raw SQL's
-/// `WHERE`), and the pieces of `r` left for raw SQL; `None` when no whole
-/// grain is covered.
+/// the watermarks of `chain` (coarsest first, each finer one covering
+/// what the coarser left; only buckets passing `m`'s filters, as raw
+/// SQL's `WHERE`), and the pieces of `r` left for raw SQL; `None` when
+/// no whole grain is covered.
 fn cover_by(
     store: &RollupStore,
-    spec: &RollupSpec,
+    chain: &[RollupSpec],
     m: &MetricPlan,
     by: &str,
     r: &TimeRange,
 ) -> Result<Option<(Keyed, Vec<TimeRange>)>> {
     store.read(|tx| {
-        let Some(w) = watermark(tx, spec)? else {
-            return Ok(None);
-        };
-        let (Some((a, b)), raw) = split(r, spec.grain, w) else {
-            return Ok(None);
-        };
-        let mut q = Builder::new(&SqliteDialect);
-        let bare = MetricPlan {
-            filters: Vec::new(),
-            ..m.clone()
-        };
-        let parts = partials(&mut q, &bare);
-        let bucket = quoted(BUCKET);
-        let mut cond = vec![
-            format!("{bucket} >= {}", q.bind(SqlValue::Int(a / 1000))),
-            format!("{bucket} < {}", q.bind(SqlValue::Int(b / 1000))),
-        ];
-        cond.extend(m.filters.iter().map(|f| q.filter(f)));
-        let text = format!(
-            "SELECT CAST({} AS TEXT), {} FROM {} WHERE {} GROUP BY 1",
-            quoted(by),
-            parts.join(", "),
-            quoted(&spec.table()),
-            cond.join(" AND ")
-        );
-        let params = crate::source::sqlite::bind(&q.finish(String::new(), Vec::new()).params);
-        let mut st = tx.prepare_cached(&text).map_err(db)?;
-        let mut rows = st
-            .query(rusqlite::params_from_iter(params.iter()))
-            .map_err(db)?;
         let mut keyed = Keyed::new();
-        while let Some(row) = rows.next().map_err(db)? {
-            let key: Option<String> = row.get(0).map_err(db)?;
-            let values = (1..row.as_ref().column_count())
-                .map(|i| match row.get_ref(i) {
-                    Ok(ValueRef::Integer(n)) => Some(n as f64),
-                    Ok(ValueRef::Real(f)) => Some(f),
-                    _ => None,
-                })
-                .collect();
-            keyed.insert(key, values);
+        let mut left = vec![r.clone()];
+        let mut any = false;
+        for spec in chain {
+            let Some(w) = watermark(tx, spec)? else {
+                continue;
+            };
+            let mut rest = Vec::new();
+            for piece in &left {
+                let (covered, more) = split(piece, spec.grain, w);
+                rest.extend(more);
+                if let Some(whole) = covered {
+                    any = true;
+                    read_by(tx, spec, m, by, whole, &mut keyed)?;
+                }
+            }
+            left = rest;
         }
-        Ok(Some((keyed, raw)))
+        Ok(any.then_some((keyed, left)))
     })
+}
+
+/// Merge the partials per value of `by` of `spec`'s buckets in `[a, b)`
+/// (Unix ms, whole grains) into `keyed`.
+fn read_by(
+    tx: &rusqlite::Transaction<'_>,
+    spec: &RollupSpec,
+    m: &MetricPlan,
+    by: &str,
+    (a, b): (i64, i64),
+    keyed: &mut Keyed,
+) -> Result<()> {
+    let mut q = Builder::new(&SqliteDialect);
+    let bare = MetricPlan {
+        filters: Vec::new(),
+        ..m.clone()
+    };
+    let parts = partials(&mut q, &bare);
+    let bucket = quoted(BUCKET);
+    let mut cond = vec![
+        format!("{bucket} >= {}", q.bind(SqlValue::Int(a / 1000))),
+        format!("{bucket} < {}", q.bind(SqlValue::Int(b / 1000))),
+    ];
+    cond.extend(m.filters.iter().map(|f| q.filter(f)));
+    let text = format!(
+        "SELECT CAST({} AS TEXT), {} FROM {} WHERE {} GROUP BY 1",
+        quoted(by),
+        parts.join(", "),
+        quoted(&spec.table()),
+        cond.join(" AND ")
+    );
+    let params = crate::source::sqlite::bind(&q.finish(String::new(), Vec::new()).params);
+    let mut st = tx.prepare_cached(&text).map_err(db)?;
+    let mut rows = st
+        .query(rusqlite::params_from_iter(params.iter()))
+        .map_err(db)?;
+    while let Some(row) = rows.next().map_err(db)? {
+        let key: Option<String> = row.get(0).map_err(db)?;
+        let values: Vec<Option<f64>> = (1..row.as_ref().column_count())
+            .map(|i| match row.get_ref(i) {
+                Ok(ValueRef::Integer(n)) => Some(n as f64),
+                Ok(ValueRef::Real(f)) => Some(f),
+                _ => None,
+            })
+            .collect();
+        match keyed.get_mut(&key) {
+            Some(acc) => merge(m.aggregate, acc, &values),
+            None => {
+                keyed.insert(key, values);
+            }
+        }
+    }
+    Ok(())
 }

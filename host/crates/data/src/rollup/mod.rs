@@ -138,8 +138,11 @@ impl Rollups {
         }
     }
 
-    /// The rollup answering `metrics` of `dataset` grouped by `bucket`
-    /// over a zone with `offsets`, if one fits: the coarsest that does.
+    /// The rollups answering `metrics` of `dataset` grouped by `bucket`
+    /// over a zone with `offsets`, coarsest first: the coarsest answers
+    /// the whole grains of a range, each finer one what is left at its
+    /// edges (so only what no grain covers is read raw). `None` when
+    /// none fits.
     pub(crate) fn fitting(
         &self,
         dataset: usize,
@@ -147,12 +150,14 @@ impl Rollups {
         bucket: Option<crate::dialect::Bucket>,
         offsets: &[(i64, i64)],
         dialect: &str,
-    ) -> Option<(&RollupSpec, &std::sync::Arc<RollupStore>)> {
+    ) -> Option<(Vec<&RollupSpec>, &std::sync::Arc<RollupStore>)> {
         let store = self.store.as_ref()?;
-        self.specs
+        let mut chain: Vec<&RollupSpec> = self
+            .specs
             .iter()
             .filter(|s| s.dataset == dataset && s.fits(metrics, bucket, offsets, dialect))
-            .max_by_key(|s| s.grain)
-            .map(|s| (s, store))
+            .collect();
+        chain.sort_by_key(|s| std::cmp::Reverse(s.grain));
+        (!chain.is_empty()).then_some((chain, store))
     }
 }

@@ -7,8 +7,11 @@ use std::time::Instant;
 
 use futures::StreamExt;
 
-use super::{RollupState, RollupStatus, RollupStore, Run, blocking, build};
-use crate::compile::Target;
+use rusqlite::types::Value;
+
+use super::{RollupSpec, RollupState, RollupStatus, RollupStore, Run, blocking, build};
+use crate::batch::Cell;
+use crate::compile::{self, Target};
 use crate::engine::DataEngine;
 use crate::error::{DataError, Result};
 
@@ -156,6 +159,82 @@ impl DataEngine {
         result
     }
 
+    /// The buckets of `spec` over `[from, to)` (UTC seconds; from the
+    /// first row when `from` is `None`), read by one statement.
+    async fn read_window(
+        &self,
+        spec: &RollupSpec,
+        target: Target<'_>,
+        from: Option<i64>,
+        to: i64,
+        started: Instant,
+    ) -> Result<Vec<Vec<Value>>> {
+        let s = &self.sources[self.catalog.datasets[spec.dataset].source];
+        let q = build::window(spec, target, from.map(|f| f * 1000), to * 1000);
+        let mut stream = s.stream(q, BATCH_ROWS).await?;
+        let mut rows = Vec::new();
+        while let Some(batch) = stream.next().await {
+            rows.extend(build::rows(&batch?));
+            if from.is_none() {
+                tracing::info!(rollup = %spec.name, buckets = rows.len(),
+                    elapsed_ms = started.elapsed().as_millis() as u64, "rollup: building");
+            }
+        }
+        Ok(rows)
+    }
+
+    /// [`DataEngine::read_window`] in consecutive windows of about `limit`
+    /// groups each (see `Dialect::group_limit`): each window's width
+    /// follows the groups per grain the previous one found.
+    async fn read_windows(
+        &self,
+        spec: &RollupSpec,
+        target: Target<'_>,
+        from: Option<i64>,
+        to: i64,
+        limit: usize,
+        started: Instant,
+    ) -> Result<Vec<Vec<Value>>> {
+        let g = spec.grain;
+        let start = match from {
+            Some(f) => f,
+            None => {
+                let s = &self.sources[self.catalog.datasets[spec.dataset].source];
+                let first = s
+                    .query(compile::time_span(target))
+                    .await?
+                    .first()
+                    .and_then(|r| r.first())
+                    .and_then(Cell::as_i64);
+                match first {
+                    Some(ms) => ms.div_euclid(1000).div_euclid(g) * g,
+                    None => return Ok(Vec::new()),
+                }
+            }
+        };
+        // A first guess: 16 combinations of dimensions per grain.
+        let limit = limit.max(1) as i64;
+        let mut grains = (limit / 16).max(1);
+        let mut at = start.min(to);
+        let mut rows = Vec::new();
+        while at < to {
+            let end = at.saturating_add(grains.saturating_mul(g)).min(to);
+            let found = self
+                .read_window(spec, target, Some(at), end, started)
+                .await?;
+            let per_grain = found.len() as f64 / ((end - at) / g).max(1) as f64;
+            // At most four times wider each step: the density may rise.
+            grains = ((limit as f64 / per_grain.max(1.0)) as i64).clamp(1, grains * 4);
+            rows.extend(found);
+            if from.is_none() {
+                tracing::info!(rollup = %spec.name, buckets = rows.len(),
+                    elapsed_ms = started.elapsed().as_millis() as u64, "rollup: building");
+            }
+            at = end;
+        }
+        Ok(rows)
+    }
+
     async fn run_refresh(&self, i: usize, rebuild: bool, store: Arc<RollupStore>) -> Result<()> {
         let spec = self.rollups.specs[i].clone();
         let d = &self.catalog.datasets[spec.dataset];
@@ -194,16 +273,13 @@ impl DataEngine {
             // A build reads (nearly) everything: no index walk.
             full_scan: from.is_none(),
         };
-        let q = build::window(&spec, target, from.map(|f| f * 1000), to * 1000);
-        let mut stream = s.stream(q, BATCH_ROWS).await?;
-        let mut rows = Vec::new();
-        while let Some(batch) = stream.next().await {
-            rows.extend(build::rows(&batch?));
-            if from.is_none() {
-                tracing::info!(rollup = %spec.name, buckets = rows.len(),
-                    elapsed_ms = started.elapsed().as_millis() as u64, "rollup: building");
+        let rows = match s.dialect().group_limit() {
+            None => self.read_window(&spec, target, from, to, started).await?,
+            Some(limit) => {
+                self.read_windows(&spec, target, from, to, limit, started)
+                    .await?
             }
-        }
+        };
         let buckets = rows.len();
         blocking(move || store.replace(&spec, from, to, &rows, now)).await?;
         let name = &self.rollups.specs[i].name;

@@ -32,8 +32,16 @@ impl MysqlSource {
             .map_err(|e| DataError::Schema(format!("bad MariaDB/MySQL URL: {e}")))?;
         let constraints = PoolConstraints::new(0, pool_size.max(1) as usize)
             .ok_or_else(|| DataError::Schema("pool_size must be at least 1".into()))?;
+        // No reset when a session goes back to the pool: the driver's
+        // reset (COM_RESET_CONNECTION) would undo the `init` settings below,
+        // which run only when a session opens, and drop its prepared
+        // statements. The pool's sessions carry no other state.
         let opts = OptsBuilder::from_opts(opts)
-            .pool_opts(PoolOpts::default().with_constraints(constraints))
+            .pool_opts(
+                PoolOpts::default()
+                    .with_constraints(constraints)
+                    .with_reset_connection(false),
+            )
             // UTC so UNIX_TIMESTAMP/FROM_UNIXTIME agree with the engine;
             // read-only so a dataset query can never write.
             .init(vec![
