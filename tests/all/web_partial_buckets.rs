@@ -76,6 +76,29 @@ async fn last_30_days_marks_its_partial_buckets_everywhere() {
     );
     assert!(rows[1..].iter().any(|r| r[previous_partial] == "true"));
 
+    // The series API says which points are partial: the same two days.
+    let a = get(
+        demo,
+        "/api/v1/metrics/total_orders/series?range=30d&bucket=day&compare=previous",
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let body = a.json();
+    let points = body["points"].as_array().unwrap();
+    let stamp = |p: &serde_json::Value| p[0].as_i64().unwrap();
+    let partial: Vec<i64> = body["partial"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        partial,
+        vec![stamp(&points[0]), stamp(points.last().unwrap())],
+        "{body}"
+    );
+    assert!(!body["previous_partial"].as_array().unwrap().is_empty());
+
     // Whole weeks, Monday to Sunday: neither days nor weeks are partial.
     let today = Utc::now().date_naive();
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()) + 35);
@@ -86,6 +109,13 @@ async fn last_30_days_marks_its_partial_buckets_everywhere() {
         assert!(html.contains("<path"), "{w} draws: {html}");
         assert!(!html.contains("wd-partial"), "{w}: {html}");
     }
+    let a = get(
+        demo,
+        &format!("/api/v1/metrics/total_orders/series?bucket=week&from={monday}&to={sunday}"),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.json()["partial"], serde_json::json!([]), "{}", a.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
