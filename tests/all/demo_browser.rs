@@ -6,7 +6,7 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::demo_support::{DEMO_PASSWORD, start_demo};
+use crate::demo_support::{DEMO_ORDERS, DEMO_PASSWORD, start_demo};
 use crate::web_browser_support::{
     browser_available, console_errors, open_browser, shot, wait_until, widgets_loaded,
 };
@@ -61,7 +61,7 @@ async fn the_demo_table_and_pie_read_right_in_chromium() {
     if !browser_available() {
         return;
     }
-    let running = start_demo("").await;
+    let running = start_demo(DEMO_ORDERS, "").await;
     let (base, dashboard) = (running.world.base.clone(), running.world.dashboard.clone());
     for (width, height, mobile, name) in [
         (1440, 900, false, "demo-desktop"),

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::demo_support::start_demo;
+use crate::demo_support::{DEMO_ORDERS, start_demo};
 use crate::export_support::enc;
 use crate::web_support::send;
 
@@ -45,7 +45,7 @@ fn is_duration(s: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_table_shows_labels_ids_currency_and_durations() {
-    let running = start_demo("").await;
+    let running = start_demo(DEMO_ORDERS, "").await;
     let demo = running.world.clone();
     tokio::task::spawn_blocking(move || {
         let admin = demo.admin();
@@ -88,7 +88,17 @@ async fn the_demo_table_shows_labels_ids_currency_and_durations() {
             durations.iter().all(|d| d == "–" || is_duration(d)),
             "{durations:?}"
         );
-        assert!(durations.iter().any(|d| is_duration(d)), "{durations:?}");
+        // The newest orders may all be open (no completion time yet): the
+        // longest completions first show durations on every row.
+        let url = format!(
+            "{}&sort_column=completion_seconds&sort_direction=desc",
+            demo.widget("latest", "30d")
+        );
+        let got = send("GET", &url, &admin, None);
+        assert_eq!(got.status, 200, "{}", got.body);
+        let durations = column(&got.body, 7);
+        assert_eq!(durations.len(), 10, "{}", got.body);
+        assert!(durations.iter().all(|d| is_duration(d)), "{durations:?}");
     })
     .await
     .unwrap();
@@ -96,7 +106,7 @@ async fn the_demo_table_shows_labels_ids_currency_and_durations() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_csv_json_and_editor_carry_the_column_metadata() {
-    let running = start_demo("").await;
+    let running = start_demo(DEMO_ORDERS, "").await;
     let demo = running.world.clone();
     tokio::task::spawn_blocking(move || {
         let admin = demo.admin();
@@ -237,7 +247,7 @@ async fn the_api_csv_json_and_editor_carry_the_column_metadata() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_colours_come_from_the_config_everywhere() {
-    let running = start_demo("").await;
+    let running = start_demo(DEMO_ORDERS, "").await;
     let demo = running.world.clone();
     tokio::task::spawn_blocking(move || {
         let admin = demo.admin();
@@ -271,7 +281,7 @@ async fn status_colours_come_from_the_config_everywhere() {
 #[test]
 fn config_check_names_bad_formats_and_colours() {
     let dir = tempfile::tempdir().unwrap();
-    crate::demo_support::demo_config(dir.path());
+    crate::demo_support::demo_config(dir.path(), DEMO_ORDERS);
     let path = dir.path().join("wasmdash.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let good = crate::ops_cli::wasmdash(dir.path(), &["config", "check"], "");

@@ -2,7 +2,7 @@
 //! the demo's error rate is declared `good = "down"`, so its card is green
 //! when the error rate fell and red when it rose.
 
-use crate::demo_support::{Demo, start_demo};
+use crate::demo_support::{DEMO_ORDERS, Demo, start_demo};
 use crate::web_support::send;
 
 /// No errors in the last 8 days, one order in five an error in the week
@@ -31,7 +31,7 @@ fn error_card(demo: &Demo) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_error_rate_card_is_green_when_the_error_rate_fell() {
-    let running = start_demo(FELL).await;
+    let running = start_demo(DEMO_ORDERS, FELL).await;
     let demo = running.world.clone();
     tokio::task::spawn_blocking(move || {
         let card = error_card(&demo);
@@ -47,7 +47,7 @@ async fn the_error_rate_card_is_green_when_the_error_rate_fell() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_error_rate_card_is_red_when_the_error_rate_rose() {
-    let running = start_demo(ROSE).await;
+    let running = start_demo(DEMO_ORDERS, ROSE).await;
     let demo = running.world.clone();
     tokio::task::spawn_blocking(move || {
         let card = error_card(&demo);

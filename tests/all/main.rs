@@ -63,7 +63,6 @@ mod web_browser_editor;
 mod web_browser_more;
 mod web_browser_support;
 mod web_browser_svg;
-mod web_demo_support;
 mod web_editing;
 mod web_partial_buckets;
 mod web_support;

@@ -7,7 +7,7 @@
 
 use chrono::{Datelike, Duration, Utc};
 
-use crate::web_demo_support::{Demo, start_demo};
+use crate::demo_support::{Demo, start_demo};
 use crate::web_support::{Answer, As, send};
 
 /// GET `path` on the demo as its admin (blocking, off the runtime).
@@ -31,7 +31,7 @@ async fn widget_html(demo: &Demo, w: &str, q: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn last_30_days_marks_its_partial_buckets_everywhere() {
-    let running = start_demo(5_000).await;
+    let running = start_demo(5_000, "").await;
     let demo = &running.world;
 
     // The daily trend, compared with the previous period.
@@ -120,7 +120,7 @@ async fn last_30_days_marks_its_partial_buckets_everywhere() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_widget_size_is_both_sides_within_bounds() {
-    let running = start_demo(500).await;
+    let running = start_demo(500, "").await;
     let demo = &running.world;
     for (q, says) in [
         ("width=0&height=200", "`width` must be between 1 and 4096"),
