@@ -43,11 +43,7 @@ fn options() -> ExportOptions {
 }
 
 fn col(name: &str, kind: ColumnKind) -> ColumnSchema {
-    ColumnSchema {
-        name: name.into(),
-        label: name.into(),
-        kind,
-    }
+    ColumnSchema::new(name, name, kind)
 }
 
 fn table_schema() -> Vec<ColumnSchema> {

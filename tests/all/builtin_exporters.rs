@@ -36,11 +36,7 @@ pub(crate) fn options(config: &str) -> ExportOptions {
 pub(crate) fn schema(columns: &[(&str, ColumnKind)]) -> Vec<ColumnSchema> {
     columns
         .iter()
-        .map(|(n, k)| ColumnSchema {
-            name: (*n).into(),
-            label: (*n).into(),
-            kind: *k,
-        })
+        .map(|(n, k)| ColumnSchema::new(*n, *n, *k))
         .collect()
 }
 

@@ -70,16 +70,8 @@ fn widget_cases() -> Vec<(&'static str, WidgetData, WidgetData, &'static str)> {
         WidgetData::Rows(RowsData {
             label: "Orders".into(),
             schema: vec![
-                ColumnSchema {
-                    name: "customer".into(),
-                    label: "Customer".into(),
-                    kind: ColumnKind::Text,
-                },
-                ColumnSchema {
-                    name: "amount".into(),
-                    label: "Amount".into(),
-                    kind: ColumnKind::Float64,
-                },
+                ColumnSchema::new("customer", "Customer", ColumnKind::Text),
+                ColumnSchema::new("amount", "Amount", ColumnKind::Float64),
             ],
             rows: Batch {
                 row_count: n as u32,

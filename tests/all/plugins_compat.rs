@@ -114,11 +114,7 @@ async fn an_exporter_built_against_wit_0_1_1_runs_a_report() {
         .open_with(&options, &[], &Display::default())
         .await
         .unwrap();
-    let schema = [ColumnSchema {
-        name: "value".into(),
-        label: "Value".into(),
-        kind: ColumnKind::Float64,
-    }];
+    let schema = [ColumnSchema::new("value", "Value", ColumnKind::Float64)];
     let mut out = session
         .begin_section_with("Errors", ChartKind::Value, &schema, &Display::default())
         .await

@@ -174,9 +174,16 @@ async fn python_bullet_chart_renders_on_a_dashboard() {
         assert!(html.contains("<svg"), "{html}");
         let label = format!("Total orders: {} (target 700)", grouped(orders));
         assert!(html.contains(&format!("aria-label=\"{label}\"")), "{html}");
-        // The host draws a 6-column widget 600 px wide; the track leaves 8 px
-        // each side and spans 0..1000, so the bar ends where the value is.
-        let bar = 584.0 * (orders.min(1000) as f64) / 1000.0;
+        // The track spans 0..1000 across whatever width the host drew the
+        // widget at, so the bar ends where the value is on it.
+        let track: f64 = html
+            .split("class=\"wd-bullet-track\"")
+            .nth(1)
+            .and_then(|rest| rest.split("width=\"").nth(1))
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|w| w.parse().ok())
+            .unwrap_or_else(|| panic!("no track width in {html}"));
+        let bar = track * (orders.min(1000) as f64) / 1000.0;
         let width = format!("{:.2}", (bar * 100.0).round() / 100.0);
         let width = width.trim_end_matches('0').trim_end_matches('.');
         assert!(

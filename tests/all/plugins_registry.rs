@@ -34,11 +34,7 @@ async fn exporter_streams_batches_through_one_session() {
         utc_offset_minutes: 0,
         generated_at_ms: 0,
     };
-    let schema = [ColumnSchema {
-        name: "amount".into(),
-        label: "Amount".into(),
-        kind: ColumnKind::Float64,
-    }];
+    let schema = [ColumnSchema::new("amount", "Amount", ColumnKind::Float64)];
     let mut session = exporter.open(&options, &schema).await.unwrap();
     let mut out = Vec::new();
     for n in [3u32, 2] {

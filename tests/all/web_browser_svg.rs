@@ -12,10 +12,10 @@ use serde_json::Value;
 
 use fantoccini::Locator;
 
+use crate::demo_support::start_demo;
 use crate::web_browser_support::{
     browser_available, console_errors, open_browser, shot, wait_until, widgets_loaded,
 };
-use crate::web_demo_support::start_demo;
 use crate::web_support::PASSWORD;
 
 /// What the page measures: every visible SVG text's size on screen, each
@@ -156,7 +156,7 @@ async fn demo_charts_are_legible_and_fill_their_widgets_in_chromium() {
     if !browser_available() {
         return;
     }
-    let running = start_demo(5_000).await;
+    let running = start_demo(5_000, "").await;
     let demo = running.world.clone();
     let url = format!("{}/dashboards/{}", demo.base, demo.dashboard);
 

@@ -7,7 +7,7 @@
 
 use chrono::{Datelike, Duration, Utc};
 
-use crate::web_demo_support::{Demo, start_demo};
+use crate::demo_support::{Demo, start_demo};
 use crate::web_support::{Answer, As, send};
 
 /// GET `path` on the demo as its admin (blocking, off the runtime).
@@ -31,7 +31,7 @@ async fn widget_html(demo: &Demo, w: &str, q: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn last_30_days_marks_its_partial_buckets_everywhere() {
-    let running = start_demo(5_000).await;
+    let running = start_demo(5_000, "").await;
     let demo = &running.world;
 
     // The daily trend, compared with the previous period.
@@ -76,6 +76,29 @@ async fn last_30_days_marks_its_partial_buckets_everywhere() {
     );
     assert!(rows[1..].iter().any(|r| r[previous_partial] == "true"));
 
+    // The series API says which points are partial: the same two days.
+    let a = get(
+        demo,
+        "/api/v1/metrics/total_orders/series?range=30d&bucket=day&compare=previous",
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let body = a.json();
+    let points = body["points"].as_array().unwrap();
+    let stamp = |p: &serde_json::Value| p[0].as_i64().unwrap();
+    let partial: Vec<i64> = body["partial"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        partial,
+        vec![stamp(&points[0]), stamp(points.last().unwrap())],
+        "{body}"
+    );
+    assert!(!body["previous_partial"].as_array().unwrap().is_empty());
+
     // Whole weeks, Monday to Sunday: neither days nor weeks are partial.
     let today = Utc::now().date_naive();
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()) + 35);
@@ -86,11 +109,18 @@ async fn last_30_days_marks_its_partial_buckets_everywhere() {
         assert!(html.contains("<path"), "{w} draws: {html}");
         assert!(!html.contains("wd-partial"), "{w}: {html}");
     }
+    let a = get(
+        demo,
+        &format!("/api/v1/metrics/total_orders/series?bucket=week&from={monday}&to={sunday}"),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.json()["partial"], serde_json::json!([]), "{}", a.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_widget_size_is_both_sides_within_bounds() {
-    let running = start_demo(500).await;
+    let running = start_demo(500, "").await;
     let demo = &running.world;
     for (q, says) in [
         ("width=0&height=200", "`width` must be between 1 and 4096"),

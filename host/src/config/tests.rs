@@ -268,3 +268,53 @@ fn rollups_are_checked_and_name_the_table_and_key() {
     );
     assert!(e.unwrap_err().to_string().contains("colour"));
 }
+
+#[test]
+fn column_formats_and_colours_are_checked_naming_the_key() {
+    let with_columns = |columns: &str| {
+        GOOD.replace(
+            "time_column = \"created_at\"",
+            &format!("time_column = \"created_at\"\ncolumns = [{columns}]"),
+        )
+    };
+    let good = with_columns(
+        r##""created_at", { name = "id", format = "id" }, { name = "amount", label = "Amount", format = "currency", unit = "EUR" }, { name = "status", colors = { error = "#DC2626" } }"##,
+    );
+    let c = parse(&good, &[]).unwrap();
+    assert_eq!(c.datasets[0].columns[2].label.as_deref(), Some("Amount"));
+    let invalid = |text: &str| match parse(text, &[]).unwrap_err() {
+        ConfigError::Invalid {
+            key, message, line, ..
+        } => (key, message, line),
+        e => panic!("{e}"),
+    };
+    let (key, message, line) =
+        invalid(&with_columns(r#"{ name = "amount", format = "currency" }"#));
+    assert_eq!(key, "dataset \"orders\".columns.unit");
+    assert!(
+        message.contains("`amount`") && message.contains("unit = \"USD\""),
+        "{message}"
+    );
+    assert_eq!(line, 11);
+    let (key, message, _) = invalid(&with_columns(
+        r#"{ name = "status", colors = { error = "reddish" } }"#,
+    ));
+    assert_eq!(key, "dataset \"orders\".columns.colors");
+    assert!(message.contains("\"reddish\" is not a colour"), "{message}");
+    let (key, message, _) = invalid(&GOOD.replace(
+        "format = \"percent\"",
+        "format = \"percent\"\ncolors = { eu = \"blue\" }",
+    ));
+    assert_eq!(key, "metric \"error_rate\".colors");
+    assert!(message.contains("colors.eu: \"blue\""), "{message}");
+    let e = parse(
+        &with_columns(r#"{ name = "id", format = "identifier" }"#),
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("unknown variant `identifier`") && e.contains("`id`"),
+        "{e}"
+    );
+}

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::{Aggregate, Config, ConfigError, ENV_PREFIX, SourceLocation, is_identifier};
-use wasmdash_data::config::check_filter;
+use wasmdash_data::config::{check_colors, check_filter};
 
 fn is_name(s: &str) -> bool {
     !s.is_empty()
@@ -236,6 +236,8 @@ pub(super) fn problems(config: &Config, text: &str) -> Vec<ConfigError> {
                 if !is_identifier(c.name()) {
                     return Err(bad("columns", &format!("`{}`: {IDENT_RULE}", c.name())));
                 }
+                c.check()
+                    .map_err(|(k, m)| invalid(d.name.span(), key(&format!("columns.{k}")), m))?;
             }
             Ok(())
         };
@@ -284,6 +286,7 @@ pub(super) fn problems(config: &Config, text: &str) -> Vec<ConfigError> {
             if m.decimals.is_some_and(|d| d > 12) {
                 return Err(bad("decimals", "must be at most 12"));
             }
+            check_colors(&m.colors).map_err(|msg| bad("colors", &msg))?;
             if m.cache_ttl_secs > 86_400 {
                 return Err(bad("cache_ttl_secs", "must be at most 86400 (one day)"));
             }

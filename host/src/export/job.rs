@@ -206,7 +206,11 @@ impl ExportJobBuilder {
                     .find(|i| i.name == d.name)
                     .map_or_else(|| d.name.clone(), |i| i.label);
                 let (schema, stream) = dataset_stream(data, d, range, self.batch_rows).await?;
-                (label, schema, Plan::Stream(stream), Display::default())
+                let display = Display {
+                    columns: looks::of_schema(&schema),
+                    ..Display::default()
+                };
+                (label, schema, Plan::Stream(stream), display)
             }
             ExportSource::Metric { name } => {
                 let range = range.unwrap_or(RangeSpec::DEFAULT);
@@ -244,19 +248,15 @@ impl ExportJobBuilder {
                         };
                         let (schema, stream) =
                             dataset_stream(data, &d, Some(range), self.batch_rows).await?;
-                        (
-                            w.title.clone(),
-                            schema,
-                            Plan::Stream(stream),
-                            Display::default(),
-                        )
+                        let display = Display {
+                            columns: looks::of_schema(&schema),
+                            ..Display::default()
+                        };
+                        (w.title.clone(), schema, Plan::Stream(stream), display)
                     }
                     query => {
                         let fetched = fetch(data, &query, &range, 0).await?;
-                        let display = Display {
-                            higher_is_better: looks::higher_is_better(data, w),
-                            ..looks::of_data(&fetched)
-                        };
+                        let display = looks::of_widget(data, w, &fetched);
                         let t = tables::of(fetched);
                         (w.title.clone(), t.schema.clone(), Plan::Table(t), display)
                     }

@@ -5,7 +5,9 @@
 
 use crate::data::DataEngine;
 use crate::data::config::Good;
-use crate::frame::{ColumnFormat, ColumnFormatKind, SeriesData, ValueFormat, WidgetData};
+use crate::frame::{
+    ColumnFormat, ColumnFormatKind, ColumnSchema, SeriesData, ValueFormat, WidgetData,
+};
 use crate::plugins::Display;
 use crate::store::Widget;
 
@@ -23,7 +25,7 @@ pub(crate) fn of_data(data: &WidgetData) -> Display {
             let v = value(&d.format);
             (vec![ColumnFormat::default(), v.clone()], v)
         }
-        WidgetData::Rows(_) => (Vec::new(), ColumnFormat::default()),
+        WidgetData::Rows(d) => (of_schema(&d.schema), ColumnFormat::default()),
     };
     Display {
         columns,
@@ -55,6 +57,32 @@ pub(crate) fn of_series(d: &SeriesData) -> Display {
         value_format: v,
         partial_buckets: d.partial.clone(),
         ..Display::default()
+    }
+}
+
+/// The configured formats of `schema`'s columns (a dataset's rows).
+pub(crate) fn of_schema(schema: &[ColumnSchema]) -> Vec<ColumnFormat> {
+    schema.iter().map(|c| c.format.clone()).collect()
+}
+
+/// Everything an exporter is told about `widget`'s `data`: the formats of
+/// [`of_data`], the direction of [`higher_is_better`], and the configured
+/// colours of its categories.
+pub(crate) fn of_widget(engine: &DataEngine, widget: &Widget, data: &WidgetData) -> Display {
+    let metric = widget.config.get("metric").and_then(|m| m.as_str());
+    let category_colors = match (data, metric) {
+        (WidgetData::Categories(c), Some(metric)) => engine
+            .metrics()
+            .into_iter()
+            .find(|m| m.name == metric)
+            .map(|m| m.category_colors(&c.dimension))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    Display {
+        higher_is_better: higher_is_better(engine, widget),
+        category_colors,
+        ..of_data(data)
     }
 }
 

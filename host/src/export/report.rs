@@ -170,10 +170,7 @@ async fn section(
             .await
             .map_err(|e| describe(&e))?,
     };
-    let display = Display {
-        higher_is_better: looks::higher_is_better(engine, w),
-        ..looks::of_data(&data)
-    };
+    let display = looks::of_widget(engine, w, &data);
     Ok(Section {
         title,
         chart: chart_kind(shape, &w.plugin),

@@ -20,11 +20,7 @@ pub struct Table {
 }
 
 fn col(name: &str, label: &str, kind: ColumnKind) -> ColumnSchema {
-    ColumnSchema {
-        name: name.to_owned(),
-        label: label.to_owned(),
-        kind,
-    }
+    ColumnSchema::new(name, label, kind)
 }
 
 fn optional_floats(values: &[Option<f64>]) -> Column {

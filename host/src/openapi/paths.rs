@@ -333,7 +333,7 @@ pub(super) fn set_dashboard_sharing() {}
     path = "/api/v1/dashboards/{id}/widgets/{widget}/html",
     tag = "dashboards",
     operation_id = "widget_html",
-    params(("id" = String, Path, description = "The dashboard."), ("widget" = String, Path, description = "The widget."), RangeParams),
+    params(("id" = String, Path, description = "The dashboard."), ("widget" = String, Path, description = "The widget."), RangeParams, WidgetViewParams),
     responses(
         (status = 200, description = "The widget and its sanitized HTML.", body = WidgetHtml),
         (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),

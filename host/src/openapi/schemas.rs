@@ -47,6 +47,9 @@ pub(super) struct MetricInfo {
     pub format: Value,
     /// Columns it may be grouped by (`/categories?by=`).
     pub dimensions: Vec<String>,
+    /// Configured category colours per dimension (`{"status": {"error":
+    /// "#dc2626"}}`); left out when none are configured.
+    pub colors: Option<Value>,
 }
 
 /// `GET /api/v1/metrics`.
@@ -118,6 +121,12 @@ pub(super) struct MetricSeries {
     pub points: Vec<Point>,
     /// The previous range's points, shifted, with `compare=previous`.
     pub previous: Option<Vec<Point>>,
+    /// Timestamps (Unix ms) of the points whose bucket the range covers only
+    /// in part: the range starts or ends inside it (at most first and last).
+    pub partial: Vec<i64>,
+    /// The same for the previous range's points, at the timestamps they are
+    /// drawn at.
+    pub previous_partial: Vec<i64>,
     /// Display format.
     pub format: Value,
     /// Which path answered: `sql` (the source's rows) or `rollup` (a
@@ -142,6 +151,11 @@ pub(super) struct NamedSeries {
     pub points: Vec<Point>,
     /// The previous range's points, with `compare=previous`.
     pub previous: Option<Vec<Point>>,
+    /// Timestamps (Unix ms) of the points whose bucket the range covers only
+    /// in part.
+    pub partial: Vec<i64>,
+    /// The same for the previous range's points.
+    pub previous_partial: Vec<i64>,
     /// Display format.
     pub format: Value,
     /// Which path answered: `sql` (the source's rows) or `rollup` (a
@@ -194,6 +208,11 @@ pub(super) struct Column {
     pub label: String,
     /// `int64`, `float64`, `text`, `boolean` or `timestamp`.
     pub kind: String,
+    /// How values are shown, from the dataset's config: `{kind, unit,
+    /// decimals}` with kind `plain`, `number`, `id`, `percent`, `currency`
+    /// (unit: the ISO 4217 code), `duration` (unit `s` or `ms`), `date` or
+    /// `datetime`. Values in `rows` stay raw.
+    pub format: Value,
 }
 
 /// A dataset the caller may read.
@@ -392,4 +411,30 @@ pub(super) struct RangeParams {
     pub from: Option<String>,
     /// End of an absolute range (a date includes that day).
     pub to: Option<String>,
+}
+
+/// How a widget is shown: a table widget's page and sort, and the size the
+/// page measured for the widget's body (charts are drawn at that size).
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "describes query parameters; the handlers parse their own"
+)]
+pub(super) struct WidgetViewParams {
+    /// Page of a table widget, 0-based.
+    pub page: Option<u64>,
+    /// First row a table widget shows; a multiple of its page size.
+    pub offset: Option<u64>,
+    /// Column a table widget is sorted by (overrides its config).
+    pub sort_column: Option<String>,
+    /// `asc` or `desc` (overrides its config).
+    #[param(pattern = "^(asc|desc)$")]
+    pub sort_direction: Option<String>,
+    /// Width of the widget's body in CSS pixels; give `height` too.
+    #[param(minimum = 1, maximum = 4096)]
+    pub width: Option<u32>,
+    /// Height of the widget's body in CSS pixels; give `width` too.
+    #[param(minimum = 1, maximum = 4096)]
+    pub height: Option<u32>,
 }

@@ -269,6 +269,19 @@ fn metric_default(name: &str, metric: Option<&MetricInfo>) -> Option<Value> {
     }
 }
 
+/// What a column picker says beside a column's label: its name when the
+/// label differs, and its display format (`customer_id · id`,
+/// `amount · currency USD`).
+fn column_hint(c: &crate::frame::ColumnSchema) -> String {
+    let format = c.format.describe();
+    match (c.label != c.name, format.is_empty()) {
+        (true, true) => c.name.clone(),
+        (true, false) => format!("{} · {format}", c.name),
+        (false, true) => String::new(),
+        (false, false) => format,
+    }
+}
+
 /// What the pickers of one form offer.
 struct Context<'a> {
     pickers: Pickers<'a>,
@@ -322,7 +335,8 @@ fn field_markup(
                             label.check {
                                 input type="checkbox" name=(name) value=(c.name) checked[on];
                                 " " (c.label)
-                                @if c.label != c.name { " " small.muted { "(" (c.name) ")" } }
+                                @let hint = column_hint(c);
+                                @if !hint.is_empty() { " " small.muted { "(" (hint) ")" } }
                             }
                         }
                     }
@@ -372,7 +386,11 @@ fn field_markup(
                             select #(id) name=(name) required[f.required] {
                                 @if !f.required { option value="" { "—" } }
                                 @for c in ctx.columns {
-                                    option value=(c.name) selected[value.as_str() == Some(c.name.as_str())] { (c.label) }
+                                    option value=(c.name) selected[value.as_str() == Some(c.name.as_str())] {
+                                        (c.label)
+                                        @let hint = column_hint(c);
+                                        @if !hint.is_empty() { " (" (hint) ")" }
+                                    }
                                 }
                             }
                         }

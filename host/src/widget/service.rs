@@ -171,9 +171,11 @@ impl WidgetService {
 }
 
 /// What the `display` import answers while a widget renders `data`: its
-/// metric's value format and label, and whether a rise is good news (the
-/// widget's own `higher_is_better`, else the metric's `good`); and what
-/// the `buckets` import answers: a series' partial buckets.
+/// metric's value format and label, whether a rise is good news (the
+/// widget's own `higher_is_better`, else the metric's `good`), the
+/// configured formats of a table's columns and the configured colours of
+/// the categories; and what the `buckets` import answers: a series'
+/// partial buckets.
 fn display_of(
     config: &serde_json::Value,
     metric: Option<&MetricInfo>,
@@ -190,6 +192,14 @@ fn display_of(
         .and_then(serde_json::Value::as_bool)
         .or(metric.map(|m| m.good == Good::Up))
         .unwrap_or(true);
+    let columns = match data {
+        WidgetData::Rows(r) => r.schema.iter().map(|c| c.format.clone()).collect(),
+        _ => Vec::new(),
+    };
+    let category_colors = match (data, metric) {
+        (WidgetData::Categories(c), Some(m)) => m.category_colors(&c.dimension),
+        _ => Vec::new(),
+    };
     let partial_buckets = match data {
         WidgetData::Series(d) => d.partial.clone(),
         WidgetData::Scalar(d) => PartialBuckets {
@@ -199,11 +209,12 @@ fn display_of(
         _ => PartialBuckets::default(),
     };
     Display {
+        columns,
         value_format: format.map(ColumnFormat::from).unwrap_or_default(),
         metric_label: metric.map(|m| m.label.clone()).unwrap_or_default(),
         higher_is_better,
+        category_colors,
         partial_buckets,
-        ..Display::default()
     }
 }
 
@@ -284,6 +295,7 @@ mod tests {
             format: ValueFormat::default(),
             dimensions: Vec::new(),
             good: Good::Down,
+            colors: Default::default(),
         };
         let data = WidgetData::Scalar(ScalarData {
             format: ValueFormat {
@@ -302,6 +314,64 @@ mod tests {
         let own = display_of(&json!({"higher_is_better": true}), Some(&metric), &data);
         assert!(own.higher_is_better);
         assert!(display_of(&json!({}), None, &data).higher_is_better);
+    }
+
+    #[test]
+    fn tables_are_told_their_column_formats_and_categories_their_colours() {
+        use crate::frame::{
+            CategoriesData, ColumnFormatKind, ColumnKind, ColumnSchema, RowsData, ValueFormat,
+        };
+        let currency = ColumnFormat {
+            kind: ColumnFormatKind::Currency,
+            unit: "USD".into(),
+            decimals: None,
+        };
+        let rows = WidgetData::Rows(RowsData {
+            schema: vec![
+                ColumnSchema::new("id", "Order", ColumnKind::Int64)
+                    .with_format(ColumnFormat::of(ColumnFormatKind::Id)),
+                ColumnSchema::new("amount", "Amount", ColumnKind::Float64)
+                    .with_format(currency.clone()),
+            ],
+            ..RowsData::default()
+        });
+        let d = display_of(&json!({"dataset": "orders"}), None, &rows);
+        assert_eq!(
+            d.columns,
+            [ColumnFormat::of(ColumnFormatKind::Id), currency]
+        );
+        let mut colors = std::collections::BTreeMap::new();
+        colors.insert(
+            "status".to_owned(),
+            [("error".to_owned(), "#dc2626".to_owned())].into(),
+        );
+        let metric = MetricInfo {
+            name: "total_orders".into(),
+            label: "Total orders".into(),
+            dataset: "orders".into(),
+            aggregate: "count".into(),
+            format: ValueFormat::default(),
+            dimensions: vec!["status".into(), "region".into()],
+            good: Good::Up,
+            colors,
+        };
+        let by = |dimension: &str| {
+            WidgetData::Categories(CategoriesData {
+                dimension: dimension.into(),
+                ..CategoriesData::default()
+            })
+        };
+        let d = display_of(&json!({}), Some(&metric), &by("status"));
+        assert_eq!(
+            d.category_colors,
+            [("error".to_owned(), "#dc2626".to_owned())]
+        );
+        assert!(d.columns.is_empty());
+        assert!(
+            display_of(&json!({}), Some(&metric), &by("region"))
+                .category_colors
+                .is_empty()
+        );
     }
 
     #[test]

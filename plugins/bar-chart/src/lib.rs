@@ -82,9 +82,10 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
     if bars.is_empty() {
         return html::empty_state(title);
     }
-    // A category's colour follows its label (the same in the pie and PDF).
+    // A category's colour is the configured one, else follows its label
+    // (the same in the pie and PDF).
     let names: Vec<&str> = bars.iter().map(|(l, _)| *l).collect();
-    let colors = svg::category_indices(&names);
+    let colors = svg::category_colors(&names);
     // Drawn at the box's real size: text stays 12 px, the plot fills it.
     let chart = ChartBox::new(ctx.width, ctx.height);
     let mut out = String::from("<div class=\"wd-widget wd-bar-chart\"><div class=\"wd-title\">");
@@ -110,7 +111,7 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
 /// What both orientations draw.
 struct Drawn<'a> {
     bars: &'a [(&'a str, f64)],
-    colors: &'a [usize],
+    colors: &'a [svg::CategoryColor],
     data: &'a CategoriesData,
     show_values: bool,
 }
@@ -125,7 +126,11 @@ impl Drawn<'_> {
     }
 
     fn class(&self, i: usize) -> String {
-        format!("wd-bar {}", svg::palette(self.colors[i]))
+        format!("wd-bar {}", self.colors[i].class())
+    }
+
+    fn fill(&self, i: usize) -> &str {
+        self.colors[i].fill()
     }
 }
 
@@ -153,12 +158,13 @@ fn vertical(out: &mut String, chart: &ChartBox, d: &Drawn<'_>) {
     for (i, (label, v)) in d.bars.iter().enumerate() {
         let x0 = area.left + band * i as f64 + band * 0.15;
         let x1 = x0 + band * 0.7;
-        out.push_str(&svg::bar(
+        out.push_str(&svg::bar_filled(
             x0,
             zero,
             x1,
             y.map(*v),
             &d.class(i),
+            d.fill(i),
             &d.tip(label, *v),
         ));
         let mid = (x0 + x1) / 2.0;
@@ -233,12 +239,13 @@ fn horizontal(out: &mut String, chart: &ChartBox, d: &Drawn<'_>) {
         if labelled && let Some(shown) = svg::fit_text(label, left - 8.0) {
             out.push_str(&svg::text(left - 6.0, mid, "end", "wd-tick-label", &shown));
         }
-        out.push_str(&svg::bar(
+        out.push_str(&svg::bar_filled(
             zero,
             y0,
             x.map(*v),
             y1,
             &d.class(i),
+            d.fill(i),
             &d.tip(label, *v),
         ));
         if d.show_values && labelled {

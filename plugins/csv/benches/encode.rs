@@ -105,6 +105,7 @@ fn main() {
         let layout = session::Layout {
             bom: false,
             header: true,
+            labels: false,
             offset_minutes: 0,
         };
         session::CsvSession::new(fields::Fields::new(',', true), layout, &schema())

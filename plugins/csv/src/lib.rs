@@ -6,6 +6,11 @@
 //! spreadsheets show it as text instead of running it. The quoting rules
 //! are `csv-core`'s (see [`fields`]).
 //!
+//! The header row holds the column names, which scripts rely on; the
+//! `header_labels` option writes the dataset's labels instead ("Customer"
+//! for `customer_id`) for people opening the file. Values stay raw (no
+//! currency signs or separators), so spreadsheets can compute with them.
+//!
 //! A multi-part report (a dashboard) becomes one block per section: a blank
 //! line between blocks, the section title on a line of its own, then the
 //! section's header row and rows.
@@ -38,6 +43,9 @@ pub struct Config {
     /// Write the column names as the first row.
     #[schemars(title = "Header row")]
     header: bool,
+    /// Write the columns' labels ("Customer") in the header row instead of their names ("customer_id").
+    #[schemars(title = "Labels in the header")]
+    header_labels: bool,
 }
 
 impl Default for Config {
@@ -47,6 +55,7 @@ impl Default for Config {
             bom: false,
             formula_protection: true,
             header: true,
+            header_labels: false,
         }
     }
 }
@@ -99,6 +108,7 @@ impl Exporter for Csv {
             Layout {
                 bom: cfg.bom,
                 header: cfg.header,
+                labels: cfg.header_labels,
                 offset_minutes: options.utc_offset_minutes,
             },
             &schema,
@@ -178,6 +188,50 @@ mod tests {
     }
 
     #[test]
+    fn the_header_may_carry_labels_instead_of_names() {
+        let schema = vec![
+            ColumnSchema {
+                name: "customer_id".into(),
+                label: "Customer".into(),
+                kind: ColumnKind::Int64,
+            },
+            ColumnSchema {
+                name: "amount".into(),
+                label: "Amount, USD".into(),
+                kind: ColumnKind::Float64,
+            },
+            ColumnSchema {
+                name: "note".into(),
+                label: String::new(),
+                kind: ColumnKind::Text,
+            },
+        ];
+        let header = |cfg: &str| {
+            let mut s = testing::open::<Csv>(testing::export_options(cfg), schema.clone()).unwrap();
+            String::from_utf8(s.finish().unwrap()).unwrap()
+        };
+        assert_eq!(header(""), "customer_id,amount,note\r\n");
+        assert_eq!(
+            header(r#"{"header_labels":true}"#),
+            "Customer,\"Amount, USD\",note\r\n"
+        );
+        let mut s =
+            testing::open::<Csv>(testing::export_options(r#"{"header_labels":true}"#), vec![])
+                .unwrap();
+        let out = s
+            .begin_section(Section {
+                title: "Latest".into(),
+                chart: wasmdash_plugin_sdk::ChartKind::None,
+                schema: schema.clone(),
+            })
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Latest\r\nCustomer,\"Amount, USD\",note\r\n"
+        );
+    }
+
+    #[test]
     fn sections_are_blocks_with_title_and_header() {
         let mut s =
             testing::open::<Csv>(testing::export_options(r#"{"bom":true}"#), vec![]).unwrap();
@@ -252,9 +306,10 @@ mod tests {
             (
                 &p["bom"]["default"],
                 &p["formula_protection"]["default"],
-                &p["header"]["default"]
+                &p["header"]["default"],
+                &p["header_labels"]["default"]
             ),
-            (&false.into(), &true.into(), &true.into())
+            (&false.into(), &true.into(), &true.into(), &false.into())
         );
         assert_eq!(schema["additionalProperties"], false);
     }

@@ -17,6 +17,8 @@ pub(crate) struct Layout {
     pub(crate) bom: bool,
     /// Write a header row of column names.
     pub(crate) header: bool,
+    /// Write the columns' labels in the header row instead of their names.
+    pub(crate) labels: bool,
     /// UTC offset of the timestamps, in minutes.
     pub(crate) offset_minutes: i32,
 }
@@ -25,6 +27,7 @@ pub(crate) struct Layout {
 pub struct CsvSession {
     fields: Fields,
     header: bool,
+    labels: bool,
     offset_minutes: i32,
     /// Columns of the rows being written (the current section's in a report).
     columns: usize,
@@ -48,6 +51,7 @@ impl CsvSession {
         let session = Self {
             fields,
             header: layout.header,
+            labels: layout.labels,
             offset_minutes: layout.offset_minutes,
             columns: schema.len(),
             pending: Vec::new(),
@@ -66,7 +70,12 @@ impl CsvSession {
             if i > 0 {
                 self.fields.push_delimiter(out);
             }
-            self.fields.push_text(out, &c.name);
+            let text = if self.labels && !c.label.is_empty() {
+                &c.label
+            } else {
+                &c.name
+            };
+            self.fields.push_text(out, text);
         }
         out.extend_from_slice(CRLF);
     }

@@ -2,10 +2,15 @@
 //! column headers marked for sorting (`aria-sort`, buttons carrying
 //! `data-wd-sort`), the page info and previous/next buttons carrying
 //! `data-wd-offset`. No script: the host wires the data attributes up.
+//!
+//! Headers show each column's label and cells its configured display
+//! format (the `display` import): ids without thousands separators,
+//! amounts as currency, durations as "2h 34m", dates without a time.
 
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::display::{self, ColumnFormat};
 use wasmdash_plugin_sdk::{
     ColumnKind, PluginConfig, PluginError, PluginMeta, RenderContext, RowsData, Value, Widget,
     format, html, time,
@@ -70,17 +75,17 @@ impl Widget for DataTable {
     }
 }
 
-fn cell(out: &mut String, v: Value<'_>, offset_minutes: i32) {
+/// One cell, shown as its column's configured format says (an order id
+/// without separators, an amount as currency, seconds as "2h 34m"); plain
+/// columns show numbers with separators and timestamps as date and time.
+fn cell(out: &mut String, v: Value<'_>, format: &ColumnFormat, offset_minutes: i32) {
     match v {
         Value::Null => out.push_str("<td class=\"wd-null\">–</td>"),
-        Value::Float(f) => {
-            let _ = write!(out, "<td class=\"wd-num\">{}</td>", format::number(f, None));
-        }
-        Value::Int(i) => {
+        Value::Float(_) | Value::Int(_) => {
             let _ = write!(
                 out,
                 "<td class=\"wd-num\">{}</td>",
-                format::number(i as f64, Some(0))
+                html::escape(&format.text(v, offset_minutes))
             );
         }
         Value::Timestamp(ms) => {
@@ -88,7 +93,7 @@ fn cell(out: &mut String, v: Value<'_>, offset_minutes: i32) {
                 out,
                 "<td class=\"wd-time\"><time datetime=\"{}\">{}</time></td>",
                 time::iso8601(ms, offset_minutes),
-                time::date_time(ms, offset_minutes)
+                format.text(v, offset_minutes)
             );
         }
         Value::Bool(b) => out.push_str(if b {
@@ -140,10 +145,19 @@ fn render(cfg: &Config, data: &RowsData, ctx: &RenderContext) -> String {
         );
     }
     out.push_str("</tr></thead><tbody>");
+    // The host answers a format per column of the schema; an older host
+    // answers none, and a column without one shows its values plainly.
+    let mut formats = display::columns();
+    formats.resize(data.schema.len(), ColumnFormat::plain());
     for row in 0..rows {
         out.push_str("<tr>");
-        for col in 0..data.schema.len() {
-            cell(&mut out, data.rows.value(row, col), ctx.utc_offset_minutes);
+        for (col, format) in formats.iter().enumerate() {
+            cell(
+                &mut out,
+                data.rows.value(row, col),
+                format,
+                ctx.utc_offset_minutes,
+            );
         }
         out.push_str("</tr>");
     }
@@ -266,6 +280,54 @@ mod tests {
         assert!(
             last.contains("wd-page-next\" data-wd-offset=\"10\" disabled"),
             "{last}"
+        );
+    }
+
+    #[test]
+    fn cells_follow_the_configured_column_formats() {
+        use wasmdash_plugin_sdk::display::{ColumnFormatKind as K, Display};
+        let mut d = data(2, 0, Some(2));
+        d.schema[0] = ColumnSchema {
+            name: "customer_id".into(),
+            label: "Customer".into(),
+            kind: ColumnKind::Int64,
+        };
+        d.rows.columns[0] = Column {
+            values: ColumnValues::Int64(vec![1_000_000, 42]),
+            nulls: vec![],
+        };
+        d.rows.columns[1].values = ColumnValues::Float64(vec![1234.5, 9268.95]);
+        let formats = Display {
+            columns: vec![
+                ColumnFormat::of(K::Id, "", None),
+                ColumnFormat::of(K::Currency, "USD", None),
+                ColumnFormat::of(K::Date, "", None),
+            ],
+            ..Display::default()
+        };
+        let h = testing::with_display(formats, || table("", d.clone())).unwrap();
+        assert!(h.contains(">Customer</button>"), "{h}");
+        assert!(h.contains("<td class=\"wd-num\">1000000</td>"), "{h}");
+        assert!(!h.contains("1,000,000"), "{h}");
+        assert!(h.contains("<td class=\"wd-num\">$9,268.95</td>"), "{h}");
+        assert!(h.contains(">1970-01-01</time>"), "{h}");
+        let durations = Display {
+            columns: vec![
+                ColumnFormat::plain(),
+                ColumnFormat::of(K::Duration, "s", None),
+            ],
+            ..Display::default()
+        };
+        let h = testing::with_display(durations, || table("", d.clone())).unwrap();
+        assert!(
+            h.contains(">2h 34m</td>") && h.contains(">1,000,000</td>"),
+            "{h}"
+        );
+        // Without formats (an older host) values show as they come.
+        let plain = table("", d).unwrap();
+        assert!(
+            plain.contains(">1,000,000</td>") && plain.contains(">9,268.95</td>"),
+            "{plain}"
         );
     }
 

@@ -5,11 +5,19 @@
 //!
 //! A multi-part report (a dashboard) is an array of section objects
 //! `{"title", "chart", "columns", "rows": [...]}`, rows streamed into the
-//! open section; with NDJSON, one section object per line.
+//! open section; with NDJSON, one section object per line. Each column is
+//! `{"name", "label", "kind"}` plus its display `format` (`{"kind":
+//! "currency", "unit": "USD", "decimals": 2}`) when the dataset or metric
+//! declares one, so a reader can show values as the dashboard does; the
+//! values themselves stay raw numbers.
+//!
+//! With the `metadata` option a plain export is one object
+//! `{"columns": [...], "rows": [...]}` instead of a bare array.
 
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::display::{self, ColumnFormatKind};
 use wasmdash_plugin_sdk::{
     Batch, ChartKind, ColumnKind, ColumnSchema, ExportOptions, ExportSession, Exporter,
     PluginConfig, PluginError, PluginMeta, Section, Value, cell_text, time,
@@ -22,9 +30,19 @@ pub struct Config {
     /// One JSON object per line instead of one array.
     #[schemars(title = "NDJSON")]
     ndjson: bool,
+    /// Wrap the rows in {"columns": [...], "rows": [...]}, each column with its name, label, type and display format.
+    #[schemars(title = "Column metadata")]
+    metadata: bool,
 }
 
-impl PluginConfig for Config {}
+impl PluginConfig for Config {
+    fn check(&self) -> Result<(), String> {
+        if self.metadata && self.ndjson {
+            return Err("metadata needs the array form: turn ndjson off".into());
+        }
+        Ok(())
+    }
+}
 
 /// The `json` exporter.
 pub struct Json;
@@ -39,6 +57,11 @@ pub struct JsonSession {
     rows_written: u64,
     /// Sections begun; zero for a plain table export.
     sections: u64,
+    /// What opens a plain export's rows: `[`, or with metadata
+    /// `{"columns":[...],"rows":[`.
+    open_rows: String,
+    /// What closes them: `]`, or with metadata `]}`.
+    close_rows: &'static str,
 }
 
 fn json_string(s: &str) -> String {
@@ -75,6 +98,54 @@ fn chart_name(c: ChartKind) -> &'static str {
     }
 }
 
+fn format_kind_name(k: ColumnFormatKind) -> &'static str {
+    match k {
+        ColumnFormatKind::Plain => "plain",
+        ColumnFormatKind::Number => "number",
+        ColumnFormatKind::Id => "id",
+        ColumnFormatKind::Percent => "percent",
+        ColumnFormatKind::Currency => "currency",
+        ColumnFormatKind::Duration => "duration",
+        ColumnFormatKind::Date => "date",
+        ColumnFormatKind::DateTime => "datetime",
+    }
+}
+
+/// The columns of `schema` as a JSON array: name, label, type, and the
+/// display format the host answers for the column unless it is plain.
+fn columns_json(schema: &[ColumnSchema]) -> String {
+    let formats = display::columns();
+    let columns: Vec<String> = schema
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut out = format!(
+                "{{\"name\":{},\"label\":{},\"kind\":\"{}\"",
+                json_string(&c.name),
+                json_string(&c.label),
+                kind_name(c.kind)
+            );
+            if let Some(f) = formats.get(i).filter(|f| !f.is_plain()) {
+                let _ = write!(
+                    out,
+                    ",\"format\":{{\"kind\":\"{}\"",
+                    format_kind_name(f.kind)
+                );
+                if !f.unit.is_empty() {
+                    let _ = write!(out, ",\"unit\":{}", json_string(&f.unit));
+                }
+                if let Some(d) = f.decimals {
+                    let _ = write!(out, ",\"decimals\":{d}");
+                }
+                out.push('}');
+            }
+            out.push('}');
+            out
+        })
+        .collect();
+    format!("[{}]", columns.join(","))
+}
+
 fn kind_name(k: ColumnKind) -> &'static str {
     match k {
         ColumnKind::Float64 => "float64",
@@ -102,12 +173,22 @@ impl Exporter for Json {
         options: ExportOptions,
         schema: Vec<ColumnSchema>,
     ) -> Result<JsonSession, PluginError> {
+        let (open_rows, close_rows) = if cfg.metadata {
+            (
+                format!("{{\"columns\":{},\"rows\":[", columns_json(&schema)),
+                "]}",
+            )
+        } else {
+            ("[".to_owned(), "]")
+        };
         Ok(JsonSession {
             ndjson: cfg.ndjson,
             offset_minutes: options.utc_offset_minutes,
             keys: keys(&schema),
             rows_written: 0,
             sections: 0,
+            open_rows,
+            close_rows,
         })
     }
 }
@@ -170,24 +251,12 @@ impl ExportSession for JsonSession {
             self.close_section(&mut out);
             out.push_str(if self.ndjson { "\n" } else { ",\n" });
         }
-        let columns: Vec<String> = section
-            .schema
-            .iter()
-            .map(|c| {
-                format!(
-                    "{{\"name\":{},\"label\":{},\"kind\":\"{}\"}}",
-                    json_string(&c.name),
-                    json_string(&c.label),
-                    kind_name(c.kind)
-                )
-            })
-            .collect();
         let _ = write!(
             out,
-            "{{\"title\":{},\"chart\":\"{}\",\"columns\":[{}],\"rows\":[",
+            "{{\"title\":{},\"chart\":\"{}\",\"columns\":{},\"rows\":[",
             json_string(&section.title),
             chart_name(section.chart),
-            columns.join(",")
+            columns_json(&section.schema)
         );
         self.keys = keys(&section.schema);
         self.rows_written = 0;
@@ -215,7 +284,12 @@ impl ExportSession for JsonSession {
                     out.push('\n');
                 }
             } else if !self.ndjson {
-                out.push_str(if self.rows_written == 0 { "[\n" } else { ",\n" });
+                if self.rows_written == 0 {
+                    out.push_str(&self.open_rows);
+                    out.push('\n');
+                } else {
+                    out.push_str(",\n");
+                }
             }
             self.push_row(&mut out, &batch, row);
             if self.ndjson && !in_section {
@@ -232,11 +306,13 @@ impl ExportSession for JsonSession {
             self.close_section(&mut out);
             out.push_str(if self.ndjson { "\n" } else { "\n]\n" });
         } else if !self.ndjson {
-            out.push_str(if self.rows_written == 0 {
-                "[]\n"
+            if self.rows_written == 0 {
+                out.push_str(&self.open_rows);
             } else {
-                "\n]\n"
-            });
+                out.push('\n');
+            }
+            out.push_str(self.close_rows);
+            out.push('\n');
         }
         Ok(out.into_bytes())
     }
@@ -347,6 +423,55 @@ mod tests {
             chart: ChartKind::Line,
             schema: testing::columns(COLUMNS),
         }
+    }
+
+    #[test]
+    fn columns_carry_their_display_format_where_one_is_declared() {
+        use wasmdash_plugin_sdk::display::{ColumnFormat, Display};
+        let formats = Display {
+            columns: vec![
+                ColumnFormat::of(ColumnFormatKind::DateTime, "", None),
+                ColumnFormat::of(ColumnFormatKind::Currency, "USD", Some(2)),
+                ColumnFormat::plain(),
+            ],
+            ..Display::default()
+        };
+        let report = testing::with_display(formats.clone(), || {
+            let mut s = open("").unwrap();
+            let mut out = s.begin_section(section("Orders")).unwrap();
+            out.extend(s.write(batch(1)).unwrap());
+            out.extend(s.finish().unwrap());
+            out
+        });
+        let v: serde_json::Value = serde_json::from_slice(&report).unwrap();
+        let cols = &v[0]["columns"];
+        assert_eq!(cols[0]["format"], serde_json::json!({"kind": "datetime"}));
+        assert_eq!(
+            cols[1]["format"],
+            serde_json::json!({"kind": "currency", "unit": "USD", "decimals": 2})
+        );
+        assert!(cols[2].get("format").is_none(), "{cols}");
+        // Values stay raw numbers.
+        assert_eq!(v[0]["rows"][0]["v"], 0.1);
+
+        let plain = testing::with_display(formats, || {
+            let mut s = open(r#"{"metadata":true}"#).unwrap();
+            let mut out = s.write(batch(2)).unwrap();
+            out.extend(s.finish().unwrap());
+            out
+        });
+        let v: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+        assert_eq!(v["columns"][1]["label"], "v");
+        assert_eq!(v["columns"][1]["format"]["unit"], "USD");
+        assert_eq!(v["rows"].as_array().unwrap().len(), 2);
+        let mut empty = open(r#"{"metadata":true}"#).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&empty.finish().unwrap()).unwrap();
+        assert_eq!(v["rows"], serde_json::json!([]));
+        assert_eq!(v["columns"][0]["name"], "t");
+        assert!(matches!(
+            open(r#"{"metadata":true,"ndjson":true}"#),
+            Err(PluginError::InvalidConfig(m)) if m.contains("ndjson off")
+        ));
     }
 
     #[test]

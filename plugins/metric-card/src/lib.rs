@@ -287,10 +287,14 @@ mod tests {
     #[test]
     fn config_keeps_host_keys_and_schema_describes_it() {
         // The seeded demo and the editor store binding keys beside ours.
-        let cfg = r#"{"metric":"orders","sparkline":true,"invert_trend":true}"#;
+        let cfg = r#"{"metric":"orders","sparkline":true}"#;
         assert!(card(cfg, scalar(Some(1.0), None)).is_ok());
         let schema = testing::widget_schema::<MetricCard>();
         let p = &schema["properties"];
+        // The direction is `higher_is_better` (filled from the metric's
+        // `good`); the old `invert_trend` is no key of this widget, and the
+        // host refuses it (tests/all/widget_schema.rs).
+        assert!(p.get("invert_trend").is_none(), "{schema}");
         assert_eq!(schema["title"], "Metric card");
         assert_eq!(p["metric"]["x-wasmdash"], "metric");
         assert_eq!(p["sparkline"]["default"], true);

@@ -4,10 +4,10 @@
 
 use std::f64::consts::TAU;
 
-use wasmdash_plugin_sdk::svg::{category_indices, min_max, nice_ticks, slice_angles};
+use wasmdash_plugin_sdk::svg::{category_colors_with, min_max, nice_ticks, slice_angles};
 use wasmdash_plugin_sdk::{ChartKind, format, time};
 
-use crate::draw::{Canvas, Font, INK, MUTED, Rgb3, palette};
+use crate::draw::{Canvas, Font, INK, MUTED, Rgb3, hex_color, palette};
 use crate::metrics::wrap;
 use crate::part::{ChartData, LinePoint, Part};
 
@@ -219,6 +219,16 @@ fn line(c: &mut Canvas, a: Area, part: &Part, points: &[LinePoint], offset: i32)
     }
 }
 
+/// The colour of each category: configured for its label, else the
+/// dashboard's palette colour by label, as on screen.
+fn colors_of(part: &Part, items: &[(String, f64)]) -> Vec<Rgb3> {
+    let names: Vec<&str> = items.iter().map(|(l, _)| l.as_str()).collect();
+    category_colors_with(&names, &part.category_colors)
+        .iter()
+        .map(|c| hex_color(c.hex()))
+        .collect()
+}
+
 /// Horizontal bars with their labels and values.
 fn bars(c: &mut Canvas, a: Area, part: &Part, items: &[(String, f64)]) {
     if items.is_empty() {
@@ -240,8 +250,7 @@ fn bars(c: &mut Canvas, a: Area, part: &Part, items: &[(String, f64)]) {
         .min(a.w * 0.3)
         + 8.0;
     let value_w = values.iter().map(|v| LABEL.width(v)).fold(0.0, f32::max) + 8.0;
-    let names: Vec<&str> = items.iter().map(|(l, _)| l.as_str()).collect();
-    let colors = category_indices(&names);
+    let colors = colors_of(part, items);
     let (bx0, bx1) = (a.x + label_w, a.x + a.w - value_w);
     let row = (a.h / items.len() as f32).min(16.0);
     let zero = scale(0.0, (lo, hi), (bx0, bx1));
@@ -255,7 +264,7 @@ fn bars(c: &mut Canvas, a: Area, part: &Part, items: &[(String, f64)]) {
             mid - bar_h / 2.0,
             (x - zero).abs(),
             bar_h,
-            palette(colors[i]),
+            colors[i],
         );
         let name = wrap(label, label_w - 8.0, LABEL.size, false, 1);
         c.text(
@@ -283,8 +292,7 @@ fn pie(c: &mut Canvas, a: Area, part: &Part, items: &[(String, f64)]) {
         no_data(c, a);
         return;
     }
-    let names: Vec<&str> = items.iter().map(|(l, _)| l.as_str()).collect();
-    let colors = category_indices(&names);
+    let colors = colors_of(part, items);
     let r = (a.h / 2.0 - 6.0).min(a.w * 0.2).max(10.0);
     let (cx, cy) = (a.x + r + 10.0, a.y + a.h / 2.0);
     for (i, (start, end)) in slice_angles(&values).into_iter().enumerate() {
@@ -301,13 +309,13 @@ fn pie(c: &mut Canvas, a: Area, part: &Part, items: &[(String, f64)]) {
             // Clockwise from 12 o'clock.
             pts.push((cx + r * t.sin() as f32, cy + r * t.cos() as f32));
         }
-        c.polygon(&pts, palette(colors[i]));
+        c.polygon(&pts, colors[i]);
     }
     let lx = cx + r + 24.0;
     let row = ((a.h - 8.0) / items.len() as f32).min(14.0);
     for (i, (label, v)) in items.iter().enumerate() {
         let y = a.y + a.h / 2.0 + row * items.len() as f32 / 2.0 - row * (i as f32 + 1.0);
-        c.rect(lx, y, 8.0, 8.0, palette(colors[i]));
+        c.rect(lx, y, 8.0, 8.0, colors[i]);
         let share = if *v > 0.0 { v / total } else { 0.0 };
         let text = format!(
             "{label}: {} ({})",
@@ -407,6 +415,36 @@ mod tests {
         assert_eq!(items.len(), 8);
         assert_eq!(items[7], ("Other".into(), 13.0 + 5.0));
         assert_eq!(top_with_other(&list[..3], 0.0, 8).len(), 3);
+    }
+
+    #[test]
+    fn categories_take_their_configured_colour_else_the_palette_one() {
+        use crate::part::Looks;
+        use wasmdash_plugin_sdk::{ColumnKind, ColumnSchema};
+        let schema = [
+            ColumnSchema {
+                name: "label".into(),
+                label: "Status".into(),
+                kind: ColumnKind::Text,
+            },
+            ColumnSchema {
+                name: "value".into(),
+                label: "Orders".into(),
+                kind: ColumnKind::Float64,
+            },
+        ];
+        let looks = Looks {
+            category_colors: vec![("error".into(), "#dc2626".into())],
+            ..Looks::default()
+        };
+        let part = Part::new(Some("By status".into()), ChartKind::Pie, &schema, looks).unwrap();
+        let items = [("error".to_owned(), 1.0), ("completed".to_owned(), 9.0)];
+        let colors = colors_of(&part, &items);
+        assert_eq!(colors[0], hex_color("#dc2626"));
+        assert_eq!(
+            colors[1],
+            palette(wasmdash_plugin_sdk::svg::category_indices(&["error", "completed"])[1])
+        );
     }
 
     #[test]

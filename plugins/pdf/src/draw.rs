@@ -43,7 +43,12 @@ pub(crate) const MUTED: Rgb3 = Rgb3::grey(0.35);
 /// host stylesheet's light theme), so a category has the same colour on
 /// screen and on paper.
 pub(crate) fn palette(i: usize) -> Rgb3 {
-    let hex = wasmdash_plugin_sdk::svg::PALETTE_HEX[i % wasmdash_plugin_sdk::svg::PALETTE];
+    hex_color(wasmdash_plugin_sdk::svg::PALETTE_HEX[i % wasmdash_plugin_sdk::svg::PALETTE])
+}
+
+/// A `#rrggbb` colour (a configured category colour, a palette colour);
+/// anything else reads as mid grey.
+pub(crate) fn hex_color(hex: &str) -> Rgb3 {
     let channel = |at: usize| {
         f32::from(u8::from_str_radix(hex.get(at..at + 2).unwrap_or("80"), 16).unwrap_or(128))
             / 255.0

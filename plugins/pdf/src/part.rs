@@ -124,6 +124,8 @@ pub(crate) struct Looks {
     pub(crate) value: ColumnFormat,
     /// Whether a rise of the metric is good news.
     pub(crate) higher_is_better: bool,
+    /// Configured category colours: (label, `#rrggbb`).
+    pub(crate) category_colors: Vec<(String, String)>,
 }
 
 impl Default for Looks {
@@ -132,6 +134,7 @@ impl Default for Looks {
             columns: Vec::new(),
             value: ColumnFormat::plain(),
             higher_is_better: true,
+            category_colors: Vec::new(),
         }
     }
 }
@@ -143,6 +146,7 @@ impl Looks {
             columns: wasmdash_plugin_sdk::display::columns(),
             value: wasmdash_plugin_sdk::display::value_format(),
             higher_is_better: wasmdash_plugin_sdk::display::higher_is_better(),
+            category_colors: wasmdash_plugin_sdk::display::category_colors(),
         }
     }
 }
@@ -166,6 +170,8 @@ pub(crate) struct Part {
     pub(crate) value_format: ColumnFormat,
     /// Whether a rise of the chart's value is good news.
     pub(crate) higher_is_better: bool,
+    /// Configured colours of the chart's categories.
+    pub(crate) category_colors: Vec<(String, String)>,
     pub(crate) cells: Cells,
     pub(crate) data: ChartData,
 }
@@ -270,6 +276,7 @@ impl Part {
             formats,
             value_format,
             higher_is_better: looks.higher_is_better,
+            category_colors: looks.category_colors,
             data,
         })
     }

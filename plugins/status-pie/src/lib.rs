@@ -98,8 +98,9 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
         size,
         &format!("{title}: share by {}", data.dimension),
     ));
-    // A category's colour follows its label, not its rank.
-    let colors = svg::category_indices(&data.labels);
+    // A category's colour is the configured one, else follows its label
+    // (never its rank).
+    let colors = svg::category_colors(&data.labels);
     for (i, (start, end)) in svg::slice_angles(values).into_iter().enumerate() {
         let d = svg::arc_path(c, c, r, inner, start, end);
         if d.is_empty() {
@@ -113,8 +114,9 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
         );
         let _ = write!(
             out,
-            "<path class=\"wd-slice {}\" d=\"{d}\" fill=\"currentColor\" stroke=\"none\"><title>{}</title></path>",
-            svg::palette(colors[i]),
+            "<path class=\"wd-slice {}\" d=\"{d}\" fill=\"{}\" stroke=\"none\"><title>{}</title></path>",
+            colors[i].class(),
+            colors[i].fill(),
             html::escape(&tip)
         );
     }
@@ -136,9 +138,9 @@ fn render(cfg: &Config, data: &CategoriesData, ctx: &RenderContext) -> String {
         for (i, (label, value)) in data.labels.iter().zip(values).enumerate() {
             let _ = write!(
                 out,
-                "<li><span class=\"wd-swatch {}\"></span><span class=\"wd-legend-label\">{}</span> \
+                "<li>{}<span class=\"wd-legend-label\">{}</span> \
                  <span class=\"wd-legend-value\">{}</span> <span class=\"wd-legend-share\">{}</span></li>",
-                svg::palette(colors[i]),
+                colors[i].swatch(),
                 html::escape(label),
                 html::escape(&format::value(*value, &data.format)),
                 format::percent(share(*value), Some(1))
@@ -228,6 +230,35 @@ mod tests {
                 "error"
             ),
         );
+    }
+
+    #[test]
+    fn configured_colours_fill_slices_and_swatches() {
+        use wasmdash_plugin_sdk::display::Display;
+        let d = CategoriesData {
+            labels: vec!["error".into(), "completed".into(), "active".into()],
+            ..data(vec![5.0, 80.0, 15.0])
+        };
+        let colours = Display {
+            category_colors: vec![
+                ("error".into(), "#dc2626".into()),
+                ("completed".into(), "#16a34a".into()),
+            ],
+            ..Display::default()
+        };
+        let h = testing::with_display(colours, || pie("", d.clone())).unwrap();
+        let slice = |label: &str| {
+            let at = h.find(&format!("<title>{label}:")).unwrap();
+            h[h[..at].rfind("<path").unwrap()..at].to_owned()
+        };
+        assert!(slice("error").contains("fill=\"#dc2626\""), "{h}");
+        assert!(slice("completed").contains("fill=\"#16a34a\""), "{h}");
+        assert!(slice("active").contains("fill=\"currentColor\""), "{h}");
+        assert!(
+            h.contains("<rect width=\"10\" height=\"10\" rx=\"3\" fill=\"#dc2626\">"),
+            "{h}"
+        );
+        assert_eq!(h.matches("wd-swatch").count(), 3, "{h}");
     }
 
     #[test]

@@ -59,9 +59,110 @@ pub fn category_indices<S: AsRef<str>>(labels: &[S]) -> Vec<usize> {
     out
 }
 
+/// The colour of one category of a chart: the colour the config gives its
+/// label (the `display` import's category colours), else its palette
+/// colour by label ([`category_indices`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryColor {
+    index: usize,
+    configured: Option<String>,
+}
+
+impl CategoryColor {
+    /// The palette class (`wd-cN`); themes the category unless it has a
+    /// configured colour, which [`CategoryColor::fill`] gives.
+    pub fn class(&self) -> String {
+        super::palette(self.index)
+    }
+
+    /// The SVG `fill` value: the configured `#rrggbb`, else `currentColor`
+    /// (which the palette class sets).
+    pub fn fill(&self) -> &str {
+        self.configured.as_deref().unwrap_or("currentColor")
+    }
+
+    /// The colour as `#rrggbb`, for output without CSS (PDF): the
+    /// configured one, else the palette's light-theme colour.
+    pub fn hex(&self) -> &str {
+        self.configured
+            .as_deref()
+            .unwrap_or(PALETTE_HEX[self.index % PALETTE_HEX.len()])
+    }
+
+    /// Whether the config gives this category its colour.
+    pub fn is_configured(&self) -> bool {
+        self.configured.is_some()
+    }
+
+    /// A legend swatch (`wd-swatch`) in this colour.
+    pub fn swatch(&self) -> String {
+        match &self.configured {
+            // No `style` passes the host's sanitizer: a configured colour
+            // is drawn as a tiny SVG square.
+            Some(hex) => format!(
+                "<svg class=\"wd-swatch\" viewBox=\"0 0 10 10\" aria-hidden=\"true\">\
+                 <rect width=\"10\" height=\"10\" rx=\"3\" fill=\"{hex}\"></rect></svg>"
+            ),
+            None => format!("<span class=\"wd-swatch {}\"></span>", self.class()),
+        }
+    }
+}
+
+/// The colour of each of `labels` (one chart's categories): the configured
+/// one (from [`display::category_colors`](crate::display::category_colors),
+/// matched exactly, else ignoring case), else the label's palette colour.
+pub fn category_colors<S: AsRef<str>>(labels: &[S]) -> Vec<CategoryColor> {
+    category_colors_with(labels, &crate::display::category_colors())
+}
+
+/// [`category_colors`] with the configured colours given.
+pub fn category_colors_with<S: AsRef<str>>(
+    labels: &[S],
+    configured: &[(String, String)],
+) -> Vec<CategoryColor> {
+    let find = |label: &str| {
+        configured
+            .iter()
+            .find(|(l, _)| l == label)
+            .or_else(|| {
+                configured
+                    .iter()
+                    .find(|(l, _)| l.eq_ignore_ascii_case(label))
+            })
+            .map(|(_, c)| c.clone())
+    };
+    category_indices(labels)
+        .into_iter()
+        .zip(labels)
+        .map(|(index, label)| CategoryColor {
+            index,
+            configured: find(label.as_ref()),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn configured_colours_win_over_the_palette() {
+        let configured = vec![
+            ("error".to_owned(), "#dc2626".to_owned()),
+            ("Completed".to_owned(), "#16a34a".to_owned()),
+        ];
+        let c = category_colors_with(&["completed", "error", "active"], &configured);
+        assert_eq!(c[0].fill(), "#16a34a", "case-insensitive fallback");
+        assert_eq!(c[1].hex(), "#dc2626");
+        assert!(c[1].is_configured() && !c[2].is_configured());
+        assert_eq!(c[2].fill(), "currentColor");
+        assert_eq!(c[2].hex(), PALETTE_HEX[c[2].index]);
+        assert!(c[1].swatch().contains("fill=\"#dc2626\""));
+        assert!(c[2].swatch().starts_with("<span class=\"wd-swatch wd-c"));
+        // Without configured colours it is the palette by label.
+        let none = category_colors(&["error"]);
+        assert_eq!(none[0].class(), super::super::palette(label_index("error")));
+    }
 
     #[test]
     fn a_label_keeps_its_colour_whatever_its_rank() {

@@ -29,13 +29,16 @@ mod scale;
 mod shapes;
 
 pub use axis::{Axis, x_axis_labels, x_axis_time, y_axis};
-pub use colors::{OTHER_INDEX, OTHER_LABEL, PALETTE_HEX, category_indices, label_index};
+pub use colors::{
+    CategoryColor, OTHER_INDEX, OTHER_LABEL, PALETTE_HEX, category_colors, category_colors_with,
+    category_indices, label_index,
+};
 pub use downsample::{lttb, min_max};
 pub use fit::{CHAR_PX, ChartBox, FONT_PX, LINE_PX, MAX_SIDE, fit_text, text_width, tick_labels};
 pub use partial::{PARTIAL_NOTE, Partial, point_tip};
 pub use pie::{arc_path, slice_angles};
 pub use scale::{LinearScale, nice_ticks};
-pub use shapes::{area_path, bar, line_path, path, sparkline, sparkline_series};
+pub use shapes::{area_path, bar, bar_filled, line_path, path, sparkline, sparkline_series};
 
 use crate::html::escape;
 

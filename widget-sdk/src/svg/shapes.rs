@@ -51,14 +51,29 @@ pub fn path(d: &str, class: &str) -> String {
 /// A bar as `<rect>` between two corners (any order), with a `<title>`
 /// tooltip. Zero-size bars still get one pixel so they can be seen.
 pub fn bar(x0: f64, y0: f64, x1: f64, y1: f64, class: &str, tooltip: &str) -> String {
+    bar_filled(x0, y0, x1, y1, class, "currentColor", tooltip)
+}
+
+/// [`bar`] filled with `fill` (e.g. a configured category colour from
+/// [`CategoryColor::fill`](super::CategoryColor::fill)).
+pub fn bar_filled(
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    class: &str,
+    fill: &str,
+    tooltip: &str,
+) -> String {
     let (x, w) = (x0.min(x1), (x1 - x0).abs().max(1.0));
     let (y, h) = (y0.min(y1), (y1 - y0).abs().max(1.0));
     format!(
-        "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"currentColor\"><title>{}</title></rect>",
+        "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>",
         num(x),
         num(y),
         num(w),
         num(h),
+        crate::html::escape(fill),
         crate::html::escape(tooltip)
     )
 }

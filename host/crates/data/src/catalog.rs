@@ -1,13 +1,13 @@
 //! Datasets and metrics from the config, checked against the real schema
 //! once at start and turned into ready-to-compile plans.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::config::{Aggregate, DataConfig, Filter, FilterOp, Literal};
+use crate::config::{Aggregate, ColumnConfig, DataConfig, Filter, FilterOp, Literal};
 use wasmdash_frame::{ColumnKind, ColumnSchema, ValueFormat};
 
 use super::compile::{BoundFilter, From, MetricPlan};
@@ -34,6 +34,21 @@ pub struct MetricInfo {
     pub dimensions: Vec<String>,
     /// Which way is good news.
     pub good: crate::config::Good,
+    /// Configured category colours per dimension, value → `#rrggbb`: the
+    /// dimension column's `colors` with the metric's own over them.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub colors: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl MetricInfo {
+    /// The configured colours of this metric's categories when grouped by
+    /// `dimension`: (value, `#rrggbb`), empty when none are configured.
+    pub fn category_colors(&self, dimension: &str) -> Vec<(String, String)> {
+        self.colors
+            .get(dimension)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    }
 }
 
 /// A dataset as listed to users.
@@ -56,6 +71,8 @@ pub(crate) struct Dataset {
     pub(crate) from: From,
     /// How long pages of rows stay cached.
     pub(crate) ttl: Duration,
+    /// Configured colours of the values of each column that has some.
+    pub(crate) colors: HashMap<String, Vec<(String, String)>>,
 }
 
 impl Dataset {
@@ -207,14 +224,10 @@ async fn build_dataset(
     let mut kinds: HashMap<String, Option<ColumnKind>> = described.into_iter().collect();
     // Declared kinds win for columns the database cannot type.
     for c in &d.columns {
-        if let crate::config::ColumnConfig::Detailed {
-            name,
-            kind: Some(k),
-            ..
-        } = c
-            && let Some(slot) = kinds.get_mut(name)
+        if let Some(k) = c.kind
+            && let Some(slot) = kinds.get_mut(&c.name)
         {
-            *slot = Some(*k);
+            *slot = Some(k);
         }
     }
     match kinds.get_mut(&d.time_column) {
@@ -243,31 +256,38 @@ async fn build_dataset(
         .into_iter()
         .map(|(n, k)| (n, k.unwrap_or(ColumnKind::Text)))
         .collect();
-    let names: Vec<(String, Option<String>)> = if d.columns.is_empty() {
-        let mut all: Vec<_> = kinds.keys().map(|n| (n.clone(), None)).collect();
-        all.sort();
+    let declared: Vec<ColumnConfig> = if d.columns.is_empty() {
+        let mut all: Vec<_> = kinds
+            .keys()
+            .map(|n| ColumnConfig {
+                name: n.clone(),
+                ..ColumnConfig::default()
+            })
+            .collect();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
         all
     } else {
-        d.columns
-            .iter()
-            .map(|c| match c {
-                crate::config::ColumnConfig::Name(n) => (n.clone(), None),
-                crate::config::ColumnConfig::Detailed { name, label, .. } => {
-                    (name.clone(), label.clone())
-                }
-            })
-            .collect()
+        d.columns.clone()
     };
     let mut columns = Vec::new();
-    for (n, label) in names {
+    let mut colors = HashMap::new();
+    for c in declared {
+        let n = &c.name;
         let kind = *kinds
-            .get(&n)
+            .get(n)
             .ok_or_else(|| schema_err(format!("column `{n}` does not exist")))?;
-        columns.push(ColumnSchema {
-            label: label.unwrap_or_else(|| n.clone()),
-            name: n,
-            kind,
-        });
+        c.check_kind(kind).map_err(schema_err)?;
+        if !c.colors.is_empty() {
+            colors.insert(n.clone(), c.colors());
+        }
+        columns.push(
+            ColumnSchema::new(
+                n.clone(),
+                c.label.clone().unwrap_or_else(|| n.clone()),
+                kind,
+            )
+            .with_format(c.display_format()),
+        );
     }
     let dataset = Dataset {
         info: DatasetInfo {
@@ -279,6 +299,7 @@ async fn build_dataset(
         source,
         from,
         ttl: Duration::from_secs(d.cache_ttl_secs),
+        colors,
     };
     Ok((dataset, kinds))
 }
@@ -330,12 +351,24 @@ fn build_metric(
         filters: bind_all(&m.filters)?,
         ratio: bind_all(&m.ratio_filter)?,
     };
+    let mut colors = BTreeMap::new();
     for dim in &m.dimensions {
         if datasets[dataset].column(dim).is_none() {
             return Err(err(format!(
                 "dimension `{dim}` is not an exposed column of `{}`",
                 m.dataset
             )));
+        }
+        let mut of_dim: BTreeMap<String, String> = datasets[dataset]
+            .colors
+            .get(dim)
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        of_dim.extend(crate::config::normalized_colors(&m.colors));
+        if !of_dim.is_empty() {
+            colors.insert(dim.clone(), of_dim);
         }
     }
     Ok(Metric {
@@ -347,6 +380,7 @@ fn build_metric(
             format: m.value_format(),
             dimensions: m.dimensions.clone(),
             good: m.good,
+            colors,
         },
         dataset,
         plan,

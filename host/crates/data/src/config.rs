@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use toml::Spanned;
-use wasmdash_frame::{ColumnKind, FormatKind, ValueFormat};
+use wasmdash_frame::{FormatKind, ValueFormat};
+
+pub use crate::columns::{ColumnConfig, check_colors, normalized_colors, parse_color};
 
 /// What the data engine reads from the configuration: the declared
 /// sources, datasets and metrics, the timezone of day boundaries, and the
@@ -88,35 +90,6 @@ fn default_queue_timeout_ms() -> u64 {
 }
 fn default_stream_idle_timeout_ms() -> u64 {
     30_000
-}
-
-/// One exposed column of a dataset: a name, or a table with a label and an
-/// optional type for columns the database cannot type (SQLite expressions).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum ColumnConfig {
-    /// Just the name.
-    Name(String),
-    /// Name, label and optional kind.
-    Detailed {
-        /// Column name.
-        name: String,
-        /// Human label.
-        #[serde(default)]
-        label: Option<String>,
-        /// Type when the database cannot tell.
-        #[serde(default)]
-        kind: Option<ColumnKind>,
-    },
-}
-
-impl ColumnConfig {
-    /// The column name.
-    pub fn name(&self) -> &str {
-        match self {
-            Self::Name(n) | Self::Detailed { name: n, .. } => n,
-        }
-    }
 }
 
 /// `[[dataset]]`: a table, view or admin-written `SELECT` in a source.
@@ -288,6 +261,10 @@ pub struct MetricConfig {
     /// Decimals to show.
     #[serde(default)]
     pub decimals: Option<u8>,
+    /// Colours of this metric's categories, value → `#rrggbb`; they win
+    /// over the colours of the dimension's column.
+    #[serde(default)]
+    pub colors: std::collections::BTreeMap<String, String>,
     /// How long results stay cached, seconds.
     #[serde(default = "default_cache_ttl")]
     pub cache_ttl_secs: u64,

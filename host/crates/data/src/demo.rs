@@ -224,7 +224,7 @@ fn generate(path: &Path, opts: &DemoOptions) -> rusqlite::Result<()> {
 
 fn demo_config(listen: &str) -> String {
     format!(
-        r#"# Written by `wasmdash demo`. Edit freely; it is not overwritten.
+        r##"# Written by `wasmdash demo`. Edit freely; it is not overwritten.
 # Timestamps in demo.db are ISO-8601 text (YYYY-MM-DD HH:MM:SS) in UTC.
 
 [server]
@@ -242,7 +242,19 @@ label = "Orders"
 source = "demo"
 table = "orders"
 time_column = "created_at"
-columns = ["id", "created_at", "status", "region", "customer_id", "product", "amount", "completion_seconds"]
+# Each column may carry a label and a display format (number, id, percent,
+# currency with its code in `unit`, duration, date, datetime); a column
+# metrics group by may carry the colours of its values.
+columns = [
+  {{ name = "id", label = "Order", format = "id" }},
+  {{ name = "created_at", label = "Created", format = "datetime" }},
+  {{ name = "status", label = "Status", colors = {{ completed = "#16a34a", active = "#2563eb", error = "#dc2626", cancelled = "#94a3b8" }} }},
+  {{ name = "region", label = "Region" }},
+  {{ name = "customer_id", label = "Customer", format = "id" }},
+  {{ name = "product", label = "Product" }},
+  {{ name = "amount", label = "Amount", format = "currency", unit = "USD", decimals = 2 }},
+  {{ name = "completion_seconds", label = "Completion time", format = "duration", unit = "s" }},
+]
 
 [[dataset]]
 name = "customers"
@@ -250,6 +262,12 @@ label = "Customers"
 source = "demo"
 table = "customers"
 time_column = "signed_up_at"
+columns = [
+  {{ name = "id", label = "Customer", format = "id" }},
+  {{ name = "name", label = "Name" }},
+  {{ name = "region", label = "Region" }},
+  {{ name = "signed_up_at", label = "Signed up", format = "date" }},
+]
 
 [[metric]]
 name = "total_orders"
@@ -327,6 +345,6 @@ label = "New customers"
 dataset = "customers"
 aggregate = "count"
 dimensions = ["region"]
-"#
+"##
     )
 }

@@ -27,6 +27,7 @@ mod batch;
 mod buckets;
 mod cache;
 mod catalog;
+mod columns;
 mod compile;
 pub mod config;
 pub mod demo;

@@ -26,6 +26,7 @@ pub enum ColumnFormatKind {
     /// A timestamp shown as a date.
     Date,
     /// A timestamp shown as date and time.
+    #[serde(rename = "datetime", alias = "date_time")]
     DateTime,
 }
 
@@ -46,6 +47,34 @@ impl ColumnFormat {
         Self {
             kind,
             ..Self::default()
+        }
+    }
+}
+
+impl ColumnFormatKind {
+    /// The name the config writes it with (`datetime`, `currency`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Plain => "plain",
+            Self::Number => "number",
+            Self::Id => "id",
+            Self::Percent => "percent",
+            Self::Currency => "currency",
+            Self::Duration => "duration",
+            Self::Date => "date",
+            Self::DateTime => "datetime",
+        }
+    }
+}
+
+impl ColumnFormat {
+    /// A short description for pickers: `currency USD`, `id`, `duration`;
+    /// empty for a plain format.
+    pub fn describe(&self) -> String {
+        match (self.kind, self.unit.as_str()) {
+            (ColumnFormatKind::Plain, _) => String::new(),
+            (kind, "") => kind.name().to_owned(),
+            (kind, unit) => format!("{} {unit}", kind.name()),
         }
     }
 }
@@ -82,5 +111,11 @@ mod tests {
             (ColumnFormatKind::Currency, "USD", Some(0))
         );
         assert_eq!(ColumnFormat::default().kind, ColumnFormatKind::Plain);
+        assert_eq!(c.describe(), "currency USD");
+        assert_eq!(
+            ColumnFormat::of(ColumnFormatKind::DateTime).describe(),
+            "datetime"
+        );
+        assert_eq!(ColumnFormat::default().describe(), "");
     }
 }

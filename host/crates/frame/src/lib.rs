@@ -73,7 +73,7 @@ pub enum ColumnKind {
     Text,
 }
 
-/// Name and type of one column.
+/// Name, type and display format of one column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnSchema {
     /// Column name as exposed by the dataset.
@@ -82,6 +82,27 @@ pub struct ColumnSchema {
     pub label: String,
     /// Value type.
     pub kind: ColumnKind,
+    /// How the values are shown (the dataset's `format`; plain when none).
+    /// Plugins learn it through the `display` import, not the schema.
+    #[serde(default)]
+    pub format: ColumnFormat,
+}
+
+impl ColumnSchema {
+    /// A column labelled `label`, shown as its values come.
+    pub fn new(name: impl Into<String>, label: impl Into<String>, kind: ColumnKind) -> Self {
+        Self {
+            name: name.into(),
+            label: label.into(),
+            kind,
+            format: ColumnFormat::default(),
+        }
+    }
+
+    /// This column shown as `format`.
+    pub fn with_format(self, format: ColumnFormat) -> Self {
+        Self { format, ..self }
+    }
 }
 
 /// The values of one column.

@@ -37,6 +37,7 @@ fn metric(name: &str, dimensions: &[&str]) -> MetricInfo {
         format: Default::default(),
         dimensions: dimensions.iter().map(|d| (*d).into()).collect(),
         good: Default::default(),
+        colors: Default::default(),
     }
 }
 
@@ -47,11 +48,7 @@ fn dataset(name: &str, columns: &[(&str, &str)]) -> DatasetInfo {
         time_column: "t".into(),
         columns: columns
             .iter()
-            .map(|(n, l)| ColumnSchema {
-                name: (*n).into(),
-                label: (*l).into(),
-                kind: ColumnKind::Text,
-            })
+            .map(|(n, l)| ColumnSchema::new(*n, *l, ColumnKind::Text))
             .collect(),
     }
 }
@@ -212,5 +209,28 @@ fn columns_are_checkboxes_of_the_chosen_dataset_and_come_back_as_a_list() {
     assert_eq!(
         config,
         json!({"dataset": "orders", "columns": ["id", "status"]})
+    );
+}
+
+#[test]
+fn column_pickers_name_the_column_and_its_format() {
+    use crate::frame::{ColumnFormat, ColumnFormatKind};
+    let id = ColumnSchema::new("customer_id", "Customer", ColumnKind::Int64)
+        .with_format(ColumnFormat::of(ColumnFormatKind::Id));
+    assert_eq!(column_hint(&id), "customer_id · id");
+    let amount =
+        ColumnSchema::new("amount", "amount", ColumnKind::Float64).with_format(ColumnFormat {
+            kind: ColumnFormatKind::Currency,
+            unit: "USD".into(),
+            decimals: Some(2),
+        });
+    assert_eq!(column_hint(&amount), "currency USD");
+    assert_eq!(
+        column_hint(&ColumnSchema::new("a", "A", ColumnKind::Text)),
+        "a"
+    );
+    assert_eq!(
+        column_hint(&ColumnSchema::new("a", "a", ColumnKind::Text)),
+        ""
     );
 }

@@ -11,6 +11,7 @@ fn metric(name: &str, dimensions: &[&str]) -> MetricInfo {
         format: Default::default(),
         dimensions: dimensions.iter().map(|d| (*d).into()).collect(),
         good: Default::default(),
+        colors: Default::default(),
     }
 }
 
@@ -21,11 +22,7 @@ fn dataset(name: &str, columns: &[&str]) -> DatasetInfo {
         time_column: "created_at".into(),
         columns: columns
             .iter()
-            .map(|c| ColumnSchema {
-                name: (*c).into(),
-                label: (*c).into(),
-                kind: ColumnKind::Text,
-            })
+            .map(|c| ColumnSchema::new(*c, *c, ColumnKind::Text))
             .collect(),
     }
 }
