@@ -6,34 +6,17 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::demo_support::{DEMO_ORDERS, DEMO_PASSWORD, start_demo};
+use crate::demo_support::{DEMO_ORDERS, start_demo};
 use crate::web_browser_support::{
-    browser_available, console_errors, open_browser, shot, wait_until, widgets_loaded,
+    browser_available, console_errors, open_browser, shot, submit_login, wait_until, widgets_loaded,
 };
+use wasmdash::seed::DEMO_ADMIN;
 
 /// The demo dashboard, signed in as its admin, every widget loaded.
 async fn open_demo(c: &Client, base: &str, dashboard: &str) {
     // The admin has a default dashboard, so signing in lands on it rather
     // than on the list `sign_in` waits for.
-    c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("admin")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(DEMO_PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit_login(c, base, DEMO_ADMIN).await;
     wait_until("signed in", || async {
         c.current_url()
             .await

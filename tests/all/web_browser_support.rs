@@ -216,6 +216,19 @@ pub(crate) async fn widgets_loaded(c: &Client) {
 
 /// Sign in as `user` through the login form and wait for the list.
 pub(crate) async fn sign_in(c: &Client, base: &str, user: &str) {
+    submit_login(c, base, user).await;
+    wait_until("the dashboards list", || async {
+        c.current_url()
+            .await
+            .map(|u| u.path() == "/dashboards")
+            .unwrap_or(false)
+    })
+    .await;
+}
+
+/// Fill in and submit the login form as `user` (password [`PASSWORD`]);
+/// the caller waits for where it lands.
+pub(crate) async fn submit_login(c: &Client, base: &str, user: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Id("username"))
         .await
@@ -235,13 +248,6 @@ pub(crate) async fn sign_in(c: &Client, base: &str, user: &str) {
         .click()
         .await
         .unwrap();
-    wait_until("the dashboards list", || async {
-        c.current_url()
-            .await
-            .map(|u| u.path() == "/dashboards")
-            .unwrap_or(false)
-    })
-    .await;
 }
 
 /// A real mouse drag, as gridstack sees one: press on the element `from`

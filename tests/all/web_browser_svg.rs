@@ -9,14 +9,12 @@ use std::time::Duration;
 
 use fantoccini::Client;
 use serde_json::Value;
-
-use fantoccini::Locator;
+use wasmdash::seed::DEMO_ADMIN;
 
 use crate::demo_support::start_demo;
 use crate::web_browser_support::{
-    browser_available, console_errors, open_browser, shot, wait_until, widgets_loaded,
+    browser_available, console_errors, open_browser, shot, submit_login, wait_until, widgets_loaded,
 };
-use crate::web_support::PASSWORD;
 
 /// What the page measures: every visible SVG text's size on screen, each
 /// chart's drawn width over its widget's, and the cards' sparklines.
@@ -63,21 +61,7 @@ return {texts, charts, cards, busy};
 
 /// Sign in as the demo's admin, who lands on the demo dashboard.
 async fn sign_in(c: &Client, base: &str) {
-    c.goto(&format!("{base}/login")).await.unwrap();
-    for (id, text) in [("username", "admin"), ("password", PASSWORD)] {
-        c.find(Locator::Id(id))
-            .await
-            .unwrap()
-            .send_keys(text)
-            .await
-            .unwrap();
-    }
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit_login(c, base, DEMO_ADMIN).await;
     wait_until("signed in", || async {
         c.current_url()
             .await
