@@ -66,6 +66,7 @@ mod web_browser_support;
 mod web_browser_svg;
 mod web_editing;
 mod web_partial_buckets;
+mod web_server_errors;
 mod web_support;
 mod web_users;
 mod widget_schema;
