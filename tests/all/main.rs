@@ -7,6 +7,7 @@ mod alerts_engine_support;
 mod alerts_http;
 mod alerts_smtp_process;
 mod alerts_smtp_server;
+mod api_bodies;
 mod api_http;
 mod architecture;
 mod auth_flood;
