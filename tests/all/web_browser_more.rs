@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 use crate::dashboards_table::{ALL_ORDERS, table_dashboard};
 use crate::web_browser_support::{
     api_get, attr, browser_available, click, console_errors, create_dashboard, drag, edit_layout,
-    js, move_by_keyboard, open_browser, retype, save_layout, shot, sign_in, tabbed_dashboard,
-    text_of, wait_until, widgets_loaded,
+    js, low_contrast, move_by_keyboard, open_browser, retype, save_layout, shot, sign_in,
+    tabbed_dashboard, text_of, wait_until, widgets_loaded,
 };
 use crate::web_support::start;
 
@@ -428,4 +428,39 @@ async fn a_phone_shows_one_column_without_horizontal_scrolling() {
 
     let errors = console_errors(c).await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_toolbar_control_is_legible_on_a_desk_and_a_phone() {
+    if !browser_available() {
+        return;
+    }
+    let running = start().await;
+    let w = running.world.clone();
+    let url = format!("{}/dashboards/{}?{ALL_ORDERS}", w.base, w.private);
+    for (width, height, phone, name) in [(1440, 900, false, "desk"), (390, 844, true, "phone")] {
+        let browser = open_browser(width, height, phone).await;
+        let c = &browser.c;
+        sign_in(c, &w.base, "editor").await;
+        c.goto(&url).await.unwrap();
+        widgets_loaded(c).await;
+        if phone {
+            click(c, "label.head-menu-button").await;
+        }
+        // The toolbar, with the Export menu open (its items too).
+        click(c, ".export-menu > summary").await;
+        let (bad, checked) = low_contrast(c, ".dashboard-head").await;
+        shot(c, &format!("60-toolbar-{name}")).await;
+        assert!(bad.is_empty(), "{name}: faint toolbar controls: {bad:?}");
+        // Range, refresh, add, edit, settings, export and its items.
+        assert!(checked >= 9, "{name}: only {checked} controls checked");
+        // Edit mode's toolbar.
+        edit_layout(c, &url).await;
+        let (bad, checked) = low_contrast(c, "#layout-form").await;
+        shot(c, &format!("61-edit-toolbar-{name}")).await;
+        assert!(bad.is_empty(), "{name}: faint edit-mode controls: {bad:?}");
+        assert!(checked >= 3, "{name}: only {checked} controls checked");
+        let errors = console_errors(c).await;
+        assert!(errors.is_empty(), "console errors: {errors:#?}");
+    }
 }

@@ -429,3 +429,36 @@ pub(crate) async fn save_layout(c: &Client) {
     })
     .await;
 }
+
+/// The shown controls (buttons, selects, inputs, links, menu summaries)
+/// under `css` that look faint: text with a WCAG contrast below 7:1 (AAA)
+/// against the background behind it — 4.5:1 (AA) for a filled primary
+/// button — or see-through (opacity < 1); each as `"label: ratio"`. Muted
+/// grey text passes AA on white (4.8:1) and still reads as disabled next
+/// to its neighbours, hence AAA. Also returns how many were checked.
+pub(crate) async fn low_contrast(c: &Client, css: &str) -> (Vec<String>, usize) {
+    let script = format!(
+        "const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);\
+         const lum = ([r, g, b]) => {{ const f = v => {{ v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }};\
+           return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); }};\
+         const backOf = e => {{ for (; e; e = e.parentElement) {{ const c = rgb(getComputedStyle(e).backgroundColor);\
+           if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c.slice(0, 3); }} return [255, 255, 255]; }};\
+         const seeThrough = e => {{ for (; e; e = e.parentElement) if (parseFloat(getComputedStyle(e).opacity) < 1) return true; return false; }};\
+         const bad = []; let checked = 0;\
+         document.querySelectorAll({css:?}).forEach(root => root.querySelectorAll('button, select, input, a, summary, label.btn').forEach(e => {{\
+           const r = e.getBoundingClientRect(); if (!r.width || !r.height || e.type === 'hidden' || e.closest('[hidden]')) return;\
+           if (getComputedStyle(e).visibility === 'hidden' || getComputedStyle(e).opacity === '0') return;\
+           checked++;\
+           const fg = lum(rgb(getComputedStyle(e).color)), bg = lum(backOf(e));\
+           const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);\
+           const name = (e.getAttribute('aria-label') || e.textContent || e.placeholder || e.name || e.tagName).trim().slice(0, 30);\
+           if (ratio < (e.matches('.btn-primary') ? 4.5 : 7) || seeThrough(e)) bad.push(name + ': ' + ratio.toFixed(2) + (seeThrough(e) ? ' (see-through)' : ''));\
+         }}));\
+         return [bad, checked];"
+    );
+    let v = js(c, &script).await;
+    (
+        serde_json::from_value(v[0].clone()).unwrap_or_default(),
+        v[1].as_u64().unwrap_or(0) as usize,
+    )
+}
