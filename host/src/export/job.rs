@@ -257,7 +257,8 @@ impl ExportJobBuilder {
                     query => {
                         let fetched = fetch(data, &query, &range, 0).await?;
                         let display = looks::of_widget(data, w, &fetched);
-                        let t = tables::of(fetched);
+                        let dimension = looks::dimension_label(data, w, &fetched);
+                        let t = tables::of(fetched, dimension.as_deref());
                         (w.title.clone(), t.schema.clone(), Plan::Table(t), display)
                     }
                 }

@@ -171,10 +171,11 @@ async fn section(
             .map_err(|e| describe(&e))?,
     };
     let display = looks::of_widget(engine, w, &data);
+    let dimension = looks::dimension_label(engine, w, &data);
     Ok(Section {
         title,
         chart: chart_kind(shape, &w.plugin),
-        table: tables::of(data),
+        table: tables::of(data, dimension.as_deref()),
         display,
     })
 }
