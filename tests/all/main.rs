@@ -55,6 +55,7 @@ mod store_dashboards;
 mod store_process;
 mod store_support;
 mod store_users;
+mod web_assets;
 mod web_authz;
 mod web_bad_input;
 mod web_browser;
