@@ -3,6 +3,7 @@
 mod alerts_cli;
 mod alerts_engine;
 mod alerts_engine_input;
+mod alerts_engine_partial;
 mod alerts_engine_support;
 mod alerts_http;
 mod alerts_smtp_process;
