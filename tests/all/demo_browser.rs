@@ -106,7 +106,7 @@ async fn the_demo_table_and_pie_read_right_in_chromium() {
         .await
         .unwrap();
         shot(c, &format!("{name}-table")).await;
-        let js = |script: &str| c.execute(script, vec![]);
+        let js = |script: &'static str| c.execute(script, vec![]);
         // Nothing to scroll sideways, on a phone either.
         let overflow = js("const s = document.querySelector('.wd-data-table .wd-table-scroll');
                            return s.scrollWidth - s.clientWidth;")
