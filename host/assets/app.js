@@ -414,7 +414,26 @@
 
   var saving = Promise.resolve();
 
+  // On phones list tables stack their rows (app.css); each cell is
+  // labelled with its column's header there. Headers read only by screen
+  // readers (a row's actions) label nothing.
+  function labelCells(root) {
+    var tables = root.querySelectorAll ? root.querySelectorAll("table.list") : [];
+    Array.prototype.forEach.call(tables, function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.querySelector(".sr-only") ? "" : th.textContent.trim();
+      });
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
+        Array.prototype.forEach.call(tr.children, function (cell, i) {
+          if (heads[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[i]);
+        });
+      });
+    });
+  }
+  document.addEventListener("htmx:afterSwap", function () { labelCells(document); });
+
   function start() {
+    labelCells(document);
     watchSizes(document);
     setupRange();
     setupRefresh();

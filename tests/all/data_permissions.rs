@@ -156,6 +156,13 @@ async fn limited_datasets_are_enforced_everywhere_data_is_read() {
             // Reads.
             expect("/api/v1/metrics/payroll_total/value?range=3000d", 200);
             expect("/api/v1/metrics/payroll_total/series?range=30d", 200);
+            // Several metrics at once: one the caller may not read refuses
+            // the whole request, even beside open ones.
+            expect("/api/v1/series?metrics=payroll_total&range=30d", 200);
+            expect(
+                "/api/v1/series?metrics=total_orders,payroll_total&range=30d",
+                200,
+            );
             expect("/api/v1/datasets/payroll/rows?limit=5", 200);
             expect("/api/v1/export?dataset=payroll&format=csv", 200);
             expect(
@@ -169,6 +176,11 @@ async fn limited_datasets_are_enforced_everywhere_data_is_read() {
             // Open data stays open to everyone.
             assert_eq!(
                 get("/api/v1/metrics/total_orders/value").status,
+                200,
+                "{user}"
+            );
+            assert_eq!(
+                get("/api/v1/series?metrics=total_orders&range=30d").status,
                 200,
                 "{user}"
             );
@@ -214,6 +226,29 @@ async fn limited_datasets_are_enforced_everywhere_data_is_read() {
                 "{user}: {}",
                 report.body
             );
+
+            // Names and columns are hidden with the rows: the pickers of
+            // the widget schemas, the export form and the alert form offer
+            // only what the caller may read.
+            let mut offers = vec![
+                "/api/v1/plugins/metric-card/schema",
+                "/api/v1/plugins/data-table/schema",
+                "/export",
+            ];
+            if user == "editor" || user == "admin" {
+                offers.push("/alerts/new");
+            }
+            for path in offers {
+                let page = get(path);
+                assert_eq!(page.status, 200, "{user} {path}: {}", page.body);
+                assert_eq!(
+                    page.body.to_lowercase().contains("payroll"),
+                    allowed,
+                    "{user} {path}: {}",
+                    page.body
+                );
+                assert!(page.body.contains("total_orders") || page.body.contains("orders"));
+            }
 
             // Alerts on the limited metric (viewers create none at all).
             if user == "editor" || user == "admin" {

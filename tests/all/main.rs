@@ -62,6 +62,7 @@ mod web_bad_input;
 mod web_browser;
 mod web_browser_conflict;
 mod web_browser_editor;
+mod web_browser_lists;
 mod web_browser_more;
 mod web_browser_support;
 mod web_browser_svg;

@@ -18,10 +18,10 @@ pub(super) fn router() -> Router<AppState> {
 
 async fn schema(
     State(state): State<AppState>,
-    _viewer: Viewer,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, HttpError> {
-    let schema = state.schemas.of(&id).ok_or_else(|| {
+    let schema = state.schemas.for_reader(&id, &viewer.user).ok_or_else(|| {
         HttpError::not_found(format!("there is no widget plugin `{}`", short(&id)))
     })?;
     Ok(Json(schema.json().clone()))

@@ -16,14 +16,7 @@ pub(super) async fn list(
     q: Q,
 ) -> Result<Json<Value>, HttpError> {
     Params::new(q, &[])?;
-    let access = state.auth.data_access();
-    let datasets: Vec<_> = state
-        .data
-        .datasets()
-        .into_iter()
-        .filter(|d| access.may_read_dataset(&who.user, &d.name))
-        .collect();
-    Ok(Json(json!({ "datasets": datasets })))
+    Ok(Json(json!({ "datasets": state.datasets_for(&who.user) })))
 }
 
 /// `GET /api/v1/datasets/{name}/rows?columns=a,b&filter=c:eq:v&order=a&desc=true&limit=50&offset=0`

@@ -116,6 +116,12 @@ impl DataAccess {
         }
     }
 
+    /// Whether some dataset's rule keeps `user` out (then catalogs shown to
+    /// them must be filtered).
+    pub fn limits(&self, user: &User) -> bool {
+        user.disabled || self.limited.keys().any(|d| !self.may_read_dataset(user, d))
+    }
+
     /// [`Self::may_read_dataset`] as a result.
     pub fn check_dataset(&self, user: &User, name: &str) -> Result<(), NotPermitted> {
         if self.may_read_dataset(user, name) {

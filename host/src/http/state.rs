@@ -7,9 +7,10 @@ use crate::alerts::AlertService;
 use crate::auth::Auth;
 use crate::config::Config;
 use crate::dashboards::DashboardService;
-use crate::data::DataEngine;
+use crate::data::{DataEngine, DatasetInfo, MetricInfo};
 use crate::export::ExportService;
 use crate::plugins::PluginRegistry;
+use crate::store::User;
 use crate::widget::{WidgetSchemas, WidgetService};
 
 /// What every handler can reach. Cheap to clone.
@@ -47,7 +48,11 @@ impl AppState {
         config: Arc<Config>,
         alerts: Arc<AlertService>,
     ) -> Self {
-        let schemas = Arc::new(WidgetSchemas::new(data.clone(), plugins.clone()));
+        let schemas = Arc::new(WidgetSchemas::new(
+            data.clone(),
+            plugins.clone(),
+            auth.data_access().clone(),
+        ));
         let widgets = WidgetService::new(
             data.clone(),
             plugins.clone(),
@@ -73,5 +78,22 @@ impl AppState {
             config,
             alerts,
         }
+    }
+
+    /// The metrics `user` may read: what lists and pickers offer them (a
+    /// dataset's `allow` rule hides its metrics' names too).
+    pub fn metrics_for(&self, user: &User) -> Vec<MetricInfo> {
+        let access = self.auth.data_access();
+        (self.data.metrics().into_iter())
+            .filter(|m| access.may_read_metric(user, &m.name))
+            .collect()
+    }
+
+    /// The datasets `user` may read, likewise.
+    pub fn datasets_for(&self, user: &User) -> Vec<DatasetInfo> {
+        let access = self.auth.data_access();
+        (self.data.datasets().into_iter())
+            .filter(|d| access.may_read_dataset(user, &d.name))
+            .collect()
     }
 }

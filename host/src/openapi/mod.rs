@@ -19,6 +19,7 @@ use utoipa::OpenApi as _;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 mod paths;
+mod refusals;
 mod schemas;
 
 /// Where the document is served (the route in [`router`] spells it out,

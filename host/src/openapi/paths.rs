@@ -7,6 +7,7 @@
     reason = "the stubs only carry their #[utoipa::path] documentation"
 )]
 
+use super::refusals::*;
 use super::schemas::*;
 
 /// The metrics the caller may read.
@@ -17,10 +18,7 @@ use super::schemas::*;
     operation_id = "list_metrics",
     responses(
         (status = 200, description = "OK.", body = MetricList),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 503, description = "Busy; retry after the Retry-After header.", body = ErrorBody),
-        (status = 504, description = "A query took longer than its limit.", body = ErrorBody),
+        BadParameter, NoSession, Busy, QueryTimeout,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -35,12 +33,7 @@ pub(super) fn list_metrics() {}
     params(("name" = String, Path, description = "The metric."), RangeParams, ("sparkline" = Option<bool>, Query, description = "Also return the series behind the value.")),
     responses(
         (status = 200, description = "OK.", body = MetricValue),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
-        (status = 503, description = "Busy; retry after the Retry-After header.", body = ErrorBody),
-        (status = 504, description = "A query took longer than its limit.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound, Busy, QueryTimeout,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -55,12 +48,7 @@ pub(super) fn metric_value() {}
     params(("name" = String, Path, description = "The metric."), RangeParams, ("bucket" = Option<String>, Query, description = "`auto` (default), `hour`, `day`, `week` or `month`."), ("compare" = Option<String>, Query, description = "`previous` adds the previous range, `none` (default) does not.")),
     responses(
         (status = 200, description = "OK.", body = MetricSeries),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
-        (status = 503, description = "Busy; retry after the Retry-After header.", body = ErrorBody),
-        (status = 504, description = "A query took longer than its limit.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound, Busy, QueryTimeout,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -75,12 +63,7 @@ pub(super) fn metric_series() {}
     params(("metrics" = String, Query, description = "1 to 20 metric names, comma-separated."), RangeParams, ("bucket" = Option<String>, Query, description = "`auto` (default), `hour`, `day`, `week` or `month`."), ("compare" = Option<String>, Query, description = "`previous` or `none` (default).")),
     responses(
         (status = 200, description = "OK.", body = SeriesSet),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
-        (status = 503, description = "Busy; retry after the Retry-After header.", body = ErrorBody),
-        (status = 504, description = "A query took longer than its limit.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound, Busy, QueryTimeout,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -95,12 +78,7 @@ pub(super) fn series_many() {}
     params(("name" = String, Path, description = "The metric."), RangeParams, ("by" = String, Query, description = "The dimension to group by."), ("top" = Option<u32>, Query, description = "Categories kept, the rest summed as Other (default 5).")),
     responses(
         (status = 200, description = "OK.", body = MetricCategories),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
-        (status = 503, description = "Busy; retry after the Retry-After header.", body = ErrorBody),
-        (status = 504, description = "A query took longer than its limit.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound, Busy, QueryTimeout,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -114,10 +92,7 @@ pub(super) fn metric_categories() {}
     operation_id = "list_datasets",
     responses(
         (status = 200, description = "OK.", body = DatasetList),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 503, description = "Busy; retry after the Retry-After header.", body = ErrorBody),
-        (status = 504, description = "A query took longer than its limit.", body = ErrorBody),
+        BadParameter, NoSession, Busy, QueryTimeout,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -132,12 +107,7 @@ pub(super) fn list_datasets() {}
     params(("name" = String, Path, description = "The dataset."), RangeParams, ("columns" = Option<String>, Query, description = "Columns, comma-separated (default: all)."), ("filter" = Option<Vec<String>>, Query, description = "`column:op:value` (eq, ne, gt, ge, lt, le, in a,b, is_null, is_not_null); repeatable."), ("order" = Option<String>, Query, description = "Column to sort by."), ("desc" = Option<bool>, Query, description = "Sort descending."), ("limit" = Option<u32>, Query, description = "Rows per page (at most 500)."), ("offset" = Option<u64>, Query, description = "Rows to skip.")),
     responses(
         (status = 200, description = "OK.", body = RowsPage),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
-        (status = 503, description = "Busy; retry after the Retry-After header.", body = ErrorBody),
-        (status = 504, description = "A query took longer than its limit.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound, Busy, QueryTimeout,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -151,8 +121,7 @@ pub(super) fn dataset_rows() {}
     operation_id = "list_dashboards",
     responses(
         (status = 200, description = "OK.", body = Vec<Dashboard>),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
+        BadParameter, NoSession,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -167,11 +136,7 @@ pub(super) fn list_dashboards() {}
     request_body(content = DashboardBody, content_type = "application/json"),
     responses(
         (status = 201, description = "OK.", body = Dashboard),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 413, description = "The body is too large.", body = ErrorBody),
-        (status = 422, description = "The body is well-formed but invalid.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, TooLarge, Invalid,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -186,9 +151,7 @@ pub(super) fn create_dashboard() {}
     params(("id" = String, Path, description = "The dashboard.")),
     responses(
         (status = 200, description = "OK.", body = Dashboard),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
+        BadParameter, NoSession, NotFound,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -204,13 +167,7 @@ pub(super) fn get_dashboard() {}
     request_body(content = DashboardBody, content_type = "application/json"),
     responses(
         (status = 200, description = "OK.", body = Dashboard),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
-        (status = 409, description = "The version edited is no longer current.", body = ErrorBody),
-        (status = 413, description = "The body is too large.", body = ErrorBody),
-        (status = 422, description = "The body is well-formed but invalid.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound, StaleVersion, TooLarge, Invalid,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -225,10 +182,7 @@ pub(super) fn update_dashboard() {}
     params(("id" = String, Path, description = "The dashboard.")),
     responses(
         (status = 204, description = "Done."),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -243,9 +197,7 @@ pub(super) fn delete_dashboard() {}
     params(("id" = String, Path, description = "The dashboard.")),
     responses(
         (status = 200, description = "OK.", body = serde_json::Value),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
+        BadParameter, NoSession, NotFound,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -260,11 +212,7 @@ pub(super) fn export_dashboard_json() {}
     request_body(content = serde_json::Value, content_type = "application/json"),
     responses(
         (status = 201, description = "OK.", body = Dashboard),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 413, description = "The body is too large.", body = ErrorBody),
-        (status = 422, description = "The body is well-formed but invalid.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, TooLarge, Invalid,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -279,10 +227,7 @@ pub(super) fn import_dashboard() {}
     params(("id" = String, Path, description = "The dashboard.")),
     responses(
         (status = 200, description = "OK.", body = Vec<DashboardVersion>),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -297,10 +242,7 @@ pub(super) fn dashboard_versions() {}
     params(("id" = String, Path, description = "The dashboard."), ("version" = u64, Path, description = "The version to restore.")),
     responses(
         (status = 200, description = "OK.", body = Dashboard),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -316,11 +258,7 @@ pub(super) fn restore_dashboard_version() {}
     request_body(content = Sharing, content_type = "application/json"),
     responses(
         (status = 200, description = "OK.", body = Dashboard),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
-        (status = 422, description = "The body is well-formed but invalid.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound, Invalid,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -336,11 +274,7 @@ pub(super) fn set_dashboard_sharing() {}
     params(("id" = String, Path, description = "The dashboard."), ("widget" = String, Path, description = "The widget."), RangeParams, WidgetViewParams),
     responses(
         (status = 200, description = "The widget and its sanitized HTML.", body = WidgetHtml),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
-        (status = 503, description = "Busy; retry after the Retry-After header.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound, Busy,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -357,8 +291,7 @@ pub(super) fn widget_html() {}
     params(("id" = String, Path, description = "The widget plugin.")),
     responses(
         (status = 200, description = "OK.", body = serde_json::Value),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
+        NoSession, NotFound,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -373,12 +306,7 @@ pub(super) fn widget_plugin_schema() {}
     params(("format" = String, Query, description = "The exporter plugin: `csv`, `json`, `pdf`, ..."), ("dataset" = Option<String>, Query, description = "Export this dataset's rows (or give `metric`)."), ("metric" = Option<String>, Query, description = "Export this metric's series."), RangeParams, ("columns" = Option<String>, Query, description = "Columns, comma-separated."), ("filter" = Option<Vec<String>>, Query, description = "`column:op:value`; repeatable."), ("order" = Option<String>, Query, description = "Column to sort by."), ("desc" = Option<bool>, Query, description = "Sort descending."), ("options" = Option<String>, Query, description = "The exporter's options as a JSON object.")),
     responses(
         (status = 200, description = "The file, with the exporter's content type (`text/csv`, `application/json`, `application/pdf`, ...) and a Content-Disposition naming it.", body = String, content_type = "*/*"),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
-        (status = 503, description = "Busy; retry after the Retry-After header.", body = ErrorBody),
-        (status = 504, description = "A query took longer than its limit.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound, Busy, QueryTimeout,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -393,12 +321,7 @@ pub(super) fn export_dataset() {}
     params(("id" = String, Path, description = "The dashboard."), ("format" = String, Query, description = "The exporter plugin."), RangeParams, ("options" = Option<String>, Query, description = "The exporter's options as a JSON object."), ("full" = Option<bool>, Query, description = "Table widgets bring up to 1,000 rows instead of their page.")),
     responses(
         (status = 200, description = "The file, with the exporter's content type (`text/csv`, `application/json`, `application/pdf`, ...) and a Content-Disposition naming it.", body = String, content_type = "*/*"),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
-        (status = 503, description = "Busy; retry after the Retry-After header.", body = ErrorBody),
-        (status = 504, description = "A query took longer than its limit.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound, Busy, QueryTimeout,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -413,12 +336,7 @@ pub(super) fn export_dashboard() {}
     params(("id" = String, Path, description = "The dashboard."), ("widget" = String, Path, description = "The widget."), ("format" = String, Query, description = "The exporter plugin."), RangeParams, ("options" = Option<String>, Query, description = "The exporter's options as a JSON object.")),
     responses(
         (status = 200, description = "The file, with the exporter's content type (`text/csv`, `application/json`, `application/pdf`, ...) and a Content-Disposition naming it.", body = String, content_type = "*/*"),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
-        (status = 503, description = "Busy; retry after the Retry-After header.", body = ErrorBody),
-        (status = 504, description = "A query took longer than its limit.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound, Busy, QueryTimeout,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -432,8 +350,7 @@ pub(super) fn export_widget() {}
     operation_id = "list_alerts",
     responses(
         (status = 200, description = "OK.", body = Vec<Alert>),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
+        BadParameter, NoSession,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -448,11 +365,7 @@ pub(super) fn list_alerts() {}
     request_body(content = AlertDraft, content_type = "application/json"),
     responses(
         (status = 201, description = "OK.", body = Alert),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 413, description = "The body is too large.", body = ErrorBody),
-        (status = 422, description = "The body is well-formed but invalid.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, TooLarge, Invalid,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -467,9 +380,7 @@ pub(super) fn create_alert() {}
     params(("id" = String, Path, description = "The alert.")),
     responses(
         (status = 200, description = "OK.", body = Alert),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
+        BadParameter, NoSession, NotFound,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -485,13 +396,7 @@ pub(super) fn get_alert() {}
     request_body(content = AlertDraft, content_type = "application/json"),
     responses(
         (status = 200, description = "OK.", body = Alert),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
-        (status = 409, description = "The version edited is no longer current.", body = ErrorBody),
-        (status = 413, description = "The body is too large.", body = ErrorBody),
-        (status = 422, description = "The body is well-formed but invalid.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound, StaleVersion, TooLarge, Invalid,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -506,10 +411,7 @@ pub(super) fn update_alert() {}
     params(("id" = String, Path, description = "The alert.")),
     responses(
         (status = 204, description = "Done."),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -525,11 +427,7 @@ pub(super) fn delete_alert() {}
     request_body(content = AlertTestBody, content_type = "application/json"),
     responses(
         (status = 200, description = "OK.", body = serde_json::Value),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 403, description = "Not allowed (or a read-only token on a write).", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
-        (status = 422, description = "The body is well-formed but invalid.", body = ErrorBody),
+        BadParameter, NoSession, Forbidden, NotFound, Invalid,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -544,9 +442,7 @@ pub(super) fn test_alert() {}
     params(("id" = String, Path, description = "The alert."), ("limit" = Option<u32>, Query, description = "Entries to return (default 100).")),
     responses(
         (status = 200, description = "OK.", body = Vec<serde_json::Value>),
-        (status = 400, description = "A malformed or invalid parameter.", body = ErrorBody),
-        (status = 401, description = "No valid session or token.", body = ErrorBody),
-        (status = 404, description = "No such thing, or not visible to the caller.", body = ErrorBody),
+        BadParameter, NoSession, NotFound,
     ),
     security(("bearer" = []), ("session" = [])),
 )]
@@ -564,38 +460,41 @@ pub(super) fn openapi_document() {}
 
 /// The operations, for the document's `paths(...)`.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    list_metrics,
-    metric_value,
-    metric_series,
-    series_many,
-    metric_categories,
-    list_datasets,
-    dataset_rows,
-    list_dashboards,
-    create_dashboard,
-    get_dashboard,
-    update_dashboard,
-    delete_dashboard,
-    export_dashboard_json,
-    import_dashboard,
-    dashboard_versions,
-    restore_dashboard_version,
-    set_dashboard_sharing,
-    widget_html,
-    widget_plugin_schema,
-    export_dataset,
-    export_dashboard,
-    export_widget,
-    list_alerts,
-    create_alert,
-    get_alert,
-    update_alert,
-    delete_alert,
-    test_alert,
-    alert_history,
-    openapi_document
-))]
+#[openapi(
+    components(schemas(ErrorBody)),
+    paths(
+        list_metrics,
+        metric_value,
+        metric_series,
+        series_many,
+        metric_categories,
+        list_datasets,
+        dataset_rows,
+        list_dashboards,
+        create_dashboard,
+        get_dashboard,
+        update_dashboard,
+        delete_dashboard,
+        export_dashboard_json,
+        import_dashboard,
+        dashboard_versions,
+        restore_dashboard_version,
+        set_dashboard_sharing,
+        widget_html,
+        widget_plugin_schema,
+        export_dataset,
+        export_dashboard,
+        export_widget,
+        list_alerts,
+        create_alert,
+        get_alert,
+        update_alert,
+        delete_alert,
+        test_alert,
+        alert_history,
+        openapi_document
+    )
+)]
 pub(super) struct Paths;
 
 /// Every documented (method, path).

@@ -106,36 +106,14 @@ pub(super) enum AnsweredPath {
     Rollup,
 }
 
-/// `GET /api/v1/metrics/{name}/series`.
+/// `GET /api/v1/metrics/{name}/series`: one series and its range.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct MetricSeries {
-    /// The metric.
-    pub metric: String,
-    /// Its label.
-    pub label: String,
     /// The range.
     pub range: String,
-    /// The bucket used (`hour`, `day`, `week`, `month`).
-    pub bucket: Value,
-    /// The points.
-    pub points: Vec<Point>,
-    /// The previous range's points, shifted, with `compare=previous`.
-    pub previous: Option<Vec<Point>>,
-    /// Timestamps (Unix ms) of the points whose bucket the range covers only
-    /// in part: the range starts or ends inside it (at most first and last).
-    pub partial: Vec<i64>,
-    /// The same for the previous range's points, at the timestamps they are
-    /// drawn at.
-    pub previous_partial: Vec<i64>,
-    /// Display format.
-    pub format: Value,
-    /// Which path answered: `sql` (the source's rows) or `rollup` (a
-    /// `[[rollup]]`'s buckets, with raw SQL for range edges off its grain
-    /// and rows after its watermark). A cached answer names the path that
-    /// loaded it.
-    pub answered_by: AnsweredPath,
-    /// The rollup that answered, when `answered_by` is `rollup`.
-    pub rollup: Option<String>,
+    /// The series, as `GET /api/v1/series` gives each.
+    #[serde(flatten)]
+    pub series: NamedSeries,
 }
 
 /// One series of `GET /api/v1/series`.
@@ -152,9 +130,10 @@ pub(super) struct NamedSeries {
     /// The previous range's points, with `compare=previous`.
     pub previous: Option<Vec<Point>>,
     /// Timestamps (Unix ms) of the points whose bucket the range covers only
-    /// in part.
+    /// in part: the range starts or ends inside it (at most first and last).
     pub partial: Vec<i64>,
-    /// The same for the previous range's points.
+    /// The same for the previous range's points, at the timestamps they are
+    /// drawn at.
     pub previous_partial: Vec<i64>,
     /// Display format.
     pub format: Value,

@@ -149,16 +149,18 @@ fn row(view: &AlertView, tz: Tz) -> Markup {
                     None => { span.muted { "paused" } }
                 }
             }
-            td.toolbar {
-                button hx-post={ "/alerts/" (id) "/test" } hx-target="#test-result" { "Test now" }
-                a.btn href={ "/alerts/" (id) "/history" } { "History" }
-                @if a.draft.enabled {
-                    button hx-post={ "/alerts/" (id) "/pause" } { "Pause" }
-                } @else {
-                    button hx-post={ "/alerts/" (id) "/resume" } { "Resume" }
+            td.actions {
+                div.toolbar {
+                    button hx-post={ "/alerts/" (id) "/test" } hx-target="#test-result" { "Test now" }
+                    a.btn href={ "/alerts/" (id) "/history" } { "History" }
+                    @if a.draft.enabled {
+                        button hx-post={ "/alerts/" (id) "/pause" } { "Pause" }
+                    } @else {
+                        button hx-post={ "/alerts/" (id) "/resume" } { "Resume" }
+                    }
+                    button.btn-danger hx-post={ "/alerts/" (id) "/delete" }
+                        hx-confirm={ "Delete the alert “" (a.draft.name) "” and its history? This cannot be undone." } { "Delete" }
                 }
-                button.btn-danger hx-post={ "/alerts/" (id) "/delete" }
-                    hx-confirm={ "Delete the alert “" (a.draft.name) "” and its history? This cannot be undone." } { "Delete" }
             }
         }
     }

@@ -176,7 +176,7 @@ pub(super) fn alert_form(
             form.panel hx-post=(action) hx-target="#alert-form" hx-swap="outerHTML" {
                 @if let Some(v) = version { input type="hidden" name="version" value=(v); }
                 (refusal(errors))
-                (basics(state, draft, errors))
+                (basics(state, viewer, draft, errors))
                 (recipients_field(draft, errors))
                 (schedule_fieldset(state, schedule, errors))
                 (notifications_fieldset(draft, &dashboards, errors))
@@ -206,8 +206,8 @@ fn refusal(errors: &FieldErrors) -> Markup {
 
 /// Name, metric, range, rule and the rule's settings. Changing the metric
 /// or the rule redraws the settings (units follow the metric).
-fn basics(state: &AppState, draft: &AlertDraft, errors: &FieldErrors) -> Markup {
-    let metrics: Vec<MetricInfo> = state.data.metrics();
+fn basics(state: &AppState, viewer: &Viewer, draft: &AlertDraft, errors: &FieldErrors) -> Markup {
+    let metrics: Vec<MetricInfo> = state.metrics_for(&viewer.user);
     let rules: Vec<PluginInfo> = state
         .plugins
         .list()

@@ -138,17 +138,19 @@ fn row(viewer: &Viewer, d: &Dashboard, is_default: bool, may_create: bool) -> Ma
             }
             td { (d.content.widgets.len()) }
             td.muted { (d.updated.format("%Y-%m-%d %H:%M UTC")) }
-            td.toolbar {
-                @if !is_default {
-                    button hx-post={ "/dashboards/" (id) "/default" } { "Set as default" }
-                }
-                @if may_create {
-                    button hx-post={ "/dashboards/" (id) "/clone" } { "Clone" }
-                }
-                a.btn href={ "/dashboards/" (id) "/settings" } { "Settings" }
-                @if can(&viewer.user, Action::Delete, d) {
-                    button.btn-danger hx-post={ "/dashboards/" (id) "/delete" }
-                        hx-confirm={ "Delete the dashboard “" (d.content.title) "”? This cannot be undone." } { "Delete" }
+            td.actions {
+                div.toolbar {
+                    @if !is_default {
+                        button hx-post={ "/dashboards/" (id) "/default" } { "Set as default" }
+                    }
+                    @if may_create {
+                        button hx-post={ "/dashboards/" (id) "/clone" } { "Clone" }
+                    }
+                    a.btn href={ "/dashboards/" (id) "/settings" } { "Settings" }
+                    @if can(&viewer.user, Action::Delete, d) {
+                        button.btn-danger hx-post={ "/dashboards/" (id) "/delete" }
+                            hx-confirm={ "Delete the dashboard “" (d.content.title) "”? This cannot be undone." } { "Delete" }
+                    }
                 }
             }
         }

@@ -18,8 +18,8 @@ use super::conflict::{self, Outcome};
 use super::dashboards::{hx_redirect, page_context};
 use super::layout::{Section, page};
 use super::widget_form::{
-    FormNotes, default_size, field, form_error, plugin_info, read_form, refresh_fields, version_of,
-    widget_form,
+    FormNotes, Refusal, default_size, field, form_error, plugin_info, read_form, refresh_fields,
+    version_of, widget_form,
 };
 use crate::auth::Action;
 use crate::http::{AppState, HttpError};
@@ -106,7 +106,15 @@ async fn new_widget_page(
     Ok(page(
         "Add widget",
         &ctx,
-        widget_form(&state, &d, &plugin, &draft, None, &FormNotes::default()),
+        widget_form(
+            &state,
+            &viewer.user,
+            &d,
+            &plugin,
+            &draft,
+            None,
+            &FormNotes::default(),
+        ),
     ))
 }
 
@@ -124,6 +132,7 @@ async fn edit_widget_page(
         &ctx,
         widget_form(
             &state,
+            &viewer.user,
             &d,
             &plugin,
             &widget,
@@ -150,9 +159,19 @@ async fn add_widget(
     let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let version = conflict::expected_version(&form)?;
     let plugin = plugin_info(&state, field(&form, "plugin").unwrap_or_default())?;
-    let (title, tab, config) = match read_form(&state, &plugin, &form) {
+    let (title, tab, config) = match read_form(&state, &viewer.user, &plugin, &form) {
         Ok(parts) => parts,
-        Err(errors) => return Ok(form_error(&state, &d, &plugin, &form, None, errors, None)),
+        Err(errors) => {
+            return Ok(form_error(
+                &state,
+                &viewer.user,
+                &d,
+                &plugin,
+                &form,
+                None,
+                Refusal::Invalid(errors),
+            ));
+        }
     };
     let add = |content: &DashboardContent| {
         let mut content = content.clone();
@@ -210,12 +229,12 @@ fn save_or_offer(
         Outcome::Saved(saved) => hx_redirect(&format!("/dashboards/{}", saved.id.as_str())),
         Outcome::Stale(newer) => Ok(form_error(
             state,
+            user,
             &newer,
             s.plugin,
             s.form,
             s.existing,
-            Default::default(),
-            Some(newer.version),
+            Refusal::Stale(newer.version),
         )),
     }
 }
@@ -230,17 +249,17 @@ async fn update_widget(
     let version = conflict::expected_version(&form)?;
     let current = find_widget(&d, &widget_id)?.clone();
     let plugin = plugin_info(&state, &current.plugin)?;
-    let (title, tab, config) = match read_form(&state, &plugin, &form) {
+    let (title, tab, config) = match read_form(&state, &viewer.user, &plugin, &form) {
         Ok(parts) => parts,
         Err(errors) => {
             return Ok(form_error(
                 &state,
+                &viewer.user,
                 &d,
                 &plugin,
                 &form,
                 Some(&widget_id),
-                errors,
-                None,
+                Refusal::Invalid(errors),
             ));
         }
     };

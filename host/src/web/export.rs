@@ -125,7 +125,7 @@ pub(super) fn dashboard_menu(
 
 async fn form(State(state): State<AppState>, viewer: Viewer) -> Markup {
     let ctx = page_context(&viewer, Section::Dashboards);
-    let datasets = state.data.datasets();
+    let datasets = state.datasets_for(&viewer.user);
     page(
         "Export data",
         &ctx,

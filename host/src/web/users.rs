@@ -119,14 +119,16 @@ fn row(viewer: &Viewer, u: &User) -> Markup {
                     button type="submit" { "Reset" }
                 }
             }
-            td.toolbar {
-                @if !me {
-                    button hx-post={ (base) "/disabled" } hx-target="#users-error"
-                        hx-vals={ r#"{"disabled": ""# (!u.disabled) r#""}"# } {
-                        @if u.disabled { "Enable" } @else { "Disable" }
+            td.actions {
+                div.toolbar {
+                    @if !me {
+                        button hx-post={ (base) "/disabled" } hx-target="#users-error"
+                            hx-vals={ r#"{"disabled": ""# (!u.disabled) r#""}"# } {
+                            @if u.disabled { "Enable" } @else { "Disable" }
+                        }
+                        button.btn-danger hx-post={ (base) "/delete" } hx-target="#users-error"
+                            hx-confirm={ "Delete the user “" (u.username) "”? This cannot be undone." } { "Delete" }
                     }
-                    button.btn-danger hx-post={ (base) "/delete" } hx-target="#users-error"
-                        hx-confirm={ "Delete the user “" (u.username) "”? This cannot be undone." } { "Delete" }
                 }
             }
         }

@@ -19,7 +19,7 @@ use super::schema_form::{Pickers, config_from_form, widget_fields};
 use crate::auth::Action;
 use crate::http::{AppState, HttpError, Writer};
 use crate::plugins::PluginInfo;
-use crate::store::{Dashboard, GRID_COLUMNS, Layout, Widget};
+use crate::store::{Dashboard, GRID_COLUMNS, Layout, User, Widget};
 use crate::widget::WidgetSchema;
 
 /// What the form shows besides the widget: errors by field, the raw JSON
@@ -38,6 +38,7 @@ pub(super) struct FormNotes {
 /// preview; `existing` is the id of a widget being configured.
 pub(super) fn widget_form(
     state: &AppState,
+    user: &User,
     d: &Dashboard,
     plugin: &PluginInfo,
     widget: &Widget,
@@ -45,7 +46,7 @@ pub(super) fn widget_form(
     notes: &FormNotes,
 ) -> Markup {
     let (errors, raw) = (&notes.errors, notes.raw.as_str());
-    let schema = schema_of(state, plugin);
+    let schema = schema_of(state, user, plugin);
     let id = d.id.as_str();
     let action = match existing {
         Some(w) => format!("/dashboards/{id}/widgets/{w}/config"),
@@ -89,7 +90,7 @@ pub(super) fn widget_form(
                 fieldset {
                     legend { "Settings" }
                     div #settings-fields {
-                        (settings_fields(state, d, &schema, &widget.config, errors))
+                        (settings_fields(state, user, d, &schema, &widget.config, errors))
                     }
                 }
                 details open[!raw.is_empty()] {
@@ -133,13 +134,14 @@ fn reload_href(d: &Dashboard, existing: Option<&str>) -> String {
 /// or dataset asks for them again (the dimensions and columns follow it).
 pub(super) fn settings_fields(
     state: &AppState,
+    user: &User,
     d: &Dashboard,
     schema: &WidgetSchema,
     config: &Value,
     errors: &BTreeMap<String, String>,
 ) -> Markup {
-    let metrics = state.data.metrics();
-    let datasets = state.data.datasets();
+    let metrics = state.metrics_for(user);
+    let datasets = state.datasets_for(user);
     let refresh = format!("/dashboards/{}/widgets/fields", d.id.as_str());
     let pickers = Pickers {
         metrics: &metrics,
@@ -160,7 +162,7 @@ pub(super) async fn refresh_fields(
 ) -> Result<Markup, HttpError> {
     let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let plugin = plugin_info(&state, field(&form, "plugin").unwrap_or_default())?;
-    let schema = schema_of(&state, &plugin);
+    let schema = schema_of(&state, &viewer.user, &plugin);
     let mut config =
         config_from_form(schema.json(), &form).unwrap_or(Value::Object(Default::default()));
     // A new metric brings its own good direction.
@@ -171,6 +173,7 @@ pub(super) async fn refresh_fields(
     }
     Ok(settings_fields(
         &state,
+        &viewer.user,
         &d,
         &schema,
         &config,
@@ -181,11 +184,12 @@ pub(super) async fn refresh_fields(
 /// Read title, tab and config from the submitted form; errors by field.
 pub(super) fn read_form(
     state: &AppState,
+    user: &User,
     plugin: &PluginInfo,
     form: &[(String, String)],
 ) -> Result<(String, u32, Value), BTreeMap<String, String>> {
     let get = |k: &str| field(form, k).map(str::trim);
-    let schema = schema_of(state, plugin);
+    let schema = schema_of(state, user, plugin);
     let mut title = get("title").unwrap_or_default().to_owned();
     let tab = get("tab").and_then(|t| t.parse().ok()).unwrap_or(0);
     let config = match get("config_json").filter(|s| !s.is_empty()) {
@@ -262,20 +266,28 @@ pub(super) fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a 
         .map(|(_, v)| v.as_str())
 }
 
-/// A widget plugin's one schema: its keys and the binding keys.
-pub(super) fn schema_of(state: &AppState, plugin: &PluginInfo) -> std::sync::Arc<WidgetSchema> {
-    state.schemas.of(&plugin.meta.id).unwrap_or_else(|| {
-        // The plugin was removed since it was looked up: no keys at all.
-        std::sync::Arc::new(WidgetSchema::new(
-            &plugin.meta.id,
-            &Value::Null,
-            crate::frame::DataShape::Scalar,
-            crate::widget::Catalog {
-                metrics: &[],
-                datasets: &[],
-            },
-        ))
-    })
+/// A widget plugin's one schema as `user` sees it (the pickers offer only
+/// what they may read).
+pub(super) fn schema_of(
+    state: &AppState,
+    user: &User,
+    plugin: &PluginInfo,
+) -> std::sync::Arc<WidgetSchema> {
+    state
+        .schemas
+        .for_reader(&plugin.meta.id, user)
+        .unwrap_or_else(|| {
+            // The plugin was removed since it was looked up: no keys at all.
+            std::sync::Arc::new(WidgetSchema::new(
+                &plugin.meta.id,
+                &Value::Null,
+                crate::frame::DataShape::Scalar,
+                crate::widget::Catalog {
+                    metrics: &[],
+                    datasets: &[],
+                },
+            ))
+        })
 }
 
 pub(super) fn version_of(form: &[(String, String)]) -> Result<u64, HttpError> {
@@ -293,19 +305,28 @@ pub(super) fn plugin_info(state: &AppState, id: &str) -> Result<PluginInfo, Http
         .map_err(|_| HttpError::unprocessable(format!("there is no widget plugin {id:?}")))
 }
 
-/// The form again with what the user typed: errors next to their fields
-/// (422), or, when a save met a newer version, the three ways on (409).
+/// Why a form comes back: its fields failed their checks (422), or its
+/// save met a newer version (409).
+pub(super) enum Refusal {
+    /// Errors by field (`""` for the whole form).
+    Invalid(BTreeMap<String, String>),
+    /// The version saved meanwhile; the three ways on are offered.
+    Stale(u64),
+}
+
+/// The form again with what the user typed: errors next to their fields,
+/// or, when a save met a newer version, the three ways on.
 pub(super) fn form_error(
     state: &AppState,
+    user: &User,
     d: &Dashboard,
     plugin: &PluginInfo,
     form: &[(String, String)],
     existing: Option<&str>,
-    errors: BTreeMap<String, String>,
-    conflict: Option<u64>,
+    refusal: Refusal,
 ) -> Response {
     let get = |k: &str| field(form, k);
-    let config = draft_config(&schema_of(state, plugin), form);
+    let config = draft_config(&schema_of(state, user, plugin), form);
     let draft = Widget {
         id: String::new(),
         plugin: plugin.meta.id.clone(),
@@ -317,19 +338,18 @@ pub(super) fn form_error(
         h: 1,
         tab: get("tab").and_then(|t| t.parse().ok()).unwrap_or(0),
     };
+    let (status, errors, conflict) = match refusal {
+        Refusal::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
+        Refusal::Stale(now) => (StatusCode::CONFLICT, BTreeMap::new(), Some(now)),
+    };
     let notes = FormNotes {
         errors,
         raw: field(form, "config_json").unwrap_or_default().to_owned(),
         conflict,
     };
-    let status = if conflict.is_some() {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     (
         status,
-        widget_form(state, d, plugin, &draft, existing, &notes),
+        widget_form(state, user, d, plugin, &draft, existing, &notes),
     )
         .into_response()
 }

@@ -63,7 +63,7 @@ async fn preview(
 ) -> Result<Markup, HttpError> {
     state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let plugin = plugin_info(&state, field(&form, "plugin").unwrap_or_default())?;
-    let config = draft_config(&schema_of(&state, &plugin), &form);
+    let config = draft_config(&schema_of(&state, &viewer.user, &plugin), &form);
     let (w, h) = default_size(&plugin);
     let typed = field(&form, "title").map(str::trim).unwrap_or_default();
     let title = if typed.is_empty() {

@@ -20,10 +20,11 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value, json};
 
+use crate::auth::DataAccess;
 use crate::data::{Bucket, DataEngine, DatasetInfo, MetricInfo};
 use crate::frame::DataShape;
 use crate::plugins::{ConfigErrors, ConfigSchema, ORDER_KEY, PluginRegistry};
-use crate::store::Widget;
+use crate::store::{User, Widget};
 
 use super::binding::{MAX_PAGE_SIZE, MAX_TOP};
 
@@ -421,6 +422,7 @@ impl WidgetConfigError {
 pub struct WidgetSchemas {
     data: Arc<DataEngine>,
     plugins: Arc<PluginRegistry>,
+    access: DataAccess,
     cache: Mutex<HashMap<String, (ConfigSchema, Arc<WidgetSchema>)>>,
 }
 
@@ -431,11 +433,13 @@ impl std::fmt::Debug for WidgetSchemas {
 }
 
 impl WidgetSchemas {
-    /// Schemas over `data`'s catalog and `plugins`.
-    pub fn new(data: Arc<DataEngine>, plugins: Arc<PluginRegistry>) -> Self {
+    /// Schemas over `data`'s catalog and `plugins`; `access` decides
+    /// which metrics and datasets a reader's schema offers.
+    pub fn new(data: Arc<DataEngine>, plugins: Arc<PluginRegistry>, access: DataAccess) -> Self {
         Self {
             data,
             plugins,
+            access,
             cache: Mutex::new(HashMap::new()),
         }
     }
@@ -464,6 +468,35 @@ impl WidgetSchemas {
         ));
         cache.insert(plugin.to_owned(), (own, schema.clone()));
         Some(schema)
+    }
+
+    /// The schema of `plugin` as `user` may see it: the pickers offer only
+    /// the metrics and datasets they may read, so a dataset's `allow` rule
+    /// hides its name and columns as it hides its rows. Saved widgets are
+    /// still checked against the whole catalog ([`Self::check`]): an
+    /// editor may keep a widget another user bound to data they cannot read.
+    pub fn for_reader(&self, plugin: &str, user: &User) -> Option<Arc<WidgetSchema>> {
+        if !self.access.limits(user) {
+            return self.of(plugin);
+        }
+        let handle = self.plugins.widget(plugin).ok()?;
+        let metrics: Vec<MetricInfo> = (self.data.metrics().into_iter())
+            .filter(|m| self.access.may_read_metric(user, &m.name))
+            .collect();
+        let datasets: Vec<DatasetInfo> = (self.data.datasets().into_iter())
+            .filter(|d| self.access.may_read_dataset(user, &d.name))
+            .collect();
+        let catalog = Catalog {
+            metrics: &metrics,
+            datasets: &datasets,
+        };
+        let own = handle.info().meta.config_schema.json().clone();
+        Some(Arc::new(WidgetSchema::new(
+            plugin,
+            &own,
+            handle.shape(),
+            catalog,
+        )))
     }
 
     /// Check `widget`'s config against its plugin's effective schema.
