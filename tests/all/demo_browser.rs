@@ -108,8 +108,10 @@ async fn the_demo_table_and_pie_read_right_in_chromium() {
         shot(c, &format!("{name}-table")).await;
         let js = |script: &'static str| c.execute(script, vec![]);
         // Nothing to scroll sideways, on a phone either.
-        let overflow = js("const s = document.querySelector('.wd-data-table .wd-table-scroll');
-                           return s.scrollWidth - s.clientWidth;")
+        let overflow = js(
+            "const s = document.querySelector('.wd-data-table .wd-table-scroll');
+                           return s.scrollWidth - s.clientWidth;",
+        )
         .await
         .unwrap()
         .as_f64()
@@ -117,17 +119,21 @@ async fn the_demo_table_and_pie_read_right_in_chromium() {
         if mobile {
             assert!(overflow <= 1.0, "the table scrolls {overflow}px sideways");
             // Each value beside its column's label.
-            let label = js("const td = document.querySelector('.wd-data-table tbody td:nth-child(7)');
-                            return getComputedStyle(td, '::before').content;")
+            let label = js(
+                "const td = document.querySelector('.wd-data-table tbody td:nth-child(7)');
+                            return getComputedStyle(td, '::before').content;",
+            )
             .await
             .unwrap();
             assert_eq!(label.as_str(), Some("\"Amount\""), "{label}");
         } else {
             // An empty cell sits where its column's values do.
-            let misaligned = js("return [...document.querySelectorAll('.wd-data-table td.wd-null')]
+            let misaligned = js(
+                "return [...document.querySelectorAll('.wd-data-table td.wd-null')]
                   .filter(td => getComputedStyle(td).textAlign !==
                     getComputedStyle(td.closest('table').querySelector(
-                      'thead th:nth-child(' + (td.cellIndex + 1) + ')')).textAlign).length;")
+                      'thead th:nth-child(' + (td.cellIndex + 1) + ')')).textAlign).length;",
+            )
             .await
             .unwrap();
             assert_eq!(misaligned.as_f64(), Some(0.0), "misaligned empty cells");
