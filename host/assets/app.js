@@ -236,37 +236,69 @@
     if (m) showTab(m[1]);
   }
 
-  // Move a widget to another tab (the "Move to tab" control, or a drag
-  // dropped on a tab's button), saved with the version like layout saves.
+  // Move a widget to another tab while editing (the "Move to tab" control,
+  // or a drag dropped on a tab's button): the widget goes to the bottom of
+  // that tab's grid, keeping its size. Like a drag, it only changes the
+  // arrangement on the page; "Save layout" saves it with the rest (each
+  // widget's tab is part of the layout save) and "Cancel" drops it.
   function moveToTab(widgetId, tab) {
-    var grid = document.querySelector(".grid-stack[data-dashboard]");
-    if (!grid) return;
-    var dashboard = grid.getAttribute("data-dashboard");
-    saving = saving.then(function () {
-      setStatus("Moving…");
-      var version = parseInt(grid.getAttribute("data-version"), 10);
-      return fetch("/dashboards/" + dashboard + "/widgets/" + encodeURIComponent(widgetId) + "/move", {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
-        body: JSON.stringify({ version: version, tab: parseInt(tab, 10) }),
-        credentials: "same-origin",
-      }).then(function (res) {
-        return res.text().then(function (text) {
-          var body = {};
-          try { body = JSON.parse(text); } catch (e) { body = { error: text }; }
-          if (!res.ok) throw new Error(body.error || ("moving failed (" + res.status + ")"));
-          location.hash = "tab-" + tab;
-          location.reload();
-        });
-      }).catch(function (err) { setStatus(err.message); });
+    if (!editing) return;
+    var el = document.querySelector('.grid-stack-item[gs-id="' + CSS.escape(widgetId) + '"]');
+    var dst = layoutGrids.filter(function (g) { return g.el.getAttribute("data-tab") === String(tab); })[0];
+    var src = el && el.gridstackNode && el.gridstackNode.grid;
+    if (!el || !dst || !src) return;
+    if (src !== dst) {
+      // Sizes and places in the full 12 columns (a phone shows one).
+      var size = placeOf(src, widgetId);
+      var bottom = 0;
+      dst.save(false).forEach(function (n) { bottom = Math.max(bottom, (n.y || 0) + (n.h || 1)); });
+      src.removeWidget(el, false);
+      dst.el.appendChild(el);
+      dst.makeWidget(el, { id: widgetId, x: 0, y: bottom, w: size.w, h: size.h });
+      // gridstack drops the attribute with the old node; the page and
+      // the layout save find widgets by it.
+      el.setAttribute("gs-id", widgetId);
+      moved[widgetId] = { x: 0, y: bottom, w: size.w, h: size.h };
+      var select = el.querySelector("form[data-move-widget] select");
+      if (select) select.value = String(tab);
+      markDirty();
+      emptyTabNotes();
+    }
+    showTab(String(tab));
+    // A widget of a hidden tab that was never shown loads now.
+    var widget = el.querySelector("section.widget[data-lazy]");
+    if (widget && widget.dataset.lazy !== "loaded" && window.htmx) showWidget(widget);
+  }
+
+  // A widget's place in the grid's 12-column layout.
+  function placeOf(grid, id) {
+    var found = grid.save(false).filter(function (n) { return String(n.id) === String(id); })[0] || {};
+    return { x: found.x || 0, y: found.y || 0, w: found.w || 1, h: found.h || 1 };
+  }
+
+  // "Nothing on this tab yet" only on tabs that have nothing.
+  function emptyTabNotes() {
+    document.querySelectorAll(".tab-panel").forEach(function (panel) {
+      var note = panel.querySelector(".empty-tab");
+      if (note) note.hidden = !!panel.querySelector(".grid-stack-item");
     });
+  }
+
+  function markDirty() {
+    dirty = true;
+    var note = document.querySelector("#layout-form .layout-note");
+    if (note && !note.querySelector(".conflict")) note.textContent = "Unsaved changes";
   }
 
   document.addEventListener("submit", function (evt) {
     var form = evt.target;
     if (!form.matches || !form.matches("form[data-move-widget]")) return;
     evt.preventDefault();
-    moveToTab(form.getAttribute("data-move-widget"), form.elements.tab.value);
+    var id = form.getAttribute("data-move-widget");
+    moveToTab(id, form.elements.tab.value);
+    // Keyboard users stay on the widget they moved.
+    var again = document.querySelector('form[data-move-widget="' + CSS.escape(id) + '"] select');
+    if (again) again.focus();
   });
 
   // The import form: a chosen file fills the JSON field.
@@ -276,8 +308,8 @@
     evt.target.files[0].text().then(function (text) { if (field) field.value = text; });
   });
 
-  // The grid: static while viewing; "Edit layout" enables drag and resize,
-  // and every change is saved with the version it was edited from.
+  // The grid: static while viewing; "Edit layout" enables drag, resize and
+  // moves between tabs, which collect on the page until "Save layout".
   function setupGrid() {
     if (!window.GridStack) return;
     var grids = [];
@@ -290,10 +322,7 @@
       grids.push(grid);
       // Changes collect while editing; one Save makes one version.
       grid.on("change dropped", function () {
-        if (!editing) return;
-        dirty = true;
-        var note = document.querySelector("#layout-form .layout-note");
-        if (note && !note.querySelector(".conflict")) note.textContent = "Unsaved changes";
+        if (editing) markDirty();
       });
       // A widget dropped on another tab's button moves to that tab.
       grid.on("dragstop", function (evt, item) {
@@ -339,8 +368,12 @@
     var items = [];
     layoutGrids.forEach(function (g) {
       var tab = parseInt(g.el.getAttribute("data-tab"), 10) || 0;
+      // On one column (a phone), a widget moved here has no 12-column
+      // place in gridstack's memory yet: it keeps the one it was given.
+      var wide = g.getColumn() === 12;
       g.save(false).forEach(function (n) {
-        items.push({ id: n.id, x: n.x || 0, y: n.y || 0, w: n.w || 1, h: n.h || 1, tab: tab });
+        var p = (!wide && moved[n.id]) || n;
+        items.push({ id: n.id, x: p.x || 0, y: p.y || 0, w: p.w || 1, h: p.h || 1, tab: tab });
       });
     });
     return JSON.stringify(items);
@@ -372,6 +405,7 @@
     }
     layoutGrids.forEach(function (g) { g.el.setAttribute("data-version", version); });
     dirty = false;
+    moved = {};
     leaveEditing(false);
     setStatus("Saved as version " + version);
   });
@@ -397,6 +431,8 @@
 
   var editing = false;
   var dirty = false;
+  // Widgets moved to another tab since the last save: id → 12-column place.
+  var moved = {};
 
   var lastPointer = null;
   document.addEventListener("pointermove", function (e) { lastPointer = { x: e.clientX, y: e.clientY }; }, true);
@@ -411,8 +447,6 @@
     }
     return null;
   }
-
-  var saving = Promise.resolve();
 
   // On phones list tables stack their rows (app.css); each cell is
   // labelled with its column's header there. Headers read only by screen

@@ -9,7 +9,7 @@ pub(crate) struct Running<W> {
     /// What the test seeded (base URL, tokens, dashboard ids, …).
     pub(crate) world: W,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl<W> Running<W> {
@@ -30,8 +30,14 @@ impl<W> Running<W> {
         Self {
             world: world(base),
             stop: Some(stop),
-            _dir: dir,
+            dir,
         }
+    }
+
+    /// The folder the server's files live in (its config, state, and the
+    /// test's data files).
+    pub(crate) fn dir(&self) -> &std::path::Path {
+        self.dir.path()
     }
 }
 

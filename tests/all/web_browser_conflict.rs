@@ -1,7 +1,8 @@
 //! Two browser tabs on one dashboard, in Chromium: when the other tab saved
 //! first, a save offers reload, overwrite and save as a copy, loses nothing
 //! the user typed or arranged, and each choice does what it says — for the
-//! widget form and for the layout's edit mode.
+//! widget form and for the layout's edit mode (a drag and a move to
+//! another tab, saved together).
 
 use std::time::Duration;
 
@@ -11,71 +12,25 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::web_browser_support::{
-    attr, browser_available, console_errors, drag, open_browser, shot, sign_in, text_of,
-    wait_until, widgets_loaded,
+    api_get, attr, browser_available, click, console_errors, drag, edit_layout, js,
+    move_by_keyboard, open_browser, path, retype, save_layout, shot, sign_in, tabbed_dashboard,
+    text_of, value_of, wait_until, widgets_loaded,
 };
-use crate::web_support::{As, World, send, start};
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-/// Replace the text of the field `css` as a person would.
-async fn retype(c: &Client, css: &str, text: &str) {
-    let field = c.find(Locator::Css(css)).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-async fn value_of(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
-async fn path(c: &Client) -> String {
-    c.current_url().await.unwrap().path().to_owned()
-}
+use crate::web_support::{World, start};
 
 /// The dashboard as the API serves it (the truth both tabs share).
 async fn stored(w: &World, id: &str) -> Value {
-    let (base, token, id) = (w.base.clone(), w.token("editor").to_owned(), id.to_owned());
-    tokio::task::spawn_blocking(move || {
-        send(
-            "GET",
-            &format!("{base}/api/v1/dashboards/{id}"),
-            &As::Token(token),
-            None,
-        )
-        .json()
-    })
+    api_get(
+        &w.base,
+        w.token("editor"),
+        &format!("/api/v1/dashboards/{id}"),
+    )
     .await
-    .unwrap()
 }
 
 /// Every dashboard the editor sees, by title.
 async fn titles(w: &World) -> Vec<String> {
-    let (base, token) = (w.base.clone(), w.token("editor").to_owned());
-    let list = tokio::task::spawn_blocking(move || {
-        send(
-            "GET",
-            &format!("{base}/api/v1/dashboards"),
-            &As::Token(token),
-            None,
-        )
-        .json()
-    })
-    .await
-    .unwrap();
+    let list = api_get(&w.base, w.token("editor"), "/api/v1/dashboards").await;
     list.as_array()
         .unwrap()
         .iter()
@@ -154,12 +109,13 @@ async fn save_and_meet_the_conflict(c: &Client, typed: &str) {
     );
 }
 
-/// In the current tab, on the dashboard: enter edit mode, drag w1 about
-/// 400 px right, type `message`; returns w1's column after the drag.
+/// In the current tab, on the tabbed dashboard: enter edit mode, move w2
+/// to tab "Two" by its control, drag w1 about 400 px right on tab "One",
+/// type `message`; returns w1's column after the drag.
 async fn arrange(c: &Client, base: &str, id: &str, message: &str) -> String {
-    c.goto(&format!("{base}/dashboards/{id}")).await.unwrap();
-    widgets_loaded(c).await;
-    click(c, "#edit-toggle").await;
+    edit_layout(c, &format!("{base}/dashboards/{id}")).await;
+    move_by_keyboard(c, "w2", "1").await;
+    click(c, ".tabs [data-tab='0']").await;
     let before = attr(c, "[gs-id=w1]", "gs-x").await.unwrap();
     drag(
         c,
@@ -184,8 +140,20 @@ async fn arrange(c: &Client, base: &str, id: &str, message: &str) -> String {
     after
 }
 
+/// Widget `widget`'s tab in `d` as the API serves it.
+fn tab_of(d: &Value, widget: &str) -> u64 {
+    d["widgets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == widget)
+        .and_then(|w| w["tab"].as_u64())
+        .unwrap_or_else(|| panic!("{widget} in {d}"))
+}
+
 /// Save the layout and wait for the conflict offer in the edit bar; the
-/// arrangement and the message are still on the page.
+/// arrangement (w1's column, w2 on tab "Two") and the message are still
+/// on the page.
 async fn save_layout_and_meet_the_conflict(c: &Client, x: &str, message: &str) {
     click(c, "#edit-save").await;
     wait_until("the layout conflict", || async {
@@ -204,6 +172,12 @@ async fn save_layout_and_meet_the_conflict(c: &Client, x: &str, message: &str) {
         attr(c, "[gs-id=w1]", "gs-x").await.as_deref(),
         Some(x),
         "arrangement kept"
+    );
+    assert!(
+        c.find(Locator::Css(".tab-panel[data-tab='1'] [gs-id=w2]"))
+            .await
+            .is_ok(),
+        "the move kept"
     );
     assert_eq!(
         value_of(c, "#layout-message").await,
@@ -293,13 +267,15 @@ async fn a_stale_save_in_two_tabs_offers_three_choices_that_do_what_they_say() {
         "B shows after reload"
     );
 
-    // --- The layout ---
+    // --- The layout, with a move to another tab ---
+    let id = tabbed_dashboard(&base, w.token("editor")).await;
 
-    // Overwrite: my arrangement and message on the newest version, the
-    // other tab's title kept.
+    // Overwrite: my arrangement (w1 dragged, w2 moved to tab "Two") and
+    // message as one version on the newest one, the other tab's title kept.
     tabs.to_a().await;
     let x = arrange(c, &base, &id, "A's arrangement").await;
     tabs.b_saves_title(&base, &id, "Title from B").await;
+    let theirs = stored(&w, &id).await["version"].as_u64().unwrap();
     tabs.to_a().await;
     save_layout_and_meet_the_conflict(c, &x, "A's arrangement").await;
     shot(c, "51-conflict-layout").await;
@@ -311,22 +287,22 @@ async fn a_stale_save_in_two_tabs_offers_three_choices_that_do_what_they_say() {
     })
     .await;
     let now = stored(&w, &id).await;
+    assert_eq!(now["version"], theirs + 1, "one version for the save");
     assert_eq!(now["widgets"][0]["x"].as_u64().unwrap().to_string(), x);
     assert_eq!(now["widgets"][0]["title"], "Title from B");
-    let (b2, t2, i2) = (base.clone(), w.token("editor").to_owned(), id.clone());
-    let versions = tokio::task::spawn_blocking(move || {
-        send(
-            "GET",
-            &format!("{b2}/api/v1/dashboards/{i2}/versions"),
-            &As::Token(t2),
-            None,
-        )
-        .json()
-    })
-    .await
-    .unwrap();
+    assert_eq!(tab_of(&now, "w2"), 1, "the move saved: {now}");
+    let versions = api_get(
+        &base,
+        w.token("editor"),
+        &format!("/api/v1/dashboards/{id}/versions"),
+    )
+    .await;
     assert_eq!(versions[0]["message"], "A's arrangement", "{versions}");
     assert_eq!(versions[0]["author"], "editor");
+    // Back to the start for the next round: w2 on "One" again.
+    edit_layout(c, &format!("{base}/dashboards/{id}")).await;
+    move_by_keyboard(c, "w2", "0").await;
+    save_layout(c).await;
 
     // Save as a copy: my arrangement on a new dashboard.
     let x = arrange(c, &base, &id, "On my copy").await;
@@ -344,10 +320,13 @@ async fn a_stale_save_in_two_tabs_offers_three_choices_that_do_what_they_say() {
     let copy = stored(&w, path(c).await.trim_start_matches("/dashboards/")).await;
     assert_eq!(copy["widgets"][0]["x"].as_u64().unwrap().to_string(), x);
     assert_eq!(copy["widgets"][0]["title"], "B before the copy");
+    assert_eq!(tab_of(&copy, "w2"), 1, "the move on the copy: {copy}");
     let original = stored(&w, &id).await;
     assert_ne!(original["widgets"][0]["x"].as_u64().unwrap().to_string(), x);
+    assert_eq!(tab_of(&original, "w2"), 0, "not on the original");
 
-    // Reload: the other tab's state on the page, my arrangement dropped.
+    // Reload: the other tab's state on the page, my arrangement and move
+    // dropped.
     let x = arrange(c, &base, &id, "Dropped arrangement").await;
     tabs.b_saves_title(&base, &id, "Reload shows this").await;
     tabs.to_a().await;
@@ -358,13 +337,18 @@ async fn a_stale_save_in_two_tabs_offers_three_choices_that_do_what_they_say() {
     })
     .await;
     widgets_loaded(c).await;
-    let stored_x = stored(&w, &id).await["widgets"][0]["x"]
-        .as_u64()
-        .unwrap()
-        .to_string();
+    let now = stored(&w, &id).await;
+    let stored_x = now["widgets"][0]["x"].as_u64().unwrap().to_string();
     assert_eq!(
         attr(c, "[gs-id=w1]", "gs-x").await.as_deref(),
         Some(stored_x.as_str())
+    );
+    assert_eq!(tab_of(&now, "w2"), 0, "the move dropped: {now}");
+    assert!(
+        c.find(Locator::Css(".tab-panel[data-tab='0'] [gs-id=w2]"))
+            .await
+            .is_ok(),
+        "the page shows w2 where it is saved"
     );
     assert!(
         !c.find(Locator::Id("layout-form"))
@@ -391,15 +375,13 @@ async fn the_edit_bar_and_the_versions_list_fit_a_phone() {
     }
     let running = start().await;
     let w = running.world.clone();
-    let (base, id) = (w.base.clone(), w.private.clone());
+    let base = w.base.clone();
+    let id = tabbed_dashboard(&base, w.token("editor")).await;
     let browser = open_browser(390, 844, true).await;
     let c = &browser.c;
     sign_in(c, &base, "editor").await;
-    c.goto(&format!("{base}/dashboards/{id}")).await.unwrap();
-    widgets_loaded(c).await;
-    // The edit toggle lives in the phone's action menu.
-    click(c, "label.head-menu-button").await;
-    click(c, "#edit-toggle").await;
+    // The edit toggle lives in the phone's action menu (edit_layout opens it).
+    edit_layout(c, &format!("{base}/dashboards/{id}")).await;
     retype(c, "#layout-message", "From my phone").await;
     let fits = "const bar = document.getElementById('layout-form').getBoundingClientRect();\
                 const inside = ['edit-save', 'edit-cancel', 'layout-message'].every(id => {\
@@ -413,7 +395,33 @@ async fn the_edit_bar_and_the_versions_list_fit_a_phone() {
         serde_json::json!([true, true, true]),
         "the bar fits the screen"
     );
+    // Moving a widget to another tab works on one column too: the strip
+    // fits the screen, covers nothing, and the save keeps the widget's
+    // 12-column size.
+    move_by_keyboard(c, "w2", "1").await;
+    let strip = js(
+        c,
+        "const f = document.querySelector('[gs-id=w2] .widget-move').getBoundingClientRect();\
+         const w = document.querySelector('[gs-id=w2] section.widget').getBoundingClientRect();\
+         return [f.bottom <= w.top + 0.5, f.left >= 0 && f.right <= window.innerWidth,\
+                 document.documentElement.scrollWidth <= window.innerWidth];",
+    )
+    .await;
+    assert_eq!(
+        strip,
+        serde_json::json!([true, true, true]),
+        "the move strip"
+    );
     shot(c, "53-phone-edit-bar").await;
+    save_layout(c).await;
+    let saved = stored(&w, &id).await;
+    let places: Vec<[u64; 5]> = saved["widgets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| ["tab", "x", "y", "w", "h"].map(|k| w[k].as_u64().unwrap()))
+        .collect();
+    assert_eq!(places, [[0, 0, 0, 4, 2], [1, 0, 0, 4, 2]], "{saved}");
     c.goto(&format!("{base}/dashboards/{id}/versions"))
         .await
         .unwrap();

@@ -1,8 +1,9 @@
 //! More real-browser tests (Chromium through ChromeDriver): a table widget
-//! sorts and pages on click, widgets move between tabs (keyboard control
-//! and drag onto a tab), the main actions are reachable by keyboard with a
-//! visible focus, and a phone-sized screen shows one column without
-//! horizontal scrolling. Screenshots go to `<target>/browser-artifacts/`.
+//! sorts and pages on click, widgets move between tabs in edit mode
+//! (keyboard control and drag onto a tab; saved by "Save layout" as one
+//! version, dropped by "Cancel"), the main actions are reachable by
+//! keyboard with a visible focus, and a phone-sized screen shows one
+//! column without horizontal scrolling. Screenshots go to `<target>/browser-artifacts/`.
 
 use std::time::Duration;
 
@@ -11,14 +12,11 @@ use serde_json::{Value, json};
 
 use crate::dashboards_table::{ALL_ORDERS, table_dashboard};
 use crate::web_browser_support::{
-    attr, browser_available, console_errors, drag, open_browser, shot, sign_in, text_of,
-    wait_until, widgets_loaded,
+    api_get, attr, browser_available, click, console_errors, create_dashboard, drag, edit_layout,
+    js, low_contrast, move_by_keyboard, open_browser, retype, save_layout, shot, sign_in,
+    tabbed_dashboard, text_of, wait_until, widgets_loaded,
 };
-use crate::web_support::{As, json_body, send, start};
-
-async fn js(c: &Client, script: &str) -> Value {
-    c.execute(script, vec![]).await.unwrap()
-}
+use crate::web_support::start;
 
 /// The order ids the table widget `t1` shows.
 async fn shown_ids(c: &Client) -> Vec<String> {
@@ -29,32 +27,6 @@ async fn shown_ids(c: &Client) -> Vec<String> {
     )
     .await;
     serde_json::from_value(v).unwrap_or_default()
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-/// Create a dashboard through the API (blocking client, off the runtime).
-async fn create(base: &str, token: &str, body: Value) -> String {
-    let (base, token) = (base.to_owned(), token.to_owned());
-    tokio::task::spawn_blocking(move || {
-        let a = send(
-            "POST",
-            &format!("{base}/api/v1/dashboards"),
-            &As::Token(token),
-            json_body(&body),
-        );
-        assert_eq!(a.status, 201, "{}", a.body);
-        a.json()["id"].as_str().unwrap().to_owned()
-    })
-    .await
-    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -152,31 +124,48 @@ async fn press(c: &Client, key: Key) {
     c.perform_actions(keys).await.unwrap();
 }
 
+/// Whether any "Move to tab" strip overlaps a widget's content box (the
+/// strips of the tab shown, in edit mode).
+async fn moves_cover_content(c: &Client) -> Value {
+    js(
+        c,
+        "const hit = [];\
+         document.querySelectorAll('.tab-panel:not([hidden]) .grid-stack-item').forEach(item => {\
+           const f = item.querySelector('.widget-move').getBoundingClientRect();\
+           const w = item.querySelector('section.widget').getBoundingClientRect();\
+           if (f.height === 0 || f.bottom > w.top + 0.5) hit.push(item.getAttribute('gs-id'));\
+         });\
+         return hit;",
+    )
+    .await
+}
+
+/// The dashboard's `version` and each widget's `[tab, x, y, w, h]`, as
+/// the API serves them.
+async fn places(base: &str, token: &str, id: &str) -> (u64, Vec<[u64; 5]>) {
+    let d = api_get(base, token, &format!("/api/v1/dashboards/{id}")).await;
+    let places = d["widgets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| ["tab", "x", "y", "w", "h"].map(|k| w[k].as_u64().unwrap()))
+        .collect();
+    (d["version"].as_u64().unwrap(), places)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn widgets_move_between_tabs_and_the_keyboard_reaches_every_action() {
+async fn widgets_move_between_tabs_in_edit_mode_and_the_keyboard_reaches_every_action() {
     if !browser_available() {
         return;
     }
     let running = start().await;
     let w = running.world.clone();
-    let card = |id: &str, x: u32| {
-        json!({"id": id, "plugin": "metric-card", "title": format!("Card {id}"),
-               "config": {"metric": "total_orders"}, "x": x, "y": 0, "w": 4, "h": 2, "tab": 0})
-    };
-    let id = create(
-        &w.base,
-        w.token("editor"),
-        json!({
-            "title": "Tabbed",
-            "layout": {"kind": "tabs", "tabs": ["One", "Two"]},
-            "widgets": [card("w1", 0), card("w2", 4)]
-        }),
-    )
-    .await;
+    let (base, token) = (w.base.clone(), w.token("editor").to_owned());
+    let id = tabbed_dashboard(&base, &token).await;
     let browser = open_browser(1400, 1000, false).await;
     let c = &browser.c;
-    sign_in(c, &w.base, "editor").await;
-    let url = format!("{}/dashboards/{id}?{ALL_ORDERS}", w.base);
+    sign_in(c, &base, "editor").await;
+    let url = format!("{base}/dashboards/{id}?{ALL_ORDERS}");
     c.goto(&url).await.unwrap();
     widgets_loaded(c).await;
 
@@ -220,9 +209,15 @@ async fn widgets_move_between_tabs_and_the_keyboard_reaches_every_action() {
             "{action} is reachable by keyboard: {reached:?}"
         );
     }
+    assert!(
+        !reached.iter().any(|r| r.starts_with("Move ")),
+        "no move control outside edit mode: {reached:?}"
+    );
     shot(c, "20-keyboard-focus").await;
 
-    // Edit layout by keyboard, then move w2 to tab "Two" with the control.
+    // Edit layout by keyboard, then move w2 to tab "Two" with the control:
+    // the page shows it there, at the top of the empty tab, its size kept,
+    // with the focus still on its control; nothing is saved yet.
     c.find(Locator::Id("edit-toggle"))
         .await
         .unwrap()
@@ -233,33 +228,43 @@ async fn widgets_move_between_tabs_and_the_keyboard_reaches_every_action() {
         attr(c, "#edit-toggle", "aria-pressed").await.as_deref(),
         Some("true")
     );
-    let select = c.find(Locator::Id("move-w2")).await.unwrap();
-    select.select_by_value("1").await.unwrap();
-    c.find(Locator::Css("form[data-move-widget=w2] button"))
-        .await
-        .unwrap()
-        .send_keys(&char::from(Key::Enter).to_string())
-        .await
-        .unwrap();
-    wait_until("w2 on the second tab", || async {
-        c.find(Locator::Css(".tab-panel[data-tab='1'] [gs-id=w2]"))
-            .await
-            .is_ok()
-    })
-    .await;
-    widgets_loaded(c).await;
+    assert_eq!(moves_cover_content(c).await, json!([]), "tab One");
+    move_by_keyboard(c, "w2", "1").await;
     assert_eq!(
         attr(c, ".tabs [data-tab='1']", "aria-selected")
             .await
             .as_deref(),
         Some("true"),
-        "the page opens on the tab the widget moved to"
+        "the page shows the tab the widget moved to"
+    );
+    let w2 = [("gs-x", "0"), ("gs-y", "0"), ("gs-w", "4"), ("gs-h", "2")];
+    for (name, want) in w2 {
+        assert_eq!(
+            attr(c, "[gs-id=w2]", name).await.as_deref(),
+            Some(want),
+            "w2 {name}"
+        );
+    }
+    assert_eq!(
+        js(c, "return document.activeElement.id;").await,
+        "move-w2",
+        "the keyboard stays on the moved widget"
+    );
+    assert_eq!(moves_cover_content(c).await, json!([]), "tab Two");
+    assert!(
+        text_of(c, "#layout-form .layout-note")
+            .await
+            .contains("Unsaved")
     );
     shot(c, "21-moved-to-tab").await;
+    assert_eq!(
+        places(&base, &token, &id).await.0,
+        1,
+        "no version before Save"
+    );
 
-    // Drag w1 (on tab One) onto the "Two" tab's button.
+    // Drag w1 (on tab One) onto the "Two" tab's button: below w2.
     click(c, ".tabs [data-tab='0']").await;
-    click(c, "#edit-toggle").await;
     let target = c.find(Locator::Css(".tabs [data-tab='1']")).await.unwrap();
     drag(
         c,
@@ -285,29 +290,52 @@ async fn widgets_move_between_tabs_and_the_keyboard_reaches_every_action() {
             .is_ok()
     })
     .await;
+    widgets_loaded(c).await;
+    assert_eq!(attr(c, "[gs-id=w1]", "gs-y").await.as_deref(), Some("2"));
+    assert_eq!(attr(c, "[gs-id=w1]", "gs-w").await.as_deref(), Some("4"));
     shot(c, "22-dragged-to-tab").await;
+    assert_eq!(
+        places(&base, &token, &id).await.0,
+        1,
+        "no version before Save"
+    );
 
-    // The server has both moves, with the version bumped for each.
-    let (base, token) = (w.base.clone(), w.token("editor").to_owned());
-    let saved = tokio::task::spawn_blocking(move || {
-        send(
-            "GET",
-            &format!("{base}/api/v1/dashboards/{id}"),
-            &As::Token(token),
-            None,
-        )
-        .json()
+    // Save layout: one version, with the message, both moves in it.
+    retype(c, "#layout-message", "Both cards to Two").await;
+    save_layout(c).await;
+    let (version, saved) = places(&base, &token, &id).await;
+    assert_eq!(version, 2, "one version for the save");
+    assert_eq!(
+        saved,
+        [[1, 0, 2, 4, 2], [1, 0, 0, 4, 2]],
+        "[tab, x, y, w, h]"
+    );
+    let versions = api_get(&base, &token, &format!("/api/v1/dashboards/{id}/versions")).await;
+    assert_eq!(versions.as_array().unwrap().len(), 2, "{versions}");
+    assert_eq!(versions[0]["message"], "Both cards to Two", "{versions}");
+
+    // Cancel drops a move: the page reloads with the saved tabs.
+    edit_layout(c, &url).await;
+    move_by_keyboard(c, "w1", "0").await;
+    click(c, "#edit-cancel").await;
+    wait_until("the page reloaded with w1 back on Two", || async {
+        c.find(Locator::Css(".tab-panel[data-tab='1'] [gs-id=w1]"))
+            .await
+            .is_ok()
+            && !c
+                .find(Locator::Id("layout-form"))
+                .await
+                .unwrap()
+                .is_displayed()
+                .await
+                .unwrap_or(true)
     })
-    .await
-    .unwrap();
-    let tabs: Vec<u64> = saved["widgets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w["tab"].as_u64().unwrap())
-        .collect();
-    assert_eq!(tabs, [1, 1], "{saved}");
-    assert!(saved["version"].as_u64().unwrap() >= 3, "{saved}");
+    .await;
+    assert_eq!(
+        places(&base, &token, &id).await,
+        (2, saved),
+        "Cancel saved nothing"
+    );
 
     let errors = console_errors(c).await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
@@ -324,7 +352,7 @@ async fn a_phone_shows_one_column_without_horizontal_scrolling() {
         json!({"id": id, "plugin": "metric-card", "title": format!("Card {id}"),
                "config": {"metric": "total_orders"}, "x": x, "y": 0, "w": 4, "h": 2})
     };
-    let id = create(
+    let id = create_dashboard(
         &w.base,
         w.token("editor"),
         json!({
@@ -400,4 +428,39 @@ async fn a_phone_shows_one_column_without_horizontal_scrolling() {
 
     let errors = console_errors(c).await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_toolbar_control_is_legible_on_a_desk_and_a_phone() {
+    if !browser_available() {
+        return;
+    }
+    let running = start().await;
+    let w = running.world.clone();
+    let url = format!("{}/dashboards/{}?{ALL_ORDERS}", w.base, w.private);
+    for (width, height, phone, name) in [(1440, 900, false, "desk"), (390, 844, true, "phone")] {
+        let browser = open_browser(width, height, phone).await;
+        let c = &browser.c;
+        sign_in(c, &w.base, "editor").await;
+        c.goto(&url).await.unwrap();
+        widgets_loaded(c).await;
+        if phone {
+            click(c, "label.head-menu-button").await;
+        }
+        // The toolbar, with the Export menu open (its items too).
+        click(c, ".export-menu > summary").await;
+        let (bad, checked) = low_contrast(c, ".dashboard-head").await;
+        shot(c, &format!("60-toolbar-{name}")).await;
+        assert!(bad.is_empty(), "{name}: faint toolbar controls: {bad:?}");
+        // Range, refresh, add, edit, settings, export and its items.
+        assert!(checked >= 9, "{name}: only {checked} controls checked");
+        // Edit mode's toolbar.
+        edit_layout(c, &url).await;
+        let (bad, checked) = low_contrast(c, "#layout-form").await;
+        shot(c, &format!("61-edit-toolbar-{name}")).await;
+        assert!(bad.is_empty(), "{name}: faint edit-mode controls: {bad:?}");
+        assert!(checked >= 3, "{name}: only {checked} controls checked");
+        let errors = console_errors(c).await;
+        assert!(errors.is_empty(), "console errors: {errors:#?}");
+    }
 }

@@ -11,7 +11,7 @@ use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerA
 use fantoccini::{Client, ClientBuilder, Locator, wd::WebDriverCompatibleCommand};
 use serde_json::{Value, json};
 
-use crate::web_support::PASSWORD;
+use crate::web_support::{As, PASSWORD, json_body, send};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -271,4 +271,194 @@ pub(crate) async fn drag(c: &Client, from: &str, moves: Vec<PointerAction>) {
         button: MOUSE_BUTTON_LEFT,
     });
     c.perform_actions(actions).await.unwrap();
+}
+
+/// Click the element `css`.
+pub(crate) async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Replace the text of the field `css` as a person would.
+pub(crate) async fn retype(c: &Client, css: &str, text: &str) {
+    let field = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// The current value of the field `css`.
+pub(crate) async fn value_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// The path of the page shown.
+pub(crate) async fn path(c: &Client) -> String {
+    c.current_url().await.unwrap().path().to_owned()
+}
+
+/// Run `script` in the page; what it returns.
+pub(crate) async fn js(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![]).await.unwrap()
+}
+
+/// `GET {base}{path}` of the API as `token` (blocking client, off the
+/// runtime); the JSON answer, which must be a 200.
+pub(crate) async fn api_get(base: &str, token: &str, path: &str) -> Value {
+    let (url, token, path) = (format!("{base}{path}"), token.to_owned(), path.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let answer = send("GET", &url, &As::Token(token), None);
+        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+        answer.json()
+    })
+    .await
+    .unwrap()
+}
+
+/// Create a dashboard through the API as `token`; its id.
+pub(crate) async fn create_dashboard(base: &str, token: &str, body: Value) -> String {
+    let (base, token) = (base.to_owned(), token.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let a = send(
+            "POST",
+            &format!("{base}/api/v1/dashboards"),
+            &As::Token(token),
+            json_body(&body),
+        );
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.json()["id"].as_str().unwrap().to_owned()
+    })
+    .await
+    .unwrap()
+}
+
+/// A dashboard with tabs "One" and "Two" and two metric cards, `w1` and
+/// `w2` (4×2 each), side by side on "One".
+pub(crate) async fn tabbed_dashboard(base: &str, token: &str) -> String {
+    let card = |id: &str, x: u32| {
+        json!({"id": id, "plugin": "metric-card", "title": format!("Card {id}"),
+               "config": {"metric": "total_orders"}, "x": x, "y": 0, "w": 4, "h": 2, "tab": 0})
+    };
+    create_dashboard(
+        base,
+        token,
+        json!({
+            "title": "Tabbed",
+            "layout": {"kind": "tabs", "tabs": ["One", "Two"]},
+            "widgets": [card("w1", 0), card("w2", 4)]
+        }),
+    )
+    .await
+}
+
+/// Open the dashboard page `url`, wait for its widgets, and enter edit
+/// mode (on a phone through the folded action menu).
+pub(crate) async fn edit_layout(c: &Client, url: &str) {
+    c.goto(url).await.unwrap();
+    widgets_loaded(c).await;
+    let folded = js(
+        c,
+        "return getComputedStyle(document.querySelector('.head-actions')).display === 'none';",
+    )
+    .await;
+    if folded == true {
+        click(c, "label.head-menu-button").await;
+    }
+    click(c, "#edit-toggle").await;
+}
+
+/// Move widget `widget` to tab `tab` with its "Move to tab" control (in
+/// edit mode), by keyboard: show the widget's tab, choose the target tab,
+/// press Enter on "Move".
+pub(crate) async fn move_by_keyboard(c: &Client, widget: &str, tab: &str) {
+    let show = format!(
+        "const p = document.querySelector('[gs-id={widget}]').closest('.tab-panel');\
+         if (p && p.hidden) document.querySelector('.tabs [data-tab=\"' + p.dataset.tab + '\"]').click();\
+         return null;"
+    );
+    js(c, &show).await;
+    c.find(Locator::Id(&format!("move-{widget}")))
+        .await
+        .unwrap()
+        .select_by_value(tab)
+        .await
+        .unwrap();
+    c.find(Locator::Css(&format!(
+        "form[data-move-widget={widget}] button"
+    )))
+    .await
+    .unwrap()
+    .send_keys(&char::from(fantoccini::key::Key::Enter).to_string())
+    .await
+    .unwrap();
+    wait_until("the widget on its new tab", || async {
+        c.find(Locator::Css(&format!(
+            ".tab-panel[data-tab='{tab}'] [gs-id={widget}]"
+        )))
+        .await
+        .is_ok()
+    })
+    .await;
+}
+
+/// Press "Save layout" and wait until the page says it saved.
+pub(crate) async fn save_layout(c: &Client) {
+    click(c, "#edit-save").await;
+    // By its text, not as shown: on a phone the status folds away with
+    // the other actions.
+    wait_until("the layout saved", || async {
+        js(
+            c,
+            "return document.getElementById('save-status').textContent;",
+        )
+        .await
+        .as_str()
+        .is_some_and(|t| t.starts_with("Saved as version"))
+    })
+    .await;
+}
+
+/// The shown controls (buttons, selects, inputs, links, menu summaries)
+/// under `css` that look faint: text with a WCAG contrast below 7:1 (AAA)
+/// against the background behind it — 4.5:1 (AA) for a filled primary
+/// button — or see-through (opacity < 1); each as `"label: ratio"`. Muted
+/// grey text passes AA on white (4.8:1) and still reads as disabled next
+/// to its neighbours, hence AAA. Also returns how many were checked.
+pub(crate) async fn low_contrast(c: &Client, css: &str) -> (Vec<String>, usize) {
+    let script = format!(
+        "const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);\
+         const lum = ([r, g, b]) => {{ const f = v => {{ v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }};\
+           return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); }};\
+         const backOf = e => {{ for (; e; e = e.parentElement) {{ const c = rgb(getComputedStyle(e).backgroundColor);\
+           if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c.slice(0, 3); }} return [255, 255, 255]; }};\
+         const seeThrough = e => {{ for (; e; e = e.parentElement) if (parseFloat(getComputedStyle(e).opacity) < 1) return true; return false; }};\
+         const bad = []; let checked = 0;\
+         document.querySelectorAll({css:?}).forEach(root => root.querySelectorAll('button, select, input, a, summary, label.btn').forEach(e => {{\
+           const r = e.getBoundingClientRect(); if (!r.width || !r.height || e.type === 'hidden' || e.closest('[hidden]')) return;\
+           if (getComputedStyle(e).visibility === 'hidden' || getComputedStyle(e).opacity === '0') return;\
+           checked++;\
+           const fg = lum(rgb(getComputedStyle(e).color)), bg = lum(backOf(e));\
+           const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);\
+           const name = (e.getAttribute('aria-label') || e.textContent || e.placeholder || e.name || e.tagName).trim().slice(0, 30);\
+           if (ratio < (e.matches('.btn-primary') ? 4.5 : 7) || seeThrough(e)) bad.push(name + ': ' + ratio.toFixed(2) + (seeThrough(e) ? ' (see-through)' : ''));\
+         }}));\
+         return [bad, checked];"
+    );
+    let v = js(c, &script).await;
+    (
+        serde_json::from_value(v[0].clone()).unwrap_or_default(),
+        v[1].as_u64().unwrap_or(0) as usize,
+    )
 }

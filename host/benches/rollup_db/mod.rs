@@ -200,6 +200,27 @@ pub(crate) fn late_hour(now: DateTime<Utc>) -> i64 {
     now.timestamp().div_euclid(3600) * 3600 - 3600
 }
 
+/// The condition picking the late rows the bench adds: completed in 60 s,
+/// which no demo or generated order is (they take 120 s or more).
+pub(crate) const ADDED: &str = "completion_seconds = 60";
+
+/// Take the added late rows out of PostgreSQL table `table`.
+pub(crate) async fn remove_postgres(client: &tokio_postgres::Client, table: &str) {
+    client
+        .batch_execute(&format!("DELETE FROM {table} WHERE {ADDED}"))
+        .await
+        .expect("pg remove late rows");
+}
+
+/// Take the added late rows out of the MariaDB demo copy.
+pub(crate) async fn remove_mariadb(pool: &mysql_async::Pool) {
+    use mysql_async::prelude::Queryable;
+    let mut conn = pool.get_conn().await.expect("mariadb conn");
+    conn.query_drop(format!("DELETE FROM orders WHERE {ADDED}"))
+        .await
+        .expect("mariadb remove late rows");
+}
+
 /// Add `n` orders in [`late_hour`] to PostgreSQL table `table`.
 pub(crate) async fn add_postgres(
     client: &tokio_postgres::Client,

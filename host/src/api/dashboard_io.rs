@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use super::dashboards::to_json;
 use crate::dashboards::Author;
 use crate::http::{AppState, HttpError, JsonBody, Viewer, Writer, attachment};
-use crate::store::Sharing;
+use crate::store::SharingInput;
 
 /// Largest import body (the document's own limit is 4 MiB; a little more
 /// is read so an oversized one gets the document's clear message).
@@ -114,8 +114,10 @@ async fn sharing(
     State(state): State<AppState>,
     Writer(viewer): Writer,
     Path(id): Path<String>,
-    JsonBody(sharing): JsonBody<Sharing>,
+    JsonBody(sharing): JsonBody<SharingInput>,
 ) -> Result<Json<Value>, HttpError> {
-    let saved = state.dashboards.set_sharing(&viewer.user, &id, sharing)?;
+    let saved = state
+        .dashboards
+        .set_sharing(&viewer.user, &id, sharing.into())?;
     Ok(Json(to_json(&saved)))
 }

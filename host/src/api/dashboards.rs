@@ -4,6 +4,10 @@
 //! - `GET /api/v1/dashboards`, `POST /api/v1/dashboards`
 //! - `GET|PUT|DELETE /api/v1/dashboards/{id}` (PUT names the `version` it
 //!   edits; a stale one is 409)
+//!
+//! Bodies are read into strict input types: a key that is not part of the
+//! body (a misspelt one, `version` on `POST`) is refused by name instead of
+//! being dropped; `message` goes with the version a `POST` or `PUT` makes.
 
 use axum::{
     Json, Router,
@@ -16,7 +20,7 @@ use serde_json::{Value, json};
 
 use crate::auth::Action;
 use crate::http::{AppState, HttpError, JsonBody, MAX_BODY_BYTES, Viewer, Writer};
-use crate::store::{Dashboard, DashboardContent, Layout, Widget};
+use crate::store::{Dashboard, DashboardContent, LayoutInput, Widget, WidgetInput};
 
 /// Routes of the dashboard API.
 pub(super) fn router() -> Router<AppState> {
@@ -44,32 +48,49 @@ pub(super) fn to_json(d: &Dashboard) -> Value {
     })
 }
 
-/// Body of `POST` and `PUT`.
+/// Body of `POST`: a new dashboard, at version 1; `message` goes with
+/// that first version. A `version` here is refused by name: there is none
+/// to edit yet.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DashboardBody {
-    /// The version edited (PUT only).
-    #[serde(default)]
-    version: Option<u64>,
+struct NewDashboardBody {
     title: String,
     #[serde(default = "grid")]
-    layout: Layout,
+    layout: LayoutInput,
     #[serde(default)]
-    widgets: Vec<Widget>,
-    /// Why (PUT only): kept with the new version in its history.
+    widgets: Vec<WidgetInput>,
+    /// Why: kept with the first version in its history.
     #[serde(default)]
     message: Option<String>,
 }
 
-fn grid() -> Layout {
-    Layout::Grid
+/// Body of `PUT`: the new content and the version it was edited from.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DashboardBody {
+    /// The version edited (a stale one is a conflict). Optional for serde,
+    /// so a missing one gets a readable answer.
+    #[serde(default)]
+    version: Option<u64>,
+    title: String,
+    #[serde(default = "grid")]
+    layout: LayoutInput,
+    #[serde(default)]
+    widgets: Vec<WidgetInput>,
+    /// Why: kept with the new version in its history.
+    #[serde(default)]
+    message: Option<String>,
 }
 
-fn content_of(body: DashboardBody) -> DashboardContent {
+fn grid() -> LayoutInput {
+    LayoutInput::Grid {}
+}
+
+fn content_of(title: &str, layout: LayoutInput, widgets: Vec<WidgetInput>) -> DashboardContent {
     DashboardContent {
-        title: body.title.trim().to_owned(),
-        layout: body.layout,
-        widgets: body.widgets,
+        title: title.trim().to_owned(),
+        layout: layout.into(),
+        widgets: widgets.into_iter().map(Widget::from).collect(),
     }
 }
 
@@ -81,9 +102,12 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Valu
 async fn create(
     State(state): State<AppState>,
     Writer(viewer): Writer,
-    JsonBody(body): JsonBody<DashboardBody>,
+    JsonBody(body): JsonBody<NewDashboardBody>,
 ) -> Result<(StatusCode, Json<Value>), HttpError> {
-    let d = state.dashboards.create(&viewer.user, content_of(body))?;
+    let content = content_of(&body.title, body.layout, body.widgets);
+    let d = state
+        .dashboards
+        .create(&viewer.user, content, body.message.as_deref())?;
     Ok((StatusCode::CREATED, Json(to_json(&d))))
 }
 
@@ -108,13 +132,13 @@ async fn update(
     let version = body.version.ok_or_else(|| {
         HttpError::bad_request("say which `version` you edited (optimistic concurrency)")
     })?;
-    let message = body.message.clone();
+    let content = content_of(&body.title, body.layout, body.widgets);
     let saved = state.dashboards.update(
         &viewer.user,
         &id,
         version,
-        &content_of(body),
-        message.as_deref(),
+        &content,
+        body.message.as_deref(),
     )?;
     Ok(Json(to_json(&saved)))
 }

@@ -110,20 +110,24 @@ impl DashboardService {
         self.validate_widgets(content)
     }
 
-    /// A new private dashboard of `user` (editors and admins).
-    pub fn create(&self, user: &User, content: DashboardContent) -> Result<Dashboard> {
+    /// A new private dashboard of `user` (editors and admins); `message`
+    /// says why, kept with its first version like any save's.
+    pub fn create(
+        &self,
+        user: &User,
+        content: DashboardContent,
+        message: Option<&str>,
+    ) -> Result<Dashboard> {
         if !can_create_dashboard(user) {
             return Err(DashboardsError::Forbidden(
                 "viewers cannot create dashboards".into(),
             ));
         }
-        self.insert(user, content)
-    }
-
-    fn insert(&self, user: &User, content: DashboardContent) -> Result<Dashboard> {
         self.validate(&content)?;
-        let d = Dashboard::new(user.id.clone(), content, Utc::now())
+        let mut d = Dashboard::new(user.id.clone(), content, Utc::now())
             .map_err(|e| DashboardsError::Invalid(e.to_string()))?;
+        d.note = note(user, message)?;
+        d.note.at = d.created;
         self.store.insert_dashboard(&d)?;
         Ok(d)
     }

@@ -133,7 +133,7 @@ pub(super) fn list_dashboards() {}
     path = "/api/v1/dashboards",
     tag = "dashboards",
     operation_id = "create_dashboard",
-    request_body(content = DashboardBody, content_type = "application/json"),
+    request_body(content = NewDashboardBody, content_type = "application/json"),
     responses(
         (status = 201, description = "OK.", body = Dashboard),
         BadParameter, NoSession, Forbidden, TooLarge, Invalid,

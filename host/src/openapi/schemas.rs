@@ -277,19 +277,35 @@ pub(super) struct Dashboard {
     pub widgets: Vec<Widget>,
 }
 
-/// Body of `POST /api/v1/dashboards` and `PUT /api/v1/dashboards/{id}`.
+/// Body of `POST /api/v1/dashboards`: a new dashboard (version 1). Keys
+/// not listed here are refused by name (400), `version` among them.
 #[derive(Debug, Serialize, ToSchema)]
-pub(super) struct DashboardBody {
-    /// The version edited (`PUT` only; a stale one is a 409).
-    pub version: Option<u64>,
+pub(super) struct NewDashboardBody {
     /// Title.
     pub title: String,
     /// Layout; a grid when left out.
     pub layout: Option<Value>,
     /// Widgets.
     pub widgets: Option<Vec<Widget>>,
-    /// Why (`PUT` only): kept with the new version in its history; one
-    /// line, at most 500 characters.
+    /// Why: kept with the first version in its history; one line, at most
+    /// 500 characters.
+    pub message: Option<String>,
+}
+
+/// Body of `PUT /api/v1/dashboards/{id}`. Keys not listed here are
+/// refused by name (400).
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct DashboardBody {
+    /// The version edited (a stale one is a 409).
+    pub version: u64,
+    /// Title.
+    pub title: String,
+    /// Layout; a grid when left out.
+    pub layout: Option<Value>,
+    /// Widgets.
+    pub widgets: Option<Vec<Widget>>,
+    /// Why: kept with the new version in its history; one line, at most
+    /// 500 characters.
     pub message: Option<String>,
 }
 

@@ -207,7 +207,7 @@ fn tab_names(dashboard: &Dashboard, editable: bool) -> &[String] {
 fn item(dashboard_id: &str, w: &Widget, tabs: &[String]) -> Markup {
     let lazy = w.tab > 0;
     html! {
-        div.grid-stack-item gs-id=(w.id) gs-x=(w.x) gs-y=(w.y) gs-w=(w.w) gs-h=(w.h) {
+        div.grid-stack-item.has-move[!tabs.is_empty()] gs-id=(w.id) gs-x=(w.x) gs-y=(w.y) gs-w=(w.w) gs-h=(w.h) {
             @if !tabs.is_empty() { (super::tab_move::control(w, tabs)) }
             section.grid-stack-item-content.widget aria-label=(w.title)
                 data-lazy=[lazy.then_some("true")]

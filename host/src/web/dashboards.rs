@@ -190,7 +190,7 @@ async fn create(
         layout: layout_from(form.layout.as_deref())?,
         widgets: Vec::new(),
     };
-    let dashboard = state.dashboards.create(&viewer.user, content)?;
+    let dashboard = state.dashboards.create(&viewer.user, content, None)?;
     hx_redirect(&format!("/dashboards/{}", dashboard.id.as_str()))
 }
 

@@ -1,6 +1,7 @@
-//! Edit mode's bar and its one save: while editing, the grid collects
-//! drags and resizes; "Save layout" sends every widget's place with the
-//! version it was edited from and an optional message, as one new version.
+//! Edit mode's bar and its one save: while editing, the page collects
+//! drags, resizes and moves to other tabs; "Save layout" sends every
+//! widget's place and tab with the version it was edited from and an
+//! optional message, as one new version.
 //! A save that met a newer version offers the same three ways on as the
 //! widget form ([`super::conflict`]); the arrangement stays on the page
 //! until the user picks one.
@@ -21,7 +22,7 @@ use super::dashboards::hx_redirect;
 use super::widget_form::field;
 use crate::auth::Action;
 use crate::http::{AppState, HttpError, Writer};
-use crate::store::{Dashboard, DashboardContent, MAX_MESSAGE_CHARS, MAX_WIDGETS};
+use crate::store::{Dashboard, DashboardContent, Layout, MAX_MESSAGE_CHARS, MAX_WIDGETS};
 
 /// Route of the layout save.
 pub(super) fn router() -> Router<AppState> {
@@ -38,7 +39,13 @@ pub(super) fn bar(d: &Dashboard) -> Markup {
             input type="hidden" name="items" value="";
             div.edit-bar-text {
                 strong { "Editing the layout" }
-                span.muted { " — drag and resize widgets, then save them as one version." }
+                span.muted {
+                    @if matches!(&d.content.layout, Layout::Tabs { tabs } if tabs.len() > 1) {
+                        " — drag, resize and move widgets between tabs, then save them as one version."
+                    } @else {
+                        " — drag and resize widgets, then save them as one version."
+                    }
+                }
             }
             div.edit-bar-controls {
                 label.sr-only for="layout-message" { "Message (optional)" }
@@ -139,5 +146,50 @@ async fn save_layout(
             );
             Ok((StatusCode::CONFLICT, offer).into_response())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Widget;
+
+    fn content() -> DashboardContent {
+        let card = |id: &str| Widget {
+            id: id.into(),
+            plugin: "metric-card".into(),
+            title: id.into(),
+            config: json!({}),
+            x: 0,
+            y: 0,
+            w: 4,
+            h: 2,
+            tab: 0,
+        };
+        DashboardContent {
+            title: "T".into(),
+            layout: Layout::Tabs {
+                tabs: vec!["One".into(), "Two".into()],
+            },
+            widgets: vec![card("a"), card("b")],
+        }
+    }
+
+    #[test]
+    fn a_save_carries_each_widgets_tab() {
+        let form = vec![(
+            "items".to_owned(),
+            r#"[{"id":"b","x":0,"y":3,"w":4,"h":2,"tab":1}]"#.to_owned(),
+        )];
+        let out = placed(&content(), &placements(&form).unwrap()).unwrap();
+        let b = &out.widgets[1];
+        assert_eq!((b.tab, b.x, b.y, b.w, b.h), (1, 0, 3, 4, 2));
+        assert_eq!(out.widgets[0].tab, 0, "what is not listed stays");
+        let gone = vec![(
+            "items".to_owned(),
+            r#"[{"id":"c","x":0,"y":0,"w":1,"h":1,"tab":1}]"#.to_owned(),
+        )];
+        let err = placed(&content(), &placements(&gone).unwrap()).unwrap_err();
+        assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
 }

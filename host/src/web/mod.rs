@@ -58,7 +58,6 @@ pub(super) fn router(state: AppState) -> Router<AppState> {
         .merge(tokens::router())
         .merge(setup::router())
         .merge(metrics_page::router())
-        .merge(tab_move::router())
         .merge(tabs_edit::router())
         .merge(export::router())
         .merge(alerts::router())

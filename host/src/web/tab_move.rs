@@ -1,35 +1,19 @@
-//! Moving a widget to another tab of a tabbed dashboard.
+//! The "Move to tab" control of edit mode.
 //!
-//! Two ways in, one endpoint: dropping a widget dragged onto a tab's
-//! button, and a "Move to tab" control on every widget while the layout is
-//! edited (reachable by keyboard). The widget lands at the bottom of the
-//! target tab, keeping its size, and the change is saved with the version
-//! it was made from, like any other layout save (stale → 409).
+//! Each widget of a tabbed dashboard gets one while the layout is edited
+//! (reachable by keyboard; dropping a dragged widget on a tab's button does
+//! the same). A move only changes the arrangement on the page: app.js puts
+//! the widget at the bottom of the target tab, keeping its size, and
+//! "Save layout" sends every widget's place *and tab* as one version
+//! ([`super::layout_save`]), so moves are saved, cancelled and met with a
+//! stale version like any drag.
 
-use axum::{
-    Json, Router,
-    extract::{Path, State},
-    routing::post,
-};
 use maud::{Markup, html};
-use serde::Deserialize;
-use serde_json::{Value, json};
 
-use crate::auth::Action;
-use crate::http::Writer;
-use crate::http::{AppState, HttpError, json_errors};
-use crate::store::{GRID_COLUMNS, Layout, Widget};
-use axum::middleware::map_response;
+use crate::store::Widget;
 
-/// Route of the move.
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route(
-        "/dashboards/{id}/widgets/{widget}/move",
-        post(move_widget).layer(map_response(json_errors)),
-    )
-}
-
-/// The "Move to tab" control of one widget (shown while editing).
+/// The "Move to tab" control of widget `w` among the dashboard's `tabs`.
+/// It sits in a strip above the widget (CSS), never over its content.
 pub(super) fn control(w: &Widget, tabs: &[String]) -> Markup {
     html! {
         form.widget-move data-move-widget=(w.id) {
@@ -39,59 +23,36 @@ pub(super) fn control(w: &Widget, tabs: &[String]) -> Markup {
                     option value=(i) selected[i == w.tab as usize] { (name) }
                 }
             }
-            button type="submit" { "Move" }
+            button type="submit" aria-label={ "Move " (w.title) " to the chosen tab" } { "Move" }
         }
     }
 }
 
-/// Body of a move: the target tab and the version edited.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct MoveRequest {
-    version: u64,
-    tab: u32,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-async fn move_widget(
-    State(state): State<AppState>,
-    Writer(viewer): Writer,
-    Path((id, widget_id)): Path<(String, String)>,
-    Json(request): Json<MoveRequest>,
-) -> Result<Json<Value>, HttpError> {
-    let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
-    let mut content = d.content.clone();
-    let index = content
-        .widgets
-        .iter()
-        .position(|w| w.id == widget_id)
-        .ok_or_else(|| HttpError::not_found("no such widget on this dashboard"))?;
-    // Below everything already on the target tab.
-    let bottom = content
-        .widgets
-        .iter()
-        .filter(|w| w.tab == request.tab && w.id != widget_id)
-        .map(|w| w.y + w.h)
-        .max()
-        .unwrap_or(0);
-    let w = &mut content.widgets[index];
-    let message = match &d.content.layout {
-        Layout::Tabs { tabs } => tabs
-            .get(request.tab as usize)
-            .map(|tab| format!("Moved “{}” to “{tab}”", w.title.trim())),
-        Layout::Grid => None,
-    };
-    w.tab = request.tab;
-    w.x = 0;
-    w.y = bottom;
-    w.w = w.w.min(GRID_COLUMNS);
-    let saved = state.dashboards.save(
-        &viewer.user,
-        &d,
-        request.version,
-        &content,
-        message.as_deref(),
-    )?;
-    Ok(Json(
-        json!({ "version": saved.version, "tab": request.tab }),
-    ))
+    #[test]
+    fn the_control_offers_every_tab_with_the_current_one_chosen() {
+        let w = Widget {
+            id: "w1".into(),
+            plugin: "metric-card".into(),
+            title: "Orders <all>".into(),
+            config: serde_json::json!({}),
+            x: 0,
+            y: 0,
+            w: 3,
+            h: 2,
+            tab: 1,
+        };
+        let tabs = ["One".to_owned(), "Two".to_owned()];
+        let html = control(&w, &tabs).into_string();
+        assert!(html.contains(r#"data-move-widget="w1""#), "{html}");
+        assert!(
+            html.contains(r#"<option value="1" selected>Two</option>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<option value="0">One</option>"#), "{html}");
+        assert!(html.contains("Move Orders &lt;all&gt; to tab"), "{html}");
+    }
 }

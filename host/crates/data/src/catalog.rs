@@ -73,6 +73,8 @@ pub(crate) struct Dataset {
     pub(crate) ttl: Duration,
     /// Configured colours of the values of each column that has some.
     pub(crate) colors: HashMap<String, Vec<(String, String)>>,
+    /// Columns declared `NOT NULL` (where the database tells).
+    pub(crate) not_null: std::collections::HashSet<String>,
 }
 
 impl Dataset {
@@ -217,11 +219,21 @@ async fn build_dataset(
             .join("."),
         From::Query(q) => format!("({}) AS wasmdash_q", q.trim().trim_end_matches(';')),
     };
-    let described = src.describe(from_sql).await.map_err(|e| match e {
+    let table = match &from {
+        From::Table(parts) => Some(parts.clone()),
+        From::Query(_) => None,
+    };
+    let described = src.describe(from_sql, table).await.map_err(|e| match e {
         DataError::Schema(m) | DataError::Database { detail: m } => schema_err(m),
         e => e,
     })?;
-    let mut kinds: HashMap<String, Option<ColumnKind>> = described.into_iter().collect();
+    let not_null = described
+        .iter()
+        .filter(|c| c.not_null)
+        .map(|c| c.name.clone())
+        .collect();
+    let mut kinds: HashMap<String, Option<ColumnKind>> =
+        described.into_iter().map(|c| (c.name, c.kind)).collect();
     // Declared kinds win for columns the database cannot type.
     for c in &d.columns {
         if let Some(k) = c.kind
@@ -300,6 +312,7 @@ async fn build_dataset(
         from,
         ttl: Duration::from_secs(d.cache_ttl_secs),
         colors,
+        not_null,
     };
     Ok((dataset, kinds))
 }
@@ -347,6 +360,10 @@ fn build_metric(
     };
     let plan = MetricPlan {
         aggregate: m.aggregate,
+        column_not_null: m
+            .column
+            .as_ref()
+            .is_some_and(|c| datasets[dataset].not_null.contains(c)),
         column: m.column.clone(),
         filters: bind_all(&m.filters)?,
         ratio: bind_all(&m.ratio_filter)?,

@@ -43,6 +43,8 @@ pub(crate) struct BoundFilter {
 pub(crate) struct MetricPlan {
     pub(crate) aggregate: Aggregate,
     pub(crate) column: Option<String>,
+    /// The column is declared `NOT NULL`: counting it counts rows.
+    pub(crate) column_not_null: bool,
     pub(crate) filters: Vec<BoundFilter>,
     pub(crate) ratio: Vec<BoundFilter>,
 }
@@ -198,13 +200,17 @@ impl<'a> Builder<'a> {
         let col = m.column.as_deref().map(|c| self.id(c));
         let rows = only(if cond.is_empty() { "*" } else { "1" });
         let value = col.as_deref().map_or_else(|| rows.clone(), only);
+        // A column that cannot be NULL counts as its rows: the same
+        // aggregate as a row count in the same scan, which the database
+        // then computes once for both (one aggregate less per row).
+        let counted = if m.column_not_null { &rows } else { &value };
         let parts = match m.aggregate {
             Aggregate::CountDistinct => return None,
-            Aggregate::Count => vec![format!("COUNT({value})")],
+            Aggregate::Count => vec![format!("COUNT({counted})")],
             Aggregate::Sum => vec![format!("SUM({value})")],
             Aggregate::Min => vec![format!("MIN({value})")],
             Aggregate::Max => vec![format!("MAX({value})")],
-            Aggregate::Avg => vec![format!("SUM({value})"), format!("COUNT({value})")],
+            Aggregate::Avg => vec![format!("SUM({value})"), format!("COUNT({counted})")],
             Aggregate::Ratio => {
                 let r: Vec<String> = m.ratio.iter().map(|f| self.filter(f)).collect();
                 let hit = format!("CASE WHEN {} THEN 1.0 ELSE 0.0 END", r.join(" AND "));
@@ -466,6 +472,7 @@ mod tests {
         MetricPlan {
             aggregate: Aggregate::Ratio,
             column: None,
+            column_not_null: false,
             filters: vec![BoundFilter {
                 column: "region".into(),
                 op: FilterOp::In,
@@ -488,6 +495,26 @@ mod tests {
             end_ms: 86_400_000,
             label: String::new(),
         }
+    }
+
+    #[test]
+    fn a_not_null_column_is_counted_as_rows() {
+        let mut avg = plan();
+        avg.aggregate = Aggregate::Avg;
+        avg.column = Some("amount".into());
+        avg.filters.clear();
+        let mut b = Builder::new(&SqliteDialect);
+        let nullable = b.partials(&avg, &[]).expect("avg folds");
+        assert!(nullable[1].contains("COUNT(\"amount\")"), "{nullable:?}");
+        avg.column_not_null = true;
+        let parts = b.partials(&avg, &[]).expect("avg folds");
+        assert!(parts[0].contains("SUM(\"amount\")"), "{parts:?}");
+        assert!(parts[1].contains("COUNT(*)"), "{parts:?}");
+        // With a filter, the rows that pass it.
+        let cond = plan().filters;
+        let parts = b.partials(&avg, &cond).expect("avg folds");
+        assert!(parts[1].contains("COUNT(CASE WHEN"), "{parts:?}");
+        assert!(parts[1].contains("THEN 1 END"), "{parts:?}");
     }
 
     #[test]

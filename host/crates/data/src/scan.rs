@@ -244,6 +244,7 @@ mod tests {
         MetricPlan {
             aggregate,
             column: column.map(str::to_string),
+            column_not_null: false,
             filters: status
                 .map(|s| BoundFilter {
                     column: "status".into(),

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::{Dashboard, DashboardContent, DashboardError};
+use super::input::{LayoutInput, WidgetInput};
 
 /// The `format` field of an exported dashboard.
 pub const DASHBOARD_JSON_FORMAT: &str = "wasmdash-dashboard";
@@ -16,7 +17,7 @@ pub const DASHBOARD_JSON_SCHEMA: u32 = 1;
 /// Largest accepted document.
 const MAX_BYTES: usize = 4 * 1024 * 1024;
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Document {
     format: String,
     schema: u32,
@@ -85,10 +86,29 @@ pub fn import_dashboard(text: &str) -> Result<DashboardContent, DashboardJsonErr
             ));
         }
     }
-    let doc: Document =
+    let doc: InputDocument =
         serde_json::from_str(text).map_err(|e| DashboardJsonError::Malformed(e.to_string()))?;
-    doc.content.validate()?;
-    Ok(doc.content)
+    let content = DashboardContent {
+        title: doc.title,
+        layout: doc.layout.into(),
+        widgets: doc.widgets.into_iter().map(Into::into).collect(),
+    };
+    content.validate()?;
+    Ok(content)
+}
+
+/// A document as read on import: every key known, or it is refused by
+/// name (an export of this build has exactly these).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputDocument {
+    #[serde(rename = "format")]
+    _format: String,
+    #[serde(rename = "schema")]
+    _schema: u32,
+    title: String,
+    layout: LayoutInput,
+    widgets: Vec<WidgetInput>,
 }
 
 #[cfg(test)]
@@ -159,5 +179,22 @@ mod tests {
             import_dashboard(&" ".repeat(MAX_BYTES + 1)),
             Err(DashboardJsonError::TooLarge)
         ));
+        // A key this build does not know is named, not dropped.
+        for (path, key) in [
+            ("/widgets/0", "colour"),
+            ("", "theme"),
+            ("/layout", "columns"),
+        ] {
+            let mut doc = good.clone();
+            doc.pointer_mut(path)
+                .unwrap()
+                .as_object_mut()
+                .unwrap()
+                .insert(key.into(), 1.into());
+            match import_dashboard(&doc.to_string()) {
+                Err(DashboardJsonError::Malformed(m)) => assert!(m.contains(key), "{m}"),
+                other => panic!("{key}: {other:?}"),
+            }
+        }
     }
 }

@@ -78,28 +78,24 @@ pub(crate) fn window(spec: &RollupSpec, t: Target<'_>, from: Option<i64>, to: i6
     b.finish(text, kinds)
 }
 
-/// The rows of `batch` as values for the stored table (booleans as 0/1).
-pub(crate) fn rows(batch: &Batch) -> Vec<Vec<Value>> {
-    (0..batch.row_count as usize)
-        .map(|i| {
-            batch
-                .columns
-                .iter()
-                .map(|c| {
-                    if c.is_null(i) {
-                        return Value::Null;
-                    }
-                    match &c.values {
-                        ColumnValues::Int64(v) | ColumnValues::Timestamp(v) => Value::Integer(v[i]),
-                        ColumnValues::Float64(v) => Value::Real(v[i]),
-                        ColumnValues::Boolean(v) => Value::Integer(i64::from(v[i])),
-                        ColumnValues::Text(v) => Value::Text(v[i].clone()),
-                        ColumnValues::Dictionary { dictionary, codes } => {
-                            Value::Text(dictionary[codes[i] as usize].clone())
-                        }
-                    }
-                })
-                .collect()
+/// Row `i` of `batch` as values for the stored table (booleans as 0/1).
+pub(crate) fn row(batch: &Batch, i: usize) -> Vec<Value> {
+    batch
+        .columns
+        .iter()
+        .map(|c| {
+            if c.is_null(i) {
+                return Value::Null;
+            }
+            match &c.values {
+                ColumnValues::Int64(v) | ColumnValues::Timestamp(v) => Value::Integer(v[i]),
+                ColumnValues::Float64(v) => Value::Real(v[i]),
+                ColumnValues::Boolean(v) => Value::Integer(i64::from(v[i])),
+                ColumnValues::Text(v) => Value::Text(v[i].clone()),
+                ColumnValues::Dictionary { dictionary, codes } => {
+                    Value::Text(dictionary[codes[i] as usize].clone())
+                }
+            }
         })
         .collect()
 }
@@ -154,15 +150,15 @@ mod tests {
             Cell::Bool(true),
             Cell::Null,
         ]);
-        let out = rows(&b.finish());
+        let out = row(&b.finish(), 0);
         assert_eq!(
             out,
-            vec![vec![
+            vec![
                 Value::Integer(3600),
                 Value::Text("a".into()),
                 Value::Integer(1),
                 Value::Null
-            ]]
+            ]
         );
     }
 }

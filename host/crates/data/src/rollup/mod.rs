@@ -24,6 +24,7 @@ mod refresh;
 mod serve;
 pub(crate) mod spec;
 mod store;
+mod writer;
 
 use serde::Serialize;
 

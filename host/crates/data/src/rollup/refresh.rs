@@ -7,8 +7,7 @@ use std::time::Instant;
 
 use futures::StreamExt;
 
-use rusqlite::types::Value;
-
+use super::writer::BucketWriter;
 use super::{RollupSpec, RollupState, RollupStatus, RollupStore, Run, blocking, build};
 use crate::batch::Cell;
 use crate::compile::{self, Target};
@@ -159,42 +158,47 @@ impl DataEngine {
         result
     }
 
-    /// The buckets of `spec` over `[from, to)` (UTC seconds; from the
-    /// first row when `from` is `None`), read by one statement.
-    async fn read_window(
+    /// Write the buckets of `spec` over `[from, to)` (UTC seconds; from
+    /// the first row when `from` is `None`), read by one statement, to
+    /// `out` batch by batch; `done` groups were written before. Returns
+    /// the groups written.
+    async fn write_window(
         &self,
         spec: &RollupSpec,
         target: Target<'_>,
-        from: Option<i64>,
-        to: i64,
+        (from, to): (Option<i64>, i64),
+        out: &mut BucketWriter,
+        done: usize,
         started: Instant,
-    ) -> Result<Vec<Vec<Value>>> {
+    ) -> Result<usize> {
         let s = &self.sources[self.catalog.datasets[spec.dataset].source];
         let q = build::window(spec, target, from.map(|f| f * 1000), to * 1000);
         let mut stream = s.stream(q, BATCH_ROWS).await?;
-        let mut rows = Vec::new();
+        let mut groups = 0;
         while let Some(batch) = stream.next().await {
-            rows.extend(build::rows(&batch?));
-            if from.is_none() {
-                tracing::info!(rollup = %spec.name, buckets = rows.len(),
+            let batch = batch?;
+            groups += batch.row_count as usize;
+            out.insert(batch).await?;
+            if target.full_scan {
+                tracing::info!(rollup = %spec.name, buckets = done + groups,
                     elapsed_ms = started.elapsed().as_millis() as u64, "rollup: building");
             }
         }
-        Ok(rows)
+        Ok(groups)
     }
 
-    /// [`DataEngine::read_window`] in consecutive windows of about `limit`
-    /// groups each (see `Dialect::group_limit`): each window's width
-    /// follows the groups per grain the previous one found.
-    async fn read_windows(
+    /// [`DataEngine::write_window`] in consecutive windows of about
+    /// `limit` groups each (see `Dialect::group_limit`): each window's
+    /// width follows the groups per grain the previous one found.
+    async fn write_windows(
         &self,
         spec: &RollupSpec,
         target: Target<'_>,
-        from: Option<i64>,
-        to: i64,
+        (from, to): (Option<i64>, i64),
         limit: usize,
+        out: &mut BucketWriter,
         started: Instant,
-    ) -> Result<Vec<Vec<Value>>> {
+    ) -> Result<usize> {
         let g = spec.grain;
         let start = match from {
             Some(f) => f,
@@ -208,7 +212,7 @@ impl DataEngine {
                     .and_then(Cell::as_i64);
                 match first {
                     Some(ms) => ms.div_euclid(1000).div_euclid(g) * g,
-                    None => return Ok(Vec::new()),
+                    None => return Ok(0),
                 }
             }
         };
@@ -216,23 +220,19 @@ impl DataEngine {
         let limit = limit.max(1) as i64;
         let mut grains = (limit / 16).max(1);
         let mut at = start.min(to);
-        let mut rows = Vec::new();
+        let mut written = 0;
         while at < to {
             let end = at.saturating_add(grains.saturating_mul(g)).min(to);
             let found = self
-                .read_window(spec, target, Some(at), end, started)
+                .write_window(spec, target, (Some(at), end), out, written, started)
                 .await?;
-            let per_grain = found.len() as f64 / ((end - at) / g).max(1) as f64;
+            let per_grain = found as f64 / ((end - at) / g).max(1) as f64;
             // At most four times wider each step: the density may rise.
             grains = ((limit as f64 / per_grain.max(1.0)) as i64).clamp(1, grains * 4);
-            rows.extend(found);
-            if from.is_none() {
-                tracing::info!(rollup = %spec.name, buckets = rows.len(),
-                    elapsed_ms = started.elapsed().as_millis() as u64, "rollup: building");
-            }
+            written += found;
             at = end;
         }
-        Ok(rows)
+        Ok(written)
     }
 
     async fn run_refresh(&self, i: usize, rebuild: bool, store: Arc<RollupStore>) -> Result<()> {
@@ -246,7 +246,8 @@ impl DataEngine {
                 if rebuild {
                     store.clear(&spec)?;
                 }
-                Ok(store.meta(&spec)?.watermark)
+                // The watermark alone: counting the buckets reads them all.
+                store.read(|tx| super::store::watermark(tx, &spec))
             })
             .await?
         };
@@ -273,15 +274,20 @@ impl DataEngine {
             // A build reads (nearly) everything: no index walk.
             full_scan: from.is_none(),
         };
-        let rows = match s.dialect().group_limit() {
-            None => self.read_window(&spec, target, from, to, started).await?,
+        // Buckets go to the file as they are read, in one transaction:
+        // readers see the old ones until it commits.
+        let mut out = BucketWriter::open(&store, &spec, from).await?;
+        let buckets = match s.dialect().group_limit() {
+            None => {
+                self.write_window(&spec, target, (from, to), &mut out, 0, started)
+                    .await?
+            }
             Some(limit) => {
-                self.read_windows(&spec, target, from, to, limit, started)
+                self.write_windows(&spec, target, (from, to), limit, &mut out, started)
                     .await?
             }
         };
-        let buckets = rows.len();
-        blocking(move || store.replace(&spec, from, to, &rows, now)).await?;
+        out.commit(to, now).await?;
         let name = &self.rollups.specs[i].name;
         let ms = started.elapsed().as_millis() as u64;
         match from {

@@ -241,6 +241,7 @@ pub(crate) mod tests {
         MetricPlan {
             aggregate,
             column: column.map(str::to_string),
+            column_not_null: false,
             filters: filter
                 .map(|(c, op)| BoundFilter {
                     column: c.into(),

@@ -3,7 +3,8 @@
 //! buckets, and the watermark: every source row before it is counted).
 //!
 //! A writer connection folds refreshes in, one transaction each (delete
-//! the refreshed window, insert its buckets, move the watermark), and a
+//! the refreshed window, insert its buckets, move the watermark: see
+//! `writer`), and a
 //! reader connection answers queries inside read transactions, so a
 //! query sees a watermark and the buckets that go with it (WAL mode lets
 //! both run at once).
@@ -11,7 +12,6 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::spec::{BUCKET, RollupSpec};
@@ -35,7 +35,7 @@ pub(crate) struct RollupStore {
     reader: Mutex<Connection>,
 }
 
-fn err(e: impl std::fmt::Display) -> DataError {
+pub(super) fn err(e: impl std::fmt::Display) -> DataError {
     DataError::db(format!("rollup file: {e}"))
 }
 
@@ -172,48 +172,10 @@ impl RollupStore {
         tx.commit().map_err(err)
     }
 
-    /// Replace the buckets from `from` (every bucket when `None`) on with
-    /// `rows` (bucket, dimensions, measures), and move the watermark to
-    /// `to`, in one transaction.
-    pub(crate) fn replace(
-        &self,
-        spec: &RollupSpec,
-        from: Option<i64>,
-        to: i64,
-        rows: &[Vec<Value>],
-        now: i64,
-    ) -> Result<()> {
-        let mut c = lock(&self.writer)?;
-        let tx = c.transaction().map_err(err)?;
-        let table = quote(&spec.table());
-        match from {
-            None => tx.execute(&format!("DELETE FROM {table}"), []),
-            Some(from) => tx.execute(
-                &format!("DELETE FROM {table} WHERE {} >= ?1", quote(BUCKET)),
-                [from],
-            ),
-        }
-        .map_err(err)?;
-        {
-            let width = 1 + spec.dims.len() + spec.measure_columns().len();
-            let marks: Vec<String> = (1..=width).map(|i| format!("?{i}")).collect();
-            let mut ins = tx
-                .prepare(&format!(
-                    "INSERT INTO {table} VALUES ({})",
-                    marks.join(", ")
-                ))
-                .map_err(err)?;
-            for row in rows {
-                ins.execute(rusqlite::params_from_iter(row.iter()))
-                    .map_err(err)?;
-            }
-        }
-        tx.execute(
-            "UPDATE wasmdash_rollups SET watermark = ?2, refreshed_at = ?3 WHERE name = ?1",
-            params![spec.name, to, now],
-        )
-        .map_err(err)?;
-        tx.commit().map_err(err)
+    /// The writer connection, for a [`super::writer::BucketWriter`]
+    /// (one build or refresh writes at a time).
+    pub(crate) fn write_lock(&self) -> Result<MutexGuard<'_, Connection>> {
+        lock(&self.writer)
     }
 
     /// Run `f` in a read transaction: the watermark it reads and the

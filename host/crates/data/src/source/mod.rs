@@ -25,6 +25,16 @@ enum Pool {
     Mysql(Arc<mysql::MysqlSource>),
 }
 
+/// A column a dataset's `FROM` yields, as its database describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Described {
+    pub(crate) name: String,
+    /// `None` when the database cannot tell.
+    pub(crate) kind: Option<ColumnKind>,
+    /// Declared `NOT NULL` (false when unknown).
+    pub(crate) not_null: bool,
+}
+
 /// One configured database.
 #[derive(Debug)]
 pub(crate) struct Source {
@@ -125,15 +135,18 @@ impl Source {
 
     /// Names and kinds of the columns of `from_sql` (a quoted table or a
     /// parenthesised query); `None` when the database cannot tell.
+    /// `table` names the table (`[schema.]name`) when the dataset reads
+    /// one, not a query.
     pub(crate) async fn describe(
         &self,
         from_sql: String,
-    ) -> Result<Vec<(String, Option<ColumnKind>)>> {
+        table: Option<Vec<String>>,
+    ) -> Result<Vec<Described>> {
         let _admitted = self.admission.admit().await?;
         self.statements.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let result = match &self.pool {
-            Pool::Sqlite(s) => s.describe(from_sql, self.timeout).await,
+            Pool::Sqlite(s) => s.describe(from_sql, table, self.timeout).await,
             Pool::Postgres(p) => p.describe(&from_sql).await,
             Pool::Mysql(m) => m.describe(&from_sql).await,
         };

@@ -108,10 +108,7 @@ impl MysqlSource {
     }
 
     /// Names and kinds of the columns `from` yields.
-    pub(crate) async fn describe(
-        &self,
-        from_sql: &str,
-    ) -> Result<Vec<(String, Option<ColumnKind>)>> {
+    pub(crate) async fn describe(&self, from_sql: &str) -> Result<Vec<super::Described>> {
         let mut conn = self.conn().await?;
         let stmt = conn
             .prep(format!("SELECT * FROM {from_sql} LIMIT 0"))
@@ -120,11 +117,12 @@ impl MysqlSource {
         Ok(stmt
             .columns()
             .iter()
-            .map(|c| {
-                (
-                    c.name_str().into_owned(),
-                    Some(kind_of_type(c.column_type())),
-                )
+            .map(|c| super::Described {
+                name: c.name_str().into_owned(),
+                kind: Some(kind_of_type(c.column_type())),
+                // Left unknown: a query's outer join may fill a NOT NULL
+                // column with NULLs.
+                not_null: false,
             })
             .collect())
     }

@@ -98,10 +98,7 @@ impl PostgresSource {
     }
 
     /// Names and kinds of the columns `from` yields.
-    pub(crate) async fn describe(
-        &self,
-        from_sql: &str,
-    ) -> Result<Vec<(String, Option<ColumnKind>)>> {
+    pub(crate) async fn describe(&self, from_sql: &str) -> Result<Vec<super::Described>> {
         let client = self.client().await?;
         let stmt = client
             .prepare(&format!("SELECT * FROM {from_sql} LIMIT 0"))
@@ -110,7 +107,12 @@ impl PostgresSource {
         Ok(stmt
             .columns()
             .iter()
-            .map(|c| (c.name().to_string(), Some(kind_of_type(c.type_()))))
+            .map(|c| super::Described {
+                name: c.name().to_string(),
+                kind: Some(kind_of_type(c.type_())),
+                // Not in a statement's description: unknown.
+                not_null: false,
+            })
             .collect())
     }
 

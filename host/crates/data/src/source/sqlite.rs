@@ -13,7 +13,11 @@ use crate::batch::{Batcher, Cell, Feeder};
 use crate::compile::Query;
 use crate::dialect::SqlValue;
 use crate::error::{DataError, Result};
+use crate::source::Described;
 use wasmdash_frame::ColumnKind;
+
+/// Virtual machine steps between two looks at a statement's deadline.
+const PROGRESS_OPS: i32 = 10_000;
 
 /// A pool of read-only connections to one SQLite file.
 #[derive(Debug)]
@@ -54,7 +58,10 @@ impl SqliteSource {
                 None => open(&this.path)?,
             };
             let deadline = Instant::now() + limit;
-            conn.progress_handler(1_000, Some(move || Instant::now() >= deadline))
+            // Every PROGRESS_OPS virtual machine steps (well under a
+            // millisecond): often enough for the deadline, rarely enough
+            // not to cost a long scan anything measurable.
+            conn.progress_handler(PROGRESS_OPS, Some(move || Instant::now() >= deadline))
                 .map_err(DataError::db)?;
             let result = f(&conn);
             conn.progress_handler(0, None::<fn() -> bool>)
@@ -95,19 +102,37 @@ impl SqliteSource {
         .await
     }
 
-    /// Names and declared kinds of the columns `from` yields.
+    /// Names and declared kinds of the columns `from_sql` yields, and
+    /// their `NOT NULL` constraints when it is `table` (`[schema.]name`):
+    /// only a table's own constraints hold (a view's or a query's outer
+    /// join may fill a `NOT NULL` column with NULLs).
     pub(crate) async fn describe(
         self: &Arc<Self>,
         from_sql: String,
+        table: Option<Vec<String>>,
         limit: Duration,
-    ) -> Result<Vec<(String, Option<ColumnKind>)>> {
+    ) -> Result<Vec<Described>> {
         self.with_conn(limit, move |conn| {
             let stmt = conn
                 .prepare(&format!("SELECT * FROM {from_sql} LIMIT 0"))
                 .map_err(|e| DataError::Schema(e.to_string()))?;
+            let not_null = |column: &str| {
+                let (db, name) = match table.as_deref() {
+                    Some([name]) => (None, name.as_str()),
+                    Some([db, name]) => (Some(db.as_str()), name.as_str()),
+                    _ => return false,
+                };
+                // Fails for a view: unknown.
+                conn.column_metadata(db, name, column)
+                    .is_ok_and(|(_, _, not_null, _, _)| not_null)
+            };
             Ok(stmt
                 .columns()
-                .map(|c| (c.name().to_string(), c.decl_type().and_then(kind_of_decl)))
+                .map(|c| Described {
+                    name: c.name().to_string(),
+                    kind: c.decl_type().and_then(kind_of_decl),
+                    not_null: not_null(c.name()),
+                })
                 .collect())
         })
         .await
