@@ -188,6 +188,20 @@ impl Rig {
         Self::in_dir_with(dir, utc(now), smtp_port, &[], extra).await
     }
 
+    /// A world at `now` whose plugins folder holds the components at
+    /// `plugins` (fixture rules beside the built-in ones).
+    pub(crate) async fn with_plugins(now: &str, smtp_port: u16, plugins: &[&str]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        create_db(dir.path());
+        let folder = dir.path().join("plugins");
+        std::fs::create_dir(&folder).unwrap();
+        for p in plugins {
+            let file = Path::new(p).file_name().unwrap();
+            std::fs::copy(p, folder.join(file)).unwrap();
+        }
+        Self::in_dir_with(dir, utc(now), smtp_port, &[], "").await
+    }
+
     async fn in_dir_with(
         dir: tempfile::TempDir,
         now: DateTime<Utc>,
@@ -203,7 +217,11 @@ impl Rig {
         let config = Config::parse(&text, &dir.path().join("wasmdash.toml"), env).unwrap();
         let data = DataEngine::connect(&config).await.unwrap();
         let data = Arc::new(data.with_clock(clock.clock()));
-        let settings = PluginSettings::default();
+        let folder = dir.path().join("plugins");
+        let settings = PluginSettings {
+            dir: folder.is_dir().then_some(folder),
+            ..PluginSettings::default()
+        };
         let runtime = PluginRuntime::new(&settings, &wasmdash_tests::plugin_cache_dir()).unwrap();
         let plugins: Arc<PluginRegistry> =
             PluginRegistry::load_unwatched(runtime, &settings).unwrap();

@@ -2,7 +2,10 @@
 //! widget heads its columns with their labels and shows ids without
 //! separators, amounts as currency and durations; the status pie paints
 //! "error" in the configured red. Screenshots at 1440x900 and 390x844 are
-//! kept among the browser artifacts (`demo-*.png`).
+//! kept among the browser artifacts (`demo-*.png`). An empty cell is
+//! aligned as its column; on a phone the table shows each row as a card of
+//! label/value lines instead of scrolling sideways; the trend chart's
+//! change figure is painted in its tone, not the axis grey.
 
 use fantoccini::{Client, Locator};
 
@@ -103,6 +106,49 @@ async fn the_demo_table_and_pie_read_right_in_chromium() {
         .await
         .unwrap();
         shot(c, &format!("{name}-table")).await;
+        let js = |script: &'static str| c.execute(script, vec![]);
+        // Nothing to scroll sideways, on a phone either.
+        let overflow = js(
+            "const s = document.querySelector('.wd-data-table .wd-table-scroll');
+                           return s.scrollWidth - s.clientWidth;",
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+        if mobile {
+            assert!(overflow <= 1.0, "the table scrolls {overflow}px sideways");
+            // Each value beside its column's label.
+            let label = js(
+                "const td = document.querySelector('.wd-data-table tbody td:nth-child(7)');
+                            return getComputedStyle(td, '::before').content;",
+            )
+            .await
+            .unwrap();
+            assert_eq!(label.as_str(), Some("\"Amount\""), "{label}");
+        } else {
+            // An empty cell sits where its column's values do.
+            let misaligned = js(
+                "return [...document.querySelectorAll('.wd-data-table td.wd-null')]
+                  .filter(td => getComputedStyle(td).textAlign !==
+                    getComputedStyle(td.closest('table').querySelector(
+                      'thead th:nth-child(' + (td.cellIndex + 1) + ')')).textAlign).length;",
+            )
+            .await
+            .unwrap();
+            assert_eq!(misaligned.as_f64(), Some(0.0), "misaligned empty cells");
+            // The change figure is green or red (or muted when flat), not
+            // the grey every other SVG text is.
+            let tones = js("const t = document.querySelector('.wd-trend-chart text.wd-change');
+                  const tick = document.querySelector('.wd-trend-chart text.wd-tick-label');
+                  return t ? [t.getAttribute('class'), getComputedStyle(t).fill, getComputedStyle(tick).fill] : null;")
+            .await
+            .unwrap();
+            let tones: Vec<String> = serde_json::from_value(tones).expect("a change figure");
+            if !tones[0].contains("wd-neutral") {
+                assert_ne!(tones[1], tones[2], "{tones:?}");
+            }
+        }
         let errors = console_errors(c).await;
         assert!(errors.is_empty(), "{errors:?}");
     }

@@ -1,7 +1,8 @@
 //! The demo's `[[dataset]]` columns carry labels and display formats, and
 //! its status column the colours of its values (issue 13, item 4 and the
 //! colour map of item 1): the table widget, the API, CSV (labels on
-//! request), JSON, the PDF and the editor's column picker all use them.
+//! request), JSON, the PDF and the editor's column picker all use them,
+//! and a grouped widget's export heads its groups with the dimension's label.
 
 use serde_json::Value;
 
@@ -201,6 +202,31 @@ async fn the_api_csv_json_and_editor_carry_the_column_metadata() {
             serde_json::json!({"kind": "currency", "unit": "USD", "decimals": 2})
         );
         assert!(latest["rows"][0]["amount"].is_number(), "{latest}");
+        // A grouped widget's groups are headed by the dimension's label.
+        let by_status = report
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["title"] == "Orders by status")
+            .unwrap();
+        assert_eq!(by_status["columns"][0]["name"], "label", "{by_status}");
+        assert_eq!(by_status["columns"][0]["label"], "Status", "{by_status}");
+        let regions = send(
+            "GET",
+            &format!(
+                "{base}/api/v1/dashboards/{}/widgets/regions/export?format=csv&range=30d&options={}",
+                demo.dashboard,
+                enc(r#"{"header_labels":true}"#)
+            ),
+            &admin,
+            None,
+        );
+        assert_eq!(regions.status, 200, "{}", regions.body);
+        assert!(
+            regions.body.starts_with("Region,Revenue\r\n"),
+            "{}",
+            regions.body
+        );
         let plain = send(
             "GET",
             &format!(

@@ -1,6 +1,9 @@
 //! Which way is good news follows the metric's `good` (issue 13, item 1):
-//! the demo's error rate is declared `good = "down"`, so its card is green
-//! when the error rate fell and red when it rose.
+//! the demo's error rate is declared `good = "down"`, so its card — and the
+//! change figure of a trend chart of it — is green when the error rate fell
+//! and red when it rose.
+
+use serde_json::json;
 
 use crate::demo_support::{DEMO_ORDERS, Demo, start_demo};
 use crate::web_support::send;
@@ -29,6 +32,34 @@ fn error_card(demo: &Demo) -> String {
     got.body
 }
 
+/// A trend chart of the error rate with the previous period, added to the
+/// demo dashboard (the demo's own trend chart shows orders, where up is
+/// good), drawn over the last 7 days at its grid size (8 columns).
+fn error_trend(demo: &Demo) -> String {
+    demo.add_widget(json!({
+        "id": "error-trend", "plugin": "trend-chart", "title": "Error rate over time",
+        "config": {"metric": "error_rate", "bucket": "day", "show_previous": true},
+        "x": 0, "y": 20, "w": 8, "h": 4,
+    }));
+    let got = send(
+        "GET",
+        &demo.widget("error-trend", "7d"),
+        &demo.admin(),
+        None,
+    );
+    assert_eq!(got.status, 200, "{}", got.body);
+    got.body
+}
+
+/// The chart's change figure: the `<text class="wd-change …">` element.
+fn change_figure(chart: &str) -> &str {
+    let at = chart
+        .find("<text class=\"wd-change")
+        .unwrap_or_else(|| panic!("no change figure: {chart}"));
+    let end = chart[at..].find("</text>").unwrap();
+    &chart[at..at + end]
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_error_rate_card_is_green_when_the_error_rate_fell() {
     let running = start_demo(DEMO_ORDERS, FELL).await;
@@ -40,6 +71,12 @@ async fn the_error_rate_card_is_green_when_the_error_rate_fell() {
             "a falling error rate is good news: {card}"
         );
         assert!(!card.contains("wd-bad"), "{card}");
+        let figure = change_figure(&error_trend(&demo)).to_owned();
+        assert!(
+            figure.contains("wd-change wd-good") && figure.contains("▼ -"),
+            "the chart agrees with the card: {figure}"
+        );
+        assert!(figure.contains("vs previous period"), "{figure}");
     })
     .await
     .unwrap();
@@ -54,6 +91,11 @@ async fn the_error_rate_card_is_red_when_the_error_rate_rose() {
         assert!(
             card.contains("trend-up") && card.contains("wd-bad"),
             "a rising error rate is bad news: {card}"
+        );
+        let figure = change_figure(&error_trend(&demo)).to_owned();
+        assert!(
+            figure.contains("wd-change wd-bad") && figure.contains("▲ +"),
+            "{figure}"
         );
     })
     .await

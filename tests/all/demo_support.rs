@@ -15,7 +15,7 @@ use wasmdash::seed::{DEMO_ADMIN, seed_demo};
 use wasmdash::store::{SledStore, Store};
 
 use crate::server_support::Running;
-use crate::web_support::{As, PASSWORD, login};
+use crate::web_support::{As, PASSWORD, json_body, login, send};
 
 /// The demo admin's password in these tests (the web tests' one, so the
 /// browser helpers sign in with it).
@@ -40,6 +40,21 @@ impl Demo {
     pub(crate) fn admin(&self) -> As {
         let (cookie, csrf) = login(&self.base, DEMO_ADMIN, DEMO_PASSWORD).unwrap();
         As::Session { cookie, csrf }
+    }
+
+    /// Add `widget` (the API's widget object) to the demo dashboard.
+    pub(crate) fn add_widget(&self, widget: serde_json::Value) {
+        let url = format!("{}/api/v1/dashboards/{}", self.base, self.dashboard);
+        let who = As::Token(self.token.clone());
+        let mut d = send("GET", &url, &who, None).json();
+        let mut widgets = d["widgets"].take();
+        widgets.as_array_mut().unwrap().push(widget);
+        let body = serde_json::json!({
+            "version": d["version"], "title": d["title"],
+            "layout": d["layout"].take(), "widgets": widgets,
+        });
+        let put = send("PUT", &url, &who, json_body(&body));
+        assert_eq!(put.status, 200, "{}", put.body);
     }
 
     /// The URL of widget `id` of the demo dashboard over `range`.

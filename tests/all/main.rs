@@ -3,6 +3,7 @@
 mod alerts_cli;
 mod alerts_engine;
 mod alerts_engine_input;
+mod alerts_engine_partial;
 mod alerts_engine_support;
 mod alerts_http;
 mod alerts_smtp_process;
@@ -56,6 +57,7 @@ mod store_dashboards;
 mod store_process;
 mod store_support;
 mod store_users;
+mod web_assets;
 mod web_authz;
 mod web_bad_input;
 mod web_browser;

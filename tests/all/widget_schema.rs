@@ -348,3 +348,70 @@ async fn stored_and_seeded_dashboards_are_checked_at_start_up() {
     let _ = stop.send(());
     serving.await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_left_out_takes_the_default_the_schema_shows() {
+    let running = start().await;
+    let w = running.world.clone();
+    tokio::task::spawn_blocking(move || {
+        let base = &w.base;
+        let (cookie, csrf) = login(base, "editor", PASSWORD).unwrap();
+        let editor = As::Session { cookie, csrf };
+        let schema = |plugin: &str| {
+            send(
+                "GET",
+                &format!("{base}/api/v1/plugins/{plugin}/schema"),
+                &editor,
+                None,
+            )
+            .json()
+        };
+        // What the forms and the API say a widget left alone does...
+        assert_eq!(
+            schema("metric-card")["properties"]["sparkline"]["default"],
+            true
+        );
+        assert_eq!(
+            schema("trend-chart")["properties"]["show_previous"]["default"],
+            true
+        );
+        assert_eq!(
+            schema("data-table")["properties"]["page_size"]["default"],
+            50
+        );
+        // ...is what widgets made through the API without those keys do.
+        let api = format!("{base}/api/v1/dashboards/{}", w.private);
+        let mut at = 0;
+        let mut place = |id: &str, plugin: &str, config: Value| {
+            at += 4;
+            json!({"id": id, "plugin": plugin, "title": id, "config": config,
+                   "x": 0, "y": at, "w": 8, "h": 4})
+        };
+        let widgets = [
+            place("card", "metric-card", json!({"metric": "total_orders"})),
+            place("trend", "trend-chart", json!({"metric": "total_orders"})),
+            place("table", "data-table", json!({"dataset": "orders"})),
+        ];
+        let body = json!({"version": 1, "title": "Defaults", "widgets": widgets});
+        let put = send("PUT", &api, &editor, json_body(&body));
+        assert_eq!(put.status, 200, "{}", put.body);
+        let html = |id: &str| {
+            let got = send(
+                "GET",
+                &format!("{base}/dashboards/{}/widgets/{id}?{RANGE}", w.private),
+                &editor,
+                None,
+            );
+            assert_eq!(got.status, 200, "{}", got.body);
+            got.body
+        };
+        let card = html("card");
+        assert!(card.contains("wd-sparkline"), "no sparkline: {card}");
+        let trend = html("trend");
+        assert!(trend.contains("wd-previous"), "no previous period: {trend}");
+        let table = html("table");
+        assert_eq!(table.matches("<tr>").count(), 1 + 50, "{table}");
+    })
+    .await
+    .unwrap();
+}

@@ -58,7 +58,9 @@
 //! Around the traits sit the helpers every plugin needs: [`html`] escaping,
 //! [`format`](mod@format) for numbers, percentages, money, durations and
 //! percent change, [`time`] for timestamps in the viewer's UTC offset,
-//! [`cell_text`] for exporters writing millions of cells, [`display`] for
+//! [`cell_text`] for exporters writing millions of cells, [`change`] for a
+//! value against the previous period (worded and coloured by the metric's
+//! direction, the same in every plugin), [`display`] for
 //! the formats, direction and colours the dashboard uses, [`buckets`] for
 //! the partial first and last buckets of a series, the [`svg`] chart
 //! toolkit (scales, axes, lines, areas, bars, pie/donut arcs, sparklines,
@@ -152,6 +154,7 @@
 
 pub mod buckets;
 pub mod cell_text;
+pub mod change;
 mod config;
 pub mod display;
 pub mod format;

@@ -21,7 +21,7 @@ use super::records::EvaluationWrite;
 use super::service::{AlertService, CheckResult, TestOutcome};
 use super::state::{self, Observation};
 use crate::data::{DataRequest, RangeSpec};
-use crate::frame::{ColumnFormat, ValueFormat};
+use crate::frame::{ColumnFormat, Series, ValueFormat};
 use crate::plugins::{AlertInput, AlertState as RuleState, Display};
 
 /// Rule calls in flight at once within one metric group.
@@ -38,6 +38,34 @@ pub(crate) struct Snapshot {
 }
 
 type Group = ((String, String), Vec<Alert>);
+
+/// The recent values a rule sees: whole buckets only. The evaluated range
+/// ends now, so its last bucket is still filling (and its first may start
+/// mid-bucket): a rule comparing recent values would read that bucket as
+/// a drop, or as missing data. The alert-rule world has no `buckets`
+/// import to ask which points are partial, so the host leaves them out;
+/// `current` and `previous` are aggregates over ranges of equal length and
+/// need no such care.
+fn whole_buckets(series: Series, partial: &[i64]) -> Series {
+    if partial.is_empty() {
+        return series;
+    }
+    let n = series.timestamps.len().min(series.values.len());
+    let keep: Vec<usize> = (0..n)
+        .filter(|i| !partial.contains(&series.timestamps[*i]))
+        .collect();
+    Series {
+        timestamps: keep.iter().map(|i| series.timestamps[*i]).collect(),
+        values: keep.iter().map(|i| series.values[*i]).collect(),
+        nulls: if series.nulls.is_empty() {
+            Vec::new()
+        } else {
+            keep.iter()
+                .map(|i| series.nulls.get(*i).copied().unwrap_or(false))
+                .collect()
+        },
+    }
+}
 /// One group's metric snapshot (when it could be read) and each alert's
 /// observation.
 type GroupOutcome = (Option<Snapshot>, Vec<(Alert, Observation)>);
@@ -81,7 +109,7 @@ impl AlertService {
                 time_range: resolved.current,
                 current: data.value,
                 previous: data.previous,
-                recent: data.sparkline.unwrap_or_default(),
+                recent: whole_buckets(data.sparkline.unwrap_or_default(), &data.sparkline_partial),
             },
             label: data.label,
             format: data.format,
@@ -448,5 +476,24 @@ impl AlertService {
                 (None, observations)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_see_whole_buckets_only() {
+        let s = Series {
+            timestamps: vec![10, 20, 30, 40],
+            values: vec![1.0, 5.0, 0.0, 6.0],
+            nulls: vec![false, false, true, false],
+        };
+        let whole = whole_buckets(s.clone(), &[10, 40]);
+        assert_eq!(whole.timestamps, [20, 30]);
+        assert_eq!(whole.values, [5.0, 0.0]);
+        assert_eq!(whole.nulls, [false, true]);
+        assert_eq!(whole_buckets(s.clone(), &[]), s);
     }
 }

@@ -24,7 +24,7 @@ use crate::frame::{ColumnSchema, DataShape};
 use crate::plugins::{
     Display, ExportOptions, ExportSession, ExporterPlugin, PluginInfo, PluginKind, PluginRegistry,
 };
-use crate::widget::{WidgetQuery, fetch, widget_query};
+use crate::widget::{WidgetQuery, fetch, query_for};
 
 /// Rows per batch read from the database and handed to the exporter: small
 /// enough that one `write` stays far below the plugin deadline and output
@@ -227,7 +227,7 @@ impl ExportJobBuilder {
                 let plugin = self.plugins.widget(&w.plugin)?;
                 let shape = plugin.shape();
                 let query =
-                    widget_query(shape, &w.config).map_err(|source| ExportError::Binding {
+                    query_for(&plugin, &w.config).map_err(|source| ExportError::Binding {
                         widget: w.title.clone(),
                         source,
                     })?;
@@ -257,7 +257,8 @@ impl ExportJobBuilder {
                     query => {
                         let fetched = fetch(data, &query, &range, 0).await?;
                         let display = looks::of_widget(data, w, &fetched);
-                        let t = tables::of(fetched);
+                        let dimension = looks::dimension_label(data, w, &fetched);
+                        let t = tables::of(fetched, dimension.as_deref());
                         (w.title.clone(), t.schema.clone(), Plan::Table(t), display)
                     }
                 }

@@ -86,6 +86,35 @@ pub(crate) fn of_widget(engine: &DataEngine, widget: &Widget, data: &WidgetData)
     }
 }
 
+/// The label of the column `data` is grouped by, as `[[dataset]]
+/// columns` configures it (what the dashboard shows), for the header of
+/// its table in CSV, JSON and PDF; `None` for data that is not grouped, or
+/// a dimension without a configured label.
+pub(crate) fn dimension_label(
+    engine: &DataEngine,
+    widget: &Widget,
+    data: &WidgetData,
+) -> Option<String> {
+    let WidgetData::Categories(c) = data else {
+        return None;
+    };
+    let metric = widget.config.get("metric")?.as_str()?;
+    let dataset = engine
+        .metrics()
+        .into_iter()
+        .find(|m| m.name == metric)?
+        .dataset;
+    engine
+        .datasets()
+        .into_iter()
+        .find(|d| d.name == dataset)?
+        .columns
+        .into_iter()
+        .find(|col| col.name == c.dimension)
+        .map(|col| col.label)
+        .filter(|l| !l.is_empty())
+}
+
 /// Whether a rise is good news for what `widget` shows: its own
 /// `higher_is_better` when it sets one, else its metric's `good`.
 pub(crate) fn higher_is_better(data: &DataEngine, widget: &Widget) -> bool {

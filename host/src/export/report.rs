@@ -18,7 +18,7 @@ use crate::data::{DataEngine, DataRequest, RangeSpec, RowsQuery};
 use crate::frame::{DataShape, WidgetData};
 use crate::plugins::{ChartKind, Display, PluginRegistry};
 use crate::store::Widget;
-use crate::widget::{WidgetQuery, fetch, widget_query};
+use crate::widget::{WidgetQuery, fetch, query_for};
 
 /// Rows of a table widget put into a full report at most.
 pub const REPORT_TABLE_ROWS: u64 = 1_000;
@@ -91,8 +91,8 @@ async fn sections_in_class(
     let requests: Vec<DataRequest> = widgets
         .iter()
         .filter_map(|w| {
-            let shape = plugins.widget(&w.plugin).ok()?.shape();
-            widget_query(shape, &w.config).ok()?.data_request()
+            let plugin = plugins.widget(&w.plugin).ok()?;
+            query_for(&plugin, &w.config).ok()?.data_request()
         })
         .collect();
     data.load_together(&requests, range).await;
@@ -136,7 +136,7 @@ async fn section(
 ) -> Result<Section, String> {
     let plugin = plugins.widget(&w.plugin).map_err(|e| e.to_string())?;
     let shape = plugin.shape();
-    let query = widget_query(shape, &w.config).map_err(|e| e.to_string())?;
+    let query = query_for(&plugin, &w.config).map_err(|e| e.to_string())?;
     let mut title = w.title.clone();
     let engine = data;
     let data = match query {
@@ -171,10 +171,11 @@ async fn section(
             .map_err(|e| describe(&e))?,
     };
     let display = looks::of_widget(engine, w, &data);
+    let dimension = looks::dimension_label(engine, w, &data);
     Ok(Section {
         title,
         chart: chart_kind(shape, &w.plugin),
-        table: tables::of(data),
+        table: tables::of(data, dimension.as_deref()),
         display,
     })
 }

@@ -115,12 +115,18 @@ pub const PARTIAL_LABEL: &str = "Partial bucket";
 /// Header of the column saying the previous period's bucket is partial.
 pub const PREVIOUS_PARTIAL_LABEL: &str = "Previous partial";
 
-/// Values by category: `label`, `value`.
-pub fn categories(d: &CategoriesData) -> Table {
+/// Values by category: `label`, `value`. The `label` column is headed
+/// `dimension_label` (the grouped column's configured label) when given,
+/// else the dimension's name.
+pub fn categories(d: &CategoriesData, dimension_label: Option<&str>) -> Table {
     let n = d.labels.len().min(d.values.len());
     Table {
         schema: vec![
-            col("label", &d.dimension, ColumnKind::Text),
+            col(
+                "label",
+                dimension_label.unwrap_or(&d.dimension),
+                ColumnKind::Text,
+            ),
             col("value", &d.label, ColumnKind::Float64),
         ],
         rows: Batch {
@@ -133,12 +139,13 @@ pub fn categories(d: &CategoriesData) -> Table {
     }
 }
 
-/// Any widget data as a table (rows as they are).
-pub fn of(data: WidgetData) -> Table {
+/// Any widget data as a table (rows as they are); categories are headed
+/// by `dimension_label` (see [`categories`]).
+pub fn of(data: WidgetData, dimension_label: Option<&str>) -> Table {
     match data {
         WidgetData::Scalar(d) => scalar(&d),
         WidgetData::Series(d) => series(&d),
-        WidgetData::Categories(d) => categories(&d),
+        WidgetData::Categories(d) => categories(&d, dimension_label),
         WidgetData::Rows(d) => Table {
             schema: d.schema,
             rows: d.rows,
@@ -229,11 +236,18 @@ mod tests {
 
     #[test]
     fn categories_use_the_shorter_of_labels_and_values() {
-        let t = categories(&CategoriesData {
+        let d = CategoriesData {
             labels: vec!["a".into(), "b".into()],
             values: vec![1.0],
+            dimension: "status".into(),
             ..CategoriesData::default()
-        });
+        };
+        let t = categories(&d, None);
         assert_eq!(t.rows.row_count, 1);
+        assert_eq!(t.schema[0].label, "status");
+        assert_eq!(
+            categories(&d, Some("Order status")).schema[0].label,
+            "Order status"
+        );
     }
 }

@@ -9,11 +9,21 @@
 //! (`asc`/`desc`), and the `trend-chart` plugin its previous period
 //! `show_previous`; a plugin's name wins over the host's when both are set
 //! (see [`super::schema`], which declares both).
+//!
+//! A key the config leaves out takes the default the widget's one schema
+//! declares ([`super::schema::effective_schema`]: the plugin's own default
+//! where it declares the key, else the host's): the metric card's
+//! `sparkline` is on, the trend chart's `show_previous` is on, the data
+//! table's `page_size` is 50, as their forms say — not a default of the
+//! binding's own that the schema does not show.
 
 use serde::Deserialize;
+use serde_json::Value;
 
+use super::schema::{ALIASES, Catalog, effective_schema};
 use crate::data::DataRequest;
 use crate::frame::DataShape;
+use crate::plugins::WidgetPlugin;
 
 /// The query a widget needs, by data shape.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +97,66 @@ pub const MAX_PAGE_SIZE: u32 = 500;
 /// Most groups a categories widget may ask for.
 pub const MAX_TOP: usize = 50;
 
+/// The keys [`Keys`] reads: the ones a schema default is filled in for.
+const READ: [&str; 14] = [
+    "metric",
+    "sparkline",
+    "bucket",
+    "compare_previous",
+    "show_previous",
+    "dimension",
+    "top",
+    "dataset",
+    "columns",
+    "order_by",
+    "descending",
+    "sort_column",
+    "sort_direction",
+    "page_size",
+];
+
+/// `config` with the defaults of the widget's effective schema filled in
+/// for the binding keys it leaves out. A key whose other name (see
+/// [`ALIASES`]) the config sets is left out: the set one decides.
+fn with_schema_defaults(shape: DataShape, plugin_schema: &Value, config: &Value) -> Value {
+    let Some(object) = config.as_object() else {
+        return config.clone();
+    };
+    let catalog = Catalog {
+        metrics: &[],
+        datasets: &[],
+    };
+    let schema = effective_schema(plugin_schema, shape, catalog);
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return config.clone();
+    };
+    let other_name = |key: &str| {
+        ALIASES
+            .iter()
+            .find_map(|(a, b)| (*a == key).then_some(*b).or((*b == key).then_some(*a)))
+    };
+    let mut filled = object.clone();
+    for key in READ {
+        let set = |k: &str| object.get(k).is_some_and(|v| !v.is_null());
+        if set(key) || other_name(key).is_some_and(set) {
+            continue;
+        }
+        if let Some(default) = props.get(key).and_then(|p| p.get("default")) {
+            filled.insert(key.to_owned(), default.clone());
+        }
+    }
+    Value::Object(filled)
+}
+
+/// [`widget_query`] for a widget drawn by `plugin`.
+pub fn query_for(plugin: &WidgetPlugin, config: &Value) -> Result<WidgetQuery, BindingError> {
+    widget_query(
+        plugin.shape(),
+        plugin.info().meta.config_schema.json(),
+        config,
+    )
+}
+
 #[derive(Debug, Deserialize)]
 struct Keys {
     metric: Option<String>,
@@ -128,13 +198,17 @@ pub enum BindingError {
     },
 }
 
-/// Read the query a widget of `shape` needs from its `config`.
+/// Read the query a widget of `shape`, whose plugin declares
+/// `plugin_schema`, needs from its `config` (a key left out takes the
+/// schema's default; see the module docs).
 pub fn widget_query(
     shape: DataShape,
-    config: &serde_json::Value,
+    plugin_schema: &Value,
+    config: &Value,
 ) -> Result<WidgetQuery, BindingError> {
+    let config = with_schema_defaults(shape, plugin_schema, config);
     let keys: Keys =
-        serde_json::from_value(config.clone()).map_err(|e| BindingError::Invalid(e.to_string()))?;
+        serde_json::from_value(config).map_err(|e| BindingError::Invalid(e.to_string()))?;
     let non_empty = |v: Option<String>, key| {
         v.filter(|s| !s.is_empty())
             .ok_or(BindingError::Missing(key))
@@ -200,17 +274,81 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// For a plugin that declares none of the binding keys.
+    fn widget_query_plain(shape: DataShape, config: &Value) -> Result<WidgetQuery, BindingError> {
+        widget_query(shape, &json!({"type": "object"}), config)
+    }
+
+    #[test]
+    fn left_out_keys_take_the_defaults_the_plugins_schema_declares() {
+        let card = json!({"properties": {"sparkline": {"type": "boolean", "default": true}}});
+        let q = widget_query(DataShape::Scalar, &card, &json!({"metric": "m"})).unwrap();
+        assert!(
+            matches!(
+                q,
+                WidgetQuery::Scalar {
+                    sparkline: true,
+                    ..
+                }
+            ),
+            "{q:?}"
+        );
+        let q = widget_query(
+            DataShape::Scalar,
+            &card,
+            &json!({"metric": "m", "sparkline": false}),
+        )
+        .unwrap();
+        assert!(matches!(
+            q,
+            WidgetQuery::Scalar {
+                sparkline: false,
+                ..
+            }
+        ));
+        let chart = json!({"properties": {"show_previous": {"type": "boolean", "default": true}}});
+        let previous = |config| match widget_query(DataShape::Series, &chart, &config).unwrap() {
+            WidgetQuery::Series {
+                compare_previous, ..
+            } => compare_previous,
+            other => panic!("{other:?}"),
+        };
+        assert!(previous(json!({"metric": "m"})));
+        // The host's older name, set, decides when the plugin's is left out.
+        assert!(!previous(json!({"metric": "m", "compare_previous": false})));
+        assert!(!previous(json!({"metric": "m", "show_previous": false})));
+        let table = json!({"properties": {"page_size": {"type": "integer", "default": 50},
+                                          "sort_direction": {"enum": ["asc", "desc"], "default": "asc"}}});
+        let q = widget_query(
+            DataShape::Rows,
+            &table,
+            &json!({"dataset": "d", "descending": true}),
+        )
+        .unwrap();
+        assert!(
+            matches!(
+                q,
+                WidgetQuery::Rows {
+                    page_size: 50,
+                    descending: true,
+                    ..
+                }
+            ),
+            "{q:?}"
+        );
+    }
+
     #[test]
     fn reads_each_shape_with_defaults() {
         assert_eq!(
-            widget_query(DataShape::Scalar, &json!({"metric": "orders"})).unwrap(),
+            widget_query_plain(DataShape::Scalar, &json!({"metric": "orders"})).unwrap(),
             WidgetQuery::Scalar {
                 metric: "orders".into(),
                 sparkline: false
             }
         );
         assert_eq!(
-            widget_query(
+            widget_query_plain(
                 DataShape::Series,
                 &json!({"metric": "orders", "compare_previous": true})
             )
@@ -222,7 +360,7 @@ mod tests {
             }
         );
         assert_eq!(
-            widget_query(
+            widget_query_plain(
                 DataShape::Categories,
                 &json!({"metric": "m", "dimension": "status"})
             )
@@ -234,14 +372,14 @@ mod tests {
             }
         );
         assert!(matches!(
-            widget_query(DataShape::Rows, &json!({"dataset": "orders"})).unwrap(),
+            widget_query_plain(DataShape::Rows, &json!({"dataset": "orders"})).unwrap(),
             WidgetQuery::Rows { page_size: 20, .. }
         ));
     }
 
     #[test]
     fn the_table_plugins_sort_keys_win() {
-        let q = widget_query(
+        let q = widget_query_plain(
             DataShape::Rows,
             &json!({"dataset": "d", "order_by": "a", "sort_column": "b", "sort_direction": "desc"}),
         )
@@ -254,7 +392,7 @@ mod tests {
 
     #[test]
     fn the_trend_charts_previous_period_key_wins() {
-        let compare = |config| match widget_query(DataShape::Series, &config).unwrap() {
+        let compare = |config| match widget_query_plain(DataShape::Series, &config).unwrap() {
             WidgetQuery::Series {
                 compare_previous, ..
             } => compare_previous,
@@ -271,15 +409,15 @@ mod tests {
     #[test]
     fn refuses_missing_and_out_of_range_keys() {
         assert_eq!(
-            widget_query(DataShape::Scalar, &json!({})),
+            widget_query_plain(DataShape::Scalar, &json!({})),
             Err(BindingError::Missing("metric"))
         );
         assert_eq!(
-            widget_query(DataShape::Categories, &json!({"metric": "m"})),
+            widget_query_plain(DataShape::Categories, &json!({"metric": "m"})),
             Err(BindingError::Missing("dimension"))
         );
         assert!(matches!(
-            widget_query(
+            widget_query_plain(
                 DataShape::Rows,
                 &json!({"dataset": "d", "page_size": 100000})
             ),
@@ -289,7 +427,7 @@ mod tests {
             })
         ));
         assert!(matches!(
-            widget_query(DataShape::Scalar, &json!({"metric": 5})),
+            widget_query_plain(DataShape::Scalar, &json!({"metric": 5})),
             Err(BindingError::Invalid(_))
         ));
     }

@@ -16,7 +16,7 @@ mod service;
 mod table;
 mod view;
 
-pub use binding::{BindingError, MAX_PAGE_SIZE, MAX_TOP, WidgetQuery, widget_query};
+pub use binding::{BindingError, MAX_PAGE_SIZE, MAX_TOP, WidgetQuery, query_for, widget_query};
 pub use error::WidgetError;
 pub use fetch::fetch;
 pub use sanitize::{SanitizeError, sanitize_bounded, sanitize_plugin_html};

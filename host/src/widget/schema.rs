@@ -38,7 +38,7 @@ pub struct Catalog<'a> {
 }
 
 /// Which binding key a plugin may rename, and what it calls it.
-const ALIASES: [(&str, &str); 3] = [
+pub(super) const ALIASES: [(&str, &str); 3] = [
     ("compare_previous", "show_previous"),
     ("order_by", "sort_column"),
     ("descending", "sort_direction"),

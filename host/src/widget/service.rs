@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{Offset, TimeZone, Utc};
 
-use super::binding::{WidgetQuery, widget_query};
+use super::binding::{WidgetQuery, query_for};
 use super::fetch::fetch;
 use super::schema::WidgetSchemas;
 use crate::auth::DataAccess;
@@ -66,10 +66,10 @@ impl WidgetService {
     /// Whether `user` may read the data `widget` shows (a widget whose
     /// plugin or config is broken reads nothing; its error card says why).
     pub fn may_read(&self, user: &User, widget: &Widget) -> bool {
-        let Some(shape) = self.shape(widget) else {
+        let Ok(plugin) = self.plugins.widget(&widget.plugin) else {
             return true;
         };
-        match widget_query(shape, &widget.config) {
+        match query_for(&plugin, &widget.config) {
             Ok(query) => self.may_read_query(user, &query),
             Err(_) => true,
         }
@@ -94,7 +94,10 @@ impl WidgetService {
             .content
             .widgets
             .iter()
-            .filter_map(|w| widget_query(self.shape(w)?, &w.config).ok()?.data_request())
+            .filter_map(|w| {
+                let plugin = self.plugins.widget(&w.plugin).ok()?;
+                query_for(&plugin, &w.config).ok()?.data_request()
+            })
             .collect();
         if !requests.is_empty() {
             self.data.prefetch(&requests, range);
@@ -116,11 +119,10 @@ impl WidgetService {
             .plugins
             .widget(&widget.plugin)
             .map_err(|e| e.to_string())?;
-        let shape = plugin.shape();
         // A stored widget that no longer fits (an unknown key, a metric
         // gone from the config) says what is wrong instead of guessing.
         self.schemas.check(widget).map_err(|e| e.to_string())?;
-        let query = widget_query(shape, &widget.config).map_err(|e| e.to_string())?;
+        let query = query_for(&plugin, &widget.config).map_err(|e| e.to_string())?;
         if !self.may_read_query(user, &query) {
             return Err(NOT_PERMITTED.into());
         }

@@ -11,10 +11,11 @@
 
 use serde_json::Value;
 
-use super::binding::{WidgetQuery, widget_query};
+use super::binding::{WidgetQuery, query_for};
 use super::error::WidgetError;
 use crate::data::DataEngine;
 use crate::frame::DataShape;
+use crate::plugins::WidgetPlugin;
 use crate::store::Widget;
 
 /// What the browser asked for, before validation.
@@ -45,7 +46,7 @@ impl TableRequest<'_> {
 /// that is not a multiple of the page size.
 pub(crate) fn apply(
     data: &DataEngine,
-    shape: DataShape,
+    plugin: &WidgetPlugin,
     widget: &Widget,
     request: TableRequest<'_>,
     page: u64,
@@ -54,7 +55,7 @@ pub(crate) fn apply(
         return Ok((widget.clone(), page));
     }
     let bad = WidgetError::BadRequest;
-    if shape != DataShape::Rows {
+    if plugin.shape() != DataShape::Rows {
         return Err(bad(format!(
             "widget {:?} does not show rows, so it cannot be sorted or paged",
             widget.title
@@ -65,7 +66,7 @@ pub(crate) fn apply(
         columns,
         page_size,
         ..
-    } = widget_query(shape, &widget.config).map_err(|e| bad(e.to_string()))?
+    } = query_for(plugin, &widget.config).map_err(|e| bad(e.to_string()))?
     else {
         return Err(bad("this widget cannot be sorted or paged".into()));
     };

@@ -11,8 +11,7 @@ use super::sanitize::sanitize_bounded;
 use super::service::{NOT_PERMITTED, WidgetService};
 use super::table::{self, TableRequest};
 use crate::data::RangeSpec;
-use crate::frame::DataShape;
-use crate::plugins::excerpt;
+use crate::plugins::{WidgetPlugin, excerpt};
 use crate::store::{Dashboard, User, Widget};
 
 /// Time a widget's HTML may take to clean.
@@ -56,8 +55,8 @@ impl WidgetService {
         let range = req.range.map_err(WidgetError::BadRequest)?;
         let size = req.size.map_err(WidgetError::BadRequest)?;
         self.prefetch(dashboard, &range);
-        let (shown, page) = match self.table_shape(&widget, req.table) {
-            Some(shape) => table::apply(self.data(), shape, &widget, req.table, req.page)?,
+        let (shown, page) = match self.table_plugin(&widget, req.table) {
+            Some(plugin) => table::apply(self.data(), &plugin, &widget, req.table, req.page)?,
             None => (widget.clone(), req.page),
         };
         let body = match self.render(user, &shown, &range, page, size).await {
@@ -98,12 +97,11 @@ impl WidgetService {
 
     /// The data shape of a widget asked to sort or page; `None` when
     /// nothing is asked or the plugin is missing (its error card says so).
-    fn table_shape(&self, widget: &Widget, table: TableRequest<'_>) -> Option<DataShape> {
+    fn table_plugin(&self, widget: &Widget, table: TableRequest<'_>) -> Option<WidgetPlugin> {
         if table.is_empty() {
             return None;
         }
-        self.plugins().widget(&widget.plugin).ok()?;
-        Some(self.shape(widget).unwrap_or(DataShape::Scalar))
+        self.plugins().widget(&widget.plugin).ok()
     }
 }
 

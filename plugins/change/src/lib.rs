@@ -7,6 +7,7 @@
 //! previous period (2.4% → 3.0%), change >= 20%".
 
 use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::change::Tone;
 use wasmdash_plugin_sdk::{
     AlertInput, AlertRule, AlertState, Evaluation, PluginConfig, PluginError, PluginMeta, display,
     format,
@@ -120,12 +121,10 @@ impl AlertRule for Change {
             Direction::Either => "change",
         };
         let relation = if fires { ">=" } else { "<" };
-        let verdict = if pct == 0.0 {
-            ""
-        } else if (pct > 0.0) == display::higher_is_better() {
-            " (better)"
-        } else {
-            " (worse)"
+        let verdict = match Tone::of_percent(pct, display::higher_is_better()) {
+            Tone::Good => " (better)",
+            Tone::Bad => " (worse)",
+            Tone::Neutral => "",
         };
         Ok(Evaluation {
             state: if fires {

@@ -6,6 +6,11 @@
 //! Headers show each column's label and cells its configured display
 //! format (the `display` import): ids without thousands separators,
 //! amounts as currency, durations as "2h 34m", dates without a time.
+//!
+//! A cell is aligned as its column is (numbers right, an empty "–" too),
+//! and carries its column's label (`data-label`) so a narrow widget — a
+//! phone — can show each row as a card of label/value lines instead of
+//! scrolling eight columns sideways (the host stylesheet does that).
 
 use std::fmt::Write as _;
 
@@ -78,35 +83,43 @@ impl Widget for DataTable {
 /// One cell, shown as its column's configured format says (an order id
 /// without separators, an amount as currency, seconds as "2h 34m"); plain
 /// columns show numbers with separators and timestamps as date and time.
-fn cell(out: &mut String, v: Value<'_>, format: &ColumnFormat, offset_minutes: i32) {
-    match v {
-        Value::Null => out.push_str("<td class=\"wd-null\">–</td>"),
-        Value::Float(_) | Value::Int(_) => {
-            let _ = write!(
-                out,
-                "<td class=\"wd-num\">{}</td>",
-                html::escape(&format.text(v, offset_minutes))
-            );
+fn cell(out: &mut String, v: Value<'_>, format: &ColumnFormat, col: &Col, offset_minutes: i32) {
+    let td = |out: &mut String, class: &str| {
+        out.push_str("<td");
+        if !class.is_empty() {
+            let _ = write!(out, " class=\"{class}\"");
         }
+        let _ = write!(out, " data-label=\"{}\">", col.label);
+    };
+    match v {
+        Value::Null if col.numeric => td(out, "wd-num wd-null"),
+        Value::Null => td(out, "wd-null"),
+        Value::Float(_) | Value::Int(_) => td(out, "wd-num"),
+        Value::Timestamp(_) => td(out, "wd-time"),
+        Value::Bool(_) => td(out, "wd-bool"),
+        Value::Text(_) => td(out, ""),
+    }
+    match v {
+        Value::Null => out.push('–'),
         Value::Timestamp(ms) => {
             let _ = write!(
                 out,
-                "<td class=\"wd-time\"><time datetime=\"{}\">{}</time></td>",
+                "<time datetime=\"{}\">{}</time>",
                 time::iso8601(ms, offset_minutes),
-                format.text(v, offset_minutes)
+                html::escape(&format.text(v, offset_minutes))
             );
         }
-        Value::Bool(b) => out.push_str(if b {
-            "<td class=\"wd-bool\">yes</td>"
-        } else {
-            "<td class=\"wd-bool\">no</td>"
-        }),
-        Value::Text(s) => {
-            out.push_str("<td>");
-            html::escape_into(out, s);
-            out.push_str("</td>");
-        }
+        Value::Bool(b) => out.push_str(if b { "yes" } else { "no" }),
+        _ => html::escape_into(out, &format.text(v, offset_minutes)),
     }
+    out.push_str("</td>");
+}
+
+/// What every cell of a column shares: its label (escaped, for
+/// `data-label`) and whether it holds numbers (aligned right).
+struct Col {
+    label: String,
+    numeric: bool,
 }
 
 fn render(cfg: &Config, data: &RowsData, ctx: &RenderContext) -> String {
@@ -122,26 +135,32 @@ fn render(cfg: &Config, data: &RowsData, ctx: &RenderContext) -> String {
     let mut out = String::from("<div class=\"wd-widget wd-data-table\"><div class=\"wd-title\">");
     html::escape_into(&mut out, title);
     out.push_str("</div><div class=\"wd-table-scroll\"><table class=\"wd-table\"><thead><tr>");
-    for c in &data.schema {
+    let cols: Vec<Col> = data
+        .schema
+        .iter()
+        .map(|c| Col {
+            label: html::escape(if c.label.is_empty() {
+                &c.name
+            } else {
+                &c.label
+            }),
+            numeric: matches!(c.kind, ColumnKind::Float64 | ColumnKind::Int64),
+        })
+        .collect();
+    for (c, col) in data.schema.iter().zip(&cols) {
         let sorted = cfg.sort_column.as_deref() == Some(c.name.as_str());
         let (aria, next) = match (sorted, cfg.sort_direction) {
             (true, SortDirection::Asc) => ("ascending", "desc"),
             (true, SortDirection::Desc) => ("descending", "asc"),
             (false, _) => ("none", "asc"),
         };
-        let num = matches!(c.kind, ColumnKind::Float64 | ColumnKind::Int64);
-        let label = if c.label.is_empty() {
-            &c.name
-        } else {
-            &c.label
-        };
         let _ = write!(
             out,
             "<th scope=\"col\" class=\"wd-sortable{}\" aria-sort=\"{aria}\"><button type=\"button\" class=\"wd-sort\" \
              data-wd-sort=\"{}\" data-wd-dir=\"{next}\">{}</button></th>",
-            if num { " wd-num" } else { "" },
+            if col.numeric { " wd-num" } else { "" },
             html::escape(&c.name),
-            html::escape(label)
+            col.label
         );
     }
     out.push_str("</tr></thead><tbody>");
@@ -151,11 +170,12 @@ fn render(cfg: &Config, data: &RowsData, ctx: &RenderContext) -> String {
     formats.resize(data.schema.len(), ColumnFormat::plain());
     for row in 0..rows {
         out.push_str("<tr>");
-        for (col, format) in formats.iter().enumerate() {
+        for (i, (format, col)) in formats.iter().zip(&cols).enumerate() {
             cell(
                 &mut out,
-                data.rows.value(row, col),
+                data.rows.value(row, i),
                 format,
+                col,
                 ctx.utc_offset_minutes,
             );
         }
@@ -307,9 +327,15 @@ mod tests {
         };
         let h = testing::with_display(formats, || table("", d.clone())).unwrap();
         assert!(h.contains(">Customer</button>"), "{h}");
-        assert!(h.contains("<td class=\"wd-num\">1000000</td>"), "{h}");
+        assert!(
+            h.contains("<td class=\"wd-num\" data-label=\"Customer\">1000000</td>"),
+            "{h}"
+        );
         assert!(!h.contains("1,000,000"), "{h}");
-        assert!(h.contains("<td class=\"wd-num\">$9,268.95</td>"), "{h}");
+        assert!(
+            h.contains("<td class=\"wd-num\" data-label=\"Amount\">$9,268.95</td>"),
+            "{h}"
+        );
         assert!(h.contains(">1970-01-01</time>"), "{h}");
         let durations = Display {
             columns: vec![
@@ -329,6 +355,33 @@ mod tests {
             plain.contains(">1,000,000</td>") && plain.contains(">9,268.95</td>"),
             "{plain}"
         );
+    }
+
+    #[test]
+    fn an_empty_cell_is_aligned_as_its_column_and_every_cell_is_labelled() {
+        let h = table("", data(2, 0, Some(2))).unwrap();
+        // Row 0's amount is null: right-aligned like the amounts.
+        assert!(
+            h.contains("<td class=\"wd-num wd-null\" data-label=\"Amount\">–</td>"),
+            "{h}"
+        );
+        assert!(
+            h.contains("<td data-label=\"Customer\">&lt;b&gt;Ann&lt;/b&gt;</td>"),
+            "{h}"
+        );
+        // A column without a label is labelled by its name.
+        assert!(
+            h.contains("<td class=\"wd-time\" data-label=\"at\"><time"),
+            "{h}"
+        );
+        let mut text = data(1, 0, Some(1));
+        text.rows.columns[0].nulls = vec![true];
+        let h = table("", text).unwrap();
+        assert!(
+            h.contains("<td class=\"wd-null\" data-label=\"Customer\">–</td>"),
+            "{h}"
+        );
+        assert_eq!(h.matches("data-label=").count(), 3, "{h}");
     }
 
     #[test]

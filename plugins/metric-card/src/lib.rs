@@ -4,13 +4,11 @@
 //! optional threshold colours.
 
 use serde::{Deserialize, Serialize};
+use wasmdash_plugin_sdk::change::Change;
 use wasmdash_plugin_sdk::{
     PluginConfig, PluginError, PluginMeta, RenderContext, ScalarData, Widget, buckets, format,
     html, svg,
 };
-
-/// Changes smaller than this (in %) read as flat.
-const FLAT_PERCENT: f64 = 0.05;
 
 /// The `metric-card` widget's options.
 #[derive(Debug, Deserialize, Serialize, schemars::JsonSchema)]
@@ -102,29 +100,21 @@ impl Widget for MetricCard {
 }
 
 fn trend(cfg: &Config, data: &ScalarData, value: f64) -> String {
-    let Some(previous) = data.previous.filter(|p| p.is_finite()) else {
+    let Some((previous, change)) = data
+        .previous
+        .and_then(|p| Some((p, Change::between(value, p, cfg.higher_is_better)?)))
+    else {
         return "<div class=\"wd-trend trend-flat\"><span class=\"wd-trend-note\">No previous period</span></div>".into();
     };
     let prev_text = html::escape(&format::value(previous, &data.format));
-    let (class, arrow, change) = match format::percent_change(value, previous) {
-        Some(p) if p.abs() < FLAT_PERCENT => ("trend-flat", "→", format::signed_percent(0.0)),
-        Some(p) if p > 0.0 => ("trend-up", "▲", format::signed_percent(p)),
-        Some(p) => ("trend-down", "▼", format::signed_percent(p)),
-        // From zero there is no percentage; say which way it went.
-        None if value > previous => ("trend-up", "▲", "new".to_owned()),
-        None if value < previous => ("trend-down", "▼", "down from 0".to_owned()),
-        None => ("trend-flat", "→", format::signed_percent(0.0)),
-    };
-    let good = match class {
-        "trend-flat" => "wd-neutral",
-        "trend-up" if cfg.higher_is_better => "wd-good",
-        "trend-down" if !cfg.higher_is_better => "wd-good",
-        _ => "wd-bad",
-    };
     format!(
-        "<div class=\"wd-trend {class} {good}\"><span class=\"wd-trend-arrow\" aria-hidden=\"true\">{arrow}</span> \
-         <span class=\"wd-trend-change\">{change}</span> \
-         <span class=\"wd-trend-note\">vs previous period ({prev_text})</span></div>"
+        "<div class=\"wd-trend {} {}\"><span class=\"wd-trend-arrow\" aria-hidden=\"true\">{}</span> \
+         <span class=\"wd-trend-change\">{}</span> \
+         <span class=\"wd-trend-note\">vs previous period ({prev_text})</span></div>",
+        change.trend_class(),
+        change.tone.class(),
+        change.arrow(),
+        change.text()
     )
 }
 

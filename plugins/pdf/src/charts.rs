@@ -4,6 +4,7 @@
 
 use std::f64::consts::TAU;
 
+use wasmdash_plugin_sdk::change::Tone;
 use wasmdash_plugin_sdk::svg::{category_colors_with, min_max, nice_ticks, slice_angles};
 use wasmdash_plugin_sdk::{ChartKind, format, time};
 
@@ -334,13 +335,12 @@ fn pie(c: &mut Canvas, a: Area, part: &Part, items: &[(String, f64)]) {
 }
 
 /// Green when the change is good news for this metric, red when bad.
+/// (The SDK's [`Tone`] decides, as for the dashboard's card and chart.)
 pub(crate) fn change_color(pct: f64, higher_is_better: bool) -> Rgb3 {
-    if pct == 0.0 || !pct.is_finite() {
-        MUTED
-    } else if (pct > 0.0) == higher_is_better {
-        Rgb3(0.1, 0.5, 0.2)
-    } else {
-        Rgb3(0.7, 0.15, 0.15)
+    match Tone::of_percent(pct, higher_is_better) {
+        Tone::Good => Rgb3(0.1, 0.5, 0.2),
+        Tone::Bad => Rgb3(0.7, 0.15, 0.15),
+        Tone::Neutral => MUTED,
     }
 }
 

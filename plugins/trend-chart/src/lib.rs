@@ -8,15 +8,30 @@
 //! and what does not fit (legend, then labels) is left out. The partial
 //! first and last buckets the host names are dashed and their tooltips say
 //! "partial", in the previous period too.
+//!
+//! With the previous period shown, the line above the plot says how this
+//! period compares ("▼ -12.0% vs previous period"), coloured by whether
+//! that is good news for the metric (the SDK's
+//! [`change`](wasmdash_plugin_sdk::change) rules, the same as the metric
+//! card's: a falling error rate is green). The figure
+//! compares the sums of the buckets both periods have a value for,
+//! partial first and last buckets included on both sides: the two periods
+//! are ranges of equal length, as the metric card compares them, so for a
+//! count or a sum the chart and the card show the same change (for an
+//! average or a ratio the chart's is the mean of its buckets). It is
+//! fitted like the rest, at 12 px: when the line is too narrow the legend
+//! gets short ("Previous", "Partial"), then the figure loses its words
+//! ("▼ -12.0%"), then the legend goes, then the figure.
 
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 use wasmdash_plugin_sdk::buckets::PartialBuckets;
+use wasmdash_plugin_sdk::change::Change;
 use wasmdash_plugin_sdk::svg::{self, ChartBox, LinearScale, Partial};
 use wasmdash_plugin_sdk::{
-    PluginConfig, PluginError, PluginMeta, RenderContext, Series, SeriesData, Widget, format, html,
-    time,
+    PluginConfig, PluginError, PluginMeta, RenderContext, Series, SeriesData, Widget, display,
+    format, html, time,
 };
 
 /// The `trend-chart` widget's options.
@@ -135,11 +150,17 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
     let y_all = LinearScale::for_values(all.map(|p| p.1), cfg.y_from_zero, (1.0, 0.0));
     let tick_text = |v: f64| format::value_compact(v, &data.format);
     let labels = svg::tick_labels(&y_all, tick_text);
-    let legend = legend_items(!previous.is_empty(), !partial.is_empty());
-    // A legend only when it fits on its line whole.
-    let legend_shown =
-        !legend.is_empty() && chart.shows_legend() && legend_width(&legend) <= chart.width - 4.0;
-    let area = chart.plot(&labels, legend_shown);
+    let legend = Legend {
+        previous: !previous.is_empty(),
+        partial: !partial.is_empty(),
+    };
+    let change = if previous.is_empty() {
+        None
+    } else {
+        period_change(data, display::higher_is_better())
+    };
+    let head = header(&chart, change.as_ref(), legend);
+    let area = chart.plot(&labels, head.shown());
     let x = LinearScale::new((start as f64, end as f64), (area.left, area.right));
     let y = LinearScale {
         range: (area.bottom, area.top),
@@ -224,8 +245,12 @@ fn render(cfg: &Config, data: &SeriesData, ctx: &RenderContext) -> String {
             }
         }
     }
-    if legend_shown {
-        out.push_str(&legend_row(&legend, area.right + 8.0, area.top - 10.0));
+    if let (Some(text), Some(c)) = (&head.change, &change) {
+        let class = format!("wd-change {}", c.tone.class());
+        out.push_str(&svg::text(2.0, area.top - 10.0, "start", &class, text));
+    }
+    if let Some(items) = &head.legend {
+        out.push_str(&legend_row(items, area.right + 8.0, area.top - 10.0));
     }
     out.push_str(svg::CLOSE);
     out.push_str("</div>");
@@ -238,37 +263,137 @@ fn seg_value(seg: &[(f64, f64)], t: f64) -> f64 {
     seg.iter().find(|p| p.0 == t).map_or(f64::NAN, |p| p.1)
 }
 
+/// This period against the previous one: the sums of the buckets both
+/// have a value for (index by index, as the previous period is drawn),
+/// partial buckets included on both sides (see the crate docs); `None`
+/// when no bucket pairs up.
+fn period_change(data: &SeriesData, higher_is_better: bool) -> Option<Change> {
+    let previous = data.previous.as_ref()?;
+    let value = |s: &Series, i: usize| {
+        let v = *s.values.get(i)?;
+        (!s.nulls.get(i).copied().unwrap_or(false) && v.is_finite()).then_some(v)
+    };
+    let (mut now, mut before, mut pairs) = (0.0, 0.0, 0usize);
+    for i in 0..data.points.len().min(previous.len()) {
+        if let (Some(a), Some(b)) = (value(&data.points, i), value(previous, i)) {
+            now += a;
+            before += b;
+            pairs += 1;
+        }
+    }
+    if pairs == 0 {
+        return None;
+    }
+    Change::between(now, before, higher_is_better)
+}
+
+/// What the line above the plot shows: the change figure (long or short
+/// form) at its start, the legend (whole or short) at its end.
+struct Header {
+    change: Option<String>,
+    legend: Option<Vec<LegendItem>>,
+}
+
+impl Header {
+    fn shown(&self) -> bool {
+        self.change.is_some() || self.legend.is_some()
+    }
+}
+
+/// Gap between the change figure and the legend.
+const HEADER_GAP: f64 = 16.0;
+
+/// The most of the change figure and the legend that fits on one line of
+/// `chart`, in this order of preference: the long figure with the whole
+/// legend, then with the short legend; the short figure with either; the
+/// figure alone; the legend alone. The figure is given up last.
+fn header(chart: &ChartBox, change: Option<&Change>, legend: Legend) -> Header {
+    let none = Header {
+        change: None,
+        legend: None,
+    };
+    if !chart.shows_legend() {
+        return none;
+    }
+    let room = chart.width - 4.0;
+    let texts: Vec<String> = change
+        .map(|c| {
+            vec![
+                format!("{} {} vs previous period", c.arrow(), c.text()),
+                format!("{} {}", c.arrow(), c.text()),
+            ]
+        })
+        .unwrap_or_default();
+    let legends: Vec<Vec<LegendItem>> = [legend.items(false), legend.items(true)]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect();
+    let fits = |text: Option<&String>, items: Option<&Vec<LegendItem>>| {
+        let t = text.map_or(0.0, |t| svg::text_width(t));
+        let gap = if text.is_some() && items.is_some() {
+            HEADER_GAP
+        } else {
+            0.0
+        };
+        t + gap + items.map_or(0.0, |l| legend_width(l)) <= room
+    };
+    let mut choices: Vec<(Option<&String>, Option<&Vec<LegendItem>>)> = Vec::new();
+    for t in &texts {
+        choices.extend(legends.iter().map(|l| (Some(t), Some(l))));
+    }
+    choices.extend(texts.iter().map(|t| (Some(t), None)));
+    choices.extend(legends.iter().map(|l| (None, Some(l))));
+    choices
+        .into_iter()
+        .find(|(t, l)| fits(*t, *l))
+        .map_or(none, |(t, l)| Header {
+            change: t.cloned(),
+            legend: l.cloned(),
+        })
+}
+
 /// One legend entry: its text, the palette class and dash of its swatch.
+#[derive(Debug, Clone, PartialEq)]
 struct LegendItem {
     text: &'static str,
     class: &'static str,
     dash: &'static str,
 }
 
-fn legend_items(previous: bool, partial: bool) -> Vec<LegendItem> {
-    let mut items = Vec::new();
-    if previous || partial {
-        items.push(LegendItem {
-            text: "This period",
-            class: "wd-c0",
-            dash: "",
-        });
+/// Which lines the legend explains.
+#[derive(Debug, Clone, Copy)]
+struct Legend {
+    previous: bool,
+    partial: bool,
+}
+
+impl Legend {
+    /// The entries, whole or `short` (without "This period", one word each).
+    fn items(self, short: bool) -> Vec<LegendItem> {
+        let mut items = Vec::new();
+        if (self.previous || self.partial) && !short {
+            items.push(LegendItem {
+                text: "This period",
+                class: "wd-c0",
+                dash: "",
+            });
+        }
+        if self.previous {
+            items.push(LegendItem {
+                text: if short { "Previous" } else { "Previous period" },
+                class: "wd-c7",
+                dash: "4 3",
+            });
+        }
+        if self.partial {
+            items.push(LegendItem {
+                text: if short { "Partial" } else { "Partial bucket" },
+                class: "wd-c0 wd-partial",
+                dash: "2 4",
+            });
+        }
+        items
     }
-    if previous {
-        items.push(LegendItem {
-            text: "Previous period",
-            class: "wd-c7",
-            dash: "4 3",
-        });
-    }
-    if partial {
-        items.push(LegendItem {
-            text: "Partial bucket",
-            class: "wd-c0 wd-partial",
-            dash: "2 4",
-        });
-    }
-    items
 }
 
 /// Width of one legend entry: swatch, gap, text.
@@ -418,6 +543,7 @@ mod tests {
             current: vec![first, last],
             previous: vec![last],
         };
+        let wide = testing::with_partial_buckets(partial.clone(), || chart_at(900, 200, d.clone()));
         let h = testing::with_partial_buckets(partial, || chart("", d)).unwrap();
         assert_eq!(
             h.matches("class=\"wd-line wd-c0 wd-partial\"").count(),
@@ -434,7 +560,9 @@ mod tests {
             h.contains("Previous period, 1970-01-02 00:00 (partial)"),
             "{h}"
         );
-        assert!(h.contains(">Partial bucket<"));
+        // At 400 px beside the change figure, the legend is the short one.
+        assert!(h.contains(">Partial<"), "{h}");
+        assert!(wide.contains(">Partial bucket<"), "{wide}");
         // Whole buckets: one solid line per run, no legend entry.
         let h = chart("", data(24, false)).unwrap();
         assert!(!h.contains("wd-partial") && !h.contains("Partial bucket"));
@@ -442,6 +570,145 @@ mod tests {
             h.contains("<title>1970-01-01 02:00: 1</title>"),
             "tooltips: {h}"
         );
+    }
+
+    /// `data(24, true)` with the previous period at `k` times the current.
+    fn against(k: f64) -> SeriesData {
+        let mut d = data(24, true);
+        if let Some(p) = d.previous.as_mut() {
+            p.values = d.points.values.iter().map(|v| v * k).collect();
+        }
+        d
+    }
+
+    fn lower_is_better<R>(f: impl FnOnce() -> R) -> R {
+        use wasmdash_plugin_sdk::display::Display;
+        let display = Display {
+            higher_is_better: false,
+            ..Display::default()
+        };
+        testing::with_display(display, f)
+    }
+
+    /// The change figure's `<text>` element, if drawn.
+    fn change_figure(h: &str) -> Option<&str> {
+        let at = h.find("<text class=\"wd-change")?;
+        Some(&h[at..at + h[at..].find("</text>")? + 7])
+    }
+
+    #[test]
+    fn the_change_is_coloured_by_the_metrics_direction() {
+        // The previous period at twice this one: a fall of 50%.
+        let fell = chart("", against(2.0)).unwrap();
+        let t = change_figure(&fell).unwrap_or_else(|| panic!("{fell}"));
+        assert!(
+            t.contains("wd-change wd-bad") && t.contains("▼ -50.0% vs previous period"),
+            "higher is better by default: {t}"
+        );
+        let good = lower_is_better(|| chart("", against(2.0))).unwrap();
+        let t = change_figure(&good).unwrap();
+        assert!(
+            t.contains("wd-change wd-good") && t.contains("▼ -50.0%"),
+            "{t}"
+        );
+        // A rise: good where higher is better, bad where lower is.
+        let rose = chart("", against(0.5)).unwrap();
+        let t = change_figure(&rose).unwrap();
+        assert!(t.contains("wd-good") && t.contains("▲ +100.0%"), "{t}");
+        let bad = lower_is_better(|| chart("", against(0.5))).unwrap();
+        assert!(change_figure(&bad).unwrap().contains("wd-bad"));
+        // Flat: neutral whichever way is good.
+        for h in [
+            chart("", against(1.0)).unwrap(),
+            lower_is_better(|| chart("", against(1.0))).unwrap(),
+        ] {
+            let t = change_figure(&h).unwrap();
+            assert!(t.contains("wd-neutral") && t.contains("→ 0.0%"), "{t}");
+        }
+    }
+
+    #[test]
+    fn no_previous_period_no_change() {
+        for h in [
+            chart("", data(24, false)).unwrap(),
+            chart(r#"{"show_previous":false}"#, against(2.0)).unwrap(),
+        ] {
+            assert!(change_figure(&h).is_none(), "{h}");
+        }
+        // A previous period without a value in any bucket this one has.
+        let mut d = against(2.0);
+        if let Some(p) = d.previous.as_mut() {
+            p.nulls = vec![true; 24];
+        }
+        assert!(change_figure(&chart("", d).unwrap()).is_none());
+    }
+
+    #[test]
+    fn partial_buckets_count_on_both_sides_like_the_card() {
+        // The last bucket is partial in both periods: the sums still
+        // compare the two ranges whole (24 buckets against 24).
+        let mut d = against(2.0);
+        let last = d.points.timestamps[23];
+        let partial = PartialBuckets {
+            current: vec![last],
+            previous: vec![last],
+        };
+        d.points.values[23] = 1_000.0;
+        let now: f64 = (0..24)
+            .filter(|i| *i != 3)
+            .map(|i| d.points.values[i])
+            .sum();
+        let before: f64 = (0..24)
+            .filter(|i| *i != 3)
+            .map(|i| d.previous.as_ref().unwrap().values[i])
+            .sum();
+        let expected = Change::between(now, before, true).unwrap().text();
+        let h = testing::with_partial_buckets(partial, || chart("", d)).unwrap();
+        assert!(
+            change_figure(&h).unwrap().contains(&expected),
+            "{expected}: {h}"
+        );
+    }
+
+    #[test]
+    fn the_change_figure_fits_or_is_left_out() {
+        let change = Change::between(50.0, 100.0, true).unwrap();
+        let legend = Legend {
+            previous: true,
+            partial: true,
+        };
+        let texts = |h: &Header| -> (Option<String>, Vec<&str>) {
+            let items = h.legend.iter().flatten().map(|i| i.text).collect();
+            (h.change.clone(), items)
+        };
+        let long = Some("▼ -50.0% vs previous period".to_owned());
+        let wide = header(&ChartBox::new(900, 300), Some(&change), legend);
+        assert_eq!(
+            texts(&wide),
+            (
+                long.clone(),
+                vec!["This period", "Previous period", "Partial bucket"]
+            )
+        );
+        // Narrower: the legend gets short first, then goes.
+        let mid = header(&ChartBox::new(400, 300), Some(&change), legend);
+        assert_eq!(texts(&mid), (long.clone(), vec!["Previous", "Partial"]));
+        let from_zero = Change::between(-5.0, 0.0, true).unwrap();
+        let narrow = header(&ChartBox::new(200, 300), Some(&from_zero), legend);
+        assert_eq!(texts(&narrow), (Some("▼ down from 0".into()), vec![]));
+        // No line above the plot in a low box.
+        assert!(!header(&ChartBox::new(900, 100), Some(&change), legend).shown());
+        // Where it is drawn, it is 12 px and inside the box.
+        for w in [200, 260, 400, 900] {
+            let html = chart_at(w, 200, against(2.0));
+            let l = testing::svg_layout(&html).unwrap();
+            assert!(l.texts_outside().is_empty(), "{w}: {:?}", l.texts_outside());
+            assert!(change_figure(&html).is_some(), "{w}: {html}");
+        }
+    }
+
+    fn chart_at(w: u32, h: u32, d: SeriesData) -> String {
+        testing::render::<TrendChart>("", d, &render_context(w, h)).unwrap()
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::plugins::{
     ExporterPlugin, FilePlugin, PluginRegistry, PluginRuntime, PluginSettings, RenderContext,
     WidgetPlugin,
 };
-use crate::widget::{error_card, fetch, sanitize_bounded, widget_query};
+use crate::widget::{error_card, fetch, query_for, sanitize_bounded};
 
 /// The server's stylesheet, so the page looks like a dashboard.
 const APP_CSS: &str = include_str!("../../../assets/app.css");
@@ -210,8 +210,7 @@ impl Session {
                 safe_path(&plan.file)
             );
         };
-        let shape = widget.shape();
-        let query = widget_query(shape, &plan.config).context("--config")?;
+        let query = query_for(widget, &plan.config).context("--config")?;
         let range = plan.range.unwrap_or(RangeSpec::LastDays(30));
         let data = fetch(&self.data, &query, &range, 0)
             .await
