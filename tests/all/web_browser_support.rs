@@ -16,13 +16,28 @@ use crate::web_support::{As, PASSWORD, json_body, send};
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// ChromeDriver, killed on drop.
-pub(crate) struct Driver(Child);
+/// ChromeDriver, killed on drop after it ended its session: ChromeDriver
+/// killed alone leaves its Chromium running, orphaned, with the inotify
+/// instances it holds — a few hundred such and every new server of the
+/// test run failed with "Too many open files".
+pub(crate) struct Driver {
+    child: Child,
+    url: String,
+    session: Option<String>,
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        if let Some(id) = &self.session {
+            // Deleting the session makes ChromeDriver quit the browser.
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .timeout_global(Some(Duration::from_secs(10)))
+                .build()
+                .into();
+            let _ = agent.delete(&format!("{}/session/{id}", self.url)).call();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -73,14 +88,17 @@ pub(crate) fn browser_available() -> bool {
 /// window; `mobile` emulates a phone (touch, device pixel ratio 3).
 pub(crate) async fn open_browser(width: u32, height: u32, mobile: bool) -> Browser {
     let port = free_port();
-    let driver = Driver(
-        Command::new(CHROMEDRIVER)
+    let driver_url = format!("http://127.0.0.1:{port}");
+    let mut driver = Driver {
+        child: Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap(),
-    );
+        url: driver_url.clone(),
+        session: None,
+    };
     let profile = tempfile::tempdir().unwrap();
     let mut options = json!({
         "binary": CHROMIUM,
@@ -104,13 +122,13 @@ pub(crate) async fn open_browser(width: u32, height: u32, mobile: bool) -> Brows
     });
     let caps: serde_json::Map<String, Value> = caps.as_object().unwrap().clone();
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let driver_url = format!("http://127.0.0.1:{port}");
     for _ in 0..100 {
         if let Ok(c) = ClientBuilder::new(connector.clone())
             .capabilities(caps.clone())
             .connect(&driver_url)
             .await
         {
+            driver.session = c.session_id().await.ok().flatten();
             return Browser {
                 c,
                 _driver: driver,
