@@ -159,19 +159,10 @@ async fn add_widget(
     let d = state.dashboards.visible(&viewer.user, &id, Action::Edit)?;
     let version = conflict::expected_version(&form)?;
     let plugin = plugin_info(&state, field(&form, "plugin").unwrap_or_default())?;
-    let (title, tab, config) = match read_form(&state, &viewer.user, &plugin, &form) {
+    let (title, tab, config) = match read_or_refuse(&state, &viewer.user, &d, &plugin, &form, None)
+    {
         Ok(parts) => parts,
-        Err(errors) => {
-            return Ok(form_error(
-                &state,
-                &viewer.user,
-                &d,
-                &plugin,
-                &form,
-                None,
-                Refusal::Invalid(errors),
-            ));
-        }
+        Err(page) => return Ok(*page),
     };
     let add = |content: &DashboardContent| {
         let mut content = content.clone();
@@ -200,6 +191,29 @@ async fn add_widget(
         message: &message,
     };
     save_or_offer(&state, &viewer.user, &saving, add)
+}
+
+/// The form's title, tab and config, or the form again with the errors
+/// next to their fields (422) and what the user typed.
+fn read_or_refuse(
+    state: &AppState,
+    user: &User,
+    d: &Dashboard,
+    plugin: &PluginInfo,
+    form: &[(String, String)],
+    existing: Option<&str>,
+) -> Result<(String, u32, Value), Box<Response>> {
+    read_form(state, user, plugin, form).map_err(|errors| {
+        Box::new(form_error(
+            state,
+            user,
+            d,
+            plugin,
+            form,
+            existing,
+            Refusal::Invalid(errors),
+        ))
+    })
 }
 
 /// A widget form's save: the dashboard as loaded, the version it was
@@ -249,20 +263,12 @@ async fn update_widget(
     let version = conflict::expected_version(&form)?;
     let current = find_widget(&d, &widget_id)?.clone();
     let plugin = plugin_info(&state, &current.plugin)?;
-    let (title, tab, config) = match read_form(&state, &viewer.user, &plugin, &form) {
-        Ok(parts) => parts,
-        Err(errors) => {
-            return Ok(form_error(
-                &state,
-                &viewer.user,
-                &d,
-                &plugin,
-                &form,
-                Some(&widget_id),
-                Refusal::Invalid(errors),
-            ));
-        }
-    };
+    let existing = Some(widget_id.as_str());
+    let (title, tab, config) =
+        match read_or_refuse(&state, &viewer.user, &d, &plugin, &form, existing) {
+            Ok(parts) => parts,
+            Err(page) => return Ok(*page),
+        };
     let update = |content: &DashboardContent| {
         let mut content = content.clone();
         let w = content
