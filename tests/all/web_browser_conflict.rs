@@ -101,6 +101,22 @@ async fn save_and_meet_the_conflict(c: &Client, typed: &str) {
     ] {
         assert!(banner.contains(choice), "{choice}: {banner}");
     }
+    // The banner is red; its choices read as ordinary buttons, not as
+    // dangerous ones: the same text colour as the page.
+    let colours = c
+        .execute(
+            "const page = getComputedStyle(document.body).color;\
+             return Array.from(document.querySelectorAll('#widget-form .conflict .toolbar > :not(.btn-primary)'))\
+               .map(e => [e.textContent.trim(), getComputedStyle(e).color === page]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        colours,
+        serde_json::json!([["Save as a copy", true], ["Reload (drop my changes)", true]]),
+        "choices in the page's text colour"
+    );
     assert_eq!(value_of(c, "#w-title").await, typed, "typed title kept");
     assert_eq!(
         value_of(c, "#cfg-metric").await,
