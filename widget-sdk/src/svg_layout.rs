@@ -50,6 +50,24 @@ impl SvgLayout {
         (self.extent.1 - self.extent.0) / self.width
     }
 
+    /// How the drawing breaks the sizing rules of a `width`×`height` box:
+    /// an SVG of another size, text under [`FONT_PX`], text outside the
+    /// box. Empty when it keeps them all:
+    /// `assert_eq!(l.faults(w, h), Vec::<String>::new())`.
+    pub fn faults(&self, width: u32, height: u32) -> Vec<String> {
+        let mut faults = Vec::new();
+        if (self.width, self.height) != (f64::from(width), f64::from(height)) {
+            faults.push(format!("drawn {}x{}", self.width, self.height));
+        }
+        if let Some(size) = self.smallest_text().filter(|s| *s < FONT_PX) {
+            faults.push(format!("text at {size} px"));
+        }
+        for t in self.texts_outside() {
+            faults.push(format!("{:?} outside the box", t.text));
+        }
+        faults
+    }
+
     /// Texts reaching outside `[0, width]` by more than a pixel.
     pub fn texts_outside(&self) -> Vec<&TextBox> {
         self.texts
@@ -167,5 +185,18 @@ mod tests {
         assert_eq!(l.extent.1, 190.0);
         assert!(l.texts_outside().is_empty());
         assert!((l.fill() - 0.9).abs() < 1e-9);
+        assert_eq!(l.faults(200, 100), Vec::<String>::new());
+        assert_eq!(l.faults(300, 100), ["drawn 200x100"]);
+        // The toolkit never writes text under 12 px; a hand-written SVG can.
+        let small = layout(&format!(
+            r#"{}<text x="45" y="10" font-size="9">wide</text>{}"#,
+            svg::open(50, 20, "t"),
+            svg::CLOSE
+        ))
+        .unwrap();
+        assert_eq!(
+            small.faults(50, 20),
+            ["text at 9 px", "\"wide\" outside the box"]
+        );
     }
 }

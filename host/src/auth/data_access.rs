@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use crate::config::Config;
+use crate::data::{DatasetInfo, MetricInfo};
 use crate::store::{Role, User};
 
 /// One entry of `allow`.
@@ -120,6 +121,21 @@ impl DataAccess {
     /// them must be filtered).
     pub fn limits(&self, user: &User) -> bool {
         user.disabled || self.limited.keys().any(|d| !self.may_read_dataset(user, d))
+    }
+
+    /// The entries of a metric catalog `user` may read: what lists,
+    /// pickers and widget schemas offer them.
+    pub fn readable_metrics(&self, user: &User, metrics: Vec<MetricInfo>) -> Vec<MetricInfo> {
+        (metrics.into_iter())
+            .filter(|m| self.may_read_metric(user, &m.name))
+            .collect()
+    }
+
+    /// The entries of a dataset catalog `user` may read.
+    pub fn readable_datasets(&self, user: &User, datasets: Vec<DatasetInfo>) -> Vec<DatasetInfo> {
+        (datasets.into_iter())
+            .filter(|d| self.may_read_dataset(user, &d.name))
+            .collect()
     }
 
     /// [`Self::may_read_dataset`] as a result.

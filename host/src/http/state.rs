@@ -83,17 +83,11 @@ impl AppState {
     /// The metrics `user` may read: what lists and pickers offer them (a
     /// dataset's `allow` rule hides its metrics' names too).
     pub fn metrics_for(&self, user: &User) -> Vec<MetricInfo> {
-        let access = self.auth.data_access();
-        (self.data.metrics().into_iter())
-            .filter(|m| access.may_read_metric(user, &m.name))
-            .collect()
+        (self.auth.data_access()).readable_metrics(user, self.data.metrics())
     }
 
     /// The datasets `user` may read, likewise.
     pub fn datasets_for(&self, user: &User) -> Vec<DatasetInfo> {
-        let access = self.auth.data_access();
-        (self.data.datasets().into_iter())
-            .filter(|d| access.may_read_dataset(user, &d.name))
-            .collect()
+        (self.auth.data_access()).readable_datasets(user, self.data.datasets())
     }
 }

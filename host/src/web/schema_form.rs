@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::data::{DatasetInfo, MetricInfo};
 use crate::plugins::ORDER_KEY;
+use crate::widget::BINDING_ORDER;
 
 /// What the pickers offer, and where a changed metric or dataset asks for
 /// the fields again (their choices depend on it).
@@ -82,24 +83,18 @@ fn fields(schema: &Value, current: &Value) -> Vec<Field> {
     fields_of(schema, current, 0)
 }
 
-/// The binding keys (and the thresholds' parts), in the order the form
-/// asks for them.
-const FIRST: [&str; 14] = [
-    "metric",
-    "dataset",
-    "dimension",
-    "columns",
-    "bucket",
-    "top",
-    "sort_column",
-    "sort_direction",
-    "order_by",
-    "descending",
-    "page_size",
-    "warning",
-    "critical",
-    "direction",
-];
+/// The thresholds' parts, in the order the form asks for them (after the
+/// binding keys, [`BINDING_ORDER`]).
+const THRESHOLD_PARTS: [&str; 3] = ["warning", "critical", "direction"];
+
+/// Where a property goes in a schema without its own order: the binding
+/// keys in the order a person picks them, then the thresholds' parts, then
+/// the rest.
+fn fallback_rank(name: &str) -> usize {
+    (BINDING_ORDER.iter().chain(&THRESHOLD_PARTS))
+        .position(|f| *f == name)
+        .unwrap_or(usize::MAX)
+}
 
 fn fields_of(schema: &Value, current: &Value, depth: u8) -> Vec<Field> {
     let required: Vec<&str> = schema["required"]
@@ -120,8 +115,7 @@ fn fields_of(schema: &Value, current: &Value, depth: u8) -> Vec<Field> {
                 .position(|o| o.as_str() == Some(name.as_str()))
                 .unwrap_or(order.len())
         }),
-        None => props
-            .sort_by_key(|(name, _)| FIRST.iter().position(|f| f == name).unwrap_or(FIRST.len())),
+        None => props.sort_by_key(|(name, _)| fallback_rank(name)),
     }
     props
         .into_iter()

@@ -20,6 +20,7 @@ pub use binding::{BindingError, MAX_PAGE_SIZE, MAX_TOP, WidgetQuery, query_for, 
 pub use error::WidgetError;
 pub use fetch::fetch;
 pub use sanitize::{SanitizeError, sanitize_bounded, sanitize_plugin_html};
+pub(crate) use schema::BINDING_ORDER;
 pub use schema::{
     Catalog, WidgetConfigError, WidgetSchema, WidgetSchemas, effective_schema, one_line,
 };

@@ -186,7 +186,7 @@ fn one_of_names<'a>(property: &mut Value, names: impl Iterator<Item = &'a str>) 
 
 /// The binding keys (and the data-table's own names for them), in the
 /// order a person picks them: what feeds the widget comes first.
-const BINDING_ORDER: [&str; 11] = [
+pub(crate) const BINDING_ORDER: [&str; 11] = [
     "metric",
     "dataset",
     "dimension",
@@ -480,20 +480,16 @@ impl WidgetSchemas {
             return self.of(plugin);
         }
         let handle = self.plugins.widget(plugin).ok()?;
-        let metrics: Vec<MetricInfo> = (self.data.metrics().into_iter())
-            .filter(|m| self.access.may_read_metric(user, &m.name))
-            .collect();
-        let datasets: Vec<DatasetInfo> = (self.data.datasets().into_iter())
-            .filter(|d| self.access.may_read_dataset(user, &d.name))
-            .collect();
+        let metrics = self.access.readable_metrics(user, self.data.metrics());
+        let datasets = self.access.readable_datasets(user, self.data.datasets());
         let catalog = Catalog {
             metrics: &metrics,
             datasets: &datasets,
         };
-        let own = handle.info().meta.config_schema.json().clone();
+        let own = handle.info().meta.config_schema.json();
         Some(Arc::new(WidgetSchema::new(
             plugin,
-            &own,
+            own,
             handle.shape(),
             catalog,
         )))

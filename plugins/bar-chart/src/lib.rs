@@ -308,15 +308,7 @@ mod tests {
                         testing::render::<BarChart>(cfg, data(regions.clone()), &ctx).unwrap();
                     let l = testing::svg_layout(&html).unwrap();
                     let at = format!("{w}x{h} {cfg}");
-                    assert_eq!((l.width, l.height), (f64::from(w), f64::from(h)), "{at}");
-                    if let Some(size) = l.smallest_text() {
-                        assert!(size >= svg::FONT_PX, "{at}: {size}");
-                    }
-                    assert!(
-                        l.texts_outside().is_empty(),
-                        "{at}: {:?}",
-                        l.texts_outside()
-                    );
+                    assert_eq!(l.faults(w, h), Vec::<String>::new(), "{at}");
                     assert!(l.fill() >= 0.85, "{at}: spans {:.2}", l.fill());
                     assert_eq!(html.matches("<rect").count(), 5, "{at}");
                 }

@@ -519,15 +519,7 @@ mod tests {
             .unwrap();
             let l = testing::svg_layout(&html).unwrap();
             let at = format!("{w}x{h}");
-            assert_eq!((l.width, l.height), (f64::from(w), f64::from(h)), "{at}");
-            if let Some(size) = l.smallest_text() {
-                assert!(size >= svg::FONT_PX, "{at}: {size}");
-            }
-            assert!(
-                l.texts_outside().is_empty(),
-                "{at}: {:?}",
-                l.texts_outside()
-            );
+            assert_eq!(l.faults(w, h), Vec::<String>::new(), "{at}");
             assert!(l.fill() >= 0.85, "{at}: the plot spans {:.2}", l.fill());
             if w >= 300 && h >= 114 {
                 assert!(html.contains("wd-tick-label"), "{at}: room for labels");
