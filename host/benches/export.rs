@@ -13,15 +13,18 @@
 //!
 //! PostgreSQL parts are skipped, with the reason printed, when it is down.
 
-use std::io::{BufRead as _, BufReader, Read as _};
+mod serve_process;
+
+use std::io::Read as _;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use futures::{SinkExt as _, StreamExt as _};
 use serde_json::json;
+use serve_process::memory_mib;
 use wasmdash::auth::{Auth, AuthConfig};
 use wasmdash::config::Config;
 use wasmdash::store::{
@@ -249,55 +252,6 @@ fn seed(config: &Config) -> (String, String) {
     (token, d.id.as_str().to_owned())
 }
 
-struct ServerProcess {
-    child: Child,
-    base: String,
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server(dir: &Path) -> ServerProcess {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmdash"))
-        .args(["serve", "--config"])
-        .arg(dir.join("wasmdash.toml"))
-        .env("WASMDASH_SERVER__LISTEN", "127.0.0.1:0")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start wasmdash serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("read the listening line");
-    let base = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .expect("wasmdash is listening on http://…")
-        .to_owned();
-    ServerProcess { child, base }
-}
-
-/// VmHWM (peak resident set) and VmRSS of `pid`, MiB.
-fn memory_mib(pid: u32) -> (f64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<f64>().ok())
-            .map_or(f64::NAN, |kib| kib / 1024.0)
-    };
-    (field("VmHWM:"), field("VmRSS:"))
-}
-
 /// Download `path`, counting bytes and lines; (seconds, bytes, lines).
 fn download(base: &str, token: &str, path: &str) -> (f64, u64, u64) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -360,7 +314,10 @@ fn main() {
         .status()
         .expect("run wasmdash plugins list");
     assert!(compiled.success(), "wasmdash plugins list failed");
-    let server = start_server(dir.path());
+    let server = serve_process::start(
+        &dir.path().join("wasmdash.toml"),
+        &[("WASMDASH_SERVER__LISTEN".into(), "127.0.0.1:0".into())],
+    );
     let pid = server.child.id();
     let (hwm0, _) = memory_mib(pid);
     println!("export benchmark: {ROWS} rows × 6 columns, HTTP against a `wasmdash serve` child");

@@ -27,16 +27,17 @@
 
 mod figures;
 mod rollup_db;
+mod serve_process;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use figures::{ms, p50, rfc, ts};
 use rollup_db::{MARIADB_URL, PG_URL};
+use serve_process::memory_mib;
 use wasmdash::auth::{Auth, AuthConfig};
 use wasmdash::config::Config;
 use wasmdash::data::DataEngine;
@@ -438,33 +439,6 @@ fn remove_rows(db: &Path) {
     .expect("remove late rows");
 }
 
-/// A `wasmdash serve` process; killed when dropped.
-struct ServerProcess {
-    child: Child,
-    base: String,
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// VmHWM (peak resident set) and VmRSS of `pid`, MiB.
-fn memory_mib(pid: u32) -> (f64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<f64>().ok())
-            .map_or(f64::NAN, |kib| kib / 1024.0)
-    };
-    (field("VmHWM:"), field("VmRSS:"))
-}
-
 /// Peak RSS of the server on its own: a `wasmdash serve` process over the
 /// SQLite demo, without rollups and with rollups it builds itself, asked
 /// the long-range question and the home dashboard at 30/90/365 days.
@@ -484,28 +458,7 @@ fn server_memory(dir: &Path, text: &str, start: DateTime<Utc>, now: DateTime<Utc
         std::fs::write(&file, format!("{text}\n{extra}")).expect("config file");
         let (token, home) = seed(&config(dir, text, state, extra), now);
         let env = server_env(dir, state);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_wasmdash"))
-            .args(["serve", "--config"])
-            .arg(&file)
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start wasmdash serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read the listening line");
-        let server = ServerProcess {
-            base: line
-                .trim()
-                .rsplit(' ')
-                .next()
-                .expect("wasmdash is listening on http://…")
-                .to_owned(),
-            child,
-        };
+        let server = serve_process::start(&file, &env);
         let t = Instant::now();
         if !extra.is_empty() {
             wait_built(&file, &env);
