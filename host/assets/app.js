@@ -104,6 +104,49 @@
     if (target && !target.disabled) target.focus();
   });
 
+  // The settings fields come back from the server after the metric or
+  // dataset changed. A choice made while that request was out would be
+  // lost in the swap, so each field's value is noted when the request
+  // leaves and just before the swap; after it, a field the user changed in
+  // between gets its choice back (where the new fields still offer it).
+  function fieldKey(f) {
+    return f.type === "checkbox" || f.type === "radio" ? f.name + "=" + f.value : f.name;
+  }
+  function fieldValues(root) {
+    var out = {};
+    root.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (f) {
+      out[fieldKey(f)] = f.type === "checkbox" || f.type === "radio" ? f.checked : f.value;
+    });
+    return out;
+  }
+  function isFields(evt) {
+    var t = evt.detail.target;
+    return t && t.id === "settings-fields" ? t : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var t = isFields(evt);
+    if (t) t.wdSent = fieldValues(t);
+  });
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var t = isFields(evt);
+    if (t && t.wdSent) t.wdNow = fieldValues(t);
+  });
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    var t = isFields(evt);
+    if (!t || !t.wdSent || !t.wdNow) return;
+    var sent = t.wdSent, now = t.wdNow;
+    t.wdSent = t.wdNow = null;
+    t.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (f) {
+      var key = fieldKey(f);
+      if (!(key in now) || now[key] === sent[key]) return;
+      if (f.type === "checkbox" || f.type === "radio") {
+        f.checked = now[key];
+      } else if (f.tagName !== "SELECT" || Array.prototype.some.call(f.options, function (o) { return o.value === now[key]; })) {
+        f.value = now[key];
+      }
+    });
+  });
+
   // Show 4xx answers (validation errors, conflicts) in place instead of
   // dropping them: they are small error fragments meant for the user.
   document.addEventListener("htmx:beforeSwap", function (evt) {

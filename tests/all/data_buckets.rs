@@ -184,10 +184,12 @@ async fn check_merged(name: &str, merged: &std::sync::Arc<DataEngine>, single: &
             }
         }
         // Foldable metrics share one scan; each count_distinct bucket (and
-        // its total) has its own.
+        // its total) has its own. On SQLite the first long range also
+        // probes once whether the table stores its rows in time order.
         let ran = merged.statements_run() - before;
+        let probe = u64::from(range == "30d");
         assert!(
-            ran <= 6,
+            ran <= 6 + probe,
             "{name} {range}: {ran} statements for {} requests",
             requests.len()
         );

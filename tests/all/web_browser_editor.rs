@@ -6,11 +6,11 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::web_browser_support::{
-    browser_available, console_errors, open_browser, shot, sign_in, text_of, wait_until,
-    widgets_loaded,
+    browser_available, console_errors, create_dashboard, open_browser, shot, sign_in, text_of,
+    value_of, wait_until, widgets_loaded,
 };
 use crate::web_support::{As, send, start};
 use crate::widget_schema::RANGE;
@@ -27,13 +27,24 @@ async fn click(c: &Client, css: &str) {
         .unwrap();
 }
 
+/// Choose `value` in `select`. The settings fields are swapped for new
+/// ones after a metric or dataset changes, so the select found may be
+/// replaced before the choice lands: find it again then.
 async fn choose(c: &Client, select: &str, value: &str) {
-    c.find(Locator::Css(select))
-        .await
-        .unwrap_or_else(|e| panic!("{select}: {e}"))
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("{select} = {value}: {e}"));
+    for _ in 0..50 {
+        let found = c
+            .find(Locator::Css(select))
+            .await
+            .unwrap_or_else(|e| panic!("{select}: {e}"));
+        match found.select_by_value(value).await {
+            Ok(()) => return,
+            Err(e) if e.to_string().contains("stale element") => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("{select} = {value}: {e}"),
+        }
+    }
+    panic!("{select} kept being replaced");
 }
 
 async fn exists(c: &Client, css: &str) -> bool {
@@ -401,4 +412,55 @@ async fn builds_one_widget_of_each_built_in_type_through_the_forms_alone() {
 
     let errors = console_errors(c).await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+/// A choice made while the settings fields are being fetched again (after
+/// the metric changed) survives the swap of the fields: the new metric and
+/// the bucket are chosen in one script, so the bucket changes before the
+/// fields' answer can arrive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_choice_made_while_the_fields_refresh_is_kept() {
+    if !browser_available() {
+        return;
+    }
+    let running = start().await;
+    let w = running.world.clone();
+    let dashboard = create_dashboard(&w.base, w.token("editor"), json!({"title": "Race"})).await;
+    let browser = open_browser(1440, 900, false).await;
+    let c = &browser.c;
+    sign_in(c, &w.base, "editor").await;
+    c.goto(&format!(
+        "{}/dashboards/{dashboard}/widgets/new?plugin=trend-chart",
+        w.base
+    ))
+    .await
+    .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#cfg-bucket"))
+        .await
+        .unwrap();
+    let chose = js(
+        c,
+        "var m = document.getElementById('cfg-metric'); \
+         var other = Array.prototype.find.call(m.options, function (o) { return o.value && o.value !== m.value; }); \
+         m.value = other.value; m.dispatchEvent(new Event('change', {bubbles: true})); \
+         var b = document.getElementById('cfg-bucket'); b.value = 'week'; \
+         b.dispatchEvent(new Event('change', {bubbles: true})); \
+         window.wdSwapped = false; \
+         document.body.addEventListener('htmx:afterSwap', function (e) { \
+           if (e.detail.target.id === 'settings-fields') window.wdSwapped = true; }); \
+         return other.value;",
+    )
+    .await;
+    let metric = chose.as_str().unwrap().to_owned();
+    wait_until("the settings fields' answer", || async {
+        js(c, "return window.wdSwapped;").await == Value::Bool(true)
+    })
+    .await;
+    assert_eq!(value_of(c, "#cfg-metric").await, metric);
+    assert_eq!(
+        value_of(c, "#cfg-bucket").await,
+        "week",
+        "the bucket chosen while the fields refreshed is kept"
+    );
 }

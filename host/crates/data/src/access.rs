@@ -11,6 +11,11 @@
 //! columns the index does not hold, hides the column from the planner
 //! (`Dialect::without_index`). PostgreSQL and MariaDB estimate range
 //! selectivity themselves and get the plain predicate.
+//!
+//! Before either, a scan on SQLite is tried *sliced* (see `slices`): the
+//! index walked slice by slice, with no sort for the grouping. That wins
+//! wherever the walk is cheap: a range covering less than
+//! [`FULL_SCAN_SHARE`], or a table storing its rows in time order.
 
 use std::time::Duration;
 

@@ -25,6 +25,7 @@ use super::fold::{self, Group, Keys};
 use super::load::{self, Answer, Ask, DataRequest, Need, ScanSpec, Scanned};
 use super::rollup::{AnsweredBy, Rollups};
 use super::scan::{self, Grain, TimeScan};
+use super::slices::SlicedScan;
 use super::source::Source;
 use super::timerange::{RangeSpec, ResolvedRange};
 
@@ -111,6 +112,11 @@ pub struct DataEngine {
     rows: Arc<Cache<String, RowsData>>,
     /// First and last instant of each dataset's time column (SQLite).
     spans: Arc<Cache<usize, Option<(i64, i64)>>>,
+    /// Whether each dataset's table stores its rows in time order (SQLite,
+    /// see `slices`).
+    pub(crate) in_time_order: Arc<Cache<usize, bool>>,
+    /// Scans answered through slices since start.
+    pub(crate) sliced_scans: std::sync::atomic::AtomicU64,
 }
 
 impl fmt::Debug for DataEngine {
@@ -137,6 +143,8 @@ impl Default for DataEngine {
             categories: Arc::new(Cache::named("categories")),
             rows: Arc::new(Cache::named("rows")),
             spans: Arc::new(Cache::named("spans")),
+            in_time_order: Arc::new(Cache::named("time_order")),
+            sliced_scans: std::sync::atomic::AtomicU64::new(0),
         }
     }
 }
@@ -202,6 +210,13 @@ impl DataEngine {
     /// request caused.
     pub fn statements_run(&self) -> u64 {
         self.sources.iter().map(Source::statements).sum()
+    }
+
+    /// Scans SQLite answered slice by slice through the time index, with
+    /// no sort (see the `slices` module), since start: tests read it to
+    /// show which path a question took.
+    pub fn sliced_scans_run(&self) -> u64 {
+        self.sliced_scans.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Every metric.
@@ -277,7 +292,7 @@ impl DataEngine {
     /// First and last instant of dataset `index`'s time column, read at
     /// most once a minute; `None` for an empty table or when it cannot be
     /// read (then the planner decides alone).
-    async fn span(&self, index: usize, d: &Dataset, s: &Source) -> Option<(i64, i64)> {
+    pub(crate) async fn span(&self, index: usize, d: &Dataset, s: &Source) -> Option<(i64, i64)> {
         let load = async {
             Ok(
                 match s.query(compile::time_span(Self::target(d, s))).await {
@@ -667,6 +682,18 @@ impl DataEngine {
         let other_columns = metrics
             .iter()
             .any(|m| m.column.is_some() || !m.filters.is_empty() || !m.ratio.is_empty());
+        let sliced = SlicedScan {
+            current,
+            previous,
+            span: &span,
+            offsets: &offsets,
+            bucket: spec.bucket,
+            exact: spec.exact,
+            other_columns,
+        };
+        if let Some(groups) = self.sliced_groups(index, d, s, &sliced, metrics).await? {
+            return Ok(groups);
+        }
         let target = self.target_over(index, d, s, &span, other_columns).await;
         let q = scan::time_scan(&TimeScan {
             target,

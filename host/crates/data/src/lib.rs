@@ -40,6 +40,7 @@ pub mod observe;
 mod partial;
 mod rollup;
 mod scan;
+mod slices;
 mod source;
 pub mod timerange;
 

@@ -158,23 +158,12 @@ fn branch(
         cols.push(format!("{expr} AS b"));
         group.push("2");
     }
-    let mut i = 0;
-    for m in s.metrics {
-        let cond: Vec<BoundFilter> = m
-            .filters
-            .iter()
-            .filter(|f| !common.contains(f))
-            .cloned()
-            .collect();
-        let values = match b.partials(m, &cond) {
-            Some(parts) => parts,
-            None => vec![b.count_distinct(m, &cond)],
-        };
-        for v in values {
-            cols.push(format!("{v} AS p{i}"));
-            i += 1;
-        }
-    }
+    cols.extend(
+        metric_values(b, s.metrics, common)
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| format!("{v} AS p{i}")),
+    );
     let from = b.from(t.from);
     let w = b.where_(t, Some(range), common);
     let mut text = format!("SELECT {} FROM {from}{w}", cols.join(", "));
@@ -182,6 +171,64 @@ fn branch(
         text.push_str(&format!(" GROUP BY {}", group.join(", ")));
     }
     text
+}
+
+/// Per metric, its partials (or its `count_distinct`), each under its
+/// own filters beyond `common`.
+fn metric_values(
+    b: &mut Builder<'_>,
+    metrics: &[&MetricPlan],
+    common: &[BoundFilter],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in metrics {
+        let cond: Vec<BoundFilter> = m
+            .filters
+            .iter()
+            .filter(|f| !common.contains(f))
+            .cloned()
+            .collect();
+        match b.partials(m, &cond) {
+            Some(parts) => out.extend(parts),
+            None => out.push(b.count_distinct(m, &cond)),
+        }
+    }
+    out
+}
+
+/// The sliced form of a scan (SQLite, see `slices`): the rows of each
+/// slice of the connection's slices table, found through the time
+/// column's index, grouped by slice. Output columns as [`time_scan`]'s,
+/// keys in local seconds; `grouped` says whether slices carry keys.
+pub(crate) fn sliced_scan(target: &Target<'_>, metrics: &[&MetricPlan], grouped: bool) -> Query {
+    use super::source::sliced::{ALIAS, HI, ID, KEY, LO, TABLE, TAG};
+    let mut b = Builder::new(target.dialect);
+    let d = target.dialect;
+    let common = common_filters(metrics);
+    let mut cols = vec![d.select_as(&format!("{ALIAS}.{TAG}"), ColumnKind::Int64)];
+    let mut kinds = vec![ColumnKind::Int64];
+    if grouped {
+        cols.push(d.select_as(&format!("{ALIAS}.{KEY}"), ColumnKind::Int64));
+        kinds.push(ColumnKind::Int64);
+    }
+    let values = metric_values(&mut b, metrics, &common);
+    kinds.extend(values.iter().map(|_| ColumnKind::Float64));
+    cols.extend(values);
+    let from = b.from(target.from);
+    let time = b.id(target.time_column);
+    let mut conds = vec![
+        format!("{time} >= {ALIAS}.{LO}"),
+        format!("{time} < {ALIAS}.{HI}"),
+    ];
+    conds.extend(common.iter().map(|f| b.filter(f)));
+    // CROSS JOIN keeps the slices the outer loop, so groups come out in
+    // slice order and GROUP BY needs no sort.
+    let text = format!(
+        "SELECT {} FROM {TABLE} AS {ALIAS} CROSS JOIN {from} WHERE {} GROUP BY {ALIAS}.{ID}",
+        cols.join(", "),
+        conds.join(" AND ")
+    );
+    b.finish(text, kinds)
 }
 
 /// The grouping expression of the grain, per row.

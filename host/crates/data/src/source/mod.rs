@@ -13,9 +13,11 @@ use super::batch::{BatchStream, Cell, FeedLimits};
 use super::compile::Query;
 use super::dialect::{Dialect, MysqlDialect, PostgresDialect, SqliteDialect};
 use super::error::{DataError, Result};
+use super::slices::Slice;
 
 mod mysql;
 mod postgres;
+pub(crate) mod sliced;
 pub(crate) mod sqlite;
 
 #[derive(Debug)]
@@ -116,6 +118,50 @@ impl Source {
         };
         self.observe(started, &result);
         result
+    }
+
+    /// Run a sliced scan over `slices` (SQLite; see `slices`).
+    pub(crate) async fn query_sliced(
+        &self,
+        q: Query,
+        slices: Vec<Slice>,
+    ) -> Result<Vec<Vec<Cell>>> {
+        let Pool::Sqlite(s) = &self.pool else {
+            return Err(DataError::db("sliced scans run on SQLite only"));
+        };
+        let _admitted = self.admission.admit().await?;
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        let result = s.query_sliced(q, slices, self.timeout).await;
+        self.observe(started, &result);
+        result
+    }
+
+    /// Whether the database walks `time_column`'s index slice by slice for
+    /// the sliced scan `q` (asked once per statement, then remembered);
+    /// `false` where scans are not sliced. Not counted in
+    /// [`Source::statements`]: the plan is only prepared, never run.
+    pub(crate) async fn walks_index(&self, q: &Query, time_column: &str) -> Result<bool> {
+        let Pool::Sqlite(s) = &self.pool else {
+            return Ok(false);
+        };
+        if let Some(known) = s.known_plan(&q.text) {
+            return Ok(known);
+        }
+        let _admitted = self.admission.admit().await?;
+        s.walks_index(q.text.clone(), time_column.to_owned(), self.timeout)
+            .await
+    }
+
+    /// Whether the table `from` (quoted) stores its rows in time order of
+    /// the quoted column `time`; `false` where it cannot tell.
+    pub(crate) async fn stored_in_time_order(&self, from: String, time: String) -> Result<bool> {
+        let Pool::Sqlite(s) = &self.pool else {
+            return Ok(false);
+        };
+        let _admitted = self.admission.admit().await?;
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        s.stored_in_time_order(from, time, self.timeout).await
     }
 
     /// Count a statement and its duration (for a stream: until its first

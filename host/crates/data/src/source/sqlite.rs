@@ -1,6 +1,7 @@
 //! SQLite: read-only connections in a small pool, used from blocking
 //! threads, each query bounded by a progress-handler deadline.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -13,11 +14,16 @@ use crate::batch::{Batcher, Cell, Feeder};
 use crate::compile::Query;
 use crate::dialect::SqlValue;
 use crate::error::{DataError, Result};
+use crate::slices::Slice;
 use crate::source::Described;
+
+use super::sliced;
 use wasmdash_frame::ColumnKind;
 
 /// Virtual machine steps between two looks at a statement's deadline.
 const PROGRESS_OPS: i32 = 10_000;
+/// Sliced statements whose plan is remembered (beyond it, forgotten).
+const PLANS_KEPT: usize = 512;
 
 /// A pool of read-only connections to one SQLite file.
 #[derive(Debug)]
@@ -25,6 +31,10 @@ pub(crate) struct SqliteSource {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
+    /// Per sliced statement: whether SQLite walks the time index for it
+    /// (`sliced::walks_index`); the schema is read-only to us, so the
+    /// answer holds.
+    plans: Mutex<HashMap<String, bool>>,
 }
 
 impl SqliteSource {
@@ -35,6 +45,7 @@ impl SqliteSource {
             path,
             idle: Mutex::new(vec![conn]),
             permits: Arc::new(Semaphore::new(pool_size as usize)),
+            plans: Mutex::new(HashMap::new()),
         })
     }
 
@@ -87,17 +98,67 @@ impl SqliteSource {
         q: Query,
         limit: Duration,
     ) -> Result<Vec<Vec<Cell>>> {
+        self.with_conn(limit, move |conn| run(conn, &q)).await
+    }
+
+    /// Run a sliced scan (see `slices`): load `slices` into the
+    /// connection's slices table, run `q` over them, empty it again.
+    pub(crate) async fn query_sliced(
+        self: &Arc<Self>,
+        q: Query,
+        slices: Vec<Slice>,
+        limit: Duration,
+    ) -> Result<Vec<Vec<Cell>>> {
         self.with_conn(limit, move |conn| {
-            let mut stmt = conn.prepare_cached(&q.text).map_err(map_err)?;
-            let params = bind(&q.params);
-            let mut rows = stmt
-                .query(rusqlite::params_from_iter(params.iter()))
-                .map_err(map_err)?;
-            let mut out = Vec::new();
-            while let Some(row) = rows.next().map_err(map_err)? {
-                out.push(read_row(row, &q.kinds)?);
+            sliced::load(conn, &slices)?;
+            let rows = run(conn, &q);
+            // A statement stopped at its deadline reports that, not a
+            // failed clean-up (the next load empties the table anyway).
+            let cleared = sliced::clear(conn);
+            let rows = rows?;
+            cleared?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    /// The remembered answer of [`SqliteSource::walks_index`] for `text`.
+    pub(crate) fn known_plan(&self, text: &str) -> Option<bool> {
+        self.plans.lock().ok()?.get(text).copied()
+    }
+
+    /// Whether SQLite walks `time_column`'s index for the sliced
+    /// statement `text` (see `sliced::walks_index`), remembered.
+    pub(crate) async fn walks_index(
+        self: &Arc<Self>,
+        text: String,
+        time_column: String,
+        limit: Duration,
+    ) -> Result<bool> {
+        let this = Arc::clone(self);
+        self.with_conn(limit, move |conn| {
+            let walks = sliced::walks_index(conn, &text, &time_column)?;
+            if let Ok(mut plans) = this.plans.lock() {
+                if plans.len() >= PLANS_KEPT {
+                    plans.clear();
+                }
+                plans.insert(text, walks);
             }
-            Ok(out)
+            Ok(walks)
+        })
+        .await
+    }
+
+    /// Whether the table `from` stores its rows in time order of `time`
+    /// (see `sliced::stored_in_time_order`).
+    pub(crate) async fn stored_in_time_order(
+        self: &Arc<Self>,
+        from: String,
+        time: String,
+        limit: Duration,
+    ) -> Result<bool> {
+        self.with_conn(limit, move |conn| {
+            sliced::stored_in_time_order(conn, &from, &time)
         })
         .await
     }
@@ -179,6 +240,20 @@ impl SqliteSource {
         });
         Ok(())
     }
+}
+
+/// Run `q` on `conn` and read every row.
+fn run(conn: &Connection, q: &Query) -> Result<Vec<Vec<Cell>>> {
+    let mut stmt = conn.prepare_cached(&q.text).map_err(map_err)?;
+    let params = bind(&q.params);
+    let mut rows = stmt
+        .query(rusqlite::params_from_iter(params.iter()))
+        .map_err(map_err)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(map_err)? {
+        out.push(read_row(row, &q.kinds)?);
+    }
+    Ok(out)
 }
 
 fn open(path: &PathBuf) -> Result<Connection> {
