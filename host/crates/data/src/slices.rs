@@ -24,7 +24,7 @@ use super::catalog::Dataset;
 use super::compile::{From, MetricPlan};
 use super::dialect::Bucket;
 use super::engine::DataEngine;
-use super::error::Result;
+use super::error::{DataError, Result};
 use super::fold::{self, Group, Keys, offset_at};
 use super::scan;
 use super::source::Source;
@@ -164,7 +164,17 @@ impl DataEngine {
                 return Ok(None);
             }
         }
-        let rows = s.query_sliced(q, all).await?;
+        let rows = match s.query_sliced(q, all).await {
+            Ok(rows) => rows,
+            // A connection that cannot hold the slices (its temp store
+            // unwritable, say) gets the plain statement; a real problem
+            // with the data fails that one too, and is reported from it.
+            Err(e @ DataError::Database { .. }) => {
+                tracing::warn!(dataset = %d.info.name, error = %e, "a sliced scan failed; scanning unsliced");
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
         self.sliced_scans
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         tracing::debug!(dataset = %d.info.name, path = "sql", sliced = true, "scan answered");
