@@ -9,23 +9,14 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use crate::web_browser_support::{
-    browser_available, console_errors, create_dashboard, open_browser, shot, sign_in, text_of,
-    value_of, wait_until, widgets_loaded,
+    browser_available, click, console_errors, create_dashboard, js, open_browser, shot, sign_in,
+    text_of, value_of, wait_until, widgets_loaded,
 };
 use crate::web_support::{As, send, start};
 use crate::widget_schema::RANGE;
 
 /// [`RANGE`] as the metrics API takes it.
 const API_RANGE: &str = "from=2025-02-20&to=2025-03-31";
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
 
 /// Choose `value` in `select`. The settings fields are swapped for new
 /// ones after a metric or dataset changes, so the select found may be
@@ -49,10 +40,6 @@ async fn choose(c: &Client, select: &str, value: &str) {
 
 async fn exists(c: &Client, css: &str) -> bool {
     c.find(Locator::Css(css)).await.is_ok()
-}
-
-async fn js(c: &Client, script: &str) -> Value {
-    c.execute(script, vec![]).await.unwrap()
 }
 
 /// Open the form of `plugin`, let `fill` set its fields, wait for the
