@@ -45,7 +45,7 @@ pub(super) fn metric_value() {}
     path = "/api/v1/metrics/{name}/series",
     tag = "metrics",
     operation_id = "metric_series",
-    params(("name" = String, Path, description = "The metric."), RangeParams, ("bucket" = Option<String>, Query, description = "`auto` (default), `hour`, `day`, `week` or `month`."), ("compare" = Option<String>, Query, description = "`previous` adds the previous range, `none` (default) does not.")),
+    params(("name" = String, Path, description = "The metric."), RangeParams, ("bucket" = Option<String>, Query, pattern = "^(auto|minute|hour|day|week|month)$", description = "`auto` (default), `minute`, `hour`, `day`, `week` or `month`."), ("compare" = Option<String>, Query, pattern = "^(previous|none)$", description = "`previous` adds the previous range, `none` (default) does not.")),
     responses(
         (status = 200, description = "OK.", body = MetricSeries),
         BadParameter, NoSession, Forbidden, NotFound, Busy, QueryTimeout,
@@ -60,7 +60,7 @@ pub(super) fn metric_series() {}
     path = "/api/v1/series",
     tag = "metrics",
     operation_id = "series_many",
-    params(("metrics" = String, Query, description = "1 to 20 metric names, comma-separated."), RangeParams, ("bucket" = Option<String>, Query, description = "`auto` (default), `hour`, `day`, `week` or `month`."), ("compare" = Option<String>, Query, description = "`previous` or `none` (default).")),
+    params(("metrics" = String, Query, description = "1 to 20 metric names, comma-separated."), RangeParams, ("bucket" = Option<String>, Query, pattern = "^(auto|minute|hour|day|week|month)$", description = "`auto` (default), `minute`, `hour`, `day`, `week` or `month`."), ("compare" = Option<String>, Query, pattern = "^(previous|none)$", description = "`previous` or `none` (default).")),
     responses(
         (status = 200, description = "OK.", body = SeriesSet),
         BadParameter, NoSession, Forbidden, NotFound, Busy, QueryTimeout,

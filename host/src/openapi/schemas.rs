@@ -401,10 +401,19 @@ pub(super) struct AlertTestBody {
 pub(super) struct RangeParams {
     /// `24h`, `7d`, `30d`, `today`, `this_month`, `previous_month`, ...,
     /// or `custom` with `from` and `to` (default `30d`).
+    #[param(
+        pattern = r"^(|custom|today|yesterday|[0-9]{1,4}[hd]|(this|previous)_(day|week|month|quarter|year))$"
+    )]
     pub range: Option<String>,
     /// Start of an absolute range (RFC 3339 or `YYYY-MM-DD`).
+    #[param(
+        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$"
+    )]
     pub from: Option<String>,
     /// End of an absolute range (a date includes that day).
+    #[param(
+        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$"
+    )]
     pub to: Option<String>,
 }
 

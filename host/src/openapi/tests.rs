@@ -143,3 +143,91 @@ fn the_document_is_openapi_3_1_with_both_security_schemes() {
         }
     }
 }
+
+/// The value patterns the document gives the range, bucket and compare
+/// parameters say what the handlers take: every sample the parsers accept
+/// matches, every sample they refuse does not (so clients and fuzzers
+/// generated from the document send values that get past validation).
+#[test]
+fn query_patterns_accept_what_the_handlers_take() {
+    use crate::data::{BucketSpec, RangeSpec};
+    let takes = |name: &str, v: &str| -> bool {
+        match name {
+            "range" => v.is_empty() || v == "custom" || v.parse::<RangeSpec>().is_ok(),
+            "from" => RangeSpec::absolute(v, "2100-01-01").is_ok(),
+            "to" => RangeSpec::absolute("2000-01-01", v).is_ok(),
+            "bucket" => v.parse::<BucketSpec>().is_ok(),
+            "compare" => matches!(v, "previous" | "none"),
+            _ => unreachable!(),
+        }
+    };
+    const DATES: &[&str] = &[
+        "2025-01-31",
+        "2025-01-31T12:00:00Z",
+        "2025-01-31T12:00:00.250+02:00",
+        "31/01/2025",
+        "2025-01-31T12:00",
+        "yesterday",
+    ];
+    let samples: [(&str, &[&str]); 5] = [
+        (
+            "range",
+            &[
+                "",
+                "24h",
+                "8784h",
+                "7d",
+                "3660d",
+                "today",
+                "yesterday",
+                "this_week",
+                "previous_quarter",
+                "this_year",
+                "custom",
+                "30",
+                "week",
+                "this_decade",
+                "7 d",
+                "h",
+                "d",
+            ],
+        ),
+        ("from", DATES),
+        ("to", DATES),
+        (
+            "bucket",
+            &[
+                "auto", "minute", "hour", "day", "week", "month", "year", "Auto", "",
+            ],
+        ),
+        ("compare", &["previous", "none", "both", ""]),
+    ];
+    let doc: serde_json::Value = serde_json::from_str(&json()).unwrap();
+    let mut checked = BTreeSet::new();
+    for op in doc["paths"].as_object().unwrap().values() {
+        for op in op.as_object().unwrap().values() {
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                let name = param["name"].as_str().unwrap_or_default();
+                let Some((_, values)) = samples.iter().find(|(n, _)| *n == name) else {
+                    continue;
+                };
+                let pattern = param["schema"]["pattern"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("`{name}` has no pattern: {param}"));
+                let check = jsonschema::validator_for(
+                    &serde_json::json!({"type": "string", "pattern": pattern}),
+                )
+                .unwrap();
+                for v in *values {
+                    assert_eq!(
+                        check.is_valid(&serde_json::json!(v)),
+                        takes(name, v),
+                        "`{name}={v}`: the pattern {pattern} and the handler disagree"
+                    );
+                }
+                checked.insert(name.to_owned());
+            }
+        }
+    }
+    assert_eq!(checked.len(), samples.len(), "checked: {checked:?}");
+}
