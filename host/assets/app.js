@@ -109,13 +109,17 @@
   // lost in the swap, so each field's value is noted when the request
   // leaves and just before the swap; after it, a field the user changed in
   // between gets its choice back (where the new fields still offer it).
+  var NAMED_FIELDS = "input[name], select[name], textarea[name]";
+  function checkable(f) {
+    return f.type === "checkbox" || f.type === "radio";
+  }
   function fieldKey(f) {
-    return f.type === "checkbox" || f.type === "radio" ? f.name + "=" + f.value : f.name;
+    return checkable(f) ? f.name + "=" + f.value : f.name;
   }
   function fieldValues(root) {
     var out = {};
-    root.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (f) {
-      out[fieldKey(f)] = f.type === "checkbox" || f.type === "radio" ? f.checked : f.value;
+    root.querySelectorAll(NAMED_FIELDS).forEach(function (f) {
+      out[fieldKey(f)] = checkable(f) ? f.checked : f.value;
     });
     return out;
   }
@@ -136,10 +140,10 @@
     if (!t || !t.wdSent || !t.wdNow) return;
     var sent = t.wdSent, now = t.wdNow;
     t.wdSent = t.wdNow = null;
-    t.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (f) {
+    t.querySelectorAll(NAMED_FIELDS).forEach(function (f) {
       var key = fieldKey(f);
       if (!(key in now) || now[key] === sent[key]) return;
-      if (f.type === "checkbox" || f.type === "radio") {
+      if (checkable(f)) {
         f.checked = now[key];
       } else if (f.tagName !== "SELECT" || Array.prototype.some.call(f.options, function (o) { return o.value === now[key]; })) {
         f.value = now[key];

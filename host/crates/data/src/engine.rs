@@ -678,7 +678,6 @@ impl DataEngine {
             label: String::new(),
         };
         let offsets = buckets::offsets(self.tz, &span);
-        let grain = load::grain(s.dialect(), spec.bucket, &offsets, spec.exact);
         let other_columns = metrics
             .iter()
             .any(|m| m.column.is_some() || !m.filters.is_empty() || !m.ratio.is_empty());
@@ -694,6 +693,7 @@ impl DataEngine {
         if let Some(groups) = self.sliced_groups(index, d, s, &sliced, metrics).await? {
             return Ok(groups);
         }
+        let grain = load::grain(s.dialect(), spec.bucket, &offsets, spec.exact);
         let target = self.target_over(index, d, s, &span, other_columns).await;
         let q = scan::time_scan(&TimeScan {
             target,

@@ -7,7 +7,8 @@
 //! each slice's rows through the time column's index, in time order, and
 //! `GROUP BY` the slice's rowid needs no sort at all. That is only worth it
 //! when the index walk is cheap: a range covering little of the table, or
-//! a table whose rows are stored in time order (see `access::clustered`).
+//! a table whose rows are stored in time order (see
+//! `source::sliced::stored_in_time_order`).
 //!
 //! A slice holds the rows that share one `(tag, bucket key)`; the key is
 //! the local-time bucket start the per-row arithmetic of `scan` would give

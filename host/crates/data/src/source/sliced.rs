@@ -40,11 +40,10 @@ fn ensure_table(conn: &Connection) -> Result<()> {
 }
 
 /// Replace the connection's slices with `slices`, in order (rowids follow
-/// time within each tag). One statement: the slices travel as JSON.
+/// time within each tag). One insert: the slices travel as JSON.
 pub(crate) fn load(conn: &Connection, slices: &[Slice]) -> Result<()> {
     ensure_table(conn)?;
-    conn.execute(&format!("DELETE FROM {TABLE}"), [])
-        .map_err(DataError::db)?;
+    clear(conn)?;
     let mut json = String::with_capacity(slices.len() * 56 + 2);
     json.push('[');
     for (i, s) in slices.iter().enumerate() {
